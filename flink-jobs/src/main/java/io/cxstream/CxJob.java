@@ -1,0 +1,164 @@
+package io.cxstream;
+
+import io.cxstream.avro.ConsentEvent;
+import io.cxstream.avro.DeadLetter;
+import io.cxstream.avro.OutreachEvent;
+import io.cxstream.config.CxConfig;
+import io.cxstream.detect.Detector;
+import io.cxstream.detect.DetectorFunction;
+import io.cxstream.detect.Detectors;
+import io.cxstream.detect.Trigger;
+import io.cxstream.io.CxEvent;
+import io.cxstream.io.Decoded;
+import io.cxstream.io.InputRouter;
+import io.cxstream.io.KafkaIo;
+import io.cxstream.journey.JourneyEvent;
+import io.cxstream.journey.JourneyFunction;
+import io.cxstream.outreach.OutreachDecisionFunction;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cx-stream job: Kafka in → per-customer journey → CEP detectors → outreach decision → Kafka out.
+ *
+ * <pre>
+ *  cx.interactions ┐                    ┌─▶ detect-detractor ──────┐
+ *  cx.feedback     ├▶ route-input ─▶ journey ─▶ detect-payment-friction ┤
+ *  cx.consents     ┘     │ bad           │  ─▶ detect-… (one per trigger) ┴▶ outreach-decision ─▶ cx.outreach.*
+ *                        ▼               │ consents ───────────────────────▶ ┘
+ *                   cx.deadletter ◀─── late events
+ * </pre>
+ *
+ * <p>This class only wires sources, operators and sinks; every piece of logic is its own class.
+ * Every stateful operator has a stable uid, so savepoints survive refactoring.
+ */
+public class CxJob {
+    private static final Logger LOG = LoggerFactory.getLogger(CxJob.class);
+
+    private final CxConfig config;
+    private final Source<Decoded, ?, ?> source;
+    private final Sink<OutreachEvent> outreachSink;
+    private final Sink<DeadLetter> deadLetterSink;
+
+    /** A job over the given source and sinks (tests pass their own). */
+    public CxJob(CxConfig config, Source<Decoded, ?, ?> source, Sink<OutreachEvent> outreachSink,
+                 Sink<DeadLetter> deadLetterSink) {
+        this.config = config;
+        this.source = source;
+        this.outreachSink = outreachSink;
+        this.deadLetterSink = deadLetterSink;
+    }
+
+    /** The production job: Kafka source and sinks as configured. */
+    public static CxJob onKafka(CxConfig config) {
+        return new CxJob(config, KafkaIo.source(config), KafkaIo.outreachSink(config), KafkaIo.deadLetterSink(config));
+    }
+
+    public static void main(String[] args) throws Exception {
+        CxConfig config = CxConfig.fromArgs(args, System.getenv());
+        LOG.info("Starting cx-stream on {} (delivery {}, Kafka client properties set: {})",
+                config.bootstrapServers, config.deliveryGuarantee, config.kafkaPropertyNames());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        onKafka(config).execute(env);
+    }
+
+    /** Runs the job (blocking) on the given environment. */
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute("cx-stream");
+    }
+
+    /**
+     * The Flink settings the job needs: state backend, checkpointing, object reuse (no operator
+     * mutates its input) and no silent Kryo fallback. They are applied to the job, on top of the
+     * cluster's configuration.
+     */
+    public static Configuration flinkConfiguration(CxConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, config.stateBackend);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (config.checkpointDir != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+        }
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    /** Wires sources → journey → detectors → decision → sinks on {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        if (config.parallelism > 0) {
+            env.setParallelism(config.parallelism);
+        }
+
+        WatermarkStrategy<Decoded> watermarks = WatermarkStrategy
+                .<Decoded>forBoundedOutOfOrderness(config.maxOutOfOrderness)
+                .withTimestampAssigner((d, kafkaTimestamp) -> d.event != null ? d.event.eventTime : Long.MIN_VALUE)
+                .withIdleness(config.idleness);
+
+        SingleOutputStreamOperator<CxEvent> events = env
+                .fromSource(source, watermarks, "kafka-input").uid("kafka-input")
+                .process(new InputRouter()).uid("route-input").name("route-input");
+
+        SingleOutputStreamOperator<JourneyEvent> journeys = events
+                .keyBy(e -> e.customerId, Types.STRING)
+                .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+                        config.interactionsTopic, config.feedbackTopic))
+                .uid("journey").name("journey");
+
+        // Each detector sees only the events its pattern needs. The journey output is still
+        // partitioned by customer, so no second shuffle is needed in front of CEP.
+        List<DataStream<Trigger>> triggers = new ArrayList<>();
+        for (Detector detector : Detectors.enabled(config)) {
+            KeyedStream<JourneyEvent, String> input = DataStreamUtils.reinterpretAsKeyedStream(
+                    journeys.filter(detector::accepts).name(detector.uid() + "-input"),
+                    e -> e.customerId, Types.STRING);
+            triggers.add(CEP.pattern(input, detector.pattern())
+                    .process(new DetectorFunction(detector))
+                    .uid(detector.uid()).name(detector.uid()));
+        }
+        DataStream<Trigger> allTriggers = triggers.get(0);
+        for (int i = 1; i < triggers.size(); i++) {
+            allTriggers = allTriggers.union(triggers.get(i));
+        }
+
+        DataStream<ConsentEvent> consents = journeys.getSideOutput(JourneyFunction.CONSENTS);
+        DataStream<OutreachEvent> outreach = allTriggers
+                .keyBy(t -> t.customerId, Types.STRING)
+                .connect(consents.keyBy(ConsentEvent::getCustomerId, Types.STRING))
+                .process(new OutreachDecisionFunction(config.cooldown, config.stateTtl,
+                        config.defaultServiceConsent, config.defaultMarketingConsent))
+                .uid("outreach-decision").name("outreach-decision");
+
+        outreach.sinkTo(outreachSink).uid("outreach-sink").name("outreach-sink");
+
+        events.getSideOutput(InputRouter.DEAD_LETTERS)
+                .union(journeys.getSideOutput(JourneyFunction.LATE))
+                .sinkTo(deadLetterSink).uid("deadletter-sink").name("deadletter-sink");
+    }
+}

@@ -1,0 +1,363 @@
+package io.cxstream.config;
+
+import io.cxstream.avro.TriggerType;
+import io.cxstream.avro.wire.WireFormat;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The job's settings, typed and validated once at start. Built from {@code --key value} arguments
+ * (see {@link CxOptions} for every key) and the environment (Kafka secrets). Any problem throws
+ * {@link InvalidConfigException} naming the key, before anything runs.
+ */
+public final class CxConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Program-argument keys with this prefix are Kafka client properties. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Environment variables with this prefix are Kafka client properties (secrets go here). */
+    public static final String KAFKA_ENV_PREFIX = "CX_KAFKA_";
+
+    private static final Map<String, ConfigOption<?>> OPTIONS_BY_KEY = new HashMap<>();
+
+    static {
+        for (ConfigOption<?> option : CxOptions.all()) {
+            OPTIONS_BY_KEY.put(option.key(), option);
+        }
+    }
+
+    public enum StartingOffsets { COMMITTED_OR_EARLIEST, EARLIEST, LATEST }
+
+    public final String bootstrapServers;
+    public final String interactionsTopic;
+    public final String feedbackTopic;
+    public final String consentsTopic;
+    public final String contactCenterTopic;
+    public final String marketingTopic;
+    public final String deadLetterTopic;
+    public final String groupId;
+    public final StartingOffsets startingOffsets;
+    /** Null means auto-detect. */
+    public final WireFormat inputFormat;
+    public final WireFormat outputFormat;
+    public final DeliveryGuarantee deliveryGuarantee;
+    public final String transactionalIdPrefix;
+    public final Duration transactionTimeout;
+
+    public final Duration checkpointInterval;
+    public final String checkpointDir;
+    public final String stateBackend;
+    public final Duration stateTtl;
+    public final int parallelism;
+
+    public final Duration maxOutOfOrderness;
+    public final Duration idleness;
+    public final Duration maxFutureSkew;
+    public final Duration maxEventAge;
+    public final int maxRecordBytes;
+    public final int maxAttributes;
+
+    public final int recentTouchpoints;
+
+    public final Set<TriggerType> detectors;
+    public final int detractorMaxNps;
+    public final int promoterMinNps;
+    public final int paymentFailures;
+    public final Duration paymentWindow;
+    public final int repeatContacts;
+    public final Duration repeatWindow;
+    public final Duration abandonWindow;
+    public final Set<String> abandonTouchpoints;
+
+    public final Duration cooldown;
+    public final boolean defaultServiceConsent;
+    public final boolean defaultMarketingConsent;
+
+    private final Map<String, String> kafkaProperties;
+
+    private CxConfig(Configuration c, Map<String, String> kafkaProperties) {
+        this.bootstrapServers = require(c, CxOptions.BOOTSTRAP_SERVERS);
+        this.interactionsTopic = nonBlank(c, CxOptions.TOPIC_INTERACTIONS);
+        this.feedbackTopic = nonBlank(c, CxOptions.TOPIC_FEEDBACK);
+        this.consentsTopic = nonBlank(c, CxOptions.TOPIC_CONSENTS);
+        this.contactCenterTopic = nonBlank(c, CxOptions.TOPIC_CONTACT_CENTER);
+        this.marketingTopic = nonBlank(c, CxOptions.TOPIC_MARKETING);
+        this.deadLetterTopic = nonBlank(c, CxOptions.TOPIC_DEADLETTER);
+        this.groupId = nonBlank(c, CxOptions.GROUP_ID);
+        this.startingOffsets = enumValue(c, CxOptions.STARTING_OFFSETS, StartingOffsets.class);
+        String in = nonBlank(c, CxOptions.INPUT_FORMAT);
+        this.inputFormat = "auto".equalsIgnoreCase(in) ? null : wireFormat(CxOptions.INPUT_FORMAT.key(), in);
+        this.outputFormat = wireFormat(CxOptions.OUTPUT_FORMAT.key(), nonBlank(c, CxOptions.OUTPUT_FORMAT));
+        this.deliveryGuarantee = deliveryGuarantee(nonBlank(c, CxOptions.DELIVERY_GUARANTEE));
+        this.transactionalIdPrefix = nonBlank(c, CxOptions.TRANSACTIONAL_ID_PREFIX);
+        this.transactionTimeout = positive(c, CxOptions.TRANSACTION_TIMEOUT);
+
+        this.checkpointInterval = positive(c, CxOptions.CHECKPOINT_INTERVAL);
+        this.checkpointDir = get(c, CxOptions.CHECKPOINT_DIR);
+        this.stateBackend = oneOf(c, CxOptions.STATE_BACKEND, "rocksdb", "hashmap");
+        this.stateTtl = positive(c, CxOptions.STATE_TTL);
+        int p = get(c, CxOptions.PARALLELISM);
+        if (p == 0 || p < -1) {
+            throw new InvalidConfigException(CxOptions.PARALLELISM.key(), "must be -1 (cluster default) or >= 1, was " + p);
+        }
+        this.parallelism = p;
+
+        this.maxOutOfOrderness = nonNegative(c, CxOptions.MAX_OUT_OF_ORDERNESS);
+        this.idleness = positive(c, CxOptions.IDLENESS);
+        this.maxFutureSkew = nonNegative(c, CxOptions.MAX_FUTURE_SKEW);
+        this.maxEventAge = positive(c, CxOptions.MAX_EVENT_AGE);
+        this.maxRecordBytes = range(c, CxOptions.MAX_RECORD_BYTES, 256, 64 * 1024 * 1024);
+        this.maxAttributes = range(c, CxOptions.MAX_ATTRIBUTES, 0, 10_000);
+
+        this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
+
+        this.detectors = detectors(get(c, CxOptions.DETECTORS));
+        this.detractorMaxNps = range(c, CxOptions.DETRACTOR_MAX_NPS, 0, 10);
+        this.promoterMinNps = range(c, CxOptions.PROMOTER_MIN_NPS, 0, 10);
+        if (detectors.contains(TriggerType.DETRACTOR) && detectors.contains(TriggerType.PROMOTER)
+                && promoterMinNps <= detractorMaxNps) {
+            throw new InvalidConfigException(CxOptions.PROMOTER_MIN_NPS.key(),
+                    "must be above " + CxOptions.DETRACTOR_MAX_NPS.key() + " (" + detractorMaxNps + "), was " + promoterMinNps);
+        }
+        this.paymentFailures = range(c, CxOptions.PAYMENT_FAILURES, 1, 100);
+        this.paymentWindow = positive(c, CxOptions.PAYMENT_WINDOW);
+        this.repeatContacts = range(c, CxOptions.REPEAT_CONTACTS, 1, 100);
+        this.repeatWindow = positive(c, CxOptions.REPEAT_WINDOW);
+        this.abandonWindow = positive(c, CxOptions.ABANDON_WINDOW);
+        Set<String> touchpoints = new HashSet<>();
+        for (String t : get(c, CxOptions.ABANDON_TOUCHPOINTS)) {
+            if (!t.isBlank()) {
+                touchpoints.add(t.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        if (touchpoints.isEmpty()) {
+            throw new InvalidConfigException(CxOptions.ABANDON_TOUCHPOINTS.key(), "must name at least one touchpoint");
+        }
+        this.abandonTouchpoints = Collections.unmodifiableSet(touchpoints);
+
+        this.cooldown = nonNegative(c, CxOptions.COOLDOWN);
+        this.defaultServiceConsent = get(c, CxOptions.DEFAULT_SERVICE_CONSENT);
+        this.defaultMarketingConsent = get(c, CxOptions.DEFAULT_MARKETING_CONSENT);
+        this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeout.compareTo(checkpointInterval) <= 0) {
+            throw new InvalidConfigException(CxOptions.TRANSACTION_TIMEOUT.key(),
+                    "must be longer than " + CxOptions.CHECKPOINT_INTERVAL.key() + " (" + checkpointInterval
+                            + ") with exactly-once delivery, or transactions abort before their checkpoint completes");
+        }
+    }
+
+    /** Parses {@code --key value} arguments; secrets are read from {@code env}. */
+    public static CxConfig fromArgs(String[] args, Map<String, String> env) {
+        return fromMap(parseArgs(args), env);
+    }
+
+    /** Builds from key/value settings; secrets are read from {@code env}. */
+    public static CxConfig fromMap(Map<String, String> settings, Map<String, String> env) {
+        Map<String, String> flink = new HashMap<>();
+        Map<String, String> kafka = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(KAFKA_PREFIX)) {
+                String property = key.substring(KAFKA_PREFIX.length());
+                if (isSecret(property)) {
+                    throw new InvalidConfigException(key, "secrets are not accepted as arguments (they would show in process "
+                            + "lists and job graphs); set the environment variable " + envName(property) + " instead");
+                }
+                kafka.put(property, e.getValue());
+            } else if (OPTIONS_BY_KEY.containsKey(key)) {
+                flink.put(key, e.getValue());
+            } else {
+                throw new InvalidConfigException(key, "unknown key. Known keys: " + String.join(", ", OPTIONS_BY_KEY.keySet().stream().sorted().toList())
+                        + ", and kafka.<client property>");
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && e.getKey().length() > KAFKA_ENV_PREFIX.length()) {
+                String property = e.getKey().substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                kafka.put(property, e.getValue());
+            }
+        }
+        return new CxConfig(Configuration.fromMap(flink), kafka);
+    }
+
+    /** {@code --key value} pairs (also {@code --key=value}); a flag without value is "true". */
+    public static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new InvalidConfigException(arg, "expected --key value");
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                value = "true";
+            }
+            map.put(key, value);
+        }
+        return map;
+    }
+
+    /** Kafka client properties: bootstrap servers plus every kafka.* argument and CX_KAFKA_* variable. */
+    public Properties kafkaProperties() {
+        Properties props = new Properties();
+        props.putAll(kafkaProperties);
+        props.setProperty("bootstrap.servers", bootstrapServers);
+        return props;
+    }
+
+    /** Kafka property names without values, safe to log. */
+    public List<String> kafkaPropertyNames() {
+        return new ArrayList<>(kafkaProperties.keySet());
+    }
+
+    static boolean isSecret(String property) {
+        String p = property.toLowerCase(Locale.ROOT);
+        return p.contains("password") || p.contains("jaas") || p.endsWith(".key") || p.contains("secret");
+    }
+
+    static String envName(String property) {
+        return KAFKA_ENV_PREFIX + property.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    // ---- typed reads; every failure names the key --------------------------------------------
+
+    private static <T> T get(Configuration c, ConfigOption<T> option) {
+        try {
+            return c.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(option.key(), "cannot parse '" + c.toMap().get(option.key()) + "' ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static String require(Configuration c, ConfigOption<String> option) {
+        String v = get(c, option);
+        if (v == null || v.isBlank()) {
+            throw new InvalidConfigException(option.key(), "is required (" + option.description() + ")");
+        }
+        return v.trim();
+    }
+
+    private static String nonBlank(Configuration c, ConfigOption<String> option) {
+        String v = get(c, option);
+        if (v == null || v.isBlank()) {
+            throw new InvalidConfigException(option.key(), "must not be empty");
+        }
+        return v.trim();
+    }
+
+    private static String oneOf(Configuration c, ConfigOption<String> option, String... allowed) {
+        String v = nonBlank(c, option).toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new InvalidConfigException(option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
+    }
+
+    private static Duration positive(Configuration c, ConfigOption<Duration> option) {
+        Duration d = get(c, option);
+        if (d.isZero() || d.isNegative()) {
+            throw new InvalidConfigException(option.key(), "must be positive, was " + d);
+        }
+        return d;
+    }
+
+    private static Duration nonNegative(Configuration c, ConfigOption<Duration> option) {
+        Duration d = get(c, option);
+        if (d.isNegative()) {
+            throw new InvalidConfigException(option.key(), "must not be negative, was " + d);
+        }
+        return d;
+    }
+
+    private static int range(Configuration c, ConfigOption<Integer> option, int min, int max) {
+        int v = get(c, option);
+        if (v < min || v > max) {
+            throw new InvalidConfigException(option.key(), "must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
+    }
+
+    private static <E extends Enum<E>> E enumValue(Configuration c, ConfigOption<String> option, Class<E> type) {
+        String v = nonBlank(c, option);
+        try {
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            List<String> allowed = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                allowed.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            throw new InvalidConfigException(option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
+        }
+    }
+
+    private static WireFormat wireFormat(String key, String value) {
+        try {
+            return WireFormat.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(key, "must be avro or json" + (key.equals(CxOptions.INPUT_FORMAT.key()) ? " or auto" : "")
+                    + ", was '" + value + "'");
+        }
+    }
+
+    private static DeliveryGuarantee deliveryGuarantee(String value) {
+        switch (value.toLowerCase(Locale.ROOT).replace('_', '-')) {
+            case "at-least-once":
+                return DeliveryGuarantee.AT_LEAST_ONCE;
+            case "exactly-once":
+                return DeliveryGuarantee.EXACTLY_ONCE;
+            default:
+                throw new InvalidConfigException(CxOptions.DELIVERY_GUARANTEE.key(),
+                        "must be at-least-once or exactly-once, was '" + value + "'");
+        }
+    }
+
+    private static Set<TriggerType> detectors(List<String> names) {
+        Set<TriggerType> set = EnumSet.noneOf(TriggerType.class);
+        for (String name : names) {
+            if (name.isBlank()) {
+                continue;
+            }
+            try {
+                TriggerType t = TriggerType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+                if (t == TriggerType.UNKNOWN) {
+                    throw new IllegalArgumentException();
+                }
+                set.add(t);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(CxOptions.DETECTORS.key(), "unknown detector '" + name + "'; known: "
+                        + "DETRACTOR, PAYMENT_FRICTION, REPEAT_CONTACT, ERROR_THEN_ABANDON, PROMOTER");
+            }
+        }
+        if (set.isEmpty()) {
+            throw new InvalidConfigException(CxOptions.DETECTORS.key(), "must enable at least one detector");
+        }
+        return Collections.unmodifiableSet(set);
+    }
+}

@@ -1,0 +1,149 @@
+package io.cxstream.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every setting of the cx-stream job: key, type, default and meaning, in one place.
+ *
+ * <p>Settings are given as {@code --key value} program arguments. Keys starting with
+ * {@code kafka.} go to the Kafka clients with the prefix removed; secrets come from environment
+ * variables {@code CX_KAFKA_<PROPERTY>} (see {@link CxConfig}). The README's configuration table is
+ * generated from these descriptions ({@code ./cx options}).
+ */
+public final class CxOptions {
+    private CxOptions() {}
+
+    // ---- Kafka -------------------------------------------------------------------------------
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers")
+            .stringType().noDefaultValue()
+            .withDescription("Kafka bootstrap servers, host:port[,host:port]. Required.");
+    public static final ConfigOption<String> TOPIC_INTERACTIONS = ConfigOptions.key("topic.interactions")
+            .stringType().defaultValue("cx.interactions").withDescription("Input topic of InteractionEvent records.");
+    public static final ConfigOption<String> TOPIC_FEEDBACK = ConfigOptions.key("topic.feedback")
+            .stringType().defaultValue("cx.feedback").withDescription("Input topic of FeedbackEvent records.");
+    public static final ConfigOption<String> TOPIC_CONSENTS = ConfigOptions.key("topic.consents")
+            .stringType().defaultValue("cx.consents").withDescription("Input topic of ConsentEvent records.");
+    public static final ConfigOption<String> TOPIC_CONTACT_CENTER = ConfigOptions.key("topic.outreach.contact-center")
+            .stringType().defaultValue("cx.outreach.contact-center").withDescription("Output topic of contact-center outreach.");
+    public static final ConfigOption<String> TOPIC_MARKETING = ConfigOptions.key("topic.outreach.marketing")
+            .stringType().defaultValue("cx.outreach.marketing").withDescription("Output topic of marketing triggers.");
+    public static final ConfigOption<String> TOPIC_DEADLETTER = ConfigOptions.key("topic.deadletter")
+            .stringType().defaultValue("cx.deadletter").withDescription("Output topic of DeadLetter records.");
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("group-id")
+            .stringType().defaultValue("cx-stream").withDescription("Kafka consumer group id (offsets are committed on checkpoints).");
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
+            .stringType().defaultValue("committed-or-earliest")
+            .withDescription("Where a job without a checkpoint starts reading: committed-or-earliest, earliest or latest.");
+    public static final ConfigOption<String> INPUT_FORMAT = ConfigOptions.key("input-format")
+            .stringType().defaultValue("auto")
+            .withDescription("Wire format of input records: auto (Avro single-object or JSON, told apart by the marker bytes), avro or json.");
+    public static final ConfigOption<String> OUTPUT_FORMAT = ConfigOptions.key("output-format")
+            .stringType().defaultValue("avro").withDescription("Wire format of outputs: avro (single-object encoding) or json (Avro JSON).");
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("delivery-guarantee")
+            .stringType().defaultValue("at-least-once")
+            .withDescription("at-least-once (alerts visible at once; duplicates after a failure carry the same outreachId) or "
+                    + "exactly-once (transactional; visible to read_committed consumers after the covering checkpoint).");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix")
+            .stringType().defaultValue("cx-stream")
+            .withDescription("Prefix of the sinks' Kafka transactional ids (exactly-once); must be unique per job on a cluster.");
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("transaction.timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Kafka transaction timeout of the exactly-once sinks; must exceed the checkpoint interval and "
+                    + "not exceed the broker's transaction.max.timeout.ms (15 min by default).");
+
+    // ---- Checkpoints and state ----------------------------------------------------------------
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("Checkpoint interval.");
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Durable checkpoint directory URI (file://, s3://, ...). Unset: the cluster's execution.checkpointing.dir.");
+    public static final ConfigOption<String> STATE_BACKEND = ConfigOptions.key("state.backend")
+            .stringType().defaultValue("rocksdb").withDescription("State backend: rocksdb (incremental checkpoints) or hashmap.");
+    public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state.ttl")
+            .durationType().defaultValue(Duration.ofDays(90))
+            .withDescription("Per-customer journey and consent state expires after this long without an update.");
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
+            .intType().defaultValue(-1).withDescription("Job parallelism; -1 = the cluster's default.");
+
+    // ---- Event time and validation -------------------------------------------------------------
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("watermark.max-out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("How late (in event time) an event may arrive and still be processed; later ones are dead-lettered as LATE_EVENT. "
+                    + "Also the minimum delay before an event-time detector fires.");
+    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("A partition without records for this long stops holding back the watermark.");
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("validation.max-future-skew")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Events stamped further than this in the future (by the job's clock) are dead-lettered.");
+    public static final ConfigOption<Duration> MAX_EVENT_AGE = ConfigOptions.key("validation.max-event-age")
+            .durationType().defaultValue(Duration.ofDays(30))
+            .withDescription("Events older than this (by the job's clock) are dead-lettered.");
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("validation.max-record-bytes")
+            .intType().defaultValue(64 * 1024)
+            .withDescription("Input records larger than this are dead-lettered as TOO_LARGE.");
+    public static final ConfigOption<Integer> MAX_ATTRIBUTES = ConfigOptions.key("validation.max-attributes")
+            .intType().defaultValue(32).withDescription("Interaction events with more attributes than this are dead-lettered.");
+
+    // ---- Journey --------------------------------------------------------------------------------
+    public static final ConfigOption<Integer> RECENT_TOUCHPOINTS = ConfigOptions.key("journey.recent-touchpoints")
+            .intType().defaultValue(10).withDescription("How many recent touchpoints the journey state keeps per customer.");
+
+    // ---- Detectors ------------------------------------------------------------------------------
+    public static final ConfigOption<List<String>> DETECTORS = ConfigOptions.key("detect.enabled")
+            .stringType().asList()
+            .defaultValues("DETRACTOR", "PAYMENT_FRICTION", "REPEAT_CONTACT", "ERROR_THEN_ABANDON", "PROMOTER")
+            .withDescription("Enabled detectors (semicolon-separated when given on the command line).");
+    public static final ConfigOption<Integer> DETRACTOR_MAX_NPS = ConfigOptions.key("detect.detractor.max-nps")
+            .intType().defaultValue(6).withDescription("NPS at or below this is a detractor.");
+    public static final ConfigOption<Integer> PROMOTER_MIN_NPS = ConfigOptions.key("detect.promoter.min-nps")
+            .intType().defaultValue(9).withDescription("NPS at or above this is a promoter.");
+    public static final ConfigOption<Integer> PAYMENT_FAILURES = ConfigOptions.key("detect.payment-friction.failures")
+            .intType().defaultValue(2).withDescription("Payment failures, with no order between them, that make payment friction.");
+    public static final ConfigOption<Duration> PAYMENT_WINDOW = ConfigOptions.key("detect.payment-friction.window")
+            .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Window of the payment failures.");
+    public static final ConfigOption<Integer> REPEAT_CONTACTS = ConfigOptions.key("detect.repeat-contact.contacts")
+            .intType().defaultValue(3).withDescription("Support contacts (SUPPORT_CONTACT or CALL_ABANDONED) that make a repeat contact.");
+    public static final ConfigOption<Duration> REPEAT_WINDOW = ConfigOptions.key("detect.repeat-contact.window")
+            .durationType().defaultValue(Duration.ofHours(24)).withDescription("Window of the support contacts.");
+    public static final ConfigOption<Duration> ABANDON_WINDOW = ConfigOptions.key("detect.abandonment.window")
+            .durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("An ERROR at a checkout touchpoint with no ORDER_PLACED within this long is an abandonment.");
+    public static final ConfigOption<List<String>> ABANDON_TOUCHPOINTS = ConfigOptions.key("detect.abandonment.touchpoints")
+            .stringType().asList().defaultValues("checkout", "payment")
+            .withDescription("Touchpoints where an ERROR counts towards abandonment (semicolon-separated).");
+
+    // ---- Outreach -------------------------------------------------------------------------------
+    public static final ConfigOption<Duration> COOLDOWN = ConfigOptions.key("outreach.cooldown")
+            .durationType().defaultValue(Duration.ofHours(24))
+            .withDescription("After an outreach, the same trigger for the same customer is suppressed this long (event time).");
+    public static final ConfigOption<Boolean> DEFAULT_SERVICE_CONSENT = ConfigOptions.key("consent.default.service")
+            .booleanType().defaultValue(true)
+            .withDescription("Whether a customer who never stated a SERVICE consent may be contacted by the contact center.");
+    public static final ConfigOption<Boolean> DEFAULT_MARKETING_CONSENT = ConfigOptions.key("consent.default.marketing")
+            .booleanType().defaultValue(false)
+            .withDescription("Whether a customer who never stated a MARKETING consent may receive marketing triggers (opt-in by default).");
+
+    /** All options, in declaration order. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field field : CxOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Collections.unmodifiableList(options);
+    }
+}

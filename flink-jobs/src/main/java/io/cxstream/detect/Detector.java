@@ -1,0 +1,91 @@
+package io.cxstream.detect;
+
+import io.cxstream.avro.Evidence;
+import io.cxstream.avro.Priority;
+import io.cxstream.avro.TriggerType;
+import io.cxstream.journey.JourneyEvent;
+import io.cxstream.journey.JourneyStageModel;
+
+import org.apache.flink.cep.pattern.Pattern;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CEP detector: the events it needs ({@link #accepts}), its pattern (always with
+ * {@code within}), and how a match becomes a {@link Trigger}. The job feeds each detector's CEP
+ * operator only the events it accepts.
+ */
+public abstract class Detector implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Which trigger this detector produces; also its operator's uid suffix. */
+    public abstract TriggerType type();
+
+    /** Whether the pattern needs this event at all (a pre-filter in front of CEP). */
+    public abstract boolean accepts(JourneyEvent event);
+
+    /** The CEP pattern; every pattern has a window. */
+    public abstract Pattern<JourneyEvent, JourneyEvent> pattern();
+
+    /** The window of {@link #pattern()}. */
+    public abstract Duration window();
+
+    /** Turns a match (pattern name → events, oldest first) into a trigger. */
+    public abstract Trigger toTrigger(Map<String, List<JourneyEvent>> match);
+
+    /** Uid of this detector's CEP operator: stable across releases, so savepoints keep partial matches. */
+    public String uid() {
+        return "detect-" + type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    // ---- helpers for subclasses ----------------------------------------------------------------
+
+    /** A trigger skeleton from the events of a match, oldest first. */
+    protected Trigger trigger(List<JourneyEvent> events, Priority priority, String reason, String action) {
+        JourneyEvent last = events.get(events.size() - 1);
+        Trigger t = new Trigger();
+        t.customerId = last.customerId;
+        t.type = type();
+        t.priority = boostForRisk(priority, last);
+        t.reason = reason;
+        t.recommendedAction = action;
+        t.evidence = evidence(events);
+        t.snapshot = last.snapshot;
+        t.lastEvidenceTime = last.eventTime;
+        for (int i = events.size() - 1; i >= 0 && t.agentId == null; i--) {
+            t.agentId = events.get(i).agentId;
+        }
+        return t;
+    }
+
+    protected static List<Evidence> evidence(List<JourneyEvent> events) {
+        List<Evidence> list = new ArrayList<>(events.size());
+        for (JourneyEvent e : events) {
+            list.add(new Evidence(e.eventId, Instant.ofEpochMilli(e.eventTime), e.kind()));
+        }
+        return list;
+    }
+
+    /**
+     * Contact-center priorities go one step up for customers at high churn risk or in the LOYAL
+     * segment: losing them costs most.
+     */
+    protected static Priority boostForRisk(Priority p, JourneyEvent last) {
+        if (p == Priority.P1 || last.snapshot == null) {
+            return p;
+        }
+        boolean atRisk = last.snapshot.getChurnRisk() >= JourneyStageModel.AT_RISK_CHURN
+                || "LOYAL".equals(last.snapshot.getSegment());
+        return atRisk ? Priority.values()[p.ordinal() - 1] : p;
+    }
+
+    protected static String minutes(long millis) {
+        long seconds = Math.max(0, millis / 1000);
+        return seconds < 120 ? seconds + " s" : (seconds / 60) + " min";
+    }
+}

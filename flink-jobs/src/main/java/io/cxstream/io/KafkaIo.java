@@ -1,0 +1,75 @@
+package io.cxstream.io;
+
+import io.cxstream.avro.DeadLetter;
+import io.cxstream.avro.OutreachEvent;
+import io.cxstream.config.CxConfig;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.util.List;
+import java.util.Properties;
+
+/** Builds the job's Kafka source and sinks from the configuration. */
+public final class KafkaIo {
+    private KafkaIo() {}
+
+    /** One source over the three input topics; each record is decoded by its topic's schema. */
+    public static KafkaSource<Decoded> source(CxConfig config) {
+        Properties props = config.kafkaProperties();
+        // Inputs written transactionally must not be seen before they commit.
+        props.putIfAbsent("isolation.level", "read_committed");
+        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        return KafkaSource.<Decoded>builder()
+                .setProperties(props)
+                .setTopics(List.of(config.interactionsTopic, config.feedbackTopic, config.consentsTopic))
+                .setGroupId(config.groupId)
+                .setClientIdPrefix(config.groupId + "-source")
+                .setStartingOffsets(startingOffsets(config))
+                .setDeserializer(new CxRecordDeserializer(config))
+                .build();
+    }
+
+    public static KafkaSink<OutreachEvent> outreachSink(CxConfig config) {
+        return KafkaSink.<OutreachEvent>builder()
+                .setKafkaProducerConfig(producerProperties(config))
+                .setRecordSerializer(new OutreachSerializationSchema(
+                        config.contactCenterTopic, config.marketingTopic, config.outputFormat))
+                .setDeliveryGuarantee(config.deliveryGuarantee)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-outreach")
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(CxConfig config) {
+        return KafkaSink.<DeadLetter>builder()
+                .setKafkaProducerConfig(producerProperties(config))
+                .setRecordSerializer(new DeadLetterSerializationSchema(config.deadLetterTopic, config.outputFormat))
+                .setDeliveryGuarantee(config.deliveryGuarantee)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-deadletter")
+                .build();
+    }
+
+    static Properties producerProperties(CxConfig config) {
+        Properties props = config.kafkaProperties();
+        props.putIfAbsent("linger.ms", "5");
+        props.putIfAbsent("compression.type", "lz4");
+        if (config.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            props.setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout.toMillis()));
+        }
+        return props;
+    }
+
+    private static OffsetsInitializer startingOffsets(CxConfig config) {
+        switch (config.startingOffsets) {
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.cxstream.outreach;
+
+import io.cxstream.avro.ConsentAction;
+import io.cxstream.avro.ConsentPurpose;
+import io.cxstream.avro.Evidence;
+import io.cxstream.avro.JourneySnapshot;
+import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.Priority;
+import io.cxstream.avro.Route;
+import io.cxstream.avro.TriggerType;
+import io.cxstream.detect.Trigger;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.cxstream.testing.Events.consent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutreachDecisionFunctionTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private static final Duration COOLDOWN = Duration.ofHours(24);
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Trigger, io.cxstream.avro.ConsentEvent, OutreachEvent> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(COOLDOWN, Duration.ofDays(90), true, false)),
+                t -> t.customerId, c -> c.getCustomerId(), Types.STRING);
+        harness.setProcessingTime(T0 + 5_000);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    static Trigger trigger(String customer, TriggerType type, long time, String... eventIds) {
+        Trigger t = new Trigger();
+        t.customerId = customer;
+        t.type = type;
+        t.priority = Priority.P2;
+        t.reason = "reason";
+        t.recommendedAction = "action";
+        t.evidence = new java.util.ArrayList<>();
+        for (String id : eventIds) {
+            t.evidence.add(new Evidence(id, Instant.ofEpochMilli(time), "NPS=3"));
+        }
+        t.snapshot = JourneySnapshot.newBuilder().build();
+        t.lastEvidenceTime = time;
+        return t;
+    }
+
+    private void send(Trigger t) throws Exception {
+        harness.processElement1(new StreamRecord<>(t, t.lastEvidenceTime));
+    }
+
+    private void send(io.cxstream.avro.ConsentEvent c) throws Exception {
+        harness.processElement2(new StreamRecord<>(c, c.getEventTime().toEpochMilli()));
+    }
+
+    @Test
+    void emitsARoutedOutreachWithDeterministicIdAndLatency() throws Exception {
+        send(trigger("c1", TriggerType.DETRACTOR, T0, "e1"));
+        List<OutreachEvent> out = harness.extractOutputValues();
+        assertThat(out).hasSize(1);
+        OutreachEvent o = out.get(0);
+        assertThat(o.getRoute()).isEqualTo(Route.CONTACT_CENTER);
+        assertThat(o.getOutreachId()).isEqualTo(OutreachIds.of("c1", TriggerType.DETRACTOR, o.getEvidence()));
+        assertThat(o.getLastEvidenceTime()).isEqualTo(Instant.ofEpochMilli(T0));
+        assertThat(o.getEmittedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 5_000));
+        assertThat(OutreachIds.of("c1", TriggerType.DETRACTOR, o.getEvidence()))
+                .isNotEqualTo(OutreachIds.of("c2", TriggerType.DETRACTOR, o.getEvidence()))
+                .isNotEqualTo(OutreachIds.of("c1", TriggerType.PROMOTER, o.getEvidence()));
+    }
+
+    @Test
+    void aSecondTriggerInsideTheCooldownIsSuppressedPerTriggerType() throws Exception {
+        send(trigger("c1", TriggerType.DETRACTOR, T0, "e1"));
+        send(trigger("c1", TriggerType.DETRACTOR, T0 + COOLDOWN.toMillis() - 1, "e2"));
+        send(trigger("c1", TriggerType.PAYMENT_FRICTION, T0 + 1, "e3", "e4"));
+        send(trigger("c2", TriggerType.DETRACTOR, T0 + 2, "e5"));
+        send(trigger("c1", TriggerType.DETRACTOR, T0 + COOLDOWN.toMillis(), "e6"));
+
+        List<OutreachEvent> out = harness.extractOutputValues();
+        assertThat(out).extracting(o -> o.getCustomerId() + "/" + o.getTrigger() + "/" + o.getEvidence().get(0).getEventId())
+                .containsExactly("c1/DETRACTOR/e1", "c1/PAYMENT_FRICTION/e3", "c2/DETRACTOR/e5", "c1/DETRACTOR/e6");
+    }
+
+    @Test
+    void consentGatesEachRouteAndMarketingNeedsAnOptIn() throws Exception {
+        send(trigger("c1", TriggerType.PROMOTER, T0, "p1"));
+        assertThat(harness.extractOutputValues()).as("marketing is opt-in by default").isEmpty();
+
+        send(consent("c1", T0 + 1, ConsentAction.OPT_IN, ConsentPurpose.MARKETING));
+        send(trigger("c1", TriggerType.PROMOTER, T0 + 2, "p2"));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.extractOutputValues().get(0).getRoute()).isEqualTo(Route.MARKETING);
+
+        send(consent("c1", T0 + 3, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE));
+        send(trigger("c1", TriggerType.DETRACTOR, T0 + 4, "d1"));
+        assertThat(harness.extractOutputValues()).as("service opt-out stops contact-center outreach").hasSize(1);
+
+        send(consent("c1", T0 + 5, ConsentAction.OPT_IN, ConsentPurpose.ALL));
+        send(trigger("c1", TriggerType.DETRACTOR, T0 + 6, "d2"));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void erasureForgetsConsentAndCooldowns() throws Exception {
+        send(consent("c1", T0, ConsentAction.OPT_IN, ConsentPurpose.MARKETING));
+        send(trigger("c1", TriggerType.DETRACTOR, T0 + 1, "d1"));
+        assertThat(harness.numKeyedStateEntries()).isGreaterThan(0);
+        send(consent("c1", T0 + 2, ConsentAction.ERASE, ConsentPurpose.ALL));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}
