@@ -1,0 +1,44 @@
+package io.cxstream.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** A fresh set of the job's six topics, and the job settings that name them. */
+public final class CxTopics {
+    public final String interactions;
+    public final String feedback;
+    public final String consents;
+    public final String contactCenter;
+    public final String marketing;
+    public final String deadLetter;
+    private final String bootstrapServers;
+
+    public CxTopics(SharedKafkaBroker kafka) {
+        this.bootstrapServers = kafka.bootstrapServers();
+        this.interactions = kafka.freshTopic("cx.interactions");
+        this.feedback = kafka.freshTopic("cx.feedback");
+        this.consents = kafka.freshTopic("cx.consents");
+        this.contactCenter = kafka.freshTopic("cx.outreach.contact-center");
+        this.marketing = kafka.freshTopic("cx.outreach.marketing");
+        this.deadLetter = kafka.freshTopic("cx.deadletter");
+    }
+
+    /** Job settings for these topics, quick event time and a fresh consumer group; add or override freely. */
+    public Map<String, String> jobSettings() {
+        Map<String, String> s = new HashMap<>();
+        s.put("bootstrap-servers", bootstrapServers);
+        s.put("topic.interactions", interactions);
+        s.put("topic.feedback", feedback);
+        s.put("topic.consents", consents);
+        s.put("topic.outreach.contact-center", contactCenter);
+        s.put("topic.outreach.marketing", marketing);
+        s.put("topic.deadletter", deadLetter);
+        s.put("group-id", "it-" + interactions);
+        s.put("transactional-id-prefix", "it-" + interactions);
+        s.put("starting-offsets", "earliest");
+        s.put("watermark.max-out-of-orderness", "300 ms");
+        s.put("watermark.idleness", "500 ms");
+        s.put("checkpoint.interval", "1 s");
+        return s;
+    }
+}
