@@ -1,0 +1,105 @@
+package io.cxstream.config;
+
+import io.cxstream.avro.TriggerType;
+import io.cxstream.avro.wire.WireFormat;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CxConfigTest {
+    private static final Map<String, String> NO_ENV = Map.of();
+
+    private static CxConfig parse(String... args) {
+        return CxConfig.fromArgs(args, NO_ENV);
+    }
+
+    @Test
+    void defaultsNeedOnlyTheBootstrapServers() {
+        CxConfig c = parse("--bootstrap-servers", "broker:9092");
+        assertThat(c.bootstrapServers).isEqualTo("broker:9092");
+        assertThat(c.interactionsTopic).isEqualTo("cx.interactions");
+        assertThat(c.deliveryGuarantee).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(c.inputFormat).as("auto-detect").isNull();
+        assertThat(c.outputFormat).isEqualTo(WireFormat.AVRO);
+        assertThat(c.stateTtl).isEqualTo(Duration.ofDays(90));
+        assertThat(c.cooldown).isEqualTo(Duration.ofHours(24));
+        assertThat(c.stateBackend).isEqualTo("rocksdb");
+        assertThat(c.detectors).hasSize(5);
+        assertThat(c.abandonTouchpoints).containsExactlyInAnyOrder("checkout", "payment");
+        assertThat(c.kafkaProperties().getProperty("bootstrap.servers")).isEqualTo("broker:9092");
+    }
+
+    @Test
+    void typedValuesAreParsed() {
+        CxConfig c = parse("--bootstrap-servers", "b:1", "--delivery-guarantee", "exactly-once", "--checkpoint.interval", "2 s",
+                "--detect.enabled", "DETRACTOR;promoter", "--output-format=json", "--detect.payment-friction.window", "5min",
+                "--kafka.security.protocol", "SASL_SSL");
+        assertThat(c.deliveryGuarantee).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.checkpointInterval).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.detectors).containsExactlyInAnyOrder(TriggerType.DETRACTOR, TriggerType.PROMOTER);
+        assertThat(c.outputFormat).isEqualTo(WireFormat.JSON);
+        assertThat(c.paymentWindow).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.kafkaProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+    }
+
+    @Test
+    void everyErrorNamesTheKey() {
+        assertThatThrownBy(() -> parse("--topic.interactions", "x"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'bootstrap-servers'").hasMessageContaining("required");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--checkpoint.interval", "often"))
+                .hasMessageContaining("'checkpoint.interval'").hasMessageContaining("often");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--checkpoint.intervall", "1 s"))
+                .hasMessageContaining("'checkpoint.intervall'").hasMessageContaining("unknown key");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--delivery-guarantee", "maybe"))
+                .hasMessageContaining("'delivery-guarantee'");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--detect.detractor.max-nps", "11"))
+                .hasMessageContaining("'detect.detractor.max-nps'").hasMessageContaining("between 0 and 10");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--detect.enabled", "DETRACTOR;HUNCH"))
+                .hasMessageContaining("'detect.enabled'").hasMessageContaining("HUNCH");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--state.ttl", "0 s"))
+                .hasMessageContaining("'state.ttl'").hasMessageContaining("positive");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--detect.promoter.min-nps", "6"))
+                .hasMessageContaining("'detect.promoter.min-nps'");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--input-format", "xml"))
+                .hasMessageContaining("'input-format'");
+        assertThatThrownBy(() -> parse("bootstrap-servers", "b:1")).isInstanceOf(InvalidConfigException.class);
+    }
+
+    @Test
+    void exactlyOnceNeedsATransactionTimeoutAboveTheCheckpointInterval() {
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--delivery-guarantee", "exactly-once",
+                "--checkpoint.interval", "15 min", "--transaction.timeout", "10 min"))
+                .hasMessageContaining("'transaction.timeout'");
+        assertThat(parse("--bootstrap-servers", "b:1", "--checkpoint.interval", "15 min").checkpointInterval)
+                .as("at-least-once does not use transactions").isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void secretsComeFromTheEnvironmentNeverFromArguments() {
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--kafka.sasl.jaas.config", "secret"))
+                .hasMessageContaining("'kafka.sasl.jaas.config'").hasMessageContaining("CX_KAFKA_SASL_JAAS_CONFIG")
+                .hasMessageNotContaining("secret\"");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--kafka.ssl.truststore.password", "pw"))
+                .hasMessageContaining("CX_KAFKA_SSL_TRUSTSTORE_PASSWORD");
+
+        Map<String, String> env = new HashMap<>();
+        env.put("CX_KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required;");
+        env.put("PATH", "/usr/bin");
+        CxConfig c = CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"}, env);
+        assertThat(c.kafkaProperties().getProperty("sasl.jaas.config")).isEqualTo("PlainLoginModule required;");
+        assertThat(c.kafkaPropertyNames()).containsExactly("sasl.jaas.config");
+    }
+
+    @Test
+    void everyOptionHasADescription() {
+        assertThat(CxOptions.all()).hasSizeGreaterThan(30)
+                .allSatisfy(o -> assertThat(o.description().toString()).isNotBlank());
+    }
+}
