@@ -1,0 +1,260 @@
+package io.cxstream.local;
+
+import io.cxstream.CxJob;
+import io.cxstream.avro.wire.WireFormat;
+import io.cxstream.config.CxConfig;
+import io.cxstream.config.CxOptions;
+import io.cxstream.config.InvalidConfigException;
+import io.cxstream.generator.SimulatorConfig;
+import io.cxstream.generator.SyntheticLoad;
+import io.cxstream.generator.SyntheticLoadConfig;
+import io.cxstream.generator.TopicNames;
+import io.cxstream.kafka.EmbeddedKafkaBroker;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded default: a real Kafka broker (KRaft), the cx-stream job on the Flink MiniCluster and,
+ * in {@code demo} mode, synthetic customers — everything in this one JVM. Started by {@code ./cx}.
+ *
+ * <ul>
+ *   <li>{@code demo}: broker + job + generator; prints each outreach and a running summary.
+ *   <li>{@code serve}: broker + job on a known port, for your own events.
+ *   <li>{@code options}: the job's settings as a Markdown table.
+ * </ul>
+ * Options of its own: {@code --duration}, {@code --rate}, {@code --customers}, {@code --kafka-port},
+ * {@code --parallelism}, {@code --summary-every}; every other {@code --key value} is a job setting.
+ * Ctrl-C or the end of {@code --duration} stops it cleanly.
+ */
+public final class CxLocal {
+    private static final Logger LOG = LoggerFactory.getLogger(CxLocal.class);
+
+    /** Demo-friendly overrides of the job's defaults: shorter windows so every detector shows within minutes. */
+    static final Map<String, String> LOCAL_DEFAULTS = Map.of(
+            "checkpoint.interval", "5 s",
+            "detect.abandonment.window", "1 min",
+            "outreach.cooldown", "10 min",
+            "starting-offsets", "latest");
+
+    private final PrintStream out;
+    private final String mode;
+    private final Duration duration;
+    private final double rate;
+    private final long customers;
+    private final int kafkaPort;
+    private final int parallelism;
+    private final Duration summaryEvery;
+    private final Map<String, String> jobSettings;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    CxLocal(String mode, Map<String, String> args, PrintStream out) {
+        this.out = out;
+        this.mode = mode;
+        Map<String, String> rest = new LinkedHashMap<>(args);
+        String d = rest.remove("duration");
+        this.duration = d == null ? null : parseDuration("duration", d);
+        this.rate = parseDouble("rate", rest.remove("rate"), 200);
+        this.customers = (long) parseDouble("customers", rest.remove("customers"), 20_000);
+        this.kafkaPort = (int) parseDouble("kafka-port", rest.remove("kafka-port"), 9092);
+        this.parallelism = (int) parseDouble("parallelism", rest.remove("parallelism"), 2);
+        String s = rest.remove("summary-every");
+        this.summaryEvery = s == null ? Duration.ofSeconds(10) : parseDuration("summary-every", s);
+        this.jobSettings = new LinkedHashMap<>(LOCAL_DEFAULTS);
+        this.jobSettings.putAll(rest);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length == 0 ? "demo" : args[0];
+        String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+        int status;
+        try {
+            if ("options".equals(mode)) {
+                System.out.print(optionsTable());
+                return;
+            }
+            if (!"demo".equals(mode) && !"serve".equals(mode)) {
+                throw new InvalidConfigException(mode, "unknown mode; use demo, serve or options");
+            }
+            status = new CxLocal(mode, CxConfig.parseArgs(rest), System.out).run();
+        } catch (InvalidConfigException e) {
+            System.err.println("cx: " + e.getMessage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    /** Runs until Ctrl-C, the end of --duration, or the job's end; returns the exit status. */
+    int run() throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cx-local-shutdown"));
+
+        long started = System.nanoTime();
+        out.printf("cx-stream %s: starting Kafka (KRaft) on 127.0.0.1:%d ...%n", mode, kafkaPort);
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.builder().port(kafkaPort).start();
+        } catch (RuntimeException e) {
+            throw new InvalidConfigException("kafka-port", "cannot start Kafka on port " + kafkaPort
+                    + " (" + e.getMessage() + "); is it in use? Try --kafka-port 0 for any free port");
+        }
+        SyntheticLoad load = null;
+        AlertPrinter printer = null;
+        JobClient job = null;
+        int status = 0;
+        try {
+            jobSettings.put("bootstrap-servers", broker.bootstrapServers());
+            jobSettings.putIfAbsent("checkpoint.dir", Path.of(".cx", "checkpoints").toAbsolutePath().toUri().toString());
+            CxConfig config = CxConfig.fromMap(jobSettings, System.getenv());
+            broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
+                    config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+
+            Configuration flink = CxJob.flinkConfiguration(config);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(parallelism);
+            CxJob.onKafka(config).build(env);
+            job = env.executeAsync("cx-stream (" + mode + ")");
+            waitUntilRunning(job);
+            out.printf("cx-stream %s: job %s running on the Flink MiniCluster (parallelism %d), %.1f s after start%n",
+                    mode, job.getJobID(), parallelism, (System.nanoTime() - started) / 1e9);
+
+            printer = new AlertPrinter(broker.bootstrapServers(), List.of(config.contactCenterTopic, config.marketingTopic), out);
+            Thread printerThread = new Thread(printer, "alert-printer");
+            printerThread.setDaemon(true);
+            printerThread.start();
+
+            if ("demo".equals(mode)) {
+                load = new SyntheticLoad(SyntheticLoadConfig.builder(broker.bootstrapServers())
+                        .topics(new TopicNames(config.interactionsTopic, config.feedbackTopic, config.consentsTopic))
+                        .eventsPerSecond(rate)
+                        .format(WireFormat.AVRO)
+                        .simulator(SimulatorConfig.builder().customers(customers).build())
+                        .build());
+                Thread loadThread = new Thread(load, "synthetic-customers");
+                loadThread.setDaemon(true);
+                loadThread.start();
+                out.printf("cx-stream demo: %d synthetic customers at %.0f events/s; outreach appears below as it happens. Ctrl-C to stop.%n%n",
+                        customers, rate);
+            } else {
+                out.printf("%ncx-stream serve: Kafka at %s, topics %s, %s, %s (input) and %s, %s, %s (output).%n"
+                                + "Send JSON or Avro events (README: \"Send your own events\"); outreach appears below. Ctrl-C to stop.%n%n",
+                        broker.bootstrapServers(), config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
+                        config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+            }
+
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            while (!stopRequested.await(Math.min(summaryEvery.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                    TimeUnit.MILLISECONDS)) {
+                JobStatus jobStatus = job.getJobStatus().get(10, TimeUnit.SECONDS);
+                if (jobStatus.isGloballyTerminalState()) {
+                    out.println("cx-stream: the job ended with status " + jobStatus + " (see .cx/logs/cx-local.log)");
+                    status = 1;
+                    break;
+                }
+                out.println(summary(load, printer, started));
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
+            }
+            out.println();
+            out.println("cx-stream: stopping ...");
+            out.println(summary(load, printer, started));
+            return status;
+        } finally {
+            if (load != null) {
+                load.close();
+            }
+            if (job != null) {
+                try {
+                    job.cancel().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("Cancelling the job failed", e);
+                }
+            }
+            if (printer != null) {
+                printer.close();
+            }
+            broker.close();
+            out.println("cx-stream: stopped.");
+            out.flush();
+            stopped.countDown();
+        }
+    }
+
+    private static void waitUntilRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JobStatus s = job.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (s == JobStatus.RUNNING) {
+                return;
+            }
+            if (s.isGloballyTerminalState()) {
+                throw new IllegalStateException("the job ended with status " + s + " before it ran; see .cx/logs/cx-local.log");
+            }
+            Thread.sleep(100); // polling the job status, not waiting for a result
+        }
+        throw new IllegalStateException("the job did not reach RUNNING within 60 s");
+    }
+
+    private String summary(SyntheticLoad load, AlertPrinter printer, long started) {
+        long seconds = Math.max(1, (System.nanoTime() - started) / 1_000_000_000L);
+        String sent = load == null ? "" : String.format("sent %d events | ", load.sent());
+        return String.format("[%4d s] %s%s", seconds, sent, printer == null ? "" : printer.summary());
+    }
+
+    /** Every job setting as a Markdown table (README "Configuration"). */
+    static String optionsTable() {
+        StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+        for (ConfigOption<?> o : CxOptions.all()) {
+            Object def = o.hasDefaultValue() ? o.defaultValue() : null;
+            String shown = def == null ? "(none)" : def instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) def)
+                    : def instanceof List ? String.join(";", ((List<?>) def).stream().map(String::valueOf).toList()) : def.toString();
+            sb.append("| `").append(o.key()).append("` | ").append(shown).append(" | ")
+                    .append(o.description().toString().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        try {
+            return TimeUtils.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(key, "not a duration: '" + value + "' (e.g. 90s, 2min, 1h)");
+        }
+    }
+
+    private static double parseDouble(String key, String value, double def) {
+        if (value == null) {
+            return def;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, "not a number: '" + value + "'");
+        }
+    }
+}
