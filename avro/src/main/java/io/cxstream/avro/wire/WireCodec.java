@@ -2,6 +2,9 @@ package io.cxstream.avro.wire;
 
 import io.cxstream.avro.DeadLetterReason;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -43,6 +46,9 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
 
     public static final byte MARKER_1 = (byte) 0x01;
 
+    /** Only to check that nothing follows the record in a JSON value (thread-safe). */
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+
     private final Class<T> type;
 
     private transient Schema schema;
@@ -83,11 +89,18 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
                 return binaryEncoder.encode(record).array();
             }
             jsonBuffer.reset();
-            jsonEncoder.configure(jsonBuffer);
+            if (jsonEncoder == null) {
+                jsonEncoder = EncoderFactory.get().jsonEncoder(schema, jsonBuffer);
+            } else {
+                jsonEncoder.configure(jsonBuffer);
+            }
             jsonWriter.write(record, jsonEncoder);
             jsonEncoder.flush();
             return jsonBuffer.toByteArray();
         } catch (IOException | RuntimeException e) {
+            // A failed write leaves the JSON encoder's grammar mid-record and configure() does not
+            // reset it: drop the encoder so that the next encode starts from a fresh one.
+            jsonEncoder = null;
             throw new IllegalArgumentException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
@@ -97,8 +110,8 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
         if (bytes == null || bytes.length == 0) {
             throw new WireFormatException(DeadLetterReason.UNRECOGNIZED_FORMAT, "empty record value");
         }
-        if (isSingleObject(bytes)) {
-            return decodeAvro(bytes);
+        if (hasMarker(bytes)) {
+            return decodeAvro(bytes); // a header cut short is UNDECODABLE, not UNRECOGNIZED_FORMAT
         }
         if (looksLikeJson(bytes)) {
             return decodeJson(bytes);
@@ -111,7 +124,7 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
     /** Decodes only the given format; the other is refused with UNRECOGNIZED_FORMAT. */
     public T decode(byte[] bytes, WireFormat format) throws WireFormatException {
         if (bytes != null && bytes.length > 0) {
-            boolean avro = isSingleObject(bytes);
+            boolean avro = hasMarker(bytes);
             if (format == WireFormat.AVRO && !avro) {
                 throw new WireFormatException(DeadLetterReason.UNRECOGNIZED_FORMAT, "not Avro single-object encoding");
             }
@@ -124,6 +137,11 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
 
     public static boolean isSingleObject(byte[] bytes) {
         return bytes.length >= 10 && bytes[0] == MARKER_0 && bytes[1] == MARKER_1;
+    }
+
+    /** Starts with the single-object marker, whether or not the rest of the header follows. */
+    private static boolean hasMarker(byte[] bytes) {
+        return bytes.length >= 2 && bytes[0] == MARKER_0 && bytes[1] == MARKER_1;
     }
 
     private static boolean looksLikeJson(byte[] bytes) {
@@ -142,9 +160,10 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
             return binaryDecoder.decode(bytes);
         } catch (MissingSchemaException e) {
             throw new WireFormatException(DeadLetterReason.UNKNOWN_SCHEMA, "unknown writer schema fingerprint: " + e.getMessage());
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | IllegalArgumentException
-                | ClassCastException | NegativeArraySizeException | OutOfMemoryError e) {
-            // A truncated or bit-flipped body surfaces as any of these; none may escape.
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // A truncated or bit-flipped body surfaces as many runtime exceptions (AvroRuntimeException,
+            // IndexOutOfBounds, NegativeArraySize, UnsupportedOperation from Avro's SystemLimitException
+            // for a huge length, ...); none may escape.
             throw new WireFormatException(DeadLetterReason.UNDECODABLE, "Avro body does not decode: " + describe(e));
         }
     }
@@ -159,11 +178,27 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
                 jsonDecoder.configure(text);
             }
             T record = jsonReader.read(null, jsonDecoder);
+            requireNothingAfterFirstValue(bytes);
             return record;
         } catch (IOException | AvroRuntimeException | IllegalArgumentException | ClassCastException
                 | IndexOutOfBoundsException | NullPointerException | StackOverflowError e) {
             jsonDecoder = null; // a failed parse may leave the decoder mid-document
             throw new WireFormatException(DeadLetterReason.UNDECODABLE, "JSON does not match " + type.getSimpleName() + ": " + describe(e));
+        }
+    }
+
+    /**
+     * Avro's JSON decoder stops after the first value and ignores whatever follows, so
+     * <code>{...}garbage</code> would decode and a second record in the same value would be lost
+     * silently. Refuse anything but white space after the first value.
+     */
+    private static void requireNothingAfterFirstValue(byte[] bytes) throws IOException {
+        try (JsonParser parser = JSON_FACTORY.createParser(bytes)) {
+            parser.nextToken();
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new IOException("unexpected content after the record at " + parser.currentTokenLocation());
+            }
         }
     }
 
