@@ -1,6 +1,7 @@
 package io.cxstream.helm;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.TemplateCommand;
 
 import java.io.IOException;
@@ -52,6 +53,15 @@ final class HelmChart {
             template = template.withValuesFile(writeValues(valuesYaml));
         }
         return Manifests.parse(template.call());
+    }
+
+    /** What {@code helm install} prints (a client-only dry run): the release summary and NOTES.txt. */
+    static String installOutput(String valuesYaml) {
+        InstallCommand install = HELM.install().withName(RELEASE).withNamespace(NAMESPACE).dryRun().clientOnly();
+        if (!valuesYaml.isBlank()) {
+            install = install.withValuesFile(writeValues(valuesYaml));
+        }
+        return install.call().getOutput();
     }
 
     /** The raw output of helm template. */
