@@ -60,6 +60,17 @@ helm.sh/chart: {{ include "cx-stream.chart" . }}
 {{- end }}
 
 {{/*
+Labels of the Flink pods (the FlinkDeployment's podTemplate). Deliberately without the chart and app
+versions: the operator redeploys the job (savepoint, stop, restore) on any podTemplate change, and a chart
+version bump alone must not do that.
+*/}}
+{{- define "cx-stream.podLabels" -}}
+{{- $labels := include "cx-stream.selectorLabels" . | fromYaml }}
+{{- $labels = merge $labels .Values.pod.labels .Values.commonLabels (dict "app.kubernetes.io/part-of" "cx-stream") }}
+{{- toYaml $labels }}
+{{- end }}
+
+{{/*
 ServiceAccount the Flink pods run as.
 */}}
 {{- define "cx-stream.serviceAccountName" -}}

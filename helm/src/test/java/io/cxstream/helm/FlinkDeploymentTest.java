@@ -203,6 +203,9 @@ class FlinkDeploymentTest {
 
         assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels")).containsAllEntriesOf(Map.of(
                 "team", "cx", "app.kubernetes.io/name", "cx-stream", "app.kubernetes.io/instance", HelmChart.RELEASE));
+        // a chart version bump alone must not change the pod template (the operator would redeploy the job)
+        assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels"))
+                .doesNotContainKeys("helm.sh/chart", "app.kubernetes.io/version");
         assertThat((String) at(fd, "spec.podTemplate.spec.nodeSelector.workload")).isEqualTo("streaming");
         assertThat((String) at(fd, "spec.podTemplate.spec.imagePullSecrets.0.name")).isEqualTo("registry-credentials");
         Map<String, Object> container = mainContainer(fd);

@@ -2,9 +2,11 @@ package io.cxstream.helm;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import static io.cxstream.helm.Manifests.at;
 import static io.cxstream.helm.Manifests.mainContainer;
@@ -16,8 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KafkaSecurityTest {
 
+    /** A values file of src/test/resources/values (the README's examples). */
     static Path example(String name) {
-        return Path.of("src/test/resources/values", name).toAbsolutePath();
+        try {
+            return Path.of(Objects.requireNonNull(
+                    KafkaSecurityTest.class.getClassLoader().getResource("values/" + name), name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
