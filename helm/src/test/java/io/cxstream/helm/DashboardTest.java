@@ -1,0 +1,80 @@
+package io.cxstream.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.cxstream.helm.Manifests.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Grafana dashboard ConfigMap: labelled for the sidecar, valid JSON, and built on the configured metrics. */
+class DashboardTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode dashboard(Map<String, Object> configMap) throws Exception {
+        String json = Manifests.key(configMap, "data", "cx-stream.json");
+        assertThat(json).as("data.cx-stream.json").isNotBlank();
+        return JSON.readTree(json);
+    }
+
+    private static List<String> expressions(JsonNode dashboard) {
+        List<String> exprs = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+        return exprs;
+    }
+
+    @Test
+    void dashboardIsValidJsonWithThePanelsOperatorsNeed() throws Exception {
+        Map<String, Object> configMap = HelmChart.render("""
+                metrics:
+                  dashboard:
+                    enabled: true
+                    namespace: monitoring
+                    annotations: {grafana_folder: cx-stream}
+                """).one("ConfigMap");
+
+        assertThat((String) at(configMap, "metadata.labels.grafana_dashboard")).isEqualTo("1");
+        assertThat((String) at(configMap, "metadata.namespace")).isEqualTo("monitoring");
+        assertThat((String) at(configMap, "metadata.annotations.grafana_folder")).isEqualTo("cx-stream");
+
+        JsonNode dashboard = dashboard(configMap);
+        assertThat(dashboard.path("title").asText()).isEqualTo("cx-stream (cx-prod/cx-stream)");
+        assertThat(dashboard.path("uid").asText()).startsWith("cx-stream-").hasSizeLessThanOrEqualTo(40);
+        List<String> titles = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
+        assertThat(titles).contains(
+                "Throughput: events in by topic and type", "Consumer lag", "Alert latency",
+                "Outreach emitted by trigger", "Outreach suppressed by reason", "Dead letters by reason",
+                "Checkpoints");
+
+        List<String> exprs = expressions(dashboard);
+        assertThat(exprs).isNotEmpty().allSatisfy(e -> assertThat(e)
+                .contains("namespace=\"cx-prod\", pod=~\"cx-stream-.*\"")
+                .doesNotContain("@@"));
+        assertThat(String.join("\n", exprs)).contains(
+                "flink_taskmanager_job_task_operator_cx_events_in",
+                "flink_taskmanager_job_task_operator_cx_outreach_emitted",
+                "flink_taskmanager_job_task_operator_cx_outreach_suppressed",
+                "flink_taskmanager_job_task_operator_cx_dead_letters",
+                "flink_taskmanager_job_task_operator_cx_alert_latency_ms",
+                "flink_taskmanager_job_task_operator_pendingRecords",
+                "flink_jobmanager_job_lastCheckpointDuration");
+    }
+
+    @Test
+    void metricNamesComeFromValues() throws Exception {
+        Map<String, Object> configMap = HelmChart.render("""
+                metrics:
+                  names: {eventsIn: cx_records_in, operatorPrefix: cx_}
+                  dashboard: {enabled: true}
+                """).one("ConfigMap");
+
+        String exprs = String.join("\n", expressions(dashboard(configMap)));
+        assertThat(exprs).contains("rate(cx_cx_records_in{").doesNotContain("cx_events_in");
+    }
+}
