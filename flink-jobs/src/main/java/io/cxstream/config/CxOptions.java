@@ -132,6 +132,11 @@ public final class CxOptions {
             .booleanType().defaultValue(false)
             .withDescription("Whether a customer who never stated a MARKETING consent may receive marketing triggers (opt-in by default).");
 
+    /** The plain text of an option's description. */
+    public static String describe(ConfigOption<?> option) {
+        return new org.apache.flink.configuration.description.HtmlFormatter().format(option.description());
+    }
+
     /** All options, in declaration order. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();

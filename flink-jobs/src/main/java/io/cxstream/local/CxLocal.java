@@ -234,7 +234,7 @@ public final class CxLocal {
             String shown = def == null ? "(none)" : def instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) def)
                     : def instanceof List ? String.join(";", ((List<?>) def).stream().map(String::valueOf).toList()) : def.toString();
             sb.append("| `").append(o.key()).append("` | ").append(shown).append(" | ")
-                    .append(o.description().toString().replace("|", "\\|")).append(" |\n");
+                    .append(CxOptions.describe(o).replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
     }
