@@ -26,7 +26,7 @@ class FlinkDeploymentCrdTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"full.yaml", "sasl-ssl.yaml", "s3.yaml"})
+    @ValueSource(strings = {"full.yaml", "sasl-ssl.yaml", "s3.yaml", "readme.yaml"})
     void exampleFlinkDeploymentsMatchTheCrd(String valuesFile) {
         Map<String, Object> fd = HelmChart.render(KafkaSecurityTest.example(valuesFile)).one("FlinkDeployment");
 
