@@ -7,7 +7,10 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Names of the job's own metrics, in one place. Key/value metric groups become Prometheus labels
- * under Flink's Prometheus reporter (e.g. {@code flink_taskmanager_job_task_operator_cx_events_in{input="feedback",type="NPS"}}).
+ * under Flink's Prometheus reporter, and their <em>keys</em> also become part of the metric name, in
+ * registration order (e.g. {@code cx_events_in} with groups input, type is
+ * {@code flink_taskmanager_job_task_operator_input_type_cx_events_in{input="feedback",type="NPS"}};
+ * verified by PrometheusITCase, listed in the README's "Metrics").
  * Label values come from closed enums, or from a bounded set (the Voice-of-Customer touchpoints,
  * see {@code metrics.max-touchpoints}), so cardinality is bounded.
  */
