@@ -15,6 +15,7 @@ import io.cxstream.io.KafkaIo;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.voc.VoiceOfCustomerGauges;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -49,6 +50,7 @@ import java.util.List;
  *  cx.consents     ┘     │ bad           │  ─▶ detect-… (one per trigger) ┴▶ outreach-decision ─▶ cx.outreach.*
  *                        ▼               │ consents ───────────────────────▶ ┘
  *                   cx.deadletter ◀─── late events
+ *                                   └─ feedback ─▶ voc-gauges (cx_nps, cx_csat, cx_ces; parallelism 1)
  * </pre>
  *
  * <p>This class only wires sources, operators and sinks; every piece of logic is its own class.
@@ -130,6 +132,11 @@ public class CxJob {
                 .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
                         config.interactionsTopic, config.feedbackTopic))
                 .uid("journey").name("journey");
+
+        // Live NPS/CSAT/CES gauges over all feedback: one instance, since a score is a ratio over all answers.
+        journeys.filter(e -> e.metric != null).name("voc-input")
+                .process(new VoiceOfCustomerGauges(config.maxTouchpointLabels, config.vocWindow)).returns(Types.VOID)
+                .uid("voc-gauges").name("voc-gauges").setParallelism(1).setMaxParallelism(1);
 
         // Each detector sees only the events its pattern needs. The journey output is still
         // partitioned by customer, so no second shuffle is needed in front of CEP.

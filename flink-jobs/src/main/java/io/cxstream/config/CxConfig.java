@@ -75,6 +75,9 @@ public final class CxConfig implements Serializable {
 
     public final int recentTouchpoints;
 
+    public final int maxTouchpointLabels;
+    public final int vocWindow;
+
     public final Set<TriggerType> detectors;
     public final int detractorMaxNps;
     public final int promoterMinNps;
@@ -126,6 +129,9 @@ public final class CxConfig implements Serializable {
         this.maxAttributes = range(c, CxOptions.MAX_ATTRIBUTES, 0, 10_000);
 
         this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
+
+        this.maxTouchpointLabels = range(c, CxOptions.METRICS_MAX_TOUCHPOINTS, 0, 1000);
+        this.vocWindow = range(c, CxOptions.METRICS_VOC_WINDOW, 1, 100_000);
 
         this.detectors = detectors(get(c, CxOptions.DETECTORS));
         this.detractorMaxNps = range(c, CxOptions.DETRACTOR_MAX_NPS, 0, 10);

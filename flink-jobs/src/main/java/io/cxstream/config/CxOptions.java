@@ -97,6 +97,15 @@ public final class CxOptions {
     public static final ConfigOption<Integer> RECENT_TOUCHPOINTS = ConfigOptions.key("journey.recent-touchpoints")
             .intType().defaultValue(10).withDescription("How many recent touchpoints the journey state keeps per customer.");
 
+    // ---- Metrics --------------------------------------------------------------------------------
+    public static final ConfigOption<Integer> METRICS_MAX_TOUCHPOINTS = ConfigOptions.key("metrics.max-touchpoints")
+            .intType().defaultValue(50)
+            .withDescription("The Voice-of-Customer gauges (cx_nps, cx_csat, cx_ces) get a touchpoint label for the first this many "
+                    + "distinct touchpoints seen; later ones are folded into touchpoint=\"other\" (bounded cardinality).");
+    public static final ConfigOption<Integer> METRICS_VOC_WINDOW = ConfigOptions.key("metrics.voc-window")
+            .intType().defaultValue(1000)
+            .withDescription("The Voice-of-Customer gauges average over the last this many answers per metric and label (sliding window).");
+
     // ---- Detectors ------------------------------------------------------------------------------
     public static final ConfigOption<List<String>> DETECTORS = ConfigOptions.key("detect.enabled")
             .stringType().asList()

@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code options}: the job's settings as a Markdown table.
  * </ul>
  * Options of its own: {@code --duration}, {@code --rate}, {@code --customers}, {@code --kafka-port},
- * {@code --parallelism}, {@code --summary-every}; every other {@code --key value} is a job setting.
+ * {@code --metrics-port} (Flink's Prometheus reporter, default {@value PrometheusReporterSettings#DEFAULT_PORT},
+ * 0 disables), {@code --parallelism}, {@code --summary-every}; every other {@code --key value} is a job setting.
  * Ctrl-C or the end of {@code --duration} stops it cleanly.
  */
 public final class CxLocal {
@@ -59,6 +60,7 @@ public final class CxLocal {
     private final double rate;
     private final long customers;
     private final int kafkaPort;
+    private final int metricsPort;
     private final int parallelism;
     private final Duration summaryEvery;
     private final Map<String, String> jobSettings;
@@ -75,6 +77,10 @@ public final class CxLocal {
         this.rate = parseDouble("rate", rest.remove("rate"), 200);
         this.customers = (long) parseDouble("customers", rest.remove("customers"), 20_000);
         this.kafkaPort = (int) parseDouble("kafka-port", rest.remove("kafka-port"), 9092);
+        this.metricsPort = (int) parseDouble("metrics-port", rest.remove("metrics-port"), PrometheusReporterSettings.DEFAULT_PORT);
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new InvalidConfigException("metrics-port", "must be 0 (disabled) or a port 1..65535, was " + metricsPort);
+        }
         this.parallelism = (int) parseDouble("parallelism", rest.remove("parallelism"), 2);
         String s = rest.remove("summary-every");
         this.summaryEvery = s == null ? Duration.ofSeconds(10) : parseDuration("summary-every", s);
@@ -133,7 +139,8 @@ public final class CxLocal {
             broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
                     config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
 
-            Configuration flink = CxJob.flinkConfiguration(config);
+            PrometheusReporterSettings.requireFree(metricsPort);
+            Configuration flink = PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(parallelism);
             CxJob.onKafka(config).build(env);
@@ -141,6 +148,9 @@ public final class CxLocal {
             waitUntilRunning(job);
             out.printf("cx-stream %s: job %s running on the Flink MiniCluster (parallelism %d), %.1f s after start%n",
                     mode, job.getJobID(), parallelism, (System.nanoTime() - started) / 1e9);
+            if (metricsPort > 0) {
+                out.printf("cx-stream %s: Prometheus metrics at http://127.0.0.1:%d/metrics (README: \"Metrics\")%n", mode, metricsPort);
+            }
 
             printer = new AlertPrinter(broker.bootstrapServers(), List.of(config.contactCenterTopic, config.marketingTopic), out);
             Thread printerThread = new Thread(printer, "alert-printer");

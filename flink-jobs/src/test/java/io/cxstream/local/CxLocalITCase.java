@@ -22,7 +22,7 @@ class CxLocalITCase {
     void theDemoPrintsLiveOutreachAndStopsCleanly() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        CxLocal demo = new CxLocal("demo", Map.of("duration", "40s", "kafka-port", "0", "rate", "300",
+        CxLocal demo = new CxLocal("demo", Map.of("duration", "40s", "kafka-port", "0", "metrics-port", "0", "rate", "300",
                 "summary-every", "5s", "checkpoint.dir", "file:///tmp/cx-local-itcase"), out);
 
         int status = demo.run();

@@ -48,7 +48,7 @@ class DashboardTest {
         List<String> titles = new ArrayList<>();
         dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
         assertThat(titles).contains(
-                "Throughput: events in by topic and type", "Consumer lag", "Alert latency",
+                "Throughput: events in by input and type", "Consumer lag", "Alert latency",
                 "Outreach emitted by trigger", "Outreach suppressed by reason", "Dead letters by reason",
                 "Checkpoints");
 
@@ -57,10 +57,10 @@ class DashboardTest {
                 .contains("namespace=\"cx-prod\", pod=~\"cx-stream-.*\"")
                 .doesNotContain("@@"));
         assertThat(String.join("\n", exprs)).contains(
-                "flink_taskmanager_job_task_operator_cx_events_in",
-                "flink_taskmanager_job_task_operator_cx_outreach_emitted",
-                "flink_taskmanager_job_task_operator_cx_outreach_suppressed",
-                "flink_taskmanager_job_task_operator_cx_dead_letters",
+                "flink_taskmanager_job_task_operator_input_type_cx_events_in",
+                "flink_taskmanager_job_task_operator_trigger_route_cx_outreach_emitted",
+                "flink_taskmanager_job_task_operator_reason_trigger_route_cx_outreach_suppressed",
+                "flink_taskmanager_job_task_operator_reason_cx_dead_letters",
                 "flink_taskmanager_job_task_operator_cx_alert_latency_ms",
                 "flink_taskmanager_job_task_operator_pendingRecords",
                 "flink_jobmanager_job_lastCheckpointDuration");

@@ -69,7 +69,7 @@ class PrometheusRuleTest {
         assertThat((String) alert(rule, "CxStreamConsumerLagGrowing").get("expr"))
                 .contains("flink_taskmanager_job_task_operator_pendingRecords").contains("deriv(");
         assertThat((String) alert(rule, "CxStreamDeadLetterRateHigh").get("expr"))
-                .contains("rate(flink_taskmanager_job_task_operator_cx_dead_letters{");
+                .contains("rate(flink_taskmanager_job_task_operator_reason_cx_dead_letters{");
         assertThat((String) alert(rule, "CxStreamCheckpointsFailing").get("expr"))
                 .contains("flink_jobmanager_job_numberOfFailedCheckpoints");
         assertThat((String) alert(rule, "CxStreamJobRestarting").get("expr")).contains("flink_jobmanager_job_numRestarts");
