@@ -22,7 +22,7 @@ public final class Metrics {
     public static final String LATE_EVENTS = "cx_late_events";
     public static final String OUTREACH_EMITTED = "cx_outreach_emitted";
     public static final String OUTREACH_SUPPRESSED = "cx_outreach_suppressed";
-    public static final String ALERT_LATENCY = "cx_alert_latency_ms";
+    public static final String ALERT_LATENCY = "cx_alert_latency_millis";
     /** Net Promoter Score over the recent answers, -100..100 (Voice-of-Customer gauge). */
     public static final String NPS = "cx_nps";
     /** Average CSAT over the recent answers, normalised 0-100 (Voice-of-Customer gauge). */

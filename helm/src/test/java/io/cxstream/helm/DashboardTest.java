@@ -61,7 +61,7 @@ class DashboardTest {
                 "flink_taskmanager_job_task_operator_trigger_route_cx_outreach_emitted",
                 "flink_taskmanager_job_task_operator_reason_trigger_route_cx_outreach_suppressed",
                 "flink_taskmanager_job_task_operator_reason_cx_dead_letters",
-                "flink_taskmanager_job_task_operator_cx_alert_latency_ms",
+                "flink_taskmanager_job_task_operator_cx_alert_latency_millis",
                 "flink_taskmanager_job_task_operator_pendingRecords",
                 "flink_jobmanager_job_lastCheckpointDuration");
     }

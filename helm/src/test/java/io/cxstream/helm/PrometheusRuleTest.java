@@ -64,7 +64,7 @@ class PrometheusRuleTest {
         });
 
         assertThat((String) alert(rule, "CxStreamAlertLatencyHigh").get("expr"))
-                .contains("flink_taskmanager_job_task_operator_cx_alert_latency_ms{" + SELECTOR + ", quantile=\"0.99\"}")
+                .contains("flink_taskmanager_job_task_operator_cx_alert_latency_millis{" + SELECTOR + ", quantile=\"0.99\"}")
                 .endsWith("> 5000");
         assertThat((String) alert(rule, "CxStreamConsumerLagGrowing").get("expr"))
                 .contains("flink_taskmanager_job_task_operator_pendingRecords").contains("deriv(");
