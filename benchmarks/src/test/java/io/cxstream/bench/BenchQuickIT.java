@@ -40,7 +40,7 @@ class BenchQuickIT {
         }
         assertThat(json).contains("\"flink\": \"2.2.1\"");
         assertThat(md).contains("## Machine", "## Limit", "## Throughput", "## Latency", "## Memory", "p99 ms", "VmHWM");
-        assertThat(printed).contains("limit: read + decoded", "throughput: committed", "latency @");
+        assertThat(printed).contains("limit: read + decoded", "after RUNNING", "latency @");
     }
 
     private static double number(String json, String key) {
