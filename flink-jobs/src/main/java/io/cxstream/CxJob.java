@@ -26,13 +26,18 @@ import org.apache.flink.cep.CEP;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.slf4j.Logger;
@@ -58,6 +63,9 @@ import java.util.List;
  */
 public class CxJob {
     private static final Logger LOG = LoggerFactory.getLogger(CxJob.class);
+
+    /** Managed memory (RocksDB block cache and write buffers) of a local MiniCluster's task manager. */
+    static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.ofMebiBytes(512);
 
     private final CxConfig config;
     private final Source<Decoded, ?, ?> source;
@@ -109,6 +117,17 @@ public class CxJob {
         }
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkInterval);
+        // Timers on the heap (checkpointed with the keyed state): the CEP operators register one per
+        // buffered event time; in RocksDB each would be a write, a delete and an iterator seek.
+        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+        // Bloom filters spare point lookups (journey state, CEP's NFA state) a read of every SST file
+        // that does not hold the key.
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // Only read when the job starts its own MiniCluster (./cx demo, serve, bench): a cluster sizes
+        // its task managers itself. Flink's local default (128 MiB) is shared by the seven RocksDB
+        // instances of a slot (journey, five detectors, decision) and makes them flush constantly.
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
         return conf;
     }
 
@@ -129,7 +148,7 @@ public class CxJob {
 
         SingleOutputStreamOperator<JourneyEvent> journeys = events
                 .keyBy(e -> e.customerId, Types.STRING)
-                .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+                .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints, Detectors.frictionWindow(config),
                         config.interactionsTopic, config.feedbackTopic))
                 .uid("journey").name("journey");
 

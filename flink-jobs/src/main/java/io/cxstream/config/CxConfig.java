@@ -68,6 +68,7 @@ public final class CxConfig implements Serializable {
 
     public final Duration maxOutOfOrderness;
     public final Duration idleness;
+    public final Duration watermarkInterval;
     public final Duration maxFutureSkew;
     public final Duration maxEventAge;
     public final int maxRecordBytes;
@@ -123,6 +124,7 @@ public final class CxConfig implements Serializable {
 
         this.maxOutOfOrderness = nonNegative(c, CxOptions.MAX_OUT_OF_ORDERNESS);
         this.idleness = positive(c, CxOptions.IDLENESS);
+        this.watermarkInterval = positive(c, CxOptions.WATERMARK_INTERVAL);
         this.maxFutureSkew = nonNegative(c, CxOptions.MAX_FUTURE_SKEW);
         this.maxEventAge = positive(c, CxOptions.MAX_EVENT_AGE);
         this.maxRecordBytes = range(c, CxOptions.MAX_RECORD_BYTES, 256, 64 * 1024 * 1024);

@@ -79,8 +79,16 @@ public final class CxOptions {
             .withDescription("How late (in event time) an event may arrive and still be processed; later ones are dead-lettered as LATE_EVENT. "
                     + "Also the minimum delay before an event-time detector fires.");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
-            .durationType().defaultValue(Duration.ofSeconds(2))
-            .withDescription("A partition without records for this long stops holding back the watermark.");
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A partition without records for this long stops holding back the watermark. "
+                    + "Too short, and a partition that is merely slow to fetch (catching up a backlog on busy cores) "
+                    + "is taken for idle: the watermark passes its records and they are dead-lettered as LATE_EVENT. "
+                    + "Too long, and a quiet partition delays event-time alerts by up to this much. "
+                    + "./cx demo and serve use 2 s.");
+    public static final ConfigOption<Duration> WATERMARK_INTERVAL = ConfigOptions.key("watermark.interval")
+            .durationType().defaultValue(Duration.ofMillis(100))
+            .withDescription("How often the source emits a watermark (Flink's pipeline.auto-watermark-interval); "
+                    + "adds up to this much to event-time alert latency.");
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("validation.max-future-skew")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Events stamped further than this in the future (by the job's clock) are dead-lettered.");

@@ -10,6 +10,15 @@ import java.util.List;
 public final class Detectors {
     private Detectors() {}
 
+    /**
+     * The longest window in which an order can change a detector's outcome (payment friction and
+     * abandonment are broken by an order); the journey flags orders within it of a payment failure or
+     * error ({@link io.cxstream.journey.JourneyEvent#afterFriction}).
+     */
+    public static java.time.Duration frictionWindow(CxConfig config) {
+        return config.paymentWindow.compareTo(config.abandonWindow) >= 0 ? config.paymentWindow : config.abandonWindow;
+    }
+
     public static List<Detector> enabled(CxConfig config) {
         List<Detector> detectors = new ArrayList<>();
         for (TriggerType type : config.detectors) {

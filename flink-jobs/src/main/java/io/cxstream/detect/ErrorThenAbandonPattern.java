@@ -44,7 +44,7 @@ public class ErrorThenAbandonPattern extends Detector {
 
     @Override
     public boolean accepts(JourneyEvent e) {
-        return isCheckoutError(e) || e.isInteraction(InteractionType.ORDER_PLACED);
+        return isCheckoutError(e) || (e.isInteraction(InteractionType.ORDER_PLACED) && e.afterFriction);
     }
 
     @Override

@@ -38,7 +38,7 @@ public class PaymentFrictionPattern extends Detector {
 
     @Override
     public boolean accepts(JourneyEvent e) {
-        return e.isInteraction(InteractionType.PAYMENT_FAILED) || e.isInteraction(InteractionType.ORDER_PLACED);
+        return e.isInteraction(InteractionType.PAYMENT_FAILED) || (e.isInteraction(InteractionType.ORDER_PLACED) && e.afterFriction);
     }
 
     @Override

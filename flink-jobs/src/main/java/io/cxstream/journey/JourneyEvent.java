@@ -29,6 +29,12 @@ public class JourneyEvent {
     public String touchpoint;
     public String agentId;
     public JourneySnapshot snapshot;
+    /**
+     * On an ORDER_PLACED: a payment failure or error was seen shortly before it, so the detectors
+     * that an order breaks (payment friction, abandonment) need it. Other orders cannot change
+     * their outcome and are not fed to them (see {@code JourneyFunction}).
+     */
+    public boolean afterFriction;
 
     public JourneyEvent() {}
 

@@ -8,6 +8,7 @@ import io.cxstream.avro.DeadLetterReason;
 import io.cxstream.avro.FeedbackEvent;
 import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.InteractionEvent;
+import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.JourneySnapshot;
 import io.cxstream.avro.JourneyStage;
 import io.cxstream.avro.JourneyState;
@@ -66,6 +67,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
 
     private final Duration stateTtl;
     private final int recentTouchpoints;
+    private final long frictionWindowMillis;
     private final String interactionsTopic;
     private final String feedbackTopic;
 
@@ -77,12 +79,17 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
     /**
      * @param stateTtl how long a silent customer's journey is kept
      * @param recentTouchpoints how many touchpoints to keep (bounds state size)
+     * @param frictionWindow the longest window of a detector that an order can break (payment friction,
+     *     abandonment): an order further than this from any payment failure or error is not
+     *     {@link JourneyEvent#afterFriction}
      * @param interactionsTopic source topic named on dead letters of late interactions
      * @param feedbackTopic source topic named on dead letters of late feedback
      */
-    public JourneyFunction(Duration stateTtl, int recentTouchpoints, String interactionsTopic, String feedbackTopic) {
+    public JourneyFunction(Duration stateTtl, int recentTouchpoints, Duration frictionWindow,
+                           String interactionsTopic, String feedbackTopic) {
         this.stateTtl = stateTtl;
         this.recentTouchpoints = recentTouchpoints;
+        this.frictionWindowMillis = frictionWindow.toMillis();
         this.interactionsTopic = interactionsTopic;
         this.feedbackTopic = feedbackTopic;
     }
@@ -112,15 +119,64 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
             state = JourneyState.newBuilder().build();
         }
         JourneyEvent result = event.interaction != null ? onInteraction(event.interaction, state) : onFeedback(event.feedback, state);
+        JourneyEvent reorderedOrder = event.interaction != null ? trackOrdersAndFriction(result, state) : null;
         state.setLastEventTime(Math.max(state.getLastEventTime(), event.eventTime));
         journey.update(state);
-        result.snapshot = snapshot(state);
+        JourneySnapshot snapshot = snapshot(state);
+        result.snapshot = snapshot;
         out.collect(result);
+        if (reorderedOrder != null) {
+            reorderedOrder.snapshot = snapshot;
+            out.collect(reorderedOrder);
+        }
+    }
+
+    /**
+     * Most orders are nowhere near a payment failure or an error, and the detectors that orders can
+     * break (payment friction, abandonment) would only buffer and drop them — at the price of CEP
+     * state churn in RocksDB for every order. So an order is flagged {@link JourneyEvent#afterFriction}
+     * only when a payment failure or error was seen within the friction window before it.
+     *
+     * <p>Events of one customer can arrive out of event-time order (within the watermark's bound).
+     * When a payment failure or error arrives that is older than the newest order, and that order was
+     * not flagged, the order is emitted again, flagged, so the detectors see it between the two: the
+     * detectors order their input by event time. Only the newest order is remembered; two unflagged
+     * orders overtaken by one older failure would miss the earlier order (needs three events of one
+     * customer reordered within the watermark bound).
+     *
+     * @return the newest order to emit again, or null
+     */
+    private JourneyEvent trackOrdersAndFriction(JourneyEvent e, JourneyState state) {
+        if (e.interactionType == InteractionType.ORDER_PLACED) {
+            boolean near = state.getLastFrictionAt() > 0 && e.eventTime - state.getLastFrictionAt() <= frictionWindowMillis;
+            e.afterFriction = near;
+            if (e.eventTime >= state.getLastOrderAt()) {
+                state.setLastOrderAt(e.eventTime);
+                state.setLastOrderId(e.eventId);
+                state.setLastOrderForwarded(near);
+            }
+            return null;
+        }
+        if (e.interactionType != InteractionType.PAYMENT_FAILED && e.interactionType != InteractionType.ERROR) {
+            return null;
+        }
+        state.setLastFrictionAt(Math.max(state.getLastFrictionAt(), e.eventTime));
+        if (!state.getLastOrderForwarded() && e.eventTime < state.getLastOrderAt()) {
+            state.setLastOrderForwarded(true);
+            JourneyEvent order = new JourneyEvent();
+            order.customerId = e.customerId;
+            order.eventId = state.getLastOrderId();
+            order.eventTime = state.getLastOrderAt();
+            order.interactionType = InteractionType.ORDER_PLACED;
+            order.afterFriction = true;
+            return order;
+        }
+        return null;
     }
 
     private JourneyEvent onInteraction(InteractionEvent e, JourneyState state) {
         long t = e.getEventTime().toEpochMilli();
-        if (e.getType() == io.cxstream.avro.InteractionType.ORDER_PLACED) {
+        if (e.getType() == InteractionType.ORDER_PLACED) {
             state.setOrders(state.getOrders() + 1);
         }
         Map<String, String> attributes = e.getAttributes();
@@ -136,7 +192,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
             state.setFrictionUpdatedAt(Math.max(t, state.getFrictionUpdatedAt()));
         }
         JourneyStage stage = JourneyStageModel.afterInteraction(state.getStage(), e.getType(), state.getOrders());
-        if (e.getType() == io.cxstream.avro.InteractionType.ORDER_PLACED) {
+        if (e.getType() == InteractionType.ORDER_PLACED) {
             state.setStage(stage); // an order takes a customer out of AT_RISK
         } else {
             state.setStage(JourneyStageModel.withChurnRisk(stage, churn(state)));

@@ -52,7 +52,9 @@ public final class CxLocal {
             "checkpoint.interval", "5 s",
             "detect.abandonment.window", "1 min",
             "outreach.cooldown", "10 min",
-            "starting-offsets", "latest");
+            "starting-offsets", "latest",
+            // Local topics are often quiet (a few events sent by hand): let them stop holding back alerts.
+            "watermark.idleness", "2 s");
 
     private final PrintStream out;
     private final String mode;

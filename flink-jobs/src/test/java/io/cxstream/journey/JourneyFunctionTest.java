@@ -39,7 +39,7 @@ class JourneyFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        function = new JourneyFunction(Duration.ofDays(90), RECENT, "cx.interactions", "cx.feedback");
+        function = new JourneyFunction(Duration.ofDays(90), RECENT, Duration.ofMinutes(15), "cx.interactions", "cx.feedback");
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, e -> e.customerId, Types.STRING);
     }
 
@@ -55,6 +55,47 @@ class JourneyFunctionTest {
     private JourneyState state(String customer) throws Exception {
         ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator()).setCurrentKey(customer);
         return function.getRuntimeContext().getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90))).value();
+    }
+
+    @Test
+    void flagsOnlyOrdersNearAPaymentFailureOrError() throws Exception {
+        long min = 60_000;
+        send(CxEvent.of(interaction("c1", T0, InteractionType.ORDER_PLACED, "checkout")));
+        send(CxEvent.of(interaction("c1", T0 + min, InteractionType.PAYMENT_FAILED, "checkout")));
+        send(CxEvent.of(interaction("c1", T0 + 2 * min, InteractionType.ORDER_PLACED, "checkout")));
+        send(CxEvent.of(interaction("c1", T0 + 30 * min, InteractionType.ORDER_PLACED, "checkout")));
+        send(CxEvent.of(interaction("c2", T0, InteractionType.ERROR, "checkout")));
+        send(CxEvent.of(interaction("c2", T0 + 15 * min, InteractionType.ORDER_PLACED, "checkout")));
+
+        List<JourneyEvent> out = harness.extractOutputValues();
+        assertThat(out).extracting(e -> e.customerId + "@" + (e.eventTime - T0) / min + ":" + e.interactionType + ":" + e.afterFriction)
+                .containsExactly(
+                        "c1@0:ORDER_PLACED:false",   // no friction before it
+                        "c1@1:PAYMENT_FAILED:false",
+                        "c1@2:ORDER_PLACED:true",    // 1 min after a failure
+                        "c1@30:ORDER_PLACED:false",  // 29 min after it: outside the 15 min window
+                        "c2@0:ERROR:false",
+                        "c2@15:ORDER_PLACED:true");  // exactly at the window's end
+    }
+
+    @Test
+    void emitsAnOrderAgainWhenAnOlderFailureArrivesAfterIt() throws Exception {
+        long min = 60_000;
+        send(CxEvent.of(interaction("c1", T0 + 5 * min, InteractionType.ORDER_PLACED, "checkout")));
+        // Arrives later but happened before the order: the detectors must see the order after it.
+        send(CxEvent.of(interaction("c1", T0 + 4 * min, InteractionType.PAYMENT_FAILED, "checkout")));
+        // Another older failure: the order has been flagged already, no third copy.
+        send(CxEvent.of(interaction("c1", T0 + 3 * min, InteractionType.PAYMENT_FAILED, "checkout")));
+
+        List<JourneyEvent> out = harness.extractOutputValues();
+        assertThat(out).extracting(e -> (e.eventTime - T0) / min + ":" + e.interactionType + ":" + e.afterFriction)
+                .containsExactly("5:ORDER_PLACED:false", "4:PAYMENT_FAILED:false", "5:ORDER_PLACED:true",
+                        "3:PAYMENT_FAILED:false");
+        JourneyEvent again = out.get(2);
+        assertThat(again.eventId).isEqualTo(out.get(0).eventId);
+        assertThat(again.customerId).isEqualTo("c1");
+        assertThat(again.snapshot).as("carries the journey as it is now").isNotNull();
+        assertThat(state("c1").getOrders()).as("counted once").isEqualTo(1);
     }
 
     @Test
