@@ -91,9 +91,7 @@ class JobFailureRecoveryITCase {
     @ValueSource(strings = {"exactly-once", "at-least-once"})
     void aTaskManagerDiesMidStreamAndNothingIsLostOrDuplicated(String deliveryGuarantee, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        Map<String, String> settings = topics.jobSettings();
-        settings.put("delivery-guarantee", deliveryGuarantee);
-        settings.put("checkpoint.interval", "500 ms");
+        Map<String, String> settings = ReliabilitySettings.of(topics, deliveryGuarantee);
         job = CxJobRunner.start(settings, 2);
         JobID jobId = job.getJobID();
         TaskManagerFailures.awaitAllTasksRunning(cluster, jobId, TIMEOUT);

@@ -48,7 +48,9 @@ final class OutreachReconciliation {
         Set<String> ids = expected.keySet();
         List<OutreachEvent> seen = kafka.readUntil(topics.contactCenter, OutreachEvent.class, timeout,
                 records -> ids(records).containsAll(ids));
-        assertThat(ids(seen)).as("outreachIds on the contact-center topic after %s: none of the expected may be missing", timeout)
+        List<DeadLetter> dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), records -> false);
+        assertThat(ids(seen)).as("outreachIds on the contact-center topic after %s: none of the expected may be missing "
+                        + "(dead letters meanwhile: %s)", timeout, summary(dead))
                 .containsAll(ids);
         seen = kafka.readUntil(topics.contactCenter, OutreachEvent.class, QUIET, records -> false);
 
@@ -78,9 +80,14 @@ final class OutreachReconciliation {
         }
         assertThat(kafka.readUntil(topics.marketing, OutreachEvent.class, Duration.ofSeconds(1), records -> false))
                 .as("marketing outreach (promoters without consent must be suppressed)").isEmpty();
-        assertThat(kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), records -> false))
-                .as("dead letters (a replayed event must never be LATE)").isEmpty();
+        dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), records -> false);
+        assertThat(dead).as("dead letters (a replayed event must never be LATE): %s", summary(dead)).isEmpty();
         return new Result(seen, byId.size(), duplicates);
+    }
+
+    /** Reason and detail of each dead letter, for failure messages. */
+    static String summary(List<DeadLetter> dead) {
+        return dead.size() + " " + dead.stream().map(d -> d.getReason() + " (" + d.getDetail() + ")").limit(5).collect(Collectors.toList());
     }
 
     static Set<String> ids(List<OutreachEvent> outreach) {
