@@ -43,7 +43,7 @@ import static io.cxstream.testing.Events.interaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A TaskManager dies while thousands of events of 360 customers flow; the job must come back by
+ * A TaskManager dies while thousands of events of 300 customers flow; the job must come back by
  * itself from its last checkpoint and the outreach must reconcile exactly with the input: every
  * expected outreachId, no other, and under exactly-once no record twice.
  *
@@ -59,7 +59,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobFailureRecoveryITCase {
     private static final Logger LOG = LoggerFactory.getLogger(JobFailureRecoveryITCase.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-    private static final int CUSTOMERS = 360;
+    private static final int CUSTOMERS = 300;
     private static final int ROUNDS = 8;
 
     @RegisterExtension
