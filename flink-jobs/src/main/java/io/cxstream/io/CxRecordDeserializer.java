@@ -23,7 +23,12 @@ import java.util.function.LongSupplier;
 /**
  * Turns a Kafka record of any input topic into a {@link Decoded}: a validated {@link CxEvent}, or a
  * {@link DeadLetter} with the raw bytes, the record's coordinates and the reason. Never throws on
- * bad input, so no record can fail the job or vanish.
+ * bad input, so no record can fail the job or vanish: exactly one {@link Decoded} per record.
+ *
+ * <p>Sizes are bounded before anything is decoded: a record over {@code validation.max-record-bytes}
+ * is dead-lettered as TOO_LARGE unread, and Avro's own allocation limits are set to the same size
+ * ({@link AvroLimits}), so a corrupt length prefix inside a small record cannot allocate more.
+ * Nothing here logs: records and decoder messages may hold personal data.
  */
 public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
     private static final long serialVersionUID = 1L;
@@ -45,6 +50,8 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     private final WireCodec<FeedbackEvent> feedback = WireCodec.of(FeedbackEvent.class);
     private final WireCodec<ConsentEvent> consents = WireCodec.of(ConsentEvent.class);
 
+    private transient boolean avroLimitsSet;
+
     public CxRecordDeserializer(CxConfig config) {
         this(config.interactionsTopic, config.feedbackTopic, config.consentsTopic, config.inputFormat,
                 config.maxRecordBytes, EventValidator.of(config), (LongSupplier & java.io.Serializable) System::currentTimeMillis);
@@ -62,6 +69,18 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     }
 
     @Override
+    public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context) {
+        setAvroLimits();
+    }
+
+    private void setAvroLimits() {
+        if (!avroLimitsSet) {
+            AvroLimits.atLeast(maxRecordBytes);
+            avroLimitsSet = true;
+        }
+    }
+
+    @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
         out.collect(decode(record.topic(), record.partition(), record.offset(), record.timestamp(), record.value()));
     }
@@ -69,6 +88,7 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     /** Decodes and validates one record value. */
     public Decoded decode(String topic, int partition, long offset, long timestamp, byte[] value) {
         String input = inputOf(topic);
+        setAvroLimits();
         try {
             if (input == null) {
                 throw new WireFormatException(DeadLetterReason.UNKNOWN_SCHEMA, "no schema is configured for topic " + topic);
@@ -141,12 +161,23 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
                 .setSourcePartition(partition)
                 .setSourceOffset(offset)
                 .setReason(reason)
-                .setDetail(detail == null ? reason.name() : detail)
+                .setDetail(detail == null ? reason.name() : redact(detail))
                 .setPayload(ByteBuffer.wrap(payload))
                 .setPayloadTruncated(truncated)
                 .setRecordTimestamp(Instant.ofEpochMilli(Math.max(0, timestamp)))
                 .setDeadLetteredAt(Instant.ofEpochMilli(clock.getAsLong()))
                 .build();
+    }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'[^']*'|\"[^\"]*\"");
+
+    /**
+     * Decoder messages quote what they choke on (Jackson: {@code Unrecognized token 'xyz'}), which may be
+     * a piece of a comment or a name: quoted fragments are replaced by {@code '…'}, and the detail is capped.
+     */
+    static String redact(String detail) {
+        String redacted = QUOTED.matcher(detail).replaceAll("'…'");
+        return redacted.length() > 500 ? redacted.substring(0, 500) + "…" : redacted;
     }
 
     @Override
