@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Turns a Kafka record of any input topic into a {@link Decoded}: a validated {@link CxEvent}, or a
@@ -169,14 +170,18 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
                 .build();
     }
 
-    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'[^']*'|\"[^\"]*\"");
+    /** Quoted fragments (Jackson) and the unquoted value after Avro's "Unknown symbol in enum" / "Unknown union branch". */
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
+    private static final Pattern ECHOED = Pattern.compile("(Unknown symbol in enum|Unknown union branch)\\s+\\S+");
 
     /**
-     * Decoder messages quote what they choke on (Jackson: {@code Unrecognized token 'xyz'}), which may be
-     * a piece of a comment or a name: quoted fragments are replaced by {@code '…'}, and the detail is capped.
+     * Decoder messages can echo what they choke on (Jackson: {@code Unrecognized token 'xyz'}; Avro's
+     * JSON decoder: {@code Unknown symbol in enum xyz}), which may be a piece of a comment or a name.
+     * Those fragments are replaced by {@code …} and the detail is capped, so the dead letter's detail
+     * holds no record content (its payload field does, by design).
      */
     static String redact(String detail) {
-        String redacted = QUOTED.matcher(detail).replaceAll("'…'");
+        String redacted = ECHOED.matcher(QUOTED.matcher(detail).replaceAll("'…'")).replaceAll("$1 …");
         return redacted.length() > 500 ? redacted.substring(0, 500) + "…" : redacted;
     }
 

@@ -167,5 +167,12 @@ class HostileRecordTest {
         assertThat(d.deadLetter.getDetail()).doesNotContain("secret");
         assertThat(CxRecordDeserializer.redact("Unrecognized token 'abc': was expecting \"x\"")).isEqualTo(
                 "Unrecognized token '…': was expecting '…'");
+        assertThat(CxRecordDeserializer.redact("AvroTypeException: Unknown symbol in enum Secret42 at x")).isEqualTo(
+                "AvroTypeException: Unknown symbol in enum … at x");
+        assertThat(CxRecordDeserializer.redact("Unknown union branch Secret42")).isEqualTo("Unknown union branch …");
+        Decoded unknownSymbol = decode("f", new String(feedback.encode(Events.feedback("c", NOW, FeedbackMetric.NPS, 3), WireFormat.JSON),
+                StandardCharsets.UTF_8).replace("\"channel\":\"EMAIL\"", "\"channel\":\"my-secret-words\"").getBytes(StandardCharsets.UTF_8));
+        assertThat(unknownSymbol.deadLetter.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+        assertThat(unknownSymbol.deadLetter.getDetail()).contains("Unknown symbol").doesNotContain("secret");
     }
 }
