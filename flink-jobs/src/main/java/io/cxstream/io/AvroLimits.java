@@ -15,7 +15,9 @@ import java.lang.reflect.Method;
  * {@value SystemLimitException#MAX_STRING_LENGTH_PROPERTY}, {@value SystemLimitException#MAX_BYTES_LENGTH_PROPERTY},
  * {@value SystemLimitException#MAX_COLLECTION_LENGTH_PROPERTY}; default about 2^31). An input record is at
  * most {@code validation.max-record-bytes} long, and no valid string, bytes or collection in it can be
- * longer than the record, so that size is a safe limit for all three.
+ * longer than the record, so that size is a safe limit for all three. The limit is never set below
+ * {@link #MIN_LIMIT} though: the same limits apply to Avro data the job keeps itself (journey state,
+ * dead letters), whose values may be a little longer than a tiny configured record cap.
  *
  * <p>Avro reads the properties once, when {@link SystemLimitException} is initialised, and every
  * Avro user of the JVM (or of the job's class loader) shares them. So {@link #atLeast(int)} raises
@@ -32,7 +34,15 @@ public final class AvroLimits {
         SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY,
     };
 
+    /** The smallest limit set, whatever {@code validation.max-record-bytes} is: 1 MiB. */
+    public static final int MIN_LIMIT = 1024 * 1024;
+
     private AvroLimits() {}
+
+    /** The limit for inputs of at most {@code maxRecordBytes}: that size, but at least {@link #MIN_LIMIT}. */
+    public static int limitFor(int maxRecordBytes) {
+        return Math.max(maxRecordBytes, MIN_LIMIT);
+    }
 
     /**
      * Makes Avro's string, bytes and collection limits at most {@code maxLength}, unless they are
@@ -53,7 +63,7 @@ public final class AvroLimits {
         }
         boolean bounded = inEffect(maxLength);
         if (!bounded) {
-            LOG.warn("Avro's allocation limit in this JVM ({}={}) is above validation.max-record-bytes={}: set larger on "
+            LOG.warn("Avro's allocation limit in this JVM ({}={}) is above {} (validation.max-record-bytes, at least 1 MiB): set larger on "
                     + "purpose or by another job with larger records, or Avro could not re-read it. A corrupt length prefix "
                     + "can make the decoder allocate up to that limit (set the org.apache.avro.limits.* properties in env.java.opts.all).",
                     PROPERTIES[0], System.getProperty(PROPERTIES[0]), maxLength);

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *
  * <p>Sizes are bounded before anything is decoded: a record over {@code validation.max-record-bytes}
  * is dead-lettered as TOO_LARGE unread, and Avro's own allocation limits are set to the same size
- * ({@link AvroLimits}), so a corrupt length prefix inside a small record cannot allocate more.
+ * (at least 1 MiB, see {@link AvroLimits}), so a corrupt length prefix inside a small record cannot
+ * make the decoder allocate more.
  * Nothing here logs: records and decoder messages may hold personal data.
  */
 public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
@@ -76,7 +77,7 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
 
     private void setAvroLimits() {
         if (!avroLimitsSet) {
-            AvroLimits.atLeast(maxRecordBytes);
+            AvroLimits.atLeast(AvroLimits.limitFor(maxRecordBytes));
             avroLimitsSet = true;
         }
     }
