@@ -73,6 +73,8 @@ public final class CxConfig implements Serializable {
     public final Duration maxEventAge;
     public final int maxRecordBytes;
     public final int maxAttributes;
+    public final int maxCommentLength;
+    public final int maxAttributeLength;
 
     public final int recentTouchpoints;
 
@@ -129,6 +131,8 @@ public final class CxConfig implements Serializable {
         this.maxEventAge = positive(c, CxOptions.MAX_EVENT_AGE);
         this.maxRecordBytes = range(c, CxOptions.MAX_RECORD_BYTES, 256, 64 * 1024 * 1024);
         this.maxAttributes = range(c, CxOptions.MAX_ATTRIBUTES, 0, 10_000);
+        this.maxCommentLength = range(c, CxOptions.MAX_COMMENT_LENGTH, 0, 1_000_000);
+        this.maxAttributeLength = range(c, CxOptions.MAX_ATTRIBUTE_LENGTH, 1, 1_000_000);
 
         this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
 

@@ -149,6 +149,16 @@ public final class CxOptions {
             .booleanType().defaultValue(false)
             .withDescription("Whether a customer who never stated a MARKETING consent may receive marketing triggers (opt-in by default).");
 
+    // ---- Input bounds (see EventValidator) ----------------------------------------------------------
+    public static final ConfigOption<Integer> MAX_COMMENT_LENGTH = ConfigOptions.key("validation.max-comment-length")
+            .intType().defaultValue(2000)
+            .withDescription("Feedback comments longer than this many characters are cut to it; the answer still counts. "
+                    + "Comments are personal data: never kept in state, logged or sent to marketing.");
+    public static final ConfigOption<Integer> MAX_ATTRIBUTE_LENGTH = ConfigOptions.key("validation.max-attribute-length")
+            .intType().defaultValue(256)
+            .withDescription("Interaction events with an attribute key or value longer than this many characters are dead-lettered "
+                    + "as INVALID_FIELD.");
+
     /** The plain text of an option's description. */
     public static String describe(ConfigOption<?> option) {
         return new org.apache.flink.configuration.description.HtmlFormatter().format(option.description());

@@ -19,11 +19,18 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Turns a Kafka record of any input topic into a {@link Decoded}: a validated {@link CxEvent}, or a
  * {@link DeadLetter} with the raw bytes, the record's coordinates and the reason. Never throws on
- * bad input, so no record can fail the job or vanish.
+ * bad input, so no record can fail the job or vanish: exactly one {@link Decoded} per record.
+ *
+ * <p>Sizes are bounded before anything is decoded: a record over {@code validation.max-record-bytes}
+ * is dead-lettered as TOO_LARGE unread, and Avro's own allocation limits are set to the same size
+ * (at least 1 MiB, see {@link AvroLimits}), so a corrupt length prefix inside a small record cannot
+ * make the decoder allocate more.
+ * Nothing here logs: records and decoder messages may hold personal data.
  */
 public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
     private static final long serialVersionUID = 1L;
@@ -45,6 +52,8 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     private final WireCodec<FeedbackEvent> feedback = WireCodec.of(FeedbackEvent.class);
     private final WireCodec<ConsentEvent> consents = WireCodec.of(ConsentEvent.class);
 
+    private transient boolean avroLimitsSet;
+
     public CxRecordDeserializer(CxConfig config) {
         this(config.interactionsTopic, config.feedbackTopic, config.consentsTopic, config.inputFormat,
                 config.maxRecordBytes, EventValidator.of(config), (LongSupplier & java.io.Serializable) System::currentTimeMillis);
@@ -62,6 +71,18 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     }
 
     @Override
+    public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context) {
+        setAvroLimits();
+    }
+
+    private void setAvroLimits() {
+        if (!avroLimitsSet) {
+            AvroLimits.atLeast(AvroLimits.limitFor(maxRecordBytes));
+            avroLimitsSet = true;
+        }
+    }
+
+    @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
         out.collect(decode(record.topic(), record.partition(), record.offset(), record.timestamp(), record.value()));
     }
@@ -69,6 +90,7 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     /** Decodes and validates one record value. */
     public Decoded decode(String topic, int partition, long offset, long timestamp, byte[] value) {
         String input = inputOf(topic);
+        setAvroLimits();
         try {
             if (input == null) {
                 throw new WireFormatException(DeadLetterReason.UNKNOWN_SCHEMA, "no schema is configured for topic " + topic);
@@ -141,12 +163,27 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
                 .setSourcePartition(partition)
                 .setSourceOffset(offset)
                 .setReason(reason)
-                .setDetail(detail == null ? reason.name() : detail)
+                .setDetail(detail == null ? reason.name() : redact(detail))
                 .setPayload(ByteBuffer.wrap(payload))
                 .setPayloadTruncated(truncated)
                 .setRecordTimestamp(Instant.ofEpochMilli(Math.max(0, timestamp)))
                 .setDeadLetteredAt(Instant.ofEpochMilli(clock.getAsLong()))
                 .build();
+    }
+
+    /** Quoted fragments (Jackson) and the unquoted value after Avro's "Unknown symbol in enum" / "Unknown union branch". */
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
+    private static final Pattern ECHOED = Pattern.compile("(Unknown symbol in enum|Unknown union branch)\\s+\\S+");
+
+    /**
+     * Decoder messages can echo what they choke on (Jackson: {@code Unrecognized token 'xyz'}; Avro's
+     * JSON decoder: {@code Unknown symbol in enum xyz}), which may be a piece of a comment or a name.
+     * Those fragments are replaced by {@code …} and the detail is capped, so the dead letter's detail
+     * holds no record content (its payload field does, by design).
+     */
+    static String redact(String detail) {
+        String redacted = ECHOED.matcher(QUOTED.matcher(detail).replaceAll("'…'")).replaceAll("$1 …");
+        return redacted.length() > 500 ? redacted.substring(0, 500) + "…" : redacted;
     }
 
     @Override

@@ -15,8 +15,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Sends good events on and dead letters to a side output, counting both: {@code cx_events_in}
- * by input and type, {@code cx_dead_letters} by reason (Flink metric groups become Prometheus labels).
+ * Sends good events on and dead letters to a side output, counting every record: {@code cx_records_in}
+ * by input, then either {@code cx_events_in} by input and type, or {@code cx_records_dead_lettered} by
+ * input and {@code cx_dead_letters} by reason (Flink metric groups become Prometheus labels). So
+ * records in = events in + dead-lettered, per input (see {@link Metrics}).
  */
 public class InputRouter extends ProcessFunction<Decoded, CxEvent> {
     private static final long serialVersionUID = 1L;
@@ -24,19 +26,27 @@ public class InputRouter extends ProcessFunction<Decoded, CxEvent> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private transient MetricGroup metrics;
+    private transient Map<String, Counter> recordsIn;
     private transient Map<String, Counter> eventsIn;
+    private transient Map<String, Counter> deadLetteredByInput;
     private transient Map<DeadLetterReason, Counter> deadLetters;
 
     @Override
     public void open(OpenContext openContext) {
         metrics = getRuntimeContext().getMetricGroup();
+        recordsIn = new HashMap<>();
         eventsIn = new HashMap<>();
+        deadLetteredByInput = new HashMap<>();
         deadLetters = new EnumMap<>(DeadLetterReason.class);
     }
 
     @Override
     public void processElement(Decoded value, Context ctx, Collector<CxEvent> out) {
+        String input = value.input == null ? Metrics.UNKNOWN_INPUT : value.input;
+        recordsIn.computeIfAbsent(input, i -> metrics.addGroup("input", i).counter(Metrics.RECORDS_IN)).inc();
         if (value.isDeadLetter()) {
+            deadLetteredByInput.computeIfAbsent(input,
+                    i -> metrics.addGroup("input", i).counter(Metrics.RECORDS_DEAD_LETTERED)).inc();
             DeadLetterReason reason = value.deadLetter.getReason();
             deadLetters.computeIfAbsent(reason, r -> Metrics.deadLetterCounter(metrics, r)).inc();
             ctx.output(DEAD_LETTERS, value.deadLetter);
@@ -44,8 +54,8 @@ public class InputRouter extends ProcessFunction<Decoded, CxEvent> {
         }
         CxEvent event = value.event;
         String type = Metrics.typeOf(event);
-        eventsIn.computeIfAbsent(value.input + '/' + type, k -> metrics
-                .addGroup("input", value.input).addGroup("type", type).counter(Metrics.EVENTS_IN)).inc();
+        eventsIn.computeIfAbsent(input + '/' + type, k -> metrics
+                .addGroup("input", input).addGroup("type", type).counter(Metrics.EVENTS_IN)).inc();
         out.collect(event);
     }
 }

@@ -13,11 +13,24 @@ import org.apache.flink.metrics.MetricGroup;
  * verified by PrometheusITCase, listed in the README's "Metrics").
  * Label values come from closed enums, or from a bounded set (the Voice-of-Customer touchpoints,
  * see {@code metrics.max-touchpoints}), so cardinality is bounded.
+ *
+ * <p>Every input record is accounted for at {@code route-input}, per input (interactions, feedback,
+ * consents): {@code cx_records_in{input} == sum over type of cx_events_in{input,type}
+ * + cx_records_dead_lettered{input}}, and the sum of {@code cx_records_dead_lettered} over inputs equals
+ * the sum of {@code cx_dead_letters} over reasons. A difference would mean a record vanished; the
+ * reconciliation is asserted by BadInputITCase. (Events later found behind the watermark are counted
+ * in {@code cx_events_in} here and again in {@code cx_late_events} by the journey.)
  */
 public final class Metrics {
     private Metrics() {}
 
+    /** Every record read from an input topic, good or bad; label {@code input}. */
+    public static final String RECORDS_IN = "cx_records_in";
+    /** Valid events passed on to the journey; labels {@code input}, {@code type}. */
     public static final String EVENTS_IN = "cx_events_in";
+    /** Records of an input sent to the dead-letter topic by decoding and validation; label {@code input}. */
+    public static final String RECORDS_DEAD_LETTERED = "cx_records_dead_lettered";
+    /** Records sent to the dead-letter topic by decoding and validation; label {@code reason}. */
     public static final String DEAD_LETTERS = "cx_dead_letters";
     public static final String LATE_EVENTS = "cx_late_events";
     public static final String OUTREACH_EMITTED = "cx_outreach_emitted";
@@ -29,6 +42,9 @@ public final class Metrics {
     public static final String CSAT = "cx_csat";
     /** Average CES over the recent answers, normalised 0-100, 100 = least effort (Voice-of-Customer gauge). */
     public static final String CES = "cx_ces";
+
+    /** The {@code input} label of records whose topic is not one of the configured inputs (never expected). */
+    public static final String UNKNOWN_INPUT = "unknown";
 
     public static Counter deadLetterCounter(MetricGroup group, DeadLetterReason reason) {
         return group.addGroup("reason", reason.name()).counter(DEAD_LETTERS);
