@@ -38,6 +38,21 @@ public abstract class Detector implements Serializable {
     /** Turns a match (pattern name → events, oldest first) into a trigger. */
     public abstract Trigger toTrigger(Map<String, List<JourneyEvent>> match);
 
+    /**
+     * Whether one event is a whole match (no sequence, no absence, nothing to wait for). Such a
+     * detector runs as a stateless map on the journey stream ({@link SingleEventFunction}): no CEP
+     * operator, no state, and no wait for the watermark, so its alert leaves as soon as the event is
+     * scored. Its {@link #pattern()} states the same condition, for the pattern tests.
+     */
+    public boolean singleEvent() {
+        return false;
+    }
+
+    /** The trigger for one event of a {@link #singleEvent()} detector that {@link #accepts} it. */
+    public Trigger toTrigger(JourneyEvent event) {
+        throw new UnsupportedOperationException(type() + " needs a sequence of events");
+    }
+
     /** Uid of this detector's CEP operator: stable across releases, so savepoints keep partial matches. */
     public String uid() {
         return "detect-" + type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -28,6 +28,16 @@ abstract class NpsAnswerPattern extends Detector {
     }
 
     @Override
+    public final boolean singleEvent() {
+        return true;
+    }
+
+    @Override
+    public final Trigger toTrigger(JourneyEvent answer) {
+        return toTrigger(List.of(answer));
+    }
+
+    @Override
     public final boolean accepts(JourneyEvent e) {
         return e.isNps() && matches(e.score);
     }

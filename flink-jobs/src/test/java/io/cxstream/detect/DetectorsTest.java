@@ -40,6 +40,27 @@ class DetectorsTest {
         assertThat(detectors).extracting(Detector::uid).contains("detect-payment-friction", "detect-error-then-abandon");
     }
 
+    @Test
+    void onlyTheNpsDetectorsAreSingleEventAndTheirMapGivesWhatCepGives() throws Exception {
+        CxConfig config = CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of());
+        assertThat(Detectors.enabled(config)).filteredOn(Detector::singleEvent).extracting(Detector::type)
+                .containsExactlyInAnyOrder(TriggerType.DETRACTOR, TriggerType.PROMOTER);
+
+        for (Detector d : List.of(new DetractorPattern(6), new PromoterPattern(9))) {
+            JourneyEvent answer = journeyNps("c1", T0, d.type() == TriggerType.DETRACTOR ? 3 : 10);
+            Trigger direct = new SingleEventFunction(d).map(answer);
+            try (DetectorHarness h = new DetectorHarness(d).open()) {
+                h.send(answer).watermark(T0 + 10);
+                Trigger viaCep = h.triggers().get(0);
+                assertThat(direct).usingRecursiveComparison().as(d.type().name()).isEqualTo(viaCep);
+                assertThat(direct.type).isEqualTo(d.type());
+            }
+        }
+        Detector sequence = new PaymentFrictionPattern(3, Duration.ofMinutes(10));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SingleEventFunction(sequence))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Nested
     class Detractor {
         @Test
