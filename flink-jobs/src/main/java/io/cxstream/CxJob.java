@@ -7,6 +7,7 @@ import io.cxstream.config.CxConfig;
 import io.cxstream.detect.Detector;
 import io.cxstream.detect.DetectorFunction;
 import io.cxstream.detect.Detectors;
+import io.cxstream.detect.SingleEventFunction;
 import io.cxstream.detect.Trigger;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Decoded;
@@ -50,9 +51,9 @@ import java.util.List;
  * The cx-stream job: Kafka in → per-customer journey → CEP detectors → outreach decision → Kafka out.
  *
  * <pre>
- *  cx.interactions ┐                    ┌─▶ detect-detractor ──────┐
- *  cx.feedback     ├▶ route-input ─▶ journey ─▶ detect-payment-friction ┤
- *  cx.consents     ┘     │ bad           │  ─▶ detect-… (one per trigger) ┴▶ outreach-decision ─▶ cx.outreach.*
+ *  cx.interactions ┐                    ┌─▶ detect-detractor, detect-promoter (one event: a map) ─┐
+ *  cx.feedback     ├▶ route-input ─▶ journey ─▶ detect-payment-friction (CEP, one per sequence) ──┤
+ *  cx.consents     ┘     │ bad           │  ─▶ detect-repeat-contact, detect-error-then-abandon  ┴▶ outreach-decision ─▶ cx.outreach.*
  *                        ▼               │ consents ───────────────────────▶ ┘
  *                   cx.deadletter ◀─── late events
  *                                   └─ feedback ─▶ voc-gauges (cx_nps, cx_csat, cx_ces; parallelism 1)
@@ -161,9 +162,14 @@ public class CxJob {
         // partitioned by customer, so no second shuffle is needed in front of CEP.
         List<DataStream<Trigger>> triggers = new ArrayList<>();
         for (Detector detector : Detectors.enabled(config)) {
+            DataStream<JourneyEvent> accepted = journeys.filter(detector::accepts).name(detector.uid() + "-input");
+            if (detector.singleEvent()) {
+                triggers.add(accepted.map(new SingleEventFunction(detector))
+                        .uid(detector.uid()).name(detector.uid()));
+                continue;
+            }
             KeyedStream<JourneyEvent, String> input = DataStreamUtils.reinterpretAsKeyedStream(
-                    journeys.filter(detector::accepts).name(detector.uid() + "-input"),
-                    e -> e.customerId, Types.STRING);
+                    accepted, e -> e.customerId, Types.STRING);
             triggers.add(CEP.pattern(input, detector.pattern())
                     .process(new DetectorFunction(detector))
                     .uid(detector.uid()).name(detector.uid()));
