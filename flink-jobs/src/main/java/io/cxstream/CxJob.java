@@ -5,7 +5,7 @@ import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.config.CxConfig;
 import io.cxstream.detect.Detector;
-import io.cxstream.detect.DetectorFunction;
+import io.cxstream.detect.DetectorOperator;
 import io.cxstream.detect.Detectors;
 import io.cxstream.detect.Trigger;
 import io.cxstream.io.CxEvent;
@@ -22,7 +22,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -138,15 +137,15 @@ public class CxJob {
                 .process(new VoiceOfCustomerGauges(config.maxTouchpointLabels, config.vocWindow)).returns(Types.VOID)
                 .uid("voc-gauges").name("voc-gauges").setParallelism(1).setMaxParallelism(1);
 
-        // Each detector sees only the events its pattern needs. The journey output is still
-        // partitioned by customer, so no second shuffle is needed in front of CEP.
+        // Each detector sees only the events its pattern needs, plus erasure markers that clear
+        // the customer's partial matches. The journey output is still partitioned by customer, so
+        // no second shuffle is needed in front of CEP.
         List<DataStream<Trigger>> triggers = new ArrayList<>();
         for (Detector detector : Detectors.enabled(config)) {
             KeyedStream<JourneyEvent, String> input = DataStreamUtils.reinterpretAsKeyedStream(
-                    journeys.filter(detector::accepts).name(detector.uid() + "-input"),
+                    journeys.filter(detector::feeds).name(detector.uid() + "-input"),
                     e -> e.customerId, Types.STRING);
-            triggers.add(CEP.pattern(input, detector.pattern())
-                    .process(new DetectorFunction(detector))
+            triggers.add(DetectorOperator.apply(input, detector)
                     .uid(detector.uid()).name(detector.uid()));
         }
         DataStream<Trigger> allTriggers = triggers.get(0);
