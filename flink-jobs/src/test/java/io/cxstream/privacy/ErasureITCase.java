@@ -3,6 +3,7 @@ package io.cxstream.privacy;
 import io.cxstream.CxJob;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentPurpose;
+import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.Evidence;
 import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.InteractionEvent;
@@ -169,8 +170,10 @@ class ErasureITCase {
         Map<String, Set<String>> customersByOperator = customersWithState(savepoint, config);
         List<String> detectorUids = Detectors.enabled(config).stream().map(Detector::uid).collect(Collectors.toList());
         assertThat(customersByOperator.keySet()).containsAll(detectorUids).contains("journey", "outreach-decision");
+        List<String> deadLetters = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), seen -> false)
+                .stream().map(d -> d.getReason() + ": " + d.getDetail()).collect(Collectors.toList());
         assertThat(customersByOperator).allSatisfy((uid, customers) -> assertThat(customers)
-                .as("customers with state in %s", uid).contains(Y).doesNotContain(X));
+                .as("customers with state in %s (dead letters: %s)", uid, deadLetters).contains(Y).doesNotContain(X));
         assertThat(customersByOperator.get("outreach-decision")).as("the probes' consents are there too")
                 .contains(PROBE_ANSWERS, PROBE_ERASURE);
 
