@@ -4,6 +4,7 @@ import io.cxstream.CxJob;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentPurpose;
 import io.cxstream.avro.DeadLetter;
+import io.cxstream.avro.DeadLetterReason;
 import io.cxstream.avro.Evidence;
 import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.InteractionEvent;
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +136,7 @@ class ErasureITCase {
         settings.put("detect.abandonment.window", ABANDON_WINDOW.toMinutes() + " min");
         CxConfig config = CxConfig.fromMap(settings, Map.of());
         job = start(config, null);
+        awaitConsuming(1);
 
         // ---- X and Y get state everywhere ----
         long t = System.currentTimeMillis();
@@ -184,6 +187,7 @@ class ErasureITCase {
 
         // ---- resumed: X's former half patterns cannot complete, Y's do ----
         job = start(config, savepoint);
+        awaitConsuming(2);
         long resumedAt = System.currentTimeMillis();
         Map<String, InteractionEvent> secondFailure = new LinkedHashMap<>();
         for (String c : List.of(X, Y)) {
@@ -220,6 +224,18 @@ class ErasureITCase {
                 .allSatisfy(o -> assertThat(o.getTrigger()).isEqualTo(TriggerType.DETRACTOR))
                 .flatExtracting(OutreachEvent::getEvidence).extracting(Evidence::getEventId)
                 .doesNotContainAnyElementsOf(xPreErasureIds);
+    }
+
+    /**
+     * Waits until the job reads its input: it dead-letters an unreadable record without waiting for
+     * event time. Only then are events sent, so the source reads them before the ticker's later events
+     * (read after them, they would be behind the watermark, hence late).
+     */
+    private void awaitConsuming(int unreadableSoFar) {
+        kafka.send(topics.interactions, "warm-up", "not a record".getBytes(StandardCharsets.UTF_8));
+        List<DeadLetter> dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, TIMEOUT, seen -> seen.stream()
+                .filter(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT).count() >= unreadableSoFar);
+        assertThat(dead).filteredOn(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT).hasSize(unreadableSoFar);
     }
 
     /** Done two seconds after the outreach seen so far first covers {@code expected}: time for extras to show. */
