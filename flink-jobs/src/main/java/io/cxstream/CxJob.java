@@ -5,7 +5,7 @@ import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.config.CxConfig;
 import io.cxstream.detect.Detector;
-import io.cxstream.detect.DetectorFunction;
+import io.cxstream.detect.DetectorOperator;
 import io.cxstream.detect.Detectors;
 import io.cxstream.detect.SingleEventFunction;
 import io.cxstream.detect.Trigger;
@@ -23,7 +23,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -158,20 +157,22 @@ public class CxJob {
                 .process(new VoiceOfCustomerGauges(config.maxTouchpointLabels, config.vocWindow)).returns(Types.VOID)
                 .uid("voc-gauges").name("voc-gauges").setParallelism(1).setMaxParallelism(1);
 
-        // Each detector sees only the events its pattern needs. The journey output is still
-        // partitioned by customer, so no second shuffle is needed in front of CEP.
+        // Each detector sees only the events its pattern needs, plus erasure markers that clear
+        // the customer's partial matches. The journey output is still partitioned by customer, so
+        // no second shuffle is needed in front of CEP.
         List<DataStream<Trigger>> triggers = new ArrayList<>();
         for (Detector detector : Detectors.enabled(config)) {
-            DataStream<JourneyEvent> accepted = journeys.filter(detector::accepts).name(detector.uid() + "-input");
             if (detector.singleEvent()) {
-                triggers.add(accepted.map(new SingleEventFunction(detector))
+                // Stateless: nothing to erase, so markers need not reach it.
+                triggers.add(journeys.filter(detector::accepts).name(detector.uid() + "-input")
+                        .map(new SingleEventFunction(detector))
                         .uid(detector.uid()).name(detector.uid()));
                 continue;
             }
             KeyedStream<JourneyEvent, String> input = DataStreamUtils.reinterpretAsKeyedStream(
-                    accepted, e -> e.customerId, Types.STRING);
-            triggers.add(CEP.pattern(input, detector.pattern())
-                    .process(new DetectorFunction(detector))
+                    journeys.filter(detector::feeds).name(detector.uid() + "-input"),
+                    e -> e.customerId, Types.STRING);
+            triggers.add(DetectorOperator.apply(input, detector)
                     .uid(detector.uid()).name(detector.uid()));
         }
         DataStream<Trigger> allTriggers = triggers.get(0);

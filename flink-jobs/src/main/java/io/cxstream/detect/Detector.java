@@ -29,6 +29,14 @@ public abstract class Detector implements Serializable {
     /** Whether the pattern needs this event at all (a pre-filter in front of CEP). */
     public abstract boolean accepts(JourneyEvent event);
 
+    /**
+     * The pre-filter in front of this detector's CEP operator: the events the pattern needs, plus
+     * erasure markers, which the operator turns into "forget this customer".
+     */
+    public final boolean feeds(JourneyEvent event) {
+        return event.erasure || accepts(event);
+    }
+
     /** The CEP pattern; every pattern has a window. */
     public abstract Pattern<JourneyEvent, JourneyEvent> pattern();
 

@@ -35,8 +35,23 @@ public class JourneyEvent {
      * their outcome and are not fed to them (see {@code JourneyFunction}).
      */
     public boolean afterFriction;
+    /**
+     * An erasure marker, not an event: the customer asked to be forgotten. Only {@link #customerId}
+     * and {@link #eventTime} are set. Every detector's input lets it through, and its CEP operator
+     * clears the customer's partial matches instead of matching it.
+     */
+    public boolean erasure;
 
     public JourneyEvent() {}
+
+    /** The marker that tells the detectors to forget {@code customerId}. */
+    public static JourneyEvent erasureOf(String customerId, long eventTime) {
+        JourneyEvent e = new JourneyEvent();
+        e.customerId = customerId;
+        e.eventTime = eventTime;
+        e.erasure = true;
+        return e;
+    }
 
     public boolean isInteraction(InteractionType type) {
         return interactionType == type;
@@ -48,6 +63,9 @@ public class JourneyEvent {
 
     /** Short description for evidence: the interaction type, or metric=score. */
     public String kind() {
+        if (erasure) {
+            return "ERASURE";
+        }
         return interactionType != null ? interactionType.name() : metric + "=" + score;
     }
 

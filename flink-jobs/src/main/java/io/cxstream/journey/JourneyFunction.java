@@ -105,7 +105,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
     @Override
     public void processElement(CxEvent event, Context ctx, Collector<JourneyEvent> out) throws Exception {
         if (event.consent != null) {
-            onConsent(event.consent, ctx);
+            onConsent(event.consent, ctx, out);
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
@@ -238,9 +238,15 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
         return out;
     }
 
-    private void onConsent(ConsentEvent e, Context ctx) throws Exception {
+    /**
+     * Applies a consent change and forwards it to the outreach decision. An erasure also clears the
+     * journey and sends an erasure marker down the main output, so every detector forgets the
+     * customer's partial matches (see {@code ErasingCepOperator}).
+     */
+    private void onConsent(ConsentEvent e, Context ctx, Collector<JourneyEvent> out) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
             journey.clear();
+            out.collect(JourneyEvent.erasureOf(e.getCustomerId(), e.getEventTime().toEpochMilli()));
         } else {
             JourneyState state = journey.value();
             if (state == null) {

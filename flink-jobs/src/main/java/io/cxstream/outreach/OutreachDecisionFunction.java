@@ -37,6 +37,12 @@ import java.util.Map;
  * checked when a trigger arrives, so an opt-out also stops outreach whose pattern was already
  * half-matched. Counts {@code cx_outreach_emitted} by trigger and route and
  * {@code cx_outreach_suppressed} by reason.
+ *
+ * <p>An erasure clears this customer's consent and cooldowns here; the detectors clear their partial
+ * matches themselves (erasure markers, see {@code ErasingCepOperator}), so no later trigger can carry
+ * pre-erasure events. One window remains: a trigger a detector had already emitted before its marker
+ * arrived may reach this operator after the erasure (the two inputs are separate channels); it is then
+ * decided like any trigger — emitted, and its cooldown written again.
  */
 public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Trigger, ConsentEvent, OutreachEvent> {
     private static final long serialVersionUID = 1L;

@@ -1,22 +1,21 @@
 package io.cxstream.testing;
 
 import io.cxstream.detect.Detector;
-import io.cxstream.detect.DetectorFunction;
+import io.cxstream.detect.DetectorOperator;
+import io.cxstream.detect.ErasingCepOperator;
 import io.cxstream.detect.Trigger;
 import io.cxstream.journey.JourneyEvent;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.nfa.compiler.NFACompiler;
-import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import java.util.List;
 
 /**
- * Runs one {@link Detector}'s CEP operator in Flink's keyed operator harness, fed like the job feeds
- * it: only the events the detector accepts, in event time.
+ * Runs one {@link Detector}'s CEP operator (built as the job builds it) in Flink's keyed operator
+ * harness, fed like the job feeds it: only the events the detector accepts and erasure markers, in
+ * event time.
  */
 public final class DetectorHarness implements AutoCloseable {
     private final Detector detector;
@@ -24,14 +23,7 @@ public final class DetectorHarness implements AutoCloseable {
 
     public DetectorHarness(Detector detector) throws Exception {
         this.detector = detector;
-        CepOperator<JourneyEvent, String, Trigger> operator = new CepOperator<>(
-                TypeInformation.of(JourneyEvent.class).createSerializer(new SerializerConfigImpl()),
-                false,
-                NFACompiler.compileFactory(detector.pattern(), false),
-                null,
-                detector.pattern().getAfterMatchSkipStrategy(),
-                new DetectorFunction(detector),
-                null);
+        ErasingCepOperator<Trigger> operator = DetectorOperator.create(detector, new SerializerConfigImpl());
         this.harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, e -> e.customerId, Types.STRING);
     }
 
@@ -46,10 +38,15 @@ public final class DetectorHarness implements AutoCloseable {
 
     /** Sends the event if the detector accepts it (as the job's pre-filter does). */
     public DetectorHarness send(JourneyEvent e) throws Exception {
-        if (detector.accepts(e)) {
+        if (detector.feeds(e)) {
             harness.processElement(e, e.eventTime);
         }
         return this;
+    }
+
+    /** Sends an erasure marker for the customer, as the journey does on an ERASE consent event. */
+    public DetectorHarness erase(String customerId, long time) throws Exception {
+        return send(JourneyEvent.erasureOf(customerId, time));
     }
 
     public DetectorHarness watermark(long time) throws Exception {

@@ -1,0 +1,388 @@
+package io.cxstream.privacy;
+
+import io.cxstream.CxJob;
+import io.cxstream.avro.ConsentAction;
+import io.cxstream.avro.ConsentPurpose;
+import io.cxstream.avro.DeadLetter;
+import io.cxstream.avro.DeadLetterReason;
+import io.cxstream.avro.Evidence;
+import io.cxstream.avro.FeedbackMetric;
+import io.cxstream.avro.InteractionEvent;
+import io.cxstream.avro.InteractionType;
+import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.TriggerType;
+import io.cxstream.avro.wire.WireFormat;
+import io.cxstream.config.CxConfig;
+import io.cxstream.detect.CepState;
+import io.cxstream.detect.Detector;
+import io.cxstream.detect.Detectors;
+import io.cxstream.journey.JourneyEvent;
+import io.cxstream.journey.JourneyFunction;
+import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.testing.CxTopics;
+import io.cxstream.testing.Events;
+import io.cxstream.testing.SharedKafkaBroker;
+import io.cxstream.testing.TestKafkaClient;
+import io.cxstream.testing.WatermarkTicker;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static io.cxstream.testing.Events.consent;
+import static io.cxstream.testing.Events.feedback;
+import static io.cxstream.testing.Events.interaction;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The right to be forgotten, on the real job (MiniCluster, parallelism 2, RocksDB, real broker):
+ * customers X and Y both have state in every keyed operator — journey, a half-seen pattern in each
+ * multi-event detector, a matched one in the single-answer detectors, consent and cooldown in the
+ * outreach decision. X asks to be erased. A savepoint, read back with Flink's State Processor API
+ * under the operators' own state names and serializers, holds nothing of X in any operator and
+ * everything of Y. Resumed from that savepoint, Y's half patterns complete as usual while X's
+ * former half patterns can no longer complete with pre-erasure events.
+ */
+class ErasureITCase {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final String X = "erase-me";
+    private static final String Y = "keep-me";
+    /**
+     * Probes prove, by their outreach, that the job has read what was sent before them on the same
+     * Kafka partition (same record key): the pending answers, then the erasure.
+     */
+    private static final String PROBE_ANSWERS = "probe-answers";
+    private static final String PROBE_ERASURE = "probe-erasure";
+    /** Long enough that X's and Y's checkout errors are still pending when the savepoint is taken. */
+    private static final Duration ABANDON_WINDOW = Duration.ofMinutes(5);
+
+    @RegisterExtension
+    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path savepoints;
+
+    private CxTopics topics;
+    private TestKafkaClient kafka;
+    private JobClient job;
+
+    @BeforeEach
+    void setUp() {
+        topics = new CxTopics(KAFKA);
+        kafka = new TestKafkaClient(KAFKA.bootstrapServers());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get();
+        }
+        kafka.close();
+    }
+
+    @Test
+    void anErasedCustomerLeavesNoStateInAnyOperatorAndNoLaterOutreach() throws Exception {
+        Map<String, String> settings = topics.jobSettings();
+        settings.put("detect.abandonment.window", ABANDON_WINDOW.toMinutes() + " min");
+        CxConfig config = CxConfig.fromMap(settings, Map.of());
+        job = start(config, null);
+        awaitConsuming(1);
+
+        // ---- X and Y get state everywhere ----
+        long t = System.currentTimeMillis();
+        Map<String, InteractionEvent> firstFailure = new LinkedHashMap<>();
+        for (String c : List.of(X, Y)) {
+            kafka.send(topics.consents, c, consent(c, t, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
+            InteractionEvent failure = interaction(c, t + 1, InteractionType.PAYMENT_FAILED, "checkout");
+            firstFailure.put(c, failure);
+            kafka.send(topics.interactions, c, failure, WireFormat.AVRO);
+            kafka.send(topics.interactions, c, interaction(c, t + 2, InteractionType.ERROR, "checkout"), WireFormat.AVRO);
+            kafka.send(topics.interactions, c, interaction(c, t + 3, InteractionType.SUPPORT_CONTACT, "support"), WireFormat.AVRO);
+            kafka.send(topics.feedback, c, feedback(c, t + 4, FeedbackMetric.NPS, 1), WireFormat.AVRO);
+            kafka.send(topics.feedback, c, feedback(c, t + 5, FeedbackMetric.NPS, 10), WireFormat.AVRO);
+        }
+        try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200)) {
+            // Outreach for both answers of both customers: everything before them has been processed.
+            kafka.readUntil(topics.contactCenter, OutreachEvent.class, TIMEOUT,
+                    seen -> keys(seen).containsAll(Set.of(X + "/DETRACTOR", Y + "/DETRACTOR")));
+            kafka.readUntil(topics.marketing, OutreachEvent.class, TIMEOUT,
+                    seen -> keys(seen).containsAll(Set.of(X + "/PROMOTER", Y + "/PROMOTER")));
+
+            // Answers stamped two minutes ahead wait in the single-answer detectors' queues for the watermark.
+            long now = System.currentTimeMillis();
+            for (String c : List.of(X, Y)) {
+                kafka.send(topics.feedback, PROBE_ANSWERS, feedback(c, now + 120_000, FeedbackMetric.NPS, 0), WireFormat.AVRO);
+                kafka.send(topics.feedback, PROBE_ANSWERS, feedback(c, now + 120_001, FeedbackMetric.NPS, 10), WireFormat.AVRO);
+            }
+            probe(PROBE_ANSWERS, PROBE_ANSWERS, now);
+
+            // ---- X asks to be forgotten ----
+            long erasedAt = System.currentTimeMillis();
+            kafka.send(topics.consents, X, consent(X, erasedAt, ConsentAction.ERASE, ConsentPurpose.ALL), WireFormat.AVRO);
+            probe(PROBE_ERASURE, X, erasedAt);
+        }
+        String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        // ---- the savepoint: X nowhere, Y everywhere ----
+        Map<String, Set<String>> customersByOperator = customersWithState(savepoint, config);
+        List<String> detectorUids = Detectors.enabled(config).stream().map(Detector::uid).collect(Collectors.toList());
+        assertThat(customersByOperator.keySet()).containsAll(detectorUids).contains("journey", "outreach-decision");
+        List<String> deadLetters = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), seen -> false)
+                .stream().map(d -> d.getReason() + ": " + d.getDetail()).collect(Collectors.toList());
+        assertThat(customersByOperator).allSatisfy((uid, customers) -> assertThat(customers)
+                .as("customers with state in %s (dead letters: %s)", uid, deadLetters).contains(Y).doesNotContain(X));
+        assertThat(customersByOperator.get("outreach-decision")).as("the probes' consents are there too")
+                .contains(PROBE_ANSWERS, PROBE_ERASURE);
+
+        // ---- resumed: X's former half patterns cannot complete, Y's do ----
+        job = start(config, savepoint);
+        awaitConsuming(2);
+        long resumedAt = System.currentTimeMillis();
+        Map<String, InteractionEvent> secondFailure = new LinkedHashMap<>();
+        for (String c : List.of(X, Y)) {
+            InteractionEvent failure = interaction(c, resumedAt, InteractionType.PAYMENT_FAILED, "checkout");
+            secondFailure.put(c, failure);
+            kafka.send(topics.interactions, c, failure, WireFormat.AVRO);
+        }
+        List<OutreachEvent> contactCenter;
+        List<OutreachEvent> marketing;
+        // Event time jumps past the abandonment window, so pending errors and failures are decided.
+        try (AutoCloseable ticker = futureTicker(resumedAt + ABANDON_WINDOW.toMillis() + 60_000)) {
+            // Anything for X would be decided by the same watermark as Y's; give it two more seconds to show.
+            contactCenter = kafka.readUntil(topics.contactCenter, OutreachEvent.class, TIMEOUT, containsThenLingers(Set.of(
+                    X + "/DETRACTOR", Y + "/DETRACTOR", Y + "/PAYMENT_FRICTION", Y + "/ERROR_THEN_ABANDON")));
+            marketing = kafka.readUntil(topics.marketing, OutreachEvent.class, TIMEOUT, containsThenLingers(Set.of(
+                    X + "/PROMOTER", Y + "/PROMOTER", PROBE_ANSWERS + "/PROMOTER", PROBE_ERASURE + "/PROMOTER")));
+        }
+
+        // Y's queued answers are decided too, but fall in Y's cooldown; X's were erased, and X's cooldown
+        // with them, so a surviving answer of X would show up here as a second outreach.
+        assertThat(keys(contactCenter)).as("X's only contact-center outreach is the one from before the erasure")
+                .containsExactlyInAnyOrder(X + "/DETRACTOR", Y + "/DETRACTOR", Y + "/PAYMENT_FRICTION", Y + "/ERROR_THEN_ABANDON");
+        assertThat(contactCenter).hasSize(4);
+        assertThat(keys(marketing)).containsExactlyInAnyOrder(X + "/PROMOTER", Y + "/PROMOTER",
+                PROBE_ANSWERS + "/PROMOTER", PROBE_ERASURE + "/PROMOTER");
+        assertThat(marketing).hasSize(4);
+        OutreachEvent yFriction = contactCenter.stream()
+                .filter(o -> o.getCustomerId().equals(Y) && o.getTrigger() == TriggerType.PAYMENT_FRICTION).findFirst().orElseThrow();
+        assertThat(yFriction.getEvidence()).extracting(Evidence::getEventId)
+                .as("Y's pattern spans the savepoint: its first half was kept")
+                .containsExactly(firstFailure.get(Y).getEventId(), secondFailure.get(Y).getEventId());
+        Set<String> xPreErasureIds = Set.of(firstFailure.get(X).getEventId());
+        assertThat(contactCenter).filteredOn(o -> o.getCustomerId().equals(X))
+                .allSatisfy(o -> assertThat(o.getTrigger()).isEqualTo(TriggerType.DETRACTOR))
+                .flatExtracting(OutreachEvent::getEvidence).extracting(Evidence::getEventId)
+                .doesNotContainAnyElementsOf(xPreErasureIds);
+    }
+
+    /**
+     * Waits until the job reads its input: it dead-letters an unreadable record without waiting for
+     * event time. Only then are events sent, so the source reads them before the ticker's later events
+     * (read after them, they would be behind the watermark, hence late).
+     */
+    private void awaitConsuming(int unreadableSoFar) {
+        kafka.send(topics.interactions, "warm-up", "not a record".getBytes(StandardCharsets.UTF_8));
+        List<DeadLetter> dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, TIMEOUT, seen -> seen.stream()
+                .filter(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT).count() >= unreadableSoFar);
+        assertThat(dead).filteredOn(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT).hasSize(unreadableSoFar);
+    }
+
+    /** Done two seconds after the outreach seen so far first covers {@code expected}: time for extras to show. */
+    private static Predicate<List<OutreachEvent>> containsThenLingers(Set<String> expected) {
+        long[] coveredAt = {0};
+        return seen -> {
+            if (!keys(seen).containsAll(expected)) {
+                return false;
+            }
+            if (coveredAt[0] == 0) {
+                coveredAt[0] = System.nanoTime();
+            }
+            return System.nanoTime() - coveredAt[0] >= Duration.ofSeconds(2).toNanos();
+        };
+    }
+
+    /** Opts {@code probe} in to marketing (record key {@code key}) and waits for its promoter outreach. */
+    private void probe(String probe, String key, long time) {
+        kafka.send(topics.consents, key, consent(probe, time, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
+        kafka.send(topics.feedback, key, feedback(probe, time + 100, FeedbackMetric.NPS, 10), WireFormat.AVRO);
+        kafka.readUntil(topics.marketing, OutreachEvent.class, TIMEOUT, seen -> keys(seen).contains(probe + "/PROMOTER"));
+    }
+
+    private static JobClient start(CxConfig config, String savepoint) throws Exception {
+        Configuration conf = CxJob.flinkConfiguration(config);
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        CxJob.onKafka(config).build(env);
+        return env.executeAsync(savepoint == null ? "cx-stream-erasure" : "cx-stream-erasure-resumed");
+    }
+
+    /** Sends a filler page view stamped {@code eventTime} (and on) every 200 ms, starting after the test's own events. */
+    private AutoCloseable futureTicker(long eventTime) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        long[] next = {eventTime};
+        executor.scheduleAtFixedRate(() -> kafka.send(topics.interactions, WatermarkTicker.FILLER_CUSTOMER,
+                Events.interaction(WatermarkTicker.FILLER_CUSTOMER, next[0] += 200, InteractionType.PAGE_VIEW, "home"),
+                WireFormat.AVRO), 1000, 200, TimeUnit.MILLISECONDS);
+        return () -> {
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        };
+    }
+
+    /** For every keyed operator: the customers that have any state in it, read from the savepoint. */
+    private static Map<String, Set<String>> customersWithState(String savepoint, CxConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.setParallelism(2);
+        SavepointReader reader = SavepointReader.read(env, savepoint, new HashMapStateBackend());
+
+        Map<String, List<StateDescriptor<?, ?>>> states = new LinkedHashMap<>();
+        states.put("journey", List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
+        states.put("outreach-decision", List.of(OutreachDecisionFunction.cooldownDescriptor(config.cooldown),
+                OutreachDecisionFunction.consentDescriptor(config.stateTtl)));
+        TypeSerializer<JourneyEvent> events = TypeInformation.of(JourneyEvent.class).createSerializer(new SerializerConfigImpl());
+        for (Detector d : Detectors.enabled(config)) {
+            states.put(d.uid(), List.of(CepState.nfaState(), CepState.elementQueue(events), CepState.sharedBufferEvents(events),
+                    CepState.sharedBufferEntries(), CepState.sharedBufferEventCounts()));
+        }
+        DataStream<String> all = null;
+        for (Map.Entry<String, List<StateDescriptor<?, ?>>> e : states.entrySet()) {
+            DataStream<String> one = reader.readKeyedState(OperatorIdentifier.forUid(e.getKey()),
+                    new CustomersWithState(e.getKey(), e.getValue()), Types.STRING, Types.STRING);
+            all = all == null ? one : all.union(one);
+        }
+        Map<String, Set<String>> result = new TreeMap<>();
+        states.keySet().forEach(uid -> result.put(uid, new TreeSet<>()));
+        // Rows go to a set in this JVM (the MiniCluster runs here), not through the collect sink:
+        // a retried batch task then only re-adds rows, it cannot lose any.
+        RowSink.ROWS.clear();
+        all.sinkTo(new RowSink()).name("rows");
+        env.execute("read-savepoint");
+        for (String row : RowSink.ROWS) {
+            String[] parts = row.split("\\|", 2);
+            result.get(parts[0]).add(parts[1]);
+        }
+        return result;
+    }
+
+    /** Adds every row to {@link #ROWS}. */
+    static final class RowSink implements Sink<String> {
+        private static final long serialVersionUID = 1L;
+        static final Set<String> ROWS = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public SinkWriter<String> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(String row, Context ctx) {
+                    ROWS.add(row);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    /** Emits "uid|customer" for each key that has a non-empty value in any of the given states. */
+    static final class CustomersWithState extends KeyedStateReaderFunction<String, String> {
+        private static final long serialVersionUID = 1L;
+        private final String uid;
+        private final List<StateDescriptor<?, ?>> descriptors;
+        private transient List<ValueState<?>> values;
+        private transient List<MapState<?, ?>> maps;
+
+        CustomersWithState(String uid, List<StateDescriptor<?, ?>> descriptors) {
+            this.uid = uid;
+            this.descriptors = descriptors;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            values = new ArrayList<>();
+            maps = new ArrayList<>();
+            for (StateDescriptor<?, ?> d : descriptors) {
+                if (d instanceof ValueStateDescriptor) {
+                    values.add(getRuntimeContext().getState((ValueStateDescriptor<?>) d));
+                } else {
+                    maps.add(getRuntimeContext().getMapState((MapStateDescriptor<?, ?>) d));
+                }
+            }
+        }
+
+        @Override
+        public void readKey(String customer, Context ctx, Collector<String> out) throws Exception {
+            boolean any = false;
+            for (ValueState<?> v : values) {
+                any |= v.value() != null;
+            }
+            for (MapState<?, ?> m : maps) {
+                any |= !m.isEmpty();
+            }
+            if (any) {
+                out.collect(uid + "|" + customer);
+            }
+        }
+    }
+
+    static Set<String> keys(List<OutreachEvent> outreach) {
+        return outreach.stream().map(o -> o.getCustomerId() + "/" + o.getTrigger()).collect(Collectors.toSet());
+    }
+}
