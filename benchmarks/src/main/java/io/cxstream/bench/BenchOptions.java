@@ -61,14 +61,14 @@ public record BenchOptions(boolean quick, long customers, long events, Duration 
         boolean quick = List.of(args).contains("--quick");
         long customers = quick ? 20_000 : 1_000_000;
         long events = quick ? 50_000 : 2_000_000;
-        Duration duration = quick ? Duration.ofSeconds(15) : Duration.ofMinutes(2);
+        Duration duration = quick ? Duration.ofSeconds(12) : Duration.ofMinutes(2);
         Duration warmup = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(15);
         List<Double> fractions = quick ? List.of(0.5) : List.of(0.1, 0.5, 0.8);
         List<Double> rates = List.of();
         List<Integer> parallelisms = quick ? List.of(1) : List.of(1, 2);
         List<String> guarantees = List.of("exactly-once", "at-least-once");
         Duration checkpointInterval = Duration.ofSeconds(1);
-        Duration confirmDuration = quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60);
+        Duration confirmDuration = quick ? Duration.ofSeconds(8) : Duration.ofSeconds(60);
         double confirmFraction = 0.9;
         List<Long> stateCustomers = quick ? List.of(20_000L) : List.of(1_000_000L, 10_000_000L);
         Set<String> phases = new LinkedHashSet<>(quick ? ALL_PHASES.subList(0, 4) : ALL_PHASES);

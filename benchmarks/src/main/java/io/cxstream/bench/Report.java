@@ -112,6 +112,7 @@ final class Report {
                     s.get("checkpoint_full_bytes"), s.get("checkpoint_ms"), s.get("rocksdb_sst_bytes"), s.get("rocksdb_live_bytes"),
                     s.get("heap_used_mib"), s.get("heap_after_gc_mib"), s.get("rss_mib")));
         }
+        sb.append("\nRocksDB live data by operator at the end: ").append(r.get("rocksdb_live_bytes_by_operator_at_end")).append('\n');
         Map<String, Object> v = (Map<String, Object>) r.get("verdict");
         sb.append(String.format("%n## Verdict: %s%n%n| series | middle third mean | last third mean | growth | flat |%n|---|---|---|---|---|%n",
                 Boolean.TRUE.equals(v.get("flat")) ? "flat" : Boolean.FALSE.equals(v.get("flat")) ? "GROWING" : v.get("flat")));

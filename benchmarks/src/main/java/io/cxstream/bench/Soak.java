@@ -76,6 +76,8 @@ final class Soak {
                     BenchMain.failIfEnded(job, run);
                 }
                 thread.join();
+                // which operator holds the state at the end: where to look if it grew
+                result.put("rocksdb_live_bytes_by_operator_at_end", JobProgress.rocksDb(name, "estimate-live-data-size"));
                 result.put("sent", load.sent());
                 result.put("achieved_events_per_s", Math.round(load.sent() / BenchMain.seconds(t0)));
                 result.put("generator_max_behind_ms", clock.maxBehindMillis());

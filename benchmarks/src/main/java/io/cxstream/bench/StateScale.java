@@ -163,6 +163,12 @@ final class StateScale {
             BenchMain.cancel(job);
         }
         m.put("memory", bench.memory().peaks());
+        // free the disk before the next (larger) point: this run's topics, checkpoints, RocksDB files and savepoint
+        broker.deleteTopics(topics.interactions(), topics.feedback(), topics.consents(), config.contactCenterTopic,
+                config.marketingTopic, config.deadLetterTopic);
+        BenchMain.deleteQuietly(bench.checkpointDir(run));
+        BenchMain.deleteQuietly(bench.rocksDbDir(run));
+        BenchMain.deleteQuietly(bench.workDir().resolve("savepoints").resolve(run));
         m.put("method", "one PAGE_VIEW per customer through the real job (RocksDB, incremental checkpoints every "
                 + CHECKPOINT_INTERVAL.toSeconds() + " s, at-least-once); sizes read after the second checkpoint completed "
                 + "after the job went quiet; savepoint = canonical format");
