@@ -91,6 +91,11 @@ public final class BenchMain {
     static final double CONFIRM_SKIP = 0.25;
     /** Confirmation runs: the job keeps up if its lag grows by less than this share of the input rate. */
     static final double MAX_LAG_SLOPE = 0.02;
+    /**
+     * Confirmation runs: the job also keeps up if its lag in the last third of the run stayed below this many seconds
+     * of input (a short run's slope is noisy; a job that falls behind piles up more than this).
+     */
+    static final double MAX_LAG_SECONDS = 0.5;
     /** Confirmation runs: after a failed attempt the next is at this share of the rate. */
     static final double CONFIRM_BACKOFF = 0.8;
     static final int CONFIRM_ATTEMPTS = 3;
@@ -367,7 +372,8 @@ public final class BenchMain {
                 + options.confirmFraction() + " x the drain rate for " + options.confirmDuration().toSeconds() + " s on fresh topics; "
                 + "lag = events sent - events the source has read, sampled each second; the job keeps up if the least-squares "
                 + "slope of the lag (after the first " + Math.round(CONFIRM_SKIP * 100) + " %) is below " + Math.round(MAX_LAG_SLOPE * 100)
-                + " % of the input rate; otherwise retry at " + CONFIRM_BACKOFF + " x the rate (up to " + CONFIRM_ATTEMPTS + " runs)");
+                + " % of the input rate, or its mean in the last third of the run is below " + MAX_LAG_SECONDS
+                + " s of input; otherwise retry at " + CONFIRM_BACKOFF + " x the rate (up to " + CONFIRM_ATTEMPTS + " runs)");
         return m;
     }
 
@@ -493,7 +499,7 @@ public final class BenchMain {
         LagTrend trend = LagTrend.of(samples, CONFIRM_SKIP);
         double achieved = sent / sendSeconds;
         boolean generatorOk = achieved >= GENERATOR_SHARE * rate;
-        boolean keptUp = trend.slope() < MAX_LAG_SLOPE * rate;
+        boolean keptUp = trend.keptUp(rate);
         log("sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
                 guarantee, parallelism, rate, achieved, trend.slope(), MAX_LAG_SLOPE * rate, sent - read,
                 keptUp ? "kept up" : "fell behind", generatorOk ? "" : " (the generator did not reach the target rate)");
@@ -516,6 +522,11 @@ public final class BenchMain {
      * and last thirds of them, and the job's read rate over them.
      */
     record LagTrend(double slope, double firstThird, double lastThird, double readRate) {
+        /** Whether a job fed at {@code rate} kept up: the lag grew slower than {@link #MAX_LAG_SLOPE}, or stayed small. */
+        boolean keptUp(double rate) {
+            return slope < MAX_LAG_SLOPE * rate || lastThird < MAX_LAG_SECONDS * rate;
+        }
+
         static LagTrend of(List<double[]> samples, double skip) {
             List<double[]> s = samples.subList((int) (samples.size() * skip), samples.size());
             if (s.size() < 3) {

@@ -80,7 +80,10 @@ final class StateScale {
             long lastIn = -1;
             long lastChange = System.nanoTime();
             long lastLog = lastChange;
-            long deadline = running + bench.options().throughputTimeout().toNanos();
+            // at least 1 ms per event: a 10M-customer drain on a slow machine outlasts the throughput phase's timeout
+            Duration timeout = bench.options().throughputTimeout().compareTo(Duration.ofMillis(customers)) > 0
+                    ? bench.options().throughputTimeout() : Duration.ofMillis(customers);
+            long deadline = running + timeout.toNanos();
             while (true) {
                 long read = JobProgress.recordsRead(name);
                 long in = JobProgress.recordsInAllOperators(name);
@@ -94,7 +97,7 @@ final class StateScale {
                 }
                 if (now > deadline) {
                     throw new IllegalStateException(run + ": the job read only " + read + " of " + customers + " events within "
-                            + bench.options().throughputTimeout());
+                            + timeout);
                 }
                 if (now - lastLog > TimeUnit.SECONDS.toNanos(5)) {
                     lastLog = now;

@@ -35,6 +35,18 @@ class BenchLogicTest {
         assertThat(trend.slope()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(trend.lastThird()).isGreaterThan(trend.firstThird());
         assertThat(trend.readRate()).isCloseTo(950.0, org.assertj.core.data.Offset.offset(1e-9));
+        // 50/s is 5 % of 1000 events/s, and the lag ends near 1 s of input: fell behind; at 5000 events/s it is 1 %: kept up
+        assertThat(trend.keptUp(1000)).isFalse();
+        assertThat(trend.keptUp(5000)).isTrue();
+    }
+
+    @Test
+    void aNoisyButSmallLagCountsAsKeepingUp() {
+        // slope 25/s on 1000 events/s (2.5 %), but the lag stays under half a second of input
+        BenchMain.LagTrend trend = BenchMain.LagTrend.of(lagSamples(25, 0), 0.25);
+        assertThat(trend.slope()).isCloseTo(25.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(trend.lastThird()).isLessThan(500);
+        assertThat(trend.keptUp(1000)).isTrue();
     }
 
     @Test

@@ -25,8 +25,8 @@ class BenchQuickIT {
     void theQuickProfileWritesJsonAndMarkdownWithEverySection(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        BenchOptions options = BenchOptions.parse("--quick", "--events", "20000", "--duration", "10s", "--warmup", "3s",
-                "--confirm-duration", "6s", "--state-customers", "5000", "--out", dir.toString());
+        BenchOptions options = BenchOptions.parse("--quick", "--events", "10000", "--duration", "8s", "--warmup", "2s",
+                "--confirm-duration", "5s", "--state-customers", "3000", "--out", dir.toString());
 
         List<Path> files = new BenchMain(options, out).run();
 
@@ -45,11 +45,11 @@ class BenchQuickIT {
         // both delivery guarantees, in throughput and in latency (two runs each at parallelism 1)
         assertThat(count(json, "\"delivery_guarantee\": \"exactly-once\"")).as(json).isEqualTo(2);
         assertThat(count(json, "\"delivery_guarantee\": \"at-least-once\"")).as(json).isEqualTo(2);
-        assertThat(json).contains("\"flink\": \"2.2.1\"", "\"checkpoint_interval_ms\": 1000", "\"customers\": 5000");
+        assertThat(json).contains("\"flink\": \"2.2.1\"", "\"checkpoint_interval_ms\": 1000", "\"customers\": 3000");
         assertThat(md).contains("## Machine", "## Limit", "## Throughput", "## Latency", "## State scale", "## Memory", "p99 ms",
                 "VmHWM", "| exactly-once | 1 |", "| at-least-once | 1 |");
         assertThat(printed).contains("limit: read + decoded", "after RUNNING", "sustain exactly-once p1", "latency exactly-once @",
-                "latency at-least-once @", "state 5,000 customers: checkpoint");
+                "latency at-least-once @", "state 3,000 customers: checkpoint");
     }
 
     private static int count(String s, String part) {
