@@ -155,50 +155,59 @@ public final class BenchMain {
             }
             try (EmbeddedKafkaBroker broker = needsKafka ? EmbeddedKafkaBroker.builder().port(0).start() : null) {
                 long limitRate = -1;
-                long backlog = -1;
+                long backlogEvents = -1;
                 if (options.phases().contains("limit") || options.phases().contains("throughput")) {
                     memory.reset();
                     Map<String, Object> limit = limitPhase(broker);
                     limit.put("memory", memory.peaks());
                     result.put("limit", limit);
                     limitRate = (Long) limit.get("read_decode_events_per_s");
-                    backlog = (Long) limit.get("events");
+                    backlogEvents = (Long) limit.get("events");
                 }
+                long backlog = backlogEvents;
+                long limit = limitRate;
                 Map<String, Double> sustained = new LinkedHashMap<>();
                 if (options.phases().contains("throughput")) {
                     List<Object> runs = new ArrayList<>();
+                    result.put("throughput", runs);
                     for (String guarantee : options.guarantees()) {
                         for (int p : options.parallelisms()) {
                             memory.reset();
-                            Map<String, Object> t = throughputRun(broker, backlog, guarantee, p, limitRate);
-                            t.put("memory", memory.peaks());
-                            runs.add(t);
-                            if (p == options.mainParallelism()) {
+                            Map<String, Object> t = survive(runs, Map.of("delivery_guarantee", guarantee, "parallelism", p),
+                                    () -> throughputRun(broker, backlog, guarantee, p, limit));
+                            if (t != null && p == options.mainParallelism()) {
                                 sustained.put(guarantee, ((Number) t.get("sustained_events_per_s")).doubleValue());
                             }
                         }
                     }
-                    result.put("throughput", runs);
                 }
                 if (options.phases().contains("latency")) {
                     List<Object> latency = new ArrayList<>();
+                    result.put("latency", latency);
                     int index = 0;
                     for (String guarantee : options.guarantees()) {
-                        for (double rate : latencyRates(sustained.get(guarantee))) {
+                        List<Double> rates;
+                        try {
+                            rates = latencyRates(sustained.get(guarantee));
+                        } catch (IllegalStateException e) {
+                            log("latency %s: skipped: %s", guarantee, e.getMessage());
+                            latency.add(Map.of("delivery_guarantee", guarantee, "error", e.getMessage()));
+                            continue;
+                        }
+                        for (double rate : rates) {
                             memory.reset();
-                            Map<String, Object> l = latencyRun(broker, index++, guarantee, rate);
-                            l.put("memory", memory.peaks());
-                            latency.add(l);
+                            int i = index++;
+                            survive(latency, Map.of("delivery_guarantee", guarantee, "target_events_per_s", Math.round(rate)),
+                                    () -> latencyRun(broker, i, guarantee, rate));
                         }
                     }
-                    result.put("latency", latency);
                 }
                 if (options.phases().contains("state")) {
                     List<Object> state = new ArrayList<>();
-                    for (long n : options.stateCustomers()) {
-                        state.add(new StateScale(this, broker).run(n));
-                    }
                     result.put("state", state);
+                    for (long n : options.stateCustomers()) {
+                        survive(state, Map.of("customers", n), () -> new StateScale(this, broker).run(n));
+                    }
                 }
             }
             if (options.phases().contains("jmh")) {
@@ -218,6 +227,31 @@ public final class BenchMain {
         result.put("memory", wholeRunMemory());
         result.put("wall_time_s", round((System.nanoTime() - started) / 1e9, 1));
         return write("cx-bench", result, Report.markdown(result));
+    }
+
+    /** One measurement of a phase. */
+    @FunctionalInterface
+    interface Measurement {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /**
+     * Runs one measurement and adds its result (with the phase's peak memory) to {@code results}; if it fails, adds
+     * {@code what} with the error instead and returns null: in a long full run one failed point must not cost the others.
+     */
+    private Map<String, Object> survive(List<Object> results, Map<String, Object> what, Measurement measurement) {
+        try {
+            Map<String, Object> m = measurement.run();
+            m.putIfAbsent("memory", memory.peaks());
+            results.add(m);
+            return m;
+        } catch (Exception e) {
+            log("FAILED %s: %s (continuing with the next measurement)", what, e);
+            Map<String, Object> failed = new LinkedHashMap<>(what);
+            failed.put("error", e.toString());
+            results.add(failed);
+            return null;
+        }
     }
 
     private Map<String, Object> optionsMap() {

@@ -32,6 +32,10 @@ final class Report {
                     + "(target → achieved, lag slope/s, kept up) | **sustained events/s** | confirmed | ratio to limit | peak heap MiB | peak RSS MiB |\n"
                     + "|---|---|---|---|---|---|---|---|---|\n");
             for (Map<String, Object> t : tp) {
+                if (t.containsKey("error")) {
+                    sb.append(String.format("| %s | %s | FAILED: %s | | | | | | |%n", t.get("delivery_guarantee"), t.get("parallelism"), t.get("error")));
+                    continue;
+                }
                 Map<String, Object> drain = (Map<String, Object>) t.get("drain");
                 StringBuilder runs = new StringBuilder();
                 for (Map<String, Object> c : (List<Map<String, Object>>) t.get("confirm_runs")) {
@@ -43,7 +47,9 @@ final class Report {
                         drain.get("events_per_s"), runs, t.get("sustained_events_per_s"), t.get("sustained_confirmed"),
                         t.get("ratio_to_limit"), mem == null ? "" : mem.get("peak_heap_used_mib"), mem == null ? "" : mem.get("peak_rss_mib")));
             }
-            sb.append("\nMethod: ").append(tp.get(0).get("method")).append(".\n\n");
+            tp.stream().filter(t -> t.containsKey("method")).findFirst()
+                    .ifPresent(t -> sb.append("\nMethod: ").append(t.get("method")).append(".\n"));
+            sb.append('\n');
         }
         List<Map<String, Object>> lat = (List<Map<String, Object>>) r.get("latency");
         if (lat != null) {
@@ -51,6 +57,11 @@ final class Report {
                     + "| delivery | checkpoint ms | target events/s | achieved | sender max behind ms | outreach | recorded | p50 ms | p95 ms | p99 ms | max ms |\n"
                     + "|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map<String, Object> l : lat) {
+                if (l.containsKey("error")) {
+                    sb.append(String.format("| %s | | %s | FAILED: %s | | | | | | | |%n", l.get("delivery_guarantee"),
+                            l.get("target_events_per_s"), l.get("error")));
+                    continue;
+                }
                 sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", l.get("delivery_guarantee"),
                         l.get("checkpoint_interval_ms"), l.get("target_events_per_s"), l.get("achieved_events_per_s"),
                         l.get("generator_max_behind_ms"), l.get("outreach_received"), l.get("recorded"), l.get("p50_ms"),
@@ -71,6 +82,10 @@ final class Report {
                     + "| B/customer | checkpoint ms | RocksDB SST bytes | B/customer | RocksDB live B/customer | savepoint bytes | savepoint s "
                     + "| peak heap MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map<String, Object> s : state) {
+                if (s.containsKey("error")) {
+                    sb.append(String.format("| %s | FAILED: %s | | | | | | | | | | |%n", s.get("customers"), s.get("error")));
+                    continue;
+                }
                 Map<String, Object> mem = (Map<String, Object>) s.get("memory");
                 sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", s.get("customers"),
                         s.get("drain_events_per_s"), s.get("checkpoint_full_size_bytes"), s.get("checkpoint_bytes_per_customer"),
@@ -78,7 +93,7 @@ final class Report {
                         s.get("rocksdb_live_bytes_per_customer"), s.get("savepoint_canonical_bytes"), s.get("savepoint_duration_s"),
                         mem.get("peak_heap_used_mib"), mem.get("peak_rss_mib")));
             }
-            sb.append("\nMethod: ").append(state.get(0).get("method")).append(". Checkpoint ms = the duration of that last "
+            sb.append("\nMethod: ").append(StateScale.METHOD).append(". Checkpoint ms = the duration of that last "
                     + "(incremental) checkpoint; the savepoint writes the full state. Heap/RSS: sampled every 0.5 s, whole process.\n\n");
         }
         List<Map<String, Object>> jmh = (List<Map<String, Object>>) r.get("jmh");

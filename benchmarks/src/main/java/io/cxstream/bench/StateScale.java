@@ -48,6 +48,9 @@ final class StateScale {
     /** Checkpoint interval of this phase: long enough that checkpoints do not dominate a 10M-event drain. */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
     static final Duration QUIET = Duration.ofSeconds(2);
+    static final String METHOD = "one PAGE_VIEW per customer through the real job (RocksDB, incremental checkpoints every "
+            + CHECKPOINT_INTERVAL.toSeconds() + " s, at-least-once); sizes read after the second checkpoint completed "
+            + "after the job went quiet; savepoint = canonical format";
 
     private final BenchMain bench;
     private final EmbeddedKafkaBroker broker;
@@ -172,9 +175,7 @@ final class StateScale {
         BenchMain.deleteQuietly(bench.checkpointDir(run));
         BenchMain.deleteQuietly(bench.rocksDbDir(run));
         BenchMain.deleteQuietly(bench.workDir().resolve("savepoints").resolve(run));
-        m.put("method", "one PAGE_VIEW per customer through the real job (RocksDB, incremental checkpoints every "
-                + CHECKPOINT_INTERVAL.toSeconds() + " s, at-least-once); sizes read after the second checkpoint completed "
-                + "after the job went quiet; savepoint = canonical format");
+        m.put("method", METHOD);
         return m;
     }
 
@@ -185,7 +186,14 @@ final class StateScale {
     /** Sends one PAGE_VIEW per customer, in event-time order (1 ms apart, ending now), as fast as the producer goes. */
     private void preload(TopicNames topics, long customers) throws InterruptedException {
         WireCodec<InteractionEvent> codec = WireCodec.of(InteractionEvent.class);
-        SyntheticLoadConfig loadConfig = SyntheticLoadConfig.builder(broker.bootstrapServers()).build();
+        // Not idempotent, one request in flight: ordered (event time must not go backwards) and immune to the
+        // OUT_OF_ORDER_SEQUENCE_NUMBER retry loop an idempotent producer fell into on a freshly created topic under load.
+        SyntheticLoadConfig loadConfig = SyntheticLoadConfig.builder(broker.bootstrapServers())
+                .producerProperty("enable.idempotence", "false")
+                .producerProperty("max.in.flight.requests.per.connection", "1")
+                .producerProperty("batch.size", Integer.toString(256 * 1024))
+                .producerProperty("linger.ms", "20")
+                .build();
         long start = System.currentTimeMillis() - customers;
         AtomicLong failed = new AtomicLong();
         long t0 = System.nanoTime();
