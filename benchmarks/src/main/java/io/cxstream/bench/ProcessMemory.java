@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -67,21 +66,6 @@ final class ProcessMemory implements AutoCloseable {
     /** Heap in use now (all heap pools), bytes. */
     static long heapUsed() {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /**
-     * Heap in use right after the last garbage collection (sum of the heap pools' collection usage), bytes:
-     * the live set, which, unlike {@link #heapUsed()}, does not saw-tooth with allocation.
-     */
-    static long heapAfterGc() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage u = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-            if (u != null) {
-                sum += u.getUsed();
-            }
-        }
-        return sum;
     }
 
     /** Resident set size now, KiB (-1 off Linux). */

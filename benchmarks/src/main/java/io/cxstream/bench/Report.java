@@ -121,11 +121,11 @@ final class Report {
                 r.get("achieved_events_per_s"), opts.get("state_ttl_s"), opts.get("customer_id_space"), opts.get("delivery_guarantee"),
                 opts.get("checkpoint_interval_ms"), opts.get("job_settings"), r.get("wall_time_s")));
         sb.append("## Over time\n\n| t s | sent | lag | checkpoint bytes | checkpoint ms | RocksDB SST bytes | RocksDB live bytes "
-                + "| heap used MiB | heap after GC MiB | RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| heap used MiB | heap live MiB (after full GC) | RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> s : (List<Map<String, Object>>) r.get("samples")) {
             sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", s.get("t_s"), s.get("sent"), s.get("lag"),
                     s.get("checkpoint_full_bytes"), s.get("checkpoint_ms"), s.get("rocksdb_sst_bytes"), s.get("rocksdb_live_bytes"),
-                    s.get("heap_used_mib"), s.get("heap_after_gc_mib"), s.get("rss_mib")));
+                    s.get("heap_used_mib"), s.get("heap_live_mib"), s.get("rss_mib")));
         }
         sb.append("\nRocksDB live data by operator at the end: ").append(r.get("rocksdb_live_bytes_by_operator_at_end")).append('\n');
         Map<String, Object> v = (Map<String, Object>) r.get("verdict");

@@ -62,7 +62,7 @@ class BenchLogicTest {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("checkpoint_full_bytes", checkpoint);
         s.put("rocksdb_live_bytes", live);
-        s.put("heap_after_gc_mib", heap);
+        s.put("heap_live_mib", heap);
         s.put("rss_mib", rss);
         s.put("lag", lag);
         return s;
