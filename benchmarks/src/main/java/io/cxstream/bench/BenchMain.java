@@ -59,34 +59,53 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The end-to-end benchmark harness (issue: benchmarks), everything in this one JVM: an embedded
  * Kafka broker (KRaft), the cx-stream job on the Flink MiniCluster and the synthetic customer
- * generator. Phases, in order:
+ * generator. Phases, in order (each can be left out with {@code --phases}):
  * <ol>
  *   <li><b>limit</b>: preloads {@code --events} events into the input topics as fast as the
  *       generator can, then reads them back with a plain {@link KafkaConsumer} and decodes each with
  *       {@link WireCodec}: the rate nothing built on this broker and these records can beat (no Flink).
- *   <li><b>throughput</b>: the full job (RocksDB, every detector, at-least-once) reads the preloaded
- *       backlog from earliest; the time from the job being RUNNING until its consumer group's committed
- *       offsets reach the end of the input topics gives events/s (resolution: one checkpoint interval).
- *   <li><b>latency</b>: per rate in {@code --rates}, a fresh job on fresh topics, fed live at that rate;
- *       event-to-alert latency = the moment a consumer receives an outreach minus its
- *       {@code lastEvidenceTime} (= the Kafka timestamp of the last evidence record), in an HdrHistogram.
- *   <li><b>memory</b>: peak heap (sum of the heap pools' peaks) and the process's peak RSS (VmHWM).
+ *   <li><b>throughput</b>: per delivery guarantee and parallelism, the full job drains the preloaded
+ *       backlog (an estimate of its capacity), then paced runs at {@code --confirm-fraction} of that
+ *       rate confirm it: the highest rate at which the source's lag does not grow is the sustained maximum.
+ *   <li><b>latency</b>: per delivery guarantee and rate (fractions of that guarantee's sustained maximum),
+ *       a fresh job on fresh topics fed by a paced load that stamps intended send times (against
+ *       coordinated omission); event-to-alert latency from the last evidence's Kafka timestamp, in an
+ *       HdrHistogram.
+ *   <li><b>state</b>: {@link StateScale}: per customer count, one event per customer through the real
+ *       job, then checkpoint and savepoint size and duration, RocksDB bytes, peak heap and RSS.
+ *   <li><b>jmh</b>: {@link Microbenchmarks}: the JMH microbenchmarks in {@code io.cxstream.bench.jmh}.
  * </ol>
- * Writes {@code cx-bench-<time>.json} and {@code .md} into {@code --out}. See benchmarks/README.md.
+ * {@code --soak} runs {@link Soak} instead. Writes {@code cx-bench-<time>.json} and {@code .md} into
+ * {@code --out}. See benchmarks/README.md.
  */
 public final class BenchMain {
-    /** Throughput phase: offsets are committed on checkpoints, so this is the measurement's resolution. */
-    static final String THROUGHPUT_CHECKPOINT_INTERVAL = "1 s";
-    /** After a latency run's load stops: time for the last alerts (watermark out-of-orderness + idleness). */
+    /** After a latency run's load stops: time for the last alerts (watermark out-of-orderness + idleness + a checkpoint). */
     static final Duration DRAIN = Duration.ofSeconds(6);
     /** Events per second of event time in the preloaded backlog (see {@link BacklogClock}). */
     static final long BACKLOG_EVENT_TIME_RATE = 200;
     /** Throughput phase: the job is done with the backlog when no operator's numRecordsIn changed for this long. */
     static final Duration QUIET = Duration.ofSeconds(1);
+    /** Catch-up limit of paced loads: never drop a slot (coordinated omission, see {@link IntendedTimeClock}). */
+    static final Duration NEVER_DROP = Duration.ofDays(365);
+    /** Confirmation runs: the first part of a run is not judged (job start, JIT, first checkpoints). */
+    static final double CONFIRM_SKIP = 0.25;
+    /** Confirmation runs: the job keeps up if its lag grows by less than this share of the input rate. */
+    static final double MAX_LAG_SLOPE = 0.02;
+    /**
+     * Confirmation runs: the job also keeps up if its lag in the last third of the run stayed below this many seconds
+     * of input (a short run's slope is noisy; a job that falls behind piles up more than this).
+     */
+    static final double MAX_LAG_SECONDS = 0.5;
+    /** Confirmation runs: after a failed attempt the next is at this share of the rate. */
+    static final double CONFIRM_BACKOFF = 0.8;
+    static final int CONFIRM_ATTEMPTS = 3;
+    /** The generator keeps up with a target when it sends at least this share of it. */
+    static final double GENERATOR_SHARE = 0.95;
 
     private final BenchOptions options;
     private final PrintStream out;
     private final Path workDir;
+    private final ProcessMemory memory = new ProcessMemory();
 
     BenchMain(BenchOptions options, PrintStream out) throws IOException {
         this.options = options;
@@ -103,57 +122,184 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        List<Path> files = new BenchMain(options, System.out).run();
+        BenchMain bench = new BenchMain(options, System.out);
+        List<Path> files = options.soak() != null ? new Soak(bench).run() : bench.run();
         System.out.println("cx bench: results in " + files);
         System.exit(0);
     }
 
-    /** Runs every phase; returns the JSON and Markdown files written. */
+    BenchOptions options() {
+        return options;
+    }
+
+    ProcessMemory memory() {
+        return memory;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** Runs every selected phase; returns the JSON and Markdown files written. */
     List<Path> run() throws Exception {
         long started = System.nanoTime();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started", Instant.now().toString());
-        result.put("profile", options.quick() ? "quick" : "custom");
+        result.put("profile", options.quick() ? "quick" : "full");
         result.put("environment", environment());
+        result.put("options", optionsMap());
+        try {
+            boolean needsKafka = options.phases().stream().anyMatch(p -> !p.equals("jmh"));
+            if (needsKafka) {
+                log("starting Kafka (KRaft, in this JVM) ...");
+            }
+            try (EmbeddedKafkaBroker broker = needsKafka ? EmbeddedKafkaBroker.builder().port(0).start() : null) {
+                long limitRate = -1;
+                long backlogEvents = -1;
+                if (options.phases().contains("limit") || options.phases().contains("throughput")) {
+                    memory.reset();
+                    Map<String, Object> limit = limitPhase(broker);
+                    limit.put("memory", memory.peaks());
+                    result.put("limit", limit);
+                    limitRate = (Long) limit.get("read_decode_events_per_s");
+                    backlogEvents = (Long) limit.get("events");
+                }
+                long backlog = backlogEvents;
+                long limit = limitRate;
+                Map<String, Double> sustained = new LinkedHashMap<>();
+                if (options.phases().contains("throughput")) {
+                    List<Object> runs = new ArrayList<>();
+                    result.put("throughput", runs);
+                    for (String guarantee : options.guarantees()) {
+                        for (int p : options.parallelisms()) {
+                            memory.reset();
+                            Map<String, Object> t = survive(runs, Map.of("delivery_guarantee", guarantee, "parallelism", p),
+                                    () -> throughputRun(broker, backlog, guarantee, p, limit));
+                            if (t != null && p == options.mainParallelism()) {
+                                sustained.put(guarantee, ((Number) t.get("sustained_events_per_s")).doubleValue());
+                            }
+                        }
+                    }
+                }
+                if (options.phases().contains("latency")) {
+                    List<Object> latency = new ArrayList<>();
+                    result.put("latency", latency);
+                    int index = 0;
+                    for (String guarantee : options.guarantees()) {
+                        List<Double> rates;
+                        try {
+                            rates = latencyRates(sustained.get(guarantee));
+                        } catch (IllegalStateException e) {
+                            log("latency %s: skipped: %s", guarantee, e.getMessage());
+                            latency.add(Map.of("delivery_guarantee", guarantee, "error", e.getMessage()));
+                            continue;
+                        }
+                        for (double rate : rates) {
+                            memory.reset();
+                            int i = index++;
+                            survive(latency, Map.of("delivery_guarantee", guarantee, "target_events_per_s", Math.round(rate)),
+                                    () -> latencyRun(broker, i, guarantee, rate));
+                        }
+                    }
+                }
+                if (options.phases().contains("state")) {
+                    List<Object> state = new ArrayList<>();
+                    result.put("state", state);
+                    for (long n : options.stateCustomers()) {
+                        survive(state, Map.of("customers", n), () -> new StateScale(this, broker).run(n));
+                    }
+                }
+            }
+            if (options.phases().contains("jmh")) {
+                result.put("jmh", new Microbenchmarks(this).run());
+            }
+        } catch (Exception | Error e) {
+            // keep what was measured: a long full run must not lose an hour of numbers to one failure
+            result.put("error", e.toString());
+            log("FAILED: %s (writing the results so far)", e);
+            result.put("memory", wholeRunMemory());
+            result.put("wall_time_s", round((System.nanoTime() - started) / 1e9, 1));
+            write("cx-bench", result, Report.markdown(result));
+            throw e;
+        } finally {
+            deleteQuietly(workDir);
+        }
+        result.put("memory", wholeRunMemory());
+        result.put("wall_time_s", round((System.nanoTime() - started) / 1e9, 1));
+        return write("cx-bench", result, Report.markdown(result));
+    }
+
+    /** One measurement of a phase. */
+    @FunctionalInterface
+    interface Measurement {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /**
+     * Runs one measurement and adds its result (with the phase's peak memory) to {@code results}; if it fails, adds
+     * {@code what} with the error instead and returns null: in a long full run one failed point must not cost the others.
+     */
+    private Map<String, Object> survive(List<Object> results, Map<String, Object> what, Measurement measurement) {
+        try {
+            Map<String, Object> m = measurement.run();
+            m.putIfAbsent("memory", memory.peaks());
+            results.add(m);
+            return m;
+        } catch (Exception e) {
+            log("FAILED %s: %s (continuing with the next measurement)", what, e);
+            Map<String, Object> failed = new LinkedHashMap<>(what);
+            failed.put("error", e.toString());
+            results.add(failed);
+            return null;
+        }
+    }
+
+    private Map<String, Object> optionsMap() {
         Map<String, Object> opts = new LinkedHashMap<>();
+        opts.put("phases", List.copyOf(options.phases()));
         opts.put("customers", options.customers());
         opts.put("events", options.events());
+        opts.put("delivery_guarantees", options.guarantees());
+        opts.put("parallelisms", options.parallelisms());
+        opts.put("latency_parallelism", options.mainParallelism());
+        opts.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
+        opts.put("confirm_duration_s", options.confirmDuration().toSeconds());
+        opts.put("confirm_fraction", options.confirmFraction());
+        opts.put("latency_rate_fractions", options.rateFractions());
+        opts.put("latency_rates", options.rates());
         opts.put("latency_duration_s", options.duration().toSeconds());
         opts.put("latency_warmup_s", options.warmup().toSeconds());
-        opts.put("rates", options.rates());
-        opts.put("parallelism", options.parallelism());
-        opts.put("state_backend", "rocksdb");
-        opts.put("delivery_guarantee", "at-least-once");
-        result.put("options", opts);
+        opts.put("state_customers", options.stateCustomers());
+        opts.put("state_backend", "rocksdb (incremental checkpoints)");
+        opts.put("job_settings", options.jobSettings());
+        return opts;
+    }
 
-        log("starting Kafka (KRaft, in this JVM) ...");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).start()) {
-            Map<String, Object> limit = limitPhase(broker);
-            result.put("limit", limit);
-            Map<String, Object> throughput = throughputPhase(broker, (Long) limit.get("events"));
-            throughput.put("ratio_to_limit", round(((Number) throughput.get("events_per_s")).doubleValue() / ((Number) limit.get("read_decode_events_per_s")).doubleValue(), 3));
-            result.put("throughput", throughput);
-            List<Object> latency = new ArrayList<>();
-            for (int i = 0; i < options.rates().size(); i++) {
-                latency.add(latencyPhase(broker, i, options.rates().get(i)));
-            }
-            result.put("latency", latency);
+    /** Latency rates: absolute --rates, or the fractions of the sustained maximum. */
+    private List<Double> latencyRates(Double sustained) {
+        if (!options.rates().isEmpty()) {
+            return options.rates();
         }
-        result.put("memory", memory());
-        result.put("wall_time_s", round((System.nanoTime() - started) / 1e9, 1));
-        return write(result);
+        if (sustained == null || sustained <= 0) {
+            throw new IllegalStateException("latency: no sustained maximum was measured to take fractions of; give --rates");
+        }
+        List<Double> rates = new ArrayList<>();
+        for (double f : options.rateFractions()) {
+            rates.add((double) Math.max(1, Math.round(f * sustained)));
+        }
+        return rates;
     }
 
     // ---------------------------------------------------------------- limit
 
     private Map<String, Object> limitPhase(EmbeddedKafkaBroker broker) throws Exception {
         TopicNames topics = TopicNames.DEFAULT;
-        broker.createTopics(options.parallelism(), topics.interactions(), topics.feedback(), topics.consents());
+        broker.createTopics(options.backlogPartitions(), topics.interactions(), topics.feedback(), topics.consents());
         log("limit: preloading %,d events (%,d customers) as fast as possible ...", options.events(), options.customers());
         long t0 = System.nanoTime();
         long sent;
         long failed;
-        SyntheticLoadConfig preload = loadConfig(broker, topics, 0).maxEvents(options.events()).build();
+        SyntheticLoadConfig preload = loadConfig(broker, topics, 0, options.customers()).maxEvents(options.events()).build();
         BacklogClock clock = new BacklogClock(System.currentTimeMillis(), options.events());
         try (SyntheticLoad load = new SyntheticLoad(preload, new KafkaProducer<>(SyntheticLoad.producerProperties(preload)), clock,
                 System::nanoTime, LockSupport::parkNanos)) {
@@ -219,19 +365,63 @@ public final class BenchMain {
 
     // ---------------------------------------------------------------- throughput
 
-    private Map<String, Object> throughputPhase(EmbeddedKafkaBroker broker, long total) throws Exception {
-        String group = "cx-bench-throughput";
+    /** One delivery guarantee at one parallelism: backlog drain (estimate), then paced confirmation runs. */
+    private Map<String, Object> throughputRun(EmbeddedKafkaBroker broker, long total, String guarantee, int parallelism,
+            long limitRate) throws Exception {
+        String run = "tp-" + shortName(guarantee) + "-p" + parallelism;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("delivery_guarantee", guarantee);
+        m.put("parallelism", parallelism);
+        Map<String, Object> drain = drain(broker, total, guarantee, parallelism, run);
+        m.put("drain", drain);
+        double drainRate = ((Number) drain.get("events_per_s")).doubleValue();
+        List<Object> attempts = new ArrayList<>();
+        double rate = Math.max(1, Math.round(options.confirmFraction() * drainRate));
+        double sustained = -1;
+        boolean confirmed = false;
+        for (int attempt = 1; attempt <= CONFIRM_ATTEMPTS && !confirmed; attempt++) {
+            Map<String, Object> a = pacedRun(broker, run + "-c" + attempt, guarantee, parallelism, rate);
+            attempts.add(a);
+            confirmed = (Boolean) a.get("kept_up");
+            if (confirmed) {
+                // the generator may not reach a high target: then what it achieved is what was shown sustainable
+                sustained = Math.min(rate, ((Number) a.get("achieved_events_per_s")).doubleValue());
+            } else {
+                sustained = ((Number) a.get("job_read_events_per_s")).doubleValue();
+                rate = Math.max(1, Math.round(rate * CONFIRM_BACKOFF));
+            }
+        }
+        m.put("confirm_runs", attempts);
+        m.put("sustained_confirmed", confirmed);
+        m.put("sustained_events_per_s", Math.round(sustained));
+        if (limitRate > 0) {
+            m.put("ratio_to_limit", round(sustained / limitRate, 3));
+            m.put("drain_ratio_to_limit", round(drainRate / limitRate, 3));
+        }
+        log("throughput %s p%d: drain %,.0f events/s, sustained %,.0f events/s (%s)%s", guarantee, parallelism, drainRate,
+                sustained, confirmed ? "confirmed: lag did not grow" : "NOT confirmed: last attempt's read rate",
+                limitRate > 0 ? String.format(", %.2f x limit", sustained / limitRate) : "");
+        m.put("method", "drain: the job reads the preloaded backlog from earliest; elapsed = job RUNNING until the source has read "
+                + "it all (currentOffset metrics) and every operator's numRecordsIn stopped changing. Confirm: a paced load at "
+                + options.confirmFraction() + " x the drain rate for " + options.confirmDuration().toSeconds() + " s on fresh topics; "
+                + "lag = events sent - events the source has read, sampled each second; the job keeps up if the least-squares "
+                + "slope of the lag (after the first " + Math.round(CONFIRM_SKIP * 100) + " %) is below " + Math.round(MAX_LAG_SLOPE * 100)
+                + " % of the input rate, or its mean in the last third of the run is below " + MAX_LAG_SECONDS
+                + " s of input; otherwise retry at " + CONFIRM_BACKOFF + " x the rate (up to " + CONFIRM_ATTEMPTS + " runs)");
+        return m;
+    }
+
+    private Map<String, Object> drain(EmbeddedKafkaBroker broker, long total, String guarantee, int parallelism, String run)
+            throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("group-id", group);
         settings.put("starting-offsets", "earliest");
-        settings.put("checkpoint.interval", THROUGHPUT_CHECKPOINT_INTERVAL);
-        CxConfig config = jobConfig(broker, settings);
-        broker.createTopics(options.parallelism(), config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
-        log("throughput: starting the job (RocksDB, all detectors, at-least-once, parallelism %d) over the backlog of %,d events ...",
-                options.parallelism(), total);
-        String name = "cx-bench throughput";
+        settings.putAll(outputTopics(run));
+        CxConfig config = jobConfig(broker, run, guarantee, parallelism, settings);
+        broker.createTopics(parallelism, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+        log("throughput %s p%d: draining the backlog of %,d events (RocksDB, all detectors) ...", guarantee, parallelism, total);
+        String name = "cx-bench " + run;
         long submitted = System.nanoTime();
-        JobClient job = startJob(config, name);
+        JobClient job = startJob(config, name, run);
         long running = System.nanoTime();
         long commitDone = -1;
         long sourceDone = -1;
@@ -256,47 +446,44 @@ public final class BenchMain {
                 }
                 metricsDone = sourceDone >= 0 && now - lastChange > QUIET.toNanos();
                 if (commitDone < 0) {
-                    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(config.groupId)
                             .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
                     committed = offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
                     if (committed >= total) {
                         commitDone = System.nanoTime();
                     }
                 }
-                if (commitDone >= 0 && (metricsDone || read < 0)) {
-                    break;
+                if (metricsDone || (commitDone >= 0 && read < 0)) {
+                    break; // committed offsets are only a cross-check (they trail by up to a checkpoint): not waited for
                 }
                 if (now - lastLog > TimeUnit.SECONDS.toNanos(2)) {
                     lastLog = now;
-                    log("throughput: read %,d, committed %,d of %,d (%,.0f events/s so far)", read, committed, total,
-                            Math.max(read, committed) / seconds(running));
+                    log("throughput %s p%d: read %,d of %,d, lag %,d, committed %,d (%,.0f events/s so far)", guarantee, parallelism,
+                            read, total, total - Math.max(0, read), committed, Math.max(read, committed) / seconds(running));
                 }
                 JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
                 if (status.isGloballyTerminalState()) {
-                    throw new IllegalStateException("throughput: the job ended with status " + status);
+                    throw new IllegalStateException(run + ": the job ended with status " + status);
                 }
                 Thread.sleep(50); // polling metrics and committed offsets
             }
         } finally {
             cancel(job);
         }
-        if (commitDone < 0) {
-            throw new IllegalStateException("throughput: the job committed only " + committed + " of " + total
-                    + " offsets within " + options.throughputTimeout());
+        if (!metricsDone && commitDone < 0) {
+            throw new IllegalStateException(run + ": the job read only " + read + " and committed " + committed + " of " + total
+                    + " records within " + options.throughputTimeout());
         }
-        double commitSeconds = (commitDone - running) / 1e9;
+        double commitSeconds = commitDone < 0 ? -1 : (commitDone - running) / 1e9;
         double s = metricsDone ? (lastChange - running) / 1e9 : commitSeconds;
         double rate = total / s;
         Map<String, Long> outputs = endOffsets(broker, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
-        log("throughput: %,d events in %.2f s after RUNNING = %,.0f events/s (%s; committed offsets complete after %.1f s); outputs %s",
-                total, s, rate, metricsDone ? "Flink metrics" : "committed offsets", commitSeconds, outputs);
+        log("throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s (%s; committed offsets complete "
+                + "after %.1f s, -1 = not yet); outputs %s", guarantee, parallelism, total, s, rate, metricsDone ? "Flink metrics" : "committed offsets",
+                commitSeconds, outputs);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", total);
-        m.put("method", metricsDone
-                ? "time from job RUNNING until the Kafka source has read the whole backlog (currentOffset metrics) and every "
-                        + "operator's numRecordsIn stopped changing (the time of the last change)"
-                : "time from job RUNNING until the consumer group's committed offsets (committed on checkpoints, every "
-                        + THROUGHPUT_CHECKPOINT_INTERVAL + ") reach the end offsets of the input topics");
+        m.put("timing", metricsDone ? "flink metrics (source read all + operators quiet)" : "committed offsets");
         m.put("source_read_s", sourceDone < 0 ? -1 : round((sourceDone - running) / 1e9, 2));
         m.put("offsets_committed_s", round(commitSeconds, 2));
         m.put("submit_to_running_s", round((running - submitted) / 1e9, 2));
@@ -306,53 +493,146 @@ public final class BenchMain {
         return m;
     }
 
+    /** A paced load at {@code rate} on fresh topics for --confirm-duration: does the job keep up (lag flat)? */
+    private Map<String, Object> pacedRun(EmbeddedKafkaBroker broker, String run, String guarantee, int parallelism, double rate)
+            throws Exception {
+        TopicNames topics = inputTopics(run);
+        Map<String, String> settings = new LinkedHashMap<>(freshTopicSettings(run, topics));
+        CxConfig config = jobConfig(broker, run, guarantee, parallelism, settings);
+        createTopics(broker, parallelism, topics, config);
+        log("sustain %s p%d @ %,.0f events/s: paced load for %d s on fresh topics ...", guarantee, parallelism, rate,
+                options.confirmDuration().toSeconds());
+        String name = "cx-bench " + run;
+        JobClient job = startJob(config, name, run);
+        List<double[]> samples = new ArrayList<>(); // {seconds, sent, read, lag}
+        long sent;
+        double sendSeconds;
+        long read;
+        IntendedTimeClock clock = new IntendedTimeClock(rate);
+        try (SyntheticLoad load = pacedLoad(broker, topics, rate, options.customers(), clock, options.confirmDuration())) {
+            long t0 = System.nanoTime();
+            Thread thread = new Thread(load, "bench-sustain");
+            thread.start();
+            while (!load.awaitFinished(Duration.ofSeconds(1))) {
+                long s = load.sent();
+                long r = Math.max(0, JobProgress.recordsRead(name));
+                samples.add(new double[] {seconds(t0), s, r, s - r});
+                if (samples.size() % 5 == 0) {
+                    log("sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d", guarantee, parallelism,
+                            rate, s, s / seconds(t0), r, r / seconds(t0), s - r);
+                }
+                failIfEnded(job, run);
+            }
+            thread.join();
+            sent = load.sent();
+            sendSeconds = seconds(t0);
+            read = Math.max(0, JobProgress.recordsRead(name));
+        } finally {
+            cancel(job);
+        }
+        LagTrend trend = LagTrend.of(samples, CONFIRM_SKIP);
+        double achieved = sent / sendSeconds;
+        boolean generatorOk = achieved >= GENERATOR_SHARE * rate;
+        boolean keptUp = trend.keptUp(rate);
+        log("sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
+                guarantee, parallelism, rate, achieved, trend.slope(), MAX_LAG_SLOPE * rate, sent - read,
+                keptUp ? "kept up" : "fell behind", generatorOk ? "" : " (the generator did not reach the target rate)");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target_events_per_s", Math.round(rate));
+        m.put("achieved_events_per_s", Math.round(achieved));
+        m.put("generator_reached_target", generatorOk);
+        m.put("generator_max_behind_ms", clock.maxBehindMillis());
+        m.put("job_read_events_per_s", Math.round(trend.readRate()));
+        m.put("lag_slope_events_per_s", Math.round(trend.slope()));
+        m.put("lag_mean_first_third", Math.round(trend.firstThird()));
+        m.put("lag_mean_last_third", Math.round(trend.lastThird()));
+        m.put("lag_final", sent - read);
+        m.put("kept_up", keptUp);
+        return m;
+    }
+
+    /**
+     * Least-squares slope of the lag (events/s) over the samples after the skipped start, the mean lag of the first
+     * and last thirds of them, and the job's read rate over them.
+     */
+    record LagTrend(double slope, double firstThird, double lastThird, double readRate) {
+        /** Whether a job fed at {@code rate} kept up: the lag grew slower than {@link #MAX_LAG_SLOPE}, or stayed small. */
+        boolean keptUp(double rate) {
+            return slope < MAX_LAG_SLOPE * rate || lastThird < MAX_LAG_SECONDS * rate;
+        }
+
+        static LagTrend of(List<double[]> samples, double skip) {
+            List<double[]> s = samples.subList((int) (samples.size() * skip), samples.size());
+            if (s.size() < 3) {
+                return new LagTrend(0, 0, 0, 0);
+            }
+            double mt = 0;
+            double ml = 0;
+            for (double[] x : s) {
+                mt += x[0];
+                ml += x[3];
+            }
+            mt /= s.size();
+            ml /= s.size();
+            double num = 0;
+            double den = 0;
+            for (double[] x : s) {
+                num += (x[0] - mt) * (x[3] - ml);
+                den += (x[0] - mt) * (x[0] - mt);
+            }
+            int third = Math.max(1, s.size() / 3);
+            double first = s.subList(0, third).stream().mapToDouble(x -> x[3]).average().orElse(0);
+            double last = s.subList(s.size() - third, s.size()).stream().mapToDouble(x -> x[3]).average().orElse(0);
+            double[] a = s.get(0);
+            double[] b = s.get(s.size() - 1);
+            double readRate = b[0] > a[0] ? (b[2] - a[2]) / (b[0] - a[0]) : 0;
+            return new LagTrend(den == 0 ? 0 : num / den, first, last, readRate);
+        }
+    }
+
     // ---------------------------------------------------------------- latency
 
-    private Map<String, Object> latencyPhase(EmbeddedKafkaBroker broker, int index, double rate) throws Exception {
-        String prefix = "live" + index + ".";
-        TopicNames topics = new TopicNames(prefix + "cx.interactions", prefix + "cx.feedback", prefix + "cx.consents");
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("group-id", "cx-bench-latency-" + index);
-        settings.put("starting-offsets", "latest");
-        settings.put("topic.interactions", topics.interactions());
-        settings.put("topic.feedback", topics.feedback());
-        settings.put("topic.consents", topics.consents());
-        settings.put("topic.outreach.contact-center", prefix + "cx.outreach.contact-center");
-        settings.put("topic.outreach.marketing", prefix + "cx.outreach.marketing");
-        settings.put("topic.deadletter", prefix + "cx.deadletter");
-        CxConfig config = jobConfig(broker, settings);
-        broker.createTopics(options.parallelism(), topics.interactions(), topics.feedback(), topics.consents(),
-                config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
-        log("latency @ %,.0f events/s: starting the job on fresh topics ...", rate);
-        JobClient job = startJob(config, "cx-bench latency " + rate);
-        AlertRecorder alerts = new AlertRecorder(consumer(broker, "cx-bench-alerts-" + index),
+    private Map<String, Object> latencyRun(EmbeddedKafkaBroker broker, int index, String guarantee, double rate) throws Exception {
+        String run = "lat" + index + "-" + shortName(guarantee);
+        TopicNames topics = inputTopics(run);
+        CxConfig config = jobConfig(broker, run, guarantee, options.mainParallelism(), freshTopicSettings(run, topics));
+        createTopics(broker, options.mainParallelism(), topics, config);
+        log("latency %s @ %,.0f events/s: starting the job on fresh topics ...", guarantee, rate);
+        JobClient job = startJob(config, "cx-bench " + run, run);
+        AlertRecorder alerts = new AlertRecorder(consumer(broker, "cx-bench-alerts-" + run),
                 List.of(config.contactCenterTopic, config.marketingTopic));
         Thread alertThread = new Thread(alerts, "bench-alerts");
         alertThread.setDaemon(true);
         alertThread.start();
         long sent;
         long t0;
+        IntendedTimeClock clock = new IntendedTimeClock(rate);
         try {
-            SyntheticLoad load = new SyntheticLoad(loadConfig(broker, topics, rate).duration(options.duration()).build());
-            try (load) {
+            try (SyntheticLoad load = pacedLoad(broker, topics, rate, options.customers(), clock, options.duration())) {
                 alerts.recordFrom(System.currentTimeMillis() + options.warmup().toMillis());
                 t0 = System.nanoTime();
                 Thread loadThread = new Thread(load, "bench-load");
                 loadThread.start();
                 while (!load.awaitFinished(Duration.ofSeconds(5))) {
-                    log("latency @ %,.0f events/s: sent %,d (%,.0f events/s) | %s", rate, load.sent(), load.sent() / seconds(t0),
-                            alerts.summary());
+                    log("latency %s @ %,.0f events/s: sent %,d (%,.0f events/s, max %d ms behind schedule) | %s", guarantee, rate,
+                            load.sent(), load.sent() / seconds(t0), clock.maxBehindMillis(), alerts.summary());
+                    failIfEnded(job, run);
                 }
                 loadThread.join();
                 sent = load.sent();
             }
             double sendSeconds = seconds(t0);
-            Thread.sleep(DRAIN.toMillis()); // let the last alerts out (watermark out-of-orderness + idleness)
-            log("latency @ %,.0f events/s: done, sent %,d in %.1f s | %s", rate, sent, sendSeconds, alerts.summary());
-            Map<String, Object> m = alerts.result();
-            m.put("target_events_per_s", rate);
+            Thread.sleep(DRAIN.toMillis() + options.checkpointInterval().toMillis()); // the last alerts: watermark delay, idleness, commit
+            log("latency %s @ %,.0f events/s: done, sent %,d in %.1f s | %s", guarantee, rate, sent, sendSeconds, alerts.summary());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("delivery_guarantee", guarantee);
+            m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
+            m.put("consumer_isolation", "read_committed");
+            m.put("target_events_per_s", Math.round(rate));
             m.put("sent", sent);
             m.put("achieved_events_per_s", Math.round(sent / sendSeconds));
+            m.put("generator_max_behind_ms", clock.maxBehindMillis());
+            m.putAll(alerts.result());
             return m;
         } finally {
             alerts.close();
@@ -471,33 +751,92 @@ public final class BenchMain {
         }
     }
 
-    // ---------------------------------------------------------------- helpers
+    // ---------------------------------------------------------------- helpers (shared with StateScale and Soak)
 
-    private SyntheticLoadConfig.Builder loadConfig(EmbeddedKafkaBroker broker, TopicNames topics, double rate) {
-        return SyntheticLoadConfig.builder(broker.bootstrapServers())
-                .topics(topics)
-                .eventsPerSecond(rate)
-                .format(WireFormat.AVRO)
-                .progressInterval(Duration.ofSeconds(30))
-                .simulator(SimulatorConfig.builder().customers(options.customers()).build());
+    static String shortName(String guarantee) {
+        return guarantee.equals("exactly-once") ? "eo" : "alo";
     }
 
-    private CxConfig jobConfig(EmbeddedKafkaBroker broker, Map<String, String> overrides) {
+    /** Input topics of a run on fresh topics: {@code <run>.cx.*}. */
+    static TopicNames inputTopics(String run) {
+        return new TopicNames(run + ".cx.interactions", run + ".cx.feedback", run + ".cx.consents");
+    }
+
+    /** Output topics of a run: {@code <run>.cx.outreach.*}, {@code <run>.cx.deadletter}. */
+    static Map<String, String> outputTopics(String run) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("topic.outreach.contact-center", run + ".cx.outreach.contact-center");
+        m.put("topic.outreach.marketing", run + ".cx.outreach.marketing");
+        m.put("topic.deadletter", run + ".cx.deadletter");
+        return m;
+    }
+
+    /**
+     * Job settings of a run on fresh topics. The job reads them from earliest: they are empty when it starts, so
+     * nothing is skipped even if the load starts before the source has looked up its partitions.
+     */
+    static Map<String, String> freshTopicSettings(String run, TopicNames topics) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("starting-offsets", "earliest");
+        m.put("topic.interactions", topics.interactions());
+        m.put("topic.feedback", topics.feedback());
+        m.put("topic.consents", topics.consents());
+        m.putAll(outputTopics(run));
+        return m;
+    }
+
+    static void createTopics(EmbeddedKafkaBroker broker, int partitions, TopicNames topics, CxConfig config) throws Exception {
+        broker.createTopics(partitions, topics.interactions(), topics.feedback(), topics.consents(),
+                config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+    }
+
+    /**
+     * The job's settings for one run: RocksDB, the guarantee, the parallelism, --checkpoint-interval, a checkpoint
+     * directory, consumer group and transactional id prefix of the run's own, then --job settings, then {@code overrides}.
+     */
+    CxConfig jobConfig(EmbeddedKafkaBroker broker, String run, String guarantee, int parallelism, Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("bootstrap-servers", broker.bootstrapServers());
         settings.put("state.backend", "rocksdb");
-        settings.put("delivery-guarantee", "at-least-once");
-        settings.put("parallelism", Integer.toString(options.parallelism()));
-        settings.put("checkpoint.dir", workDir.resolve("checkpoints").resolve(overrides.get("group-id")).toUri().toString());
+        settings.put("delivery-guarantee", guarantee);
+        settings.put("parallelism", Integer.toString(parallelism));
+        settings.put("checkpoint.interval", options.checkpointInterval().toMillis() + " ms");
+        settings.put("checkpoint.dir", checkpointDir(run).toUri().toString());
+        settings.put("group-id", "cx-bench-" + run);
+        settings.put("transactional-id-prefix", "cx-bench-" + run);
+        settings.putAll(options.jobSettings());
         settings.putAll(overrides);
         return CxConfig.fromMap(settings, Map.of());
     }
 
-    private JobClient startJob(CxConfig config, String name) throws Exception {
+    /** Deletes a directory tree, best effort (a full run writes gigabytes of checkpoints and RocksDB files). */
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cx bench: could not delete " + dir + ": " + e);
+        }
+    }
+
+    Path checkpointDir(String run) {
+        return workDir.resolve("checkpoints").resolve(run);
+    }
+
+    /** RocksDB's working directory of a run (set through state.backend.rocksdb.localdir), for its size on disk. */
+    Path rocksDbDir(String run) {
+        return workDir.resolve("rocksdb").resolve(run);
+    }
+
+    /** Starts the job (with the {@link JobProgress} reporter) and waits until it is RUNNING. */
+    JobClient startJob(CxConfig config, String name, String run) throws Exception {
         org.apache.flink.configuration.Configuration conf = CxJob.flinkConfiguration(config);
         JobProgress.configure(conf);
+        conf.setString("state.backend.rocksdb.localdir", rocksDbDir(run).toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(options.parallelism());
+        env.setParallelism(config.parallelism);
         CxJob.onKafka(config).build(env);
         JobClient job = env.executeAsync(name);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -514,7 +853,14 @@ public final class BenchMain {
         throw new IllegalStateException(name + ": the job did not reach RUNNING within 60 s");
     }
 
-    private static void cancel(JobClient job) {
+    static void failIfEnded(JobClient job, String run) throws Exception {
+        JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+        if (status.isGloballyTerminalState()) {
+            throw new IllegalStateException(run + ": the job ended with status " + status);
+        }
+    }
+
+    static void cancel(JobClient job) {
         try {
             job.cancel().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -522,7 +868,27 @@ public final class BenchMain {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafkaBroker broker, String group) {
+    SyntheticLoadConfig.Builder loadConfig(EmbeddedKafkaBroker broker, TopicNames topics, double rate, long customers) {
+        return SyntheticLoadConfig.builder(broker.bootstrapServers())
+                .topics(topics)
+                .eventsPerSecond(rate)
+                .format(WireFormat.AVRO)
+                .progressInterval(Duration.ofSeconds(30))
+                .simulator(SimulatorConfig.builder().customers(customers).build());
+    }
+
+    /**
+     * A paced load that never drops a slot and stamps each event with its intended send time
+     * ({@link IntendedTimeClock}): the harness's answer to coordinated omission.
+     */
+    SyntheticLoad pacedLoad(EmbeddedKafkaBroker broker, TopicNames topics, double rate, long customers, IntendedTimeClock clock,
+            Duration duration) {
+        SyntheticLoadConfig config = loadConfig(broker, topics, rate, customers).duration(duration).maxCatchUp(NEVER_DROP).build();
+        return new SyntheticLoad(config, new KafkaProducer<>(SyntheticLoad.producerProperties(config)), clock, System::nanoTime,
+                LockSupport::parkNanos);
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafkaBroker broker, String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         if (group != null) {
@@ -537,7 +903,7 @@ public final class BenchMain {
         return new KafkaConsumer<>(p);
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, List<String> topics) {
+    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, List<String> topics) {
         List<TopicPartition> list = new ArrayList<>();
         for (String topic : topics) {
             for (PartitionInfo p : consumer.partitionsFor(topic)) {
@@ -547,7 +913,7 @@ public final class BenchMain {
         return list;
     }
 
-    private static Map<String, Long> endOffsets(EmbeddedKafkaBroker broker, String... topics) {
+    static Map<String, Long> endOffsets(EmbeddedKafkaBroker broker, String... topics) {
         Map<String, Long> m = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker, null)) {
             for (String topic : topics) {
@@ -561,16 +927,17 @@ public final class BenchMain {
     static Map<String, Object> environment() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("memory_total_mib", procKib("/proc/meminfo", "MemTotal:") / 1024);
+        m.put("memory_total_mib", ProcessMemory.procKib("/proc/meminfo", "MemTotal:") / 1024);
         m.put("max_heap_mib", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("flink", EnvironmentInformation.getVersion());
         m.put("kafka", AppInfoParser.getVersion());
+        m.put("load_average", ProcessMemory.loadAverage());
         return m;
     }
 
-    static Map<String, Object> memory() {
+    static Map<String, Object> wholeRunMemory() {
         long peakHeap = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
@@ -579,46 +946,34 @@ public final class BenchMain {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("peak_heap_mib", peakHeap / (1024 * 1024));
-        m.put("peak_rss_mib", procKib("/proc/self/status", "VmHWM:") / 1024);
-        m.put("rss_now_mib", procKib("/proc/self/status", "VmRSS:") / 1024);
+        m.put("peak_rss_mib", ProcessMemory.procKib("/proc/self/status", "VmHWM:") / 1024);
+        m.put("rss_now_mib", ProcessMemory.rssKib() / 1024);
         m.put("note", "one JVM: broker + MiniCluster (RocksDB native memory in RSS) + generator + consumers; "
                 + "peak heap = sum of the heap pools' peaks (an upper bound)");
         return m;
     }
 
-    private static long procKib(String file, String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of(file))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: unknown
-        }
-        return -1;
-    }
-
-    private List<Path> write(Map<String, Object> result) throws IOException {
+    /** Writes {@code <prefix>-<time>.json} and {@code .md} into --out and prints the Markdown. */
+    List<Path> write(String prefix, Map<String, Object> result, String markdown) throws IOException {
         Files.createDirectories(options.out());
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-        Path json = options.out().resolve("cx-bench-" + stamp + ".json");
-        Path md = options.out().resolve("cx-bench-" + stamp + ".md");
+        Path json = options.out().resolve(prefix + "-" + stamp + ".json");
+        Path md = options.out().resolve(prefix + "-" + stamp + ".md");
         Files.writeString(json, Json.write(result) + "\n");
-        Files.writeString(md, Report.markdown(result));
+        Files.writeString(md, markdown);
         out.println();
-        out.print(Report.markdown(result));
+        out.print(markdown);
         return List.of(json, md);
     }
 
-    private void log(String format, Object... args) {
-        out.printf("[%5.1f s] %s%n", (System.nanoTime() - T0) / 1e9, String.format(format, args));
+    void log(String format, Object... args) {
+        out.printf("[%6.1f s] %s%n", (System.nanoTime() - T0) / 1e9, String.format(format, args));
         out.flush();
     }
 
     private static final long T0 = System.nanoTime();
 
-    private static double seconds(long sinceNanos) {
+    static double seconds(long sinceNanos) {
         return Math.max(1e-9, (System.nanoTime() - sinceNanos) / 1e9);
     }
 

@@ -23,13 +23,59 @@ final class JobProgress {
     static final String JOB_NAME = "<job_name>";
     private static final Map<String, Map<String, Metric>> OFFSETS = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, Metric>> RECORDS_IN = new ConcurrentHashMap<>();
+    /** Job-level checkpoint gauges (JobManager), per job: lastCheckpointFullSize, lastCheckpointDuration, ... */
+    private static final Map<String, Map<String, Metric>> CHECKPOINTS = new ConcurrentHashMap<>();
+    /** RocksDB native gauges per job; key = metric identifier (operator, subtask, column family, property). */
+    private static final Map<String, Map<String, Metric>> ROCKSDB = new ConcurrentHashMap<>();
+    /** The job-level checkpoint metrics kept (Flink's names). */
+    static final java.util.Set<String> CHECKPOINT_METRICS = java.util.Set.of("lastCheckpointSize", "lastCheckpointFullSize",
+            "lastCheckpointDuration", "numberOfCompletedCheckpoints", "numberOfFailedCheckpoints");
 
     private JobProgress() {
     }
 
-    /** Adds this reporter to a Flink configuration. */
+    /**
+     * Adds this reporter to a Flink configuration, and switches on the RocksDB native metrics the
+     * state phases read (total SST bytes and RocksDB's estimate of live data, per column family).
+     */
     static void configure(Configuration conf) {
         conf.setString("metrics.reporter.cxbench.factory.class", Factory.class.getName());
+        conf.setString("state.backend.rocksdb.metrics.total-sst-files-size", "true");
+        conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
+        conf.setString("state.backend.rocksdb.metrics.cur-size-all-mem-tables", "true");
+    }
+
+    /** A job-level checkpoint gauge (see {@link #CHECKPOINT_METRICS}); -1 if not (yet) known. */
+    static long checkpointMetric(String job, String name) {
+        Map<String, Metric> m = CHECKPOINTS.get(job);
+        Metric metric = m == null ? null : m.get(name);
+        if (metric instanceof Gauge<?> g && g.getValue() instanceof Number n) {
+            return n.longValue();
+        }
+        return -1;
+    }
+
+    /**
+     * Sum of a RocksDB native gauge (e.g. {@code total-sst-files-size}) over every stateful operator,
+     * subtask and column family of the job, grouped by operator name ({@code "total"} = all); empty if none.
+     */
+    static Map<String, Long> rocksDb(String job, String property) {
+        Map<String, Long> byOperator = new java.util.TreeMap<>();
+        Map<String, Metric> m = ROCKSDB.get(job);
+        if (m == null) {
+            return byOperator;
+        }
+        long total = 0;
+        for (Map.Entry<String, Metric> e : m.entrySet()) {
+            String[] key = e.getKey().split("\u0000");
+            if (!key[1].endsWith(property) || !(e.getValue() instanceof Gauge<?> g) || !(g.getValue() instanceof Number n)) {
+                continue;
+            }
+            byOperator.merge(key[0], n.longValue(), Long::sum);
+            total += n.longValue();
+        }
+        byOperator.put("total", total);
+        return byOperator;
     }
 
     /** Records read by the job's Kafka sources so far (sum over partitions of currentOffset + 1), -1 if unknown. */
@@ -78,7 +124,12 @@ final class JobProgress {
                 return;
             }
             String id = group.getMetricIdentifier(name);
-            if (name.equals("currentOffset") && metric instanceof Gauge && id.contains("KafkaSourceReader")) {
+            String operator = group.getAllVariables().get("<operator_name>");
+            if (CHECKPOINT_METRICS.contains(name) && operator == null && metric instanceof Gauge) {
+                CHECKPOINTS.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(name, metric);
+            } else if (operator != null && id.contains("rocksdb") && metric instanceof Gauge) {
+                ROCKSDB.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(operator + "\u0000" + id, metric);
+            } else if (name.equals("currentOffset") && metric instanceof Gauge && id.contains("KafkaSourceReader")) {
                 OFFSETS.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(id, metric);
             } else if (name.equals("numRecordsIn") && metric instanceof Counter
                     && group.getAllVariables().containsKey("<operator_name>")

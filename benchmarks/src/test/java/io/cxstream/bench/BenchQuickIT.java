@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The quick profile end to end (a little shorter still, to spare a shared build machine): every phase
- * runs and both result files hold every section with positive numbers. No timing assertions.
+ * but JMH runs, in both delivery guarantees, and both result files hold every section with positive
+ * numbers. No timing assertions (whether a confirmation run "kept up" depends on the machine's load).
  */
 class BenchQuickIT {
 
@@ -24,8 +25,8 @@ class BenchQuickIT {
     void theQuickProfileWritesJsonAndMarkdownWithEverySection(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        BenchOptions options = BenchOptions.parse("--quick", "--events", "20000", "--duration", "15s", "--warmup", "3s",
-                "--out", dir.toString());
+        BenchOptions options = BenchOptions.parse("--quick", "--events", "10000", "--duration", "8s", "--warmup", "2s",
+                "--confirm-duration", "5s", "--state-customers", "3000", "--out", dir.toString());
 
         List<Path> files = new BenchMain(options, out).run();
 
@@ -33,14 +34,30 @@ class BenchQuickIT {
         assertThat(files).hasSize(2).allSatisfy(f -> assertThat(f).exists().isNotEmptyFile());
         String json = Files.readString(files.get(0));
         String md = Files.readString(files.get(1));
-        assertThat(json).as(printed).contains("\"environment\"", "\"limit\"", "\"throughput\"", "\"latency\"", "\"memory\"");
-        for (String key : List.of("read_decode_events_per_s", "events_per_s", "ratio_to_limit", "p50_ms", "p95_ms", "p99_ms",
-                "max_ms", "recorded", "peak_heap_mib", "peak_rss_mib", "cores", "memory_total_mib")) {
+        assertThat(json).as(printed).contains("\"environment\"", "\"limit\"", "\"throughput\"", "\"latency\"", "\"state\"",
+                "\"memory\"").doesNotContain("\"error\"");
+        for (String key : List.of("read_decode_events_per_s", "events_per_s", "sustained_events_per_s", "ratio_to_limit",
+                "p50_ms", "p95_ms", "p99_ms", "max_ms", "recorded", "checkpoint_full_size_bytes", "checkpoint_bytes_per_customer",
+                "rocksdb_sst_bytes_per_customer", "savepoint_canonical_bytes", "peak_heap_used_mib", "peak_heap_mib", "peak_rss_mib",
+                "cores", "memory_total_mib")) {
             assertThat(number(json, key)).as(key + " in\n" + json).isPositive();
         }
-        assertThat(json).contains("\"flink\": \"2.2.1\"");
-        assertThat(md).contains("## Machine", "## Limit", "## Throughput", "## Latency", "## Memory", "p99 ms", "VmHWM");
-        assertThat(printed).contains("limit: read + decoded", "after RUNNING", "latency @");
+        // both delivery guarantees, in throughput and in latency (two runs each at parallelism 1)
+        assertThat(count(json, "\"delivery_guarantee\": \"exactly-once\"")).as(json).isEqualTo(2);
+        assertThat(count(json, "\"delivery_guarantee\": \"at-least-once\"")).as(json).isEqualTo(2);
+        assertThat(json).contains("\"flink\": \"2.2.1\"", "\"checkpoint_interval_ms\": 1000", "\"customers\": 3000");
+        assertThat(md).contains("## Machine", "## Limit", "## Throughput", "## Latency", "## State scale", "## Memory", "p99 ms",
+                "VmHWM", "| exactly-once | 1 |", "| at-least-once | 1 |");
+        assertThat(printed).contains("limit: read + decoded", "after RUNNING", "sustain exactly-once p1", "latency exactly-once @",
+                "latency at-least-once @", "state 3,000 customers: checkpoint");
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static double number(String json, String key) {

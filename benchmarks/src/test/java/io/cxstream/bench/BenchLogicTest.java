@@ -1,0 +1,129 @@
+package io.cxstream.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The harness's own arithmetic: the lag trend that decides "keeps up", the soak verdict, options, intended send times. */
+class BenchLogicTest {
+
+    private static List<double[]> lagSamples(double slope, double start) {
+        List<double[]> s = new ArrayList<>();
+        for (int t = 0; t < 20; t++) {
+            double sent = 1000.0 * t;
+            double lag = start + slope * t;
+            s.add(new double[] {t, sent, sent - lag, lag});
+        }
+        return s;
+    }
+
+    @Test
+    void lagTrendMeasuresTheSlopeAfterTheSkippedStart() {
+        // lag 5000 in the first quarter (start-up), then growing by exactly 50 events/s
+        List<double[]> samples = lagSamples(50, 100);
+        for (int t = 0; t < 5; t++) {
+            samples.get(t)[3] = 5000;
+        }
+        BenchMain.LagTrend trend = BenchMain.LagTrend.of(samples, 0.25);
+        assertThat(trend.slope()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(trend.lastThird()).isGreaterThan(trend.firstThird());
+        assertThat(trend.readRate()).isCloseTo(950.0, org.assertj.core.data.Offset.offset(1e-9));
+        // 50/s is 5 % of 1000 events/s, and the lag ends near 1 s of input: fell behind; at 5000 events/s it is 1 %: kept up
+        assertThat(trend.keptUp(1000)).isFalse();
+        assertThat(trend.keptUp(5000)).isTrue();
+    }
+
+    @Test
+    void aNoisyButSmallLagCountsAsKeepingUp() {
+        // slope 25/s on 1000 events/s (2.5 %), but the lag stays under half a second of input
+        BenchMain.LagTrend trend = BenchMain.LagTrend.of(lagSamples(25, 0), 0.25);
+        assertThat(trend.slope()).isCloseTo(25.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(trend.lastThird()).isLessThan(500);
+        assertThat(trend.keptUp(1000)).isTrue();
+    }
+
+    @Test
+    void aFlatLagHasSlopeZeroAndTheReadRateIsTheSendRate() {
+        BenchMain.LagTrend trend = BenchMain.LagTrend.of(lagSamples(0, 300), 0.25);
+        assertThat(trend.slope()).isZero();
+        assertThat(trend.firstThird()).isEqualTo(300.0);
+        assertThat(trend.lastThird()).isEqualTo(300.0);
+        assertThat(trend.readRate()).isCloseTo(1000.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    private static Map<String, Object> sample(long checkpoint, long live, long heap, long rss, long lag) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("checkpoint_full_bytes", checkpoint);
+        s.put("rocksdb_live_bytes", live);
+        s.put("heap_live_mib", heap);
+        s.put("rss_mib", rss);
+        s.put("lag", lag);
+        return s;
+    }
+
+    @Test
+    void soakVerdictComparesTheLastThirdWithTheMiddleThird() {
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            // ramp-up in the first third, then flat, except the checkpoint, which keeps growing 40 % per third
+            long checkpoint = i < 3 ? 100 * i : i < 6 ? 1000 : 1400;
+            samples.add(sample(checkpoint, i < 3 ? 10 * i : 100, 200, 1000 + i, 50));
+        }
+        Map<String, Object> v = Soak.verdict(samples, 0.25);
+        assertThat(v.get("flat")).isEqualTo(false);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cp = (Map<String, Object>) v.get("checkpoint_full_bytes");
+        assertThat(cp).containsEntry("middle_third_mean", 1000L).containsEntry("last_third_mean", 1400L)
+                .containsEntry("growth", 0.4).containsEntry("flat", false);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> live = (Map<String, Object>) v.get("rocksdb_live_bytes");
+        assertThat(live).containsEntry("flat", true).containsEntry("growth", 0.0);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rss = (Map<String, Object>) v.get("rss_mib");
+        assertThat(rss).containsEntry("flat", true);
+
+        assertThat(Soak.verdict(samples.subList(0, 2), 0.25)).containsEntry("flat", "unknown");
+    }
+
+    @Test
+    void theFullProfileRunsBothGuaranteesAtParallelismOneAndTwoAndTheQuickOneStaysSmall() {
+        BenchOptions full = BenchOptions.parse();
+        assertThat(full.guarantees()).containsExactly("exactly-once", "at-least-once");
+        assertThat(full.parallelisms()).containsExactly(1, 2);
+        assertThat(full.rateFractions()).containsExactly(0.1, 0.5, 0.8);
+        assertThat(full.stateCustomers()).containsExactly(1_000_000L, 10_000_000L);
+        assertThat(full.customers()).isEqualTo(1_000_000L);
+        assertThat(full.phases()).containsExactly("limit", "throughput", "latency", "state", "jmh");
+        assertThat(full.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(full.backlogPartitions()).isEqualTo(2);
+
+        BenchOptions quick = BenchOptions.parse("--quick", "--job", "outreach.cooldown=1m", "--soak", "2min");
+        assertThat(quick.phases()).doesNotContain("jmh");
+        assertThat(quick.parallelisms()).containsExactly(1);
+        assertThat(quick.jobSettings()).containsEntry("outreach.cooldown", "1m");
+        assertThat(quick.soak()).isEqualTo(Duration.ofMinutes(2));
+
+        assertThatThrownBy(() -> BenchOptions.parse("--delivery", "twice")).hasMessageContaining("exactly-once or at-least-once");
+        assertThatThrownBy(() -> BenchOptions.parse("--phases", "latency")).hasMessageContaining("--rates");
+        assertThatThrownBy(() -> BenchOptions.parse("--job", "novalue")).hasMessageContaining("key=value");
+    }
+
+    @Test
+    void intendedTimesFollowTheScheduleWhateverTheActualSendTime() throws Exception {
+        IntendedTimeClock clock = new IntendedTimeClock(100); // one event every 10 ms
+        long first = clock.millis();
+        Thread.sleep(200); // a stall: the next events are sent late
+        long second = clock.millis();
+        long third = clock.millis();
+        assertThat(second - first).isEqualTo(10);
+        assertThat(third - first).isEqualTo(20);
+        assertThat(clock.maxBehindMillis()).isGreaterThanOrEqualTo(180);
+    }
+}
