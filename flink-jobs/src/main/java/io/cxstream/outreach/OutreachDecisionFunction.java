@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -25,7 +26,9 @@ import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,9 +36,12 @@ import java.util.Map;
  * route), drops a trigger that fired for the same customer within the cooldown (event time), routes
  * the rest and gives each a deterministic outreachId.
  *
- * <p>Input 1: triggers from the detectors. Input 2: consent changes and erasure requests. Consent is
- * checked when a trigger arrives, so an opt-out also stops outreach whose pattern was already
- * half-matched. Counts {@code cx_outreach_emitted} by trigger and route and
+ * <p>Input 1: triggers from the detectors. Input 2: consent changes and erasure requests. A trigger
+ * is decided in event time: it waits (in {@link #pendingDescriptor()}) until this operator's
+ * watermark passes its last evidence, i.e. until every consent change stamped before that evidence
+ * has arrived on input 2 — the inputs are separate topics and channels, so a consent change can
+ * arrive after a trigger it precedes. So an opt-out stops outreach whose pattern was already
+ * half-matched, and one sent a moment before a survey answer stops the alert on that answer. Counts {@code cx_outreach_emitted} by trigger and route and
  * {@code cx_outreach_suppressed} by reason.
  *
  * <p>An erasure clears this customer's consent and cooldowns here; the detectors clear their partial
@@ -55,6 +61,11 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
         MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("cooldown", Types.STRING, Types.LONG);
         d.enableTimeToLive(ttl(cooldown.isZero() ? Duration.ofMillis(1) : cooldown));
         return d;
+    }
+
+    /** Triggers waiting for the watermark to pass their last evidence: event time → triggers. */
+    public static MapStateDescriptor<Long, List<Trigger>> pendingDescriptor() {
+        return new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(TypeInformation.of(Trigger.class)));
     }
 
     /** Consent flags: bit 0 = service stated, bit 1 = service allowed, bit 2 = marketing stated, bit 3 = marketing allowed. */
@@ -83,6 +94,7 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
     private final boolean defaultMarketingConsent;
 
     private transient MapState<String, Long> lastEmitted;
+    private transient MapState<Long, List<Trigger>> pending;
     private transient ValueState<Integer> consent;
     private transient MetricGroup metrics;
     private transient Map<String, Counter> emitted;
@@ -101,6 +113,7 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
     public void open(OpenContext openContext) {
         lastEmitted = getRuntimeContext().getMapState(cooldownDescriptor(cooldown));
         consent = getRuntimeContext().getState(consentDescriptor(stateTtl));
+        pending = getRuntimeContext().getMapState(pendingDescriptor());
         metrics = getRuntimeContext().getMetricGroup();
         emitted = new HashMap<>();
         suppressed = new HashMap<>();
@@ -109,6 +122,34 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
 
     @Override
     public void processElement1(Trigger trigger, Context ctx, Collector<OutreachEvent> out) throws Exception {
+        long time = trigger.lastEvidenceTime;
+        if (time <= ctx.timerService().currentWatermark()) {
+            decide(trigger, ctx.timerService().currentProcessingTime(), out);
+            return;
+        }
+        List<Trigger> waiting = pending.get(time);
+        if (waiting == null) {
+            waiting = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(time);
+        }
+        waiting.add(trigger);
+        pending.put(time, waiting);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutreachEvent> out) throws Exception {
+        List<Trigger> waiting = pending.get(timestamp);
+        if (waiting == null) {
+            return; // erased meanwhile
+        }
+        pending.remove(timestamp);
+        long now = ctx.timerService().currentProcessingTime();
+        for (Trigger trigger : waiting) {
+            decide(trigger, now, out);
+        }
+    }
+
+    private void decide(Trigger trigger, long now, Collector<OutreachEvent> out) throws Exception {
         Route route = Routing.routeOf(trigger.type);
         if (!consented(route)) {
             count(suppressed, SUPPRESSED_CONSENT, trigger.type, route);
@@ -122,7 +163,6 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
         }
         lastEmitted.put(key, trigger.lastEvidenceTime);
 
-        long now = ctx.timerService().currentProcessingTime();
         OutreachEvent outreach = OutreachEvent.newBuilder()
                 .setOutreachId(OutreachIds.of(trigger.customerId, trigger.type, trigger.evidence))
                 .setCustomerId(trigger.customerId)
@@ -147,6 +187,7 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
         if (event.getAction() == ConsentAction.ERASE) {
             consent.clear();
             lastEmitted.clear();
+            pending.clear();
             return;
         }
         boolean allowed = event.getAction() == ConsentAction.OPT_IN;

@@ -56,6 +56,7 @@ class ConsentSuppressionTest {
             for (Trigger t : detector.triggers()) {
                 decision.processElement1(new StreamRecord<>(t, t.lastEvidenceTime));
             }
+            decision.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(T0 + 2 * MIN + 1));
 
             assertThat(decision.extractOutputValues()).extracting(OutreachEvent::getCustomerId).containsExactly("still-in");
         }

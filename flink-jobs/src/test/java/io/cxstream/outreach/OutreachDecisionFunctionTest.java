@@ -12,6 +12,7 @@ import io.cxstream.detect.Trigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -61,8 +62,19 @@ class OutreachDecisionFunctionTest {
         return t;
     }
 
+    /** Sends a trigger and moves the watermark past it, as the job's watermark follows its evidence. */
     private void send(Trigger t) throws Exception {
         harness.processElement1(new StreamRecord<>(t, t.lastEvidenceTime));
+        watermark(t.lastEvidenceTime);
+    }
+
+    private long watermark = Long.MIN_VALUE;
+
+    private void watermark(long time) throws Exception {
+        if (time > watermark) {
+            watermark = time;
+            harness.processBothWatermarks(new Watermark(time));
+        }
     }
 
     private void send(io.cxstream.avro.ConsentEvent c) throws Exception {
@@ -114,6 +126,30 @@ class OutreachDecisionFunctionTest {
         send(consent("c1", T0 + 5, ConsentAction.OPT_IN, ConsentPurpose.ALL));
         send(trigger("c1", TriggerType.DETRACTOR, T0 + 6, "d2"));
         assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void aTriggerWaitsForTheWatermarkSoAnEarlierConsentArrivingLaterStillCounts() throws Exception {
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 10, "d1"), T0 + 10));
+        harness.processElement1(new StreamRecord<>(trigger("c2", TriggerType.DETRACTOR, T0 + 10, "d2"), T0 + 10));
+        assertThat(harness.extractOutputValues()).as("held until the watermark passes its evidence").isEmpty();
+
+        // c1 opted out just before answering; the opt-out comes in on the other input after the trigger.
+        send(consent("c1", T0 + 5, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE));
+        watermark(T0 + 9);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(T0 + 10);
+        assertThat(harness.extractOutputValues()).extracting(OutreachEvent::getCustomerId).containsExactly("c2");
+        assertThat(harness.extractOutputValues().get(0).getEmittedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 5_000));
+    }
+
+    @Test
+    void erasureDropsTriggersStillWaiting() throws Exception {
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 10, "d1"), T0 + 10));
+        send(consent("c1", T0 + 5, ConsentAction.ERASE, ConsentPurpose.ALL));
+        assertThat(harness.numKeyedStateEntries()).as("nothing kept for the customer").isZero();
+        watermark(T0 + 20);
+        assertThat(harness.extractOutputValues()).isEmpty();
     }
 
     @Test

@@ -49,7 +49,7 @@ public class JourneyFunctionBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new JourneyFunction(Duration.ofDays(90), 10, "cx.interactions", "cx.feedback")),
+                new KeyedProcessOperator<>(new JourneyFunction(Duration.ofDays(90), 10, Duration.ofMinutes(15), "cx.interactions", "cx.feedback")),
                 e -> e.customerId, Types.STRING);
         StateBackend stateBackend = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);
