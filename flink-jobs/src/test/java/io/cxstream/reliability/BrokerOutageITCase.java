@@ -146,9 +146,10 @@ class BrokerOutageITCase {
                         seen -> outreachIds(seen).containsAll(expectedOutreachIds.values()));
                 assertThat(outreachIds(early)).as(() -> "outreach before the outage; " + diagnosis(client, settings))
                         .containsExactlyInAnyOrderElementsOf(expectedOutreachIds.values());
-                // 2. Just before: answers the job has not finished with when the broker goes away.
-                awaitAll(sendDetractors(producer, feedbackTopic, "straddle"));
             }
+            // 2. Just before: answers the job has not finished with when the broker goes away (stamped
+            //    after the ticker stopped, so that no tick can overtake them and make them late).
+            awaitAll(sendDetractors(producer, feedbackTopic, "straddle"));
 
             // 3. The outage: answers sent meanwhile wait in the producer, which re-bootstraps and
             //    blocks in send() until the broker is back (max.block.ms), then delivers them.
@@ -170,10 +171,11 @@ class BrokerOutageITCase {
             List<OutreachEvent> outreach;
             List<DeadLetter> deadLetters;
             try (WatermarkTicker ticker = new WatermarkTicker(client, interactionsTopic, 200)) {
-                client.readUntil(contactCenterTopic, OutreachEvent.class, DEADLINE,
-                        seen -> outreachIds(seen).containsAll(expectedOutreachIds.values()));
-                // Read again while event time moves and checkpoints go on: a duplicate would show up too.
-                outreach = client.readUntil(contactCenterTopic, OutreachEvent.class, Duration.ofSeconds(4), seen -> false);
+                // Reads for at least four seconds, while event time moves and checkpoints go on, until
+                // all arrived: a duplicate would show up too.
+                long settled = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+                outreach = client.readUntil(contactCenterTopic, OutreachEvent.class, DEADLINE,
+                        seen -> outreachIds(seen).containsAll(expectedOutreachIds.values()) && System.nanoTime() > settled);
                 deadLetters = client.readUntil(settings.get("topic.deadletter"), DeadLetter.class, Duration.ofSeconds(1),
                         seen -> false);
             }
@@ -190,12 +192,17 @@ class BrokerOutageITCase {
         }
     }
 
-    /** Sends one NPS 1 answer for each of {@code PER_PHASE} new customers, and records their expected outreachIds. */
+    /**
+     * Sends one NPS 1 answer for each of {@code PER_PHASE} new customers, and records their expected
+     * outreachIds. All answers of a phase carry the same event time: they land on different
+     * partitions, read by different source readers, so a later one read first could otherwise make
+     * an earlier one late.
+     */
     private List<CompletableFuture<Void>> sendDetractors(KafkaProducer<byte[], byte[]> producer, String topic, String phase) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
+        long time = System.currentTimeMillis();
         for (int i = 0; i < PER_PHASE; i++) {
             String customer = phase + "-" + i;
-            long time = System.currentTimeMillis();
             FeedbackEvent answer = Events.feedback(customer, time, FeedbackMetric.NPS, 1);
             expectedOutreachIds.put(customer, OutreachIds.of(customer, TriggerType.DETRACTOR,
                     List.of(new Evidence(answer.getEventId(), Instant.ofEpochMilli(time), "NPS=1"))));

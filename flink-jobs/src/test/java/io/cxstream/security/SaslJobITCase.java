@@ -11,6 +11,7 @@ import io.cxstream.config.CxConfig;
 import io.cxstream.config.InvalidConfigException;
 import io.cxstream.kafka.EmbeddedKafkaBroker;
 import io.cxstream.testing.Events;
+import io.cxstream.testing.Poll;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.WatermarkTicker;
 
@@ -20,6 +21,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -111,13 +115,17 @@ class SaslJobITCase {
             client.send(config.interactionsTopic, "payer", Events.interaction("payer", t, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.JSON);
             client.send(config.interactionsTopic, "payer", Events.interaction("payer", t + 1, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.AVRO);
             client.send(config.interactionsTopic, "garbage", "not an event".getBytes(StandardCharsets.UTF_8));
+            // The source read them over SASL (and committed its offsets there) before event time moves on.
+            awaitConsumed(config.groupId, config.interactionsTopic, config.feedbackTopic);
 
             Set<String> expected = Set.of("detractor/DETRACTOR", "payer/PAYMENT_FRICTION");
             List<OutreachEvent> outreach;
             List<DeadLetter> deadLetters;
             try (WatermarkTicker ticker = new WatermarkTicker(client, config.interactionsTopic, 200)) {
-                client.readUntil(config.contactCenterTopic, OutreachEvent.class, WITHIN, seen -> keys(seen).containsAll(expected));
-                outreach = client.readUntil(config.contactCenterTopic, OutreachEvent.class, Duration.ofSeconds(2), seen -> false);
+                // Reads for at least two seconds, until both arrived: a duplicate would show up too.
+                long settled = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                outreach = client.readUntil(config.contactCenterTopic, OutreachEvent.class, WITHIN,
+                        seen -> keys(seen).containsAll(expected) && System.nanoTime() > settled);
                 deadLetters = client.readUntil(config.deadLetterTopic, DeadLetter.class, WITHIN, seen -> !seen.isEmpty());
             }
             assertThat(keys(outreach)).as("exactly once each, read_committed").containsExactlyInAnyOrderElementsOf(expected);
@@ -173,6 +181,32 @@ class SaslJobITCase {
         assertThatThrownBy(() -> listTopics(plaintext))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(TimeoutException.class);
+    }
+
+    /**
+     * Waits until the job's committed offsets (committed when a checkpoint completes) cover every
+     * record of the topics: the job has read them, so the watermark ticker cannot make them late.
+     */
+    private static void awaitConsumed(String group, String... topics) throws Exception {
+        try (Admin admin = Admin.create(kafka.adminConfig())) {
+            Poll.until("the job to commit offsets over all of " + List.of(topics), WITHIN, () -> {
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                admin.describeTopics(List.of(topics)).allTopicNames().get(10, TimeUnit.SECONDS).values()
+                        .forEach(d -> d.partitions().forEach(
+                                p -> ends.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, Long> behind = new HashMap<>();
+                admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS).forEach((partition, end) -> {
+                    OffsetAndMetadata offset = committed.get(partition);
+                    long lag = end.offset() - (offset == null ? 0 : offset.offset());
+                    if (lag > 0) {
+                        behind.put(partition, lag);
+                    }
+                });
+                return behind;
+            }, Map::isEmpty);
+        }
     }
 
     /** Lists topics with a call bounded by {@link #REFUSAL_TIMEOUT}. */
