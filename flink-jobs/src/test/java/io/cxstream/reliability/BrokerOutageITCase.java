@@ -76,11 +76,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the input.
  *
  * <p>Detractor answers (NPS 1, one outreach each) are sent in four phases: before the outage (their
- * outreach is awaited), just before it (caught mid-pipeline), during it (the test's producer holds
- * them until the broker is back) and after it. Event time is kept honest: the watermark ticker only
- * runs once the job has consumed a phase's answers (its committed offsets cover them), so none of
- * them can be late — and the dead-letter topic must stay empty. What the job did during the outage
- * (retries only, or a restart from a checkpoint) is logged from the execution graph.
+ * outreach is awaited), just before it (still in the detectors' state when the broker goes), during
+ * it (the test's producer holds them until the broker is back) and after it. Event time is kept
+ * honest: the watermark ticker only runs once the job has consumed a phase's answers (its committed
+ * offsets cover them), so none of them can be late, and the dead-letter topic must stay empty. What
+ * the job did during the outage (client retries only, or a restart from a checkpoint) is logged from
+ * the execution graph: on Flink 2.2.1 with connector 5.0.0-2.2 and the job's defaults it was retries
+ * only (no task restart, no restored checkpoint, the checkpoint spanning the outage completed late).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class BrokerOutageITCase {
@@ -147,8 +149,9 @@ class BrokerOutageITCase {
                 assertThat(outreachIds(early)).as(() -> "outreach before the outage; " + diagnosis(client, settings))
                         .containsExactlyInAnyOrderElementsOf(expectedOutreachIds.values());
             }
-            // 2. Just before: answers the job has not finished with when the broker goes away (stamped
-            //    after the ticker stopped, so that no tick can overtake them and make them late).
+            // 2. Just before: answers still in flight when the broker goes away. With the ticker stopped
+            //    (no tick can overtake them and make them late) event time stands still, so their outreach
+            //    waits in the detectors' state until after the outage.
             awaitAll(sendDetractors(producer, feedbackTopic, "straddle"));
 
             // 3. The outage: answers sent meanwhile wait in the producer, which re-bootstraps and
@@ -176,11 +179,11 @@ class BrokerOutageITCase {
                 long settled = System.nanoTime() + Duration.ofSeconds(4).toNanos();
                 outreach = client.readUntil(contactCenterTopic, OutreachEvent.class, DEADLINE,
                         seen -> outreachIds(seen).containsAll(expectedOutreachIds.values()) && System.nanoTime() > settled);
-                deadLetters = client.readUntil(settings.get("topic.deadletter"), DeadLetter.class, Duration.ofSeconds(1),
+                deadLetters = client.readUntil(settings.get("topic.deadletter"), DeadLetter.class, Duration.ofSeconds(3),
                         seen -> false);
             }
 
-            assertThat(outreachIds(outreach)).as("every outreach exactly once, read_committed")
+            assertThat(outreachIds(outreach)).as(() -> "every outreach exactly once, read_committed; " + diagnosis(client, settings))
                     .containsExactlyInAnyOrderElementsOf(expectedOutreachIds.values());
             assertThat(outreach).allSatisfy(o -> {
                 assertThat(o.getTrigger()).isEqualTo(TriggerType.DETRACTOR);
