@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -84,6 +86,16 @@ import java.util.stream.Stream;
  * {@code process.roles}, {@code node.id} and the log directories) cannot be set through
  * {@code brokerProperty}; everything else can, and overrides the defaults above.
  *
+ * <h2>Outages</h2>
+ * {@link #stop()} takes the broker down but keeps its ports and log directory; {@link #restart()}
+ * brings the same broker back on the same ports with the same data (topics, records, committed
+ * offsets, transactions), so clients reconnect to it by themselves:
+ * <pre>{@code
+ * kafka.stop();      // clients see the broker unreachable
+ * ...
+ * kafka.restart();   // back on the same ports, waits until it answers
+ * }</pre>
+ *
  * <h2>Logging</h2>
  * This class logs through SLF4J. The broker itself logs a great deal at INFO; to quiet it, set these
  * loggers to WARN: {@code kafka}, {@code org.apache.kafka} (also quiets the clients' config dumps),
@@ -108,6 +120,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    /** Ports picked by this class (port 0) lie between this and the system's ephemeral port range. */
+    private static final int FIRST_PICKED_PORT = 10_000;
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
 
     /** Broker configuration that is derived from the builder's listeners and directories. */
@@ -121,8 +135,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final Duration timeout;
-    private final KafkaRaftServer server;
-    private final Admin admin;
+    /** The complete broker configuration, kept so that {@link #restart()} brings back the same broker. */
+    private final Map<String, String> config;
+    /** Null while stopped (between {@link #stop()} and {@link #restart()}) and after close. */
+    private KafkaRaftServer server;
+    private Admin admin;
     private boolean closed;
 
     private EmbeddedKafkaBroker(Builder builder) {
@@ -130,26 +147,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.listeners = resolvePorts(builder);
         this.deleteDataDirOnClose = builder.logDir == null;
         this.dataDir = builder.logDir != null ? createDirectories(builder.logDir) : createTempDirectory();
+        this.config = brokerConfig(builder.brokerProperties);
 
-        KafkaRaftServer startedServer = null;
-        Admin startedAdmin = null;
         long startNanos = System.nanoTime();
         try {
-            KafkaConfig config = new KafkaConfig(brokerConfig(builder.brokerProperties), false);
-            formatStorage(config);
-            startedServer = new KafkaRaftServer(config, Time.SYSTEM);
+            formatStorage(new KafkaConfig(config, false));
+            startServer();
+        } catch (RuntimeException | Error e) {
+            deleteDataDirIfOwned();
+            throw e;
+        }
+        LOG.info("Kafka broker started at {} in {} ms (data in {})",
+                bootstrapServers(), elapsedMillis(startNanos), dataDir);
+    }
+
+    /** Starts the server on the formatted storage and waits until it answers; on failure leaves nothing running. */
+    private void startServer() {
+        KafkaRaftServer startedServer = null;
+        Admin startedAdmin = null;
+        try {
+            startedServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             startedServer.startup();
             startedAdmin = Admin.create(clientProperties());
             awaitClusterAnswers(startedAdmin);
         } catch (RuntimeException | Error e) {
             stopQuietly(startedAdmin, startedServer);
-            deleteDataDirIfOwned();
             throw e;
         }
         this.server = startedServer;
         this.admin = startedAdmin;
-        LOG.info("Kafka broker started at {} in {} ms (data in {})",
-                bootstrapServers(), elapsedMillis(startNanos), dataDir);
     }
 
     /** Returns a builder for a broker on a free port with a fresh temporary log directory. */
@@ -207,10 +233,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * partition has a leader. Topics that already exist are left as they are.
      *
      * @throws IllegalStateException if the topics are not usable within the builder's timeout, or the
-     *                               broker is closed
+     *                               broker is closed or stopped
      */
     public void createTopics(int partitions, String... names) {
-        ensureOpen();
+        Admin admin = runningAdmin();
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
         }
@@ -230,17 +256,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw failure("Could not create topic " + topic, e);
             }
         });
-        awaitCondition("topics " + topics + " to have leaders", () -> allPartitionsHaveLeaders(topics));
+        awaitCondition("topics " + topics + " to have leaders", () -> allPartitionsHaveLeaders(admin, topics));
     }
 
     /**
      * Deletes topics and waits until they are gone. Topics that do not exist are ignored.
      *
      * @throws IllegalStateException if the topics are not gone within the builder's timeout, or the
-     *                               broker is closed
+     *                               broker is closed or stopped
      */
     public void deleteTopics(String... names) {
-        ensureOpen();
+        Admin admin = runningAdmin();
         List<String> topics = List.of(names);
         admin.deleteTopics(topics).topicNameValues().forEach((topic, future) -> {
             try {
@@ -260,8 +286,60 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Stops the broker and, unless the log directory was given to the builder, deletes it. Safe to
-     * call more than once.
+     * Stops the broker, as in an outage, but keeps its ports and log directory (even a temporary
+     * one) for {@link #restart()}. Clients lose their connections and see the broker as unreachable;
+     * topics, records, committed offsets and open transactions stay on disk. The shutdown itself is
+     * an orderly one (logs flushed), not a crash. Does nothing if already stopped.
+     *
+     * <p>Another process may bind a port while the broker is stopped; ports picked by this class
+     * (port 0) therefore lie below the system's ephemeral port range, where outgoing connections
+     * do not take them.
+     *
+     * @throws IllegalStateException if the broker is closed
+     */
+    public synchronized void stop() {
+        ensureOpen();
+        if (server == null) {
+            return;
+        }
+        long stopNanos = System.nanoTime();
+        stopQuietly(admin, server);
+        server = null;
+        admin = null;
+        LOG.info("Kafka broker at {} stopped in {} ms (ports and data kept for a restart)",
+                bootstrapServers(), elapsedMillis(stopNanos));
+    }
+
+    /**
+     * Starts the broker again on the same ports with the same log directory and waits until it
+     * answers, so that clients reconnect to it by themselves and find their topics, committed
+     * offsets and transactions. A running broker is stopped first.
+     *
+     * <p>By default {@link #stop()} skips the controlled shutdown, like a crash: the controller then
+     * keeps the old broker registration until its session expires ({@code broker.session.timeout.ms},
+     * 9 s), and only then lets the restarted broker register, so this takes about ten seconds. With
+     * {@code brokerProperty("controlled.shutdown.enable", "true")} the broker deregisters when it
+     * stops (which takes a little longer) and restarts in a second or two.
+     *
+     * @throws IllegalStateException if the broker is closed, or does not answer within the builder's timeout
+     */
+    public synchronized void restart() {
+        ensureOpen();
+        stop();
+        long startNanos = System.nanoTime();
+        startServer();
+        LOG.info("Kafka broker restarted at {} in {} ms (data in {})",
+                bootstrapServers(), elapsedMillis(startNanos), dataDir);
+    }
+
+    /** Whether the broker is running: started and neither {@link #stop() stopped} nor closed. */
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /**
+     * Stops the broker (if running) and, unless the log directory was given to the builder, deletes
+     * it. Safe to call more than once.
      */
     @Override
     public synchronized void close() {
@@ -271,14 +349,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         closed = true;
         long stopNanos = System.nanoTime();
         stopQuietly(admin, server);
+        server = null;
+        admin = null;
         deleteDataDirIfOwned();
-        LOG.info("Kafka broker at {} stopped in {} ms", bootstrapServers(), elapsedMillis(stopNanos));
+        LOG.info("Kafka broker at {} closed in {} ms", bootstrapServers(), elapsedMillis(stopNanos));
     }
 
     private synchronized void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("The Kafka broker at " + bootstrapServers() + " is closed");
         }
+    }
+
+    /** The admin client of the running broker. */
+    private synchronized Admin runningAdmin() {
+        ensureOpen();
+        if (admin == null) {
+            throw new IllegalStateException("The Kafka broker at " + bootstrapServers() + " is stopped");
+        }
+        return admin;
     }
 
     private Map<String, String> brokerConfig(Map<String, String> overrides) {
@@ -325,12 +414,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static Map<String, Listener> resolvePorts(Builder builder) {
+        Set<Integer> taken = new HashSet<>();
+        taken.add(builder.port);
+        taken.add(builder.controllerPort);
+        builder.listeners.values().forEach(listener -> taken.add(listener.port()));
         List<Listener> all = new ArrayList<>();
-        all.add(new Listener(PLAINTEXT_LISTENER, "PLAINTEXT", portOrFree(builder.port)));
+        all.add(new Listener(PLAINTEXT_LISTENER, "PLAINTEXT", portOrFree(builder.port, taken)));
         for (Listener extra : builder.listeners.values()) {
-            all.add(new Listener(extra.name(), extra.securityProtocol(), portOrFree(extra.port())));
+            all.add(new Listener(extra.name(), extra.securityProtocol(), portOrFree(extra.port(), taken)));
         }
-        all.add(new Listener(CONTROLLER_LISTENER, "PLAINTEXT", portOrFree(builder.controllerPort)));
+        all.add(new Listener(CONTROLLER_LISTENER, "PLAINTEXT", portOrFree(builder.controllerPort, taken)));
         Map<String, Listener> byName = new LinkedHashMap<>();
         for (Listener listener : all) {
             if (byName.values().stream().anyMatch(other -> other.port() == listener.port())) {
@@ -370,7 +463,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         });
     }
 
-    private boolean allPartitionsHaveLeaders(List<String> topics) throws Exception {
+    private boolean allPartitionsHaveLeaders(Admin admin, List<String> topics) throws Exception {
         Map<String, TopicDescription> descriptions;
         try {
             descriptions = admin.describeTopics(topics).allTopicNames()
@@ -472,15 +565,57 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int portOrFree(int port) {
+    /**
+     * The given port, or if it is 0 a free one that is not in {@code taken} (and is added to it).
+     * Free ports are looked for below the system's ephemeral port range first: the OS hands ports of
+     * that range to outgoing connections, so while the broker is {@link #stop() stopped} one of them
+     * could take its port (or a client reconnecting to it could connect to itself) before the restart.
+     */
+    private static int portOrFree(int port, Set<Integer> taken) {
         if (port != 0) {
             return port;
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not find a free port on " + HOST, e);
+        int ephemeralLow = ephemeralPortRangeStart();
+        if (ephemeralLow > FIRST_PICKED_PORT) {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                int candidate = ThreadLocalRandom.current().nextInt(FIRST_PICKED_PORT, ephemeralLow);
+                if (!taken.contains(candidate) && isFree(candidate)) {
+                    taken.add(candidate);
+                    return candidate;
+                }
+            }
         }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                if (taken.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not find a free port on " + HOST, e);
+            }
+        }
+        throw new IllegalStateException("Could not find a free port on " + HOST);
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first port of Linux's ephemeral range, or 0 where it cannot be read (then the OS picks ports). */
+    private static int ephemeralPortRangeStart() {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        try {
+            if (Files.isReadable(range)) {   // a procfs file claims size 0: read it by lines, not readString
+                return Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not read {}", range, e);
+        }
+        return 0;
     }
 
     private static long elapsedMillis(long startNanos) {

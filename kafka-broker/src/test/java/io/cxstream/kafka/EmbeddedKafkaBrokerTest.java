@@ -5,28 +5,37 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class EmbeddedKafkaBrokerTest {
 
@@ -158,6 +167,100 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void stoppedBrokerRestartsOnItsPortsWithItsTopicsOffsetsAndOpenTransactions() throws Exception {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start();
+        try {
+            int port = broker.port();
+            int controllerPort = broker.port("CONTROLLER");
+            Path dataDir = broker.logDir();
+            String topic = uniqueTopic();
+            String group = "group-" + topic;
+            broker.createTopics(1, topic);
+
+            Properties transactional = broker.clientProperties();
+            transactional.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + topic);
+            KafkaProducer<String, String> txProducer = producer(transactional);
+            KafkaProducer<String, String> producer = producer(broker.clientProperties());
+            try {
+                txProducer.initTransactions();
+                txProducer.beginTransaction();
+                txProducer.send(new ProducerRecord<>(topic, "committed-0"));
+                txProducer.send(new ProducerRecord<>(topic, "committed-1"));
+                txProducer.commitTransaction();
+                // A consumer group commits offset 1, then a transaction is left open over the outage.
+                commitOffset(broker, group, topic, 1);
+                txProducer.beginTransaction();
+                txProducer.send(new ProducerRecord<>(topic, "open-over-outage")).get(30, TimeUnit.SECONDS);
+
+                broker.stop();
+                broker.stop();   // idempotent
+                assertThat(broker.isRunning()).isFalse();
+                assertThatThrownBy(() -> broker.createTopics(1, uniqueTopic()))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped");
+                // Sent while the broker is down, from another thread: with every broker gone a Kafka 4
+                // client re-bootstraps and forgets the topic's metadata, so send() blocks (up to
+                // max.block.ms) until the broker is back, then delivers.
+                CompletableFuture<RecordMetadata> duringOutage = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return producer.send(new ProducerRecord<>(topic, "sent-during-outage")).get();
+                    } catch (InterruptedException | ExecutionException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                assertThat(duringOutage).isNotDone();
+
+                broker.restart();
+                assertThat(broker.isRunning()).isTrue();
+                assertThat(broker.port()).isEqualTo(port);
+                assertThat(broker.port("CONTROLLER")).isEqualTo(controllerPort);
+                assertThat(broker.logDir()).isEqualTo(dataDir);
+                duringOutage.get(60, TimeUnit.SECONDS);
+                txProducer.commitTransaction();   // the transaction coordinator's state survived
+            } finally {
+                // Bounded: a producer with an open transaction waits forever on close() otherwise.
+                txProducer.close(Duration.ofSeconds(5));
+                producer.close(Duration.ofSeconds(5));
+            }
+
+            try (Admin admin = Admin.create(broker.adminConfig())) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
+                assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, 0)).offset()).isEqualTo(1);
+            }
+            assertThat(consume(broker, topic, 4, "read_committed")).extracting(ConsumerRecord::value)
+                    .containsExactly("committed-0", "committed-1", "open-over-outage", "sent-during-outage");
+
+            broker.restart();   // a running broker is bounced
+            assertThat(broker.port()).isEqualTo(port);
+            assertThat(consume(broker, topic, 4, "read_committed")).hasSize(4);
+        } finally {
+            broker.close();
+        }
+        assertThat(broker.logDir()).doesNotExist();
+        assertThatThrownBy(broker::restart).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void pickedPortsLieBelowTheEphemeralPortRange() throws Exception {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        assumeTrue(Files.isReadable(range), "Linux only");
+        int ephemeralLow = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+        assumeTrue(ephemeralLow > 10_000, "ephemeral range starts at " + ephemeralLow);
+        try (EmbeddedKafkaBroker sasl = EmbeddedKafkaBroker.builder()
+                .listener("SASL_PLAINTEXT", "SASL_PLAINTEXT", 0)
+                .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
+                .brokerProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required user_a=\"a\";")
+                .start()) {
+            assertThat(List.of(sasl.port(), sasl.port("SASL_PLAINTEXT"), sasl.port("CONTROLLER")))
+                    .allSatisfy(port -> assertThat(port).isBetween(10_000, ephemeralLow - 1))
+                    .doesNotHaveDuplicates();
+        }
+        assertThat(kafka.port()).isBetween(10_000, ephemeralLow - 1);
+    }
+
+    @Test
     void extraSaslPlainListenerAuthenticatesClients(@TempDir Path tempDir) throws Exception {
         Path logDir = tempDir.resolve("kafka");
         try (EmbeddedKafkaBroker secured = EmbeddedKafkaBroker.builder()
@@ -213,9 +316,27 @@ class EmbeddedKafkaBrokerTest {
         return new KafkaProducer<>(props);
     }
 
-    /** Reads the topic from the beginning until {@code expected} records arrived or the deadline passed. */
+    /** Commits {@code offset} of partition 0 for the consumer group. */
+    private static void commitOffset(EmbeddedKafkaBroker broker, String group, String topic, long offset) {
+        Properties props = broker.clientProperties();
+        props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset)), DEADLINE);
+        }
+    }
+
     private static List<ConsumerRecord<String, String>> consume(String topic, int expected, String isolationLevel) {
-        Properties props = kafka.clientProperties();
+        return consume(kafka, topic, expected, isolationLevel);
+    }
+
+    /** Reads the topic from the beginning until {@code expected} records arrived or the deadline passed. */
+    private static List<ConsumerRecord<String, String>> consume(EmbeddedKafkaBroker broker, String topic, int expected,
+                                                                String isolationLevel) {
+        Properties props = broker.clientProperties();
         props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "group-" + UUID.randomUUID());
         props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
