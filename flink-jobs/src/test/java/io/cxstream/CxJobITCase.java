@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * events in, outreach on the right topics, bad records in the dead-letter topic.
  */
 class CxJobITCase {
-    private static final Duration WITHIN = Duration.ofSeconds(10);
+    private static final Duration WITHIN = Duration.ofSeconds(25);
 
     @RegisterExtension
     static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
