@@ -11,9 +11,9 @@ import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.avro.wire.WireFormatException;
 import io.cxstream.kafka.EmbeddedKafkaBroker;
 import io.cxstream.outreach.OutreachIds;
+import io.cxstream.testing.CommittedOffsets;
 import io.cxstream.testing.CxJobRunner;
 import io.cxstream.testing.Events;
-import io.cxstream.testing.Poll;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.WatermarkTicker;
 
@@ -28,15 +28,11 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -232,23 +228,8 @@ class BrokerOutageITCase {
      * record of the topic: the job has read them, so event time may move past them.
      */
     private static void awaitConsumed(String group, String topic) throws Exception {
-        try (Admin admin = Admin.create(kafka.adminConfig())) {
-            Poll.until("the job to commit offsets over all of " + topic, DEADLINE, () -> {
-                Map<TopicPartition, OffsetSpec> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(10, TimeUnit.SECONDS).get(topic).partitions().stream()
-                        .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, Long> behind = new HashMap<>();
-                admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS).forEach((partition, end) -> {
-                    OffsetAndMetadata offset = committed.get(partition);
-                    long lag = end.offset() - (offset == null ? 0 : offset.offset());
-                    if (lag > 0) {
-                        behind.put(partition, lag);
-                    }
-                });
-                return behind;
-            }, Map::isEmpty);
+        try (CommittedOffsets offsets = new CommittedOffsets(kafka.adminConfig())) {
+            offsets.awaitCheckpointed(group, List.of(topic), DEADLINE);
         }
     }
 

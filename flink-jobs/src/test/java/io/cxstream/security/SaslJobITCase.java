@@ -10,8 +10,8 @@ import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxConfig;
 import io.cxstream.config.InvalidConfigException;
 import io.cxstream.kafka.EmbeddedKafkaBroker;
+import io.cxstream.testing.CommittedOffsets;
 import io.cxstream.testing.Events;
-import io.cxstream.testing.Poll;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.WatermarkTicker;
 
@@ -21,9 +21,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -188,24 +185,8 @@ class SaslJobITCase {
      * record of the topics: the job has read them, so the watermark ticker cannot make them late.
      */
     private static void awaitConsumed(String group, String... topics) throws Exception {
-        try (Admin admin = Admin.create(kafka.adminConfig())) {
-            Poll.until("the job to commit offsets over all of " + List.of(topics), WITHIN, () -> {
-                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-                admin.describeTopics(List.of(topics)).allTopicNames().get(10, TimeUnit.SECONDS).values()
-                        .forEach(d -> d.partitions().forEach(
-                                p -> ends.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, Long> behind = new HashMap<>();
-                admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS).forEach((partition, end) -> {
-                    OffsetAndMetadata offset = committed.get(partition);
-                    long lag = end.offset() - (offset == null ? 0 : offset.offset());
-                    if (lag > 0) {
-                        behind.put(partition, lag);
-                    }
-                });
-                return behind;
-            }, Map::isEmpty);
+        try (CommittedOffsets offsets = new CommittedOffsets(kafka.adminConfig())) {
+            offsets.awaitCheckpointed(group, List.of(topics), WITHIN);
         }
     }
 

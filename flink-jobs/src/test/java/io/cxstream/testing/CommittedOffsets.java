@@ -25,9 +25,18 @@ public final class CommittedOffsets implements AutoCloseable {
     private final Admin admin;
 
     public CommittedOffsets(String bootstrapServers) {
+        this(bootstrapProperties(bootstrapServers));
+    }
+
+    /** With a full admin client configuration (e.g. an embedded broker's {@code adminConfig()}). */
+    public CommittedOffsets(Properties adminConfig) {
+        this.admin = Admin.create(adminConfig);
+    }
+
+    private static Properties bootstrapProperties(String bootstrapServers) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        this.admin = Admin.create(p);
+        return p;
     }
 
     /** Waits until {@code groupId} has committed at least the current end offsets of {@code topics}. */
