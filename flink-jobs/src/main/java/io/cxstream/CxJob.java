@@ -16,6 +16,7 @@ import io.cxstream.io.KafkaIo;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.state.BoundedManifestOptionsFactory;
 import io.cxstream.voc.VoiceOfCustomerGauges;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -124,6 +125,8 @@ public class CxJob {
         // Bloom filters spare point lookups (journey state, CEP's NFA state) a read of every SST file
         // that does not hold the key.
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // Without a cap the MANIFEST (uploaded whole by every incremental checkpoint) grows forever.
+        conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifestOptionsFactory.class.getName());
         // Only read when the job starts its own MiniCluster (./cx demo, serve, bench): a cluster sizes
         // its task managers itself. Flink's local default (128 MiB) is shared by the seven RocksDB
         // instances of a slot (journey, five detectors, decision) and makes them flush constantly.
