@@ -164,10 +164,11 @@ public class CxJob {
         // the customer's partial matches. The journey output is still partitioned by customer, so
         // no second shuffle is needed in front of CEP.
         List<DataStream<Trigger>> triggers = new ArrayList<>();
-        for (Detector detector : Detectors.enabled(config)) {
+        List<Detector> detectors = Detectors.enabled(config);
+        for (Detector detector : detectors) {
             if (detector.singleEvent()) {
-                // Stateless: nothing to erase, so markers need not reach it.
-                triggers.add(journeys.filter(detector::accepts).name(detector.uid() + "-input")
+                // Stateless: nothing to erase, but it passes erasure markers on to the decision.
+                triggers.add(journeys.filter(detector::feeds).name(detector.uid() + "-input")
                         .map(new SingleEventFunction(detector))
                         .uid(detector.uid()).name(detector.uid()));
                 continue;
@@ -188,7 +189,8 @@ public class CxJob {
                 .keyBy(t -> t.customerId, Types.STRING)
                 .connect(consents.keyBy(ConsentEvent::getCustomerId, Types.STRING))
                 .process(new OutreachDecisionFunction(config.cooldown, config.stateTtl,
-                        config.defaultServiceConsent, config.defaultMarketingConsent))
+                        config.defaultServiceConsent, config.defaultMarketingConsent,
+                        detectors.stream().map(Detector::type).toList()))
                 .uid("outreach-decision").name("outreach-decision");
 
         outreach.sinkTo(outreachSink).uid("outreach-sink").name("outreach-sink");

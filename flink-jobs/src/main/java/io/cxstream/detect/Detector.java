@@ -30,11 +30,21 @@ public abstract class Detector implements Serializable {
     public abstract boolean accepts(JourneyEvent event);
 
     /**
-     * The pre-filter in front of this detector's CEP operator: the events the pattern needs, plus
-     * erasure markers, which the operator turns into "forget this customer".
+     * The pre-filter in front of this detector's operator: the events the pattern needs, plus
+     * erasure markers, which the operator turns into "forget this customer" and passes on as
+     * {@link #erasureMarker}.
      */
     public final boolean feeds(JourneyEvent event) {
         return event.erasure || accepts(event);
+    }
+
+    /**
+     * What this detector's operator emits once it has forgotten a customer (on an erasure marker
+     * from the journey): tells the outreach decision that no trigger built from the customer's
+     * earlier events can follow from this detector.
+     */
+    public final Trigger erasureMarker(JourneyEvent marker) {
+        return Trigger.erasureMarker(marker.customerId, type(), marker.eventTime);
     }
 
     /** The CEP pattern; every pattern has a window. */

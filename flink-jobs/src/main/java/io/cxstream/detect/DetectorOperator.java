@@ -12,7 +12,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 /**
  * Applies a {@link Detector}'s pattern to a keyed stream, as {@code CEP.pattern(input, pattern)
  * .process(new DetectorFunction(detector))} does (event time, no comparator, no late side output),
- * but with an {@link ErasingCepOperator}, so erasure markers clear the customer's CEP state.
+ * but with an {@link ErasingCepOperator}, so erasure markers clear the customer's CEP state and are
+ * passed on to the outreach decision.
  */
 public final class DetectorOperator {
     private DetectorOperator() {}
@@ -31,6 +32,7 @@ public final class DetectorOperator {
                 NFACompiler.compileFactory(pattern, false),
                 pattern.getAfterMatchSkipStrategy(),
                 detector.window().toMillis(),
-                new DetectorFunction(detector));
+                new DetectorFunction(detector),
+                detector::erasureMarker);
     }
 }

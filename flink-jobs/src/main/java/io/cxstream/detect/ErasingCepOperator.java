@@ -18,6 +18,7 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.function.SerializableFunction;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,9 @@ import java.util.List;
  * for the watermark, the shared buffer's events, nodes and event counters — and deletes the
  * customer's pending CEP timers. A pattern half-seen before the erasure can therefore never
  * complete with pre-erasure events, and a savepoint taken afterwards holds nothing of the customer.
+ * It then emits an erasure marker of its own (e.g. {@link Trigger#erasureMarker}), after every output it
+ * built from the customer's earlier events, so the outreach decision can tell those apart from what
+ * follows.
  *
  * <p>Why a subclass: flink-cep offers no API to drop a key's state, and a plain CEP operator keeps a
  * partial match (with the customer's events) until its {@code within} window expires. CepOperator
@@ -54,6 +58,7 @@ public class ErasingCepOperator<OUT> extends CepOperator<JourneyEvent, String, O
 
     private final TypeSerializer<JourneyEvent> inputSerializer;
     private final long windowMillis;
+    private final SerializableFunction<JourneyEvent, OUT> erasureMarker;
 
     private transient ValueState<NFAState> nfaState;
     private transient MapState<Long, List<JourneyEvent>> elementQueue;
@@ -69,13 +74,16 @@ public class ErasingCepOperator<OUT> extends CepOperator<JourneyEvent, String, O
      * @param afterMatchSkipStrategy the pattern's skip strategy
      * @param windowMillis the pattern's {@code within}, in millis (the window timer's offset)
      * @param function turns matches into output
+     * @param erasureMarker the output that tells downstream the customer of a journey erasure marker is forgotten
      */
     public ErasingCepOperator(TypeSerializer<JourneyEvent> inputSerializer, NFACompiler.NFAFactory<JourneyEvent> nfaFactory,
                               AfterMatchSkipStrategy afterMatchSkipStrategy, long windowMillis,
-                              PatternProcessFunction<JourneyEvent, OUT> function) {
+                              PatternProcessFunction<JourneyEvent, OUT> function,
+                              SerializableFunction<JourneyEvent, OUT> erasureMarker) {
         super(inputSerializer, false, nfaFactory, null, afterMatchSkipStrategy, function, null);
         this.inputSerializer = inputSerializer;
         this.windowMillis = windowMillis;
+        this.erasureMarker = erasureMarker;
     }
 
     @Override
@@ -100,6 +108,8 @@ public class ErasingCepOperator<OUT> extends CepOperator<JourneyEvent, String, O
     public void processElement(StreamRecord<JourneyEvent> element) throws Exception {
         if (element.getValue().erasure) {
             eraseCurrentKey();
+            OUT marker = erasureMarker.apply(element.getValue());
+            output.collect(element.hasTimestamp() ? new StreamRecord<>(marker, element.getTimestamp()) : new StreamRecord<>(marker));
         } else {
             super.processElement(element);
         }

@@ -27,6 +27,7 @@ import org.apache.flink.util.Collector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +45,25 @@ import java.util.Map;
  * half-matched, and one sent a moment before a survey answer stops the alert on that answer. Counts {@code cx_outreach_emitted} by trigger and route and
  * {@code cx_outreach_suppressed} by reason.
  *
- * <p>An erasure clears this customer's consent and cooldowns here; the detectors clear their partial
- * matches themselves (erasure markers, see {@code ErasingCepOperator}), so no later trigger can carry
- * pre-erasure events. One window remains: a trigger a detector had already emitted before its marker
- * arrived may reach this operator after the erasure (the two inputs are separate channels); it is then
- * decided like any trigger — emitted, and its cooldown written again.
+ * <p>Erasure: the customer's erasure request reaches this operator on every channel it has — the
+ * consent input, and each detector's trigger stream as an erasure marker the detector sends once it
+ * has forgotten the customer ({@link Trigger#erasure}). Each channel is in order, so every trigger a
+ * detector built from pre-erasure events arrives before that detector's marker, and nothing after it
+ * does. Each arrival clears what came on that channel: the consent input clears consent, a detector's
+ * marker clears that detector's cooldown and waiting triggers. Until a detector's marker has arrived,
+ * its triggers are pre-erasure and are dropped (counted as suppressed, reason {@value #SUPPRESSED_ERASED}),
+ * however they raced the request here. {@link #erasuresDescriptor()} counts the requests seen per
+ * channel meanwhile and is cleared when every channel has caught up, so nothing of the customer stays.
  */
 public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Trigger, ConsentEvent, OutreachEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final String SUPPRESSED_CONSENT = "consent";
     public static final String SUPPRESSED_COOLDOWN = "cooldown";
+    public static final String SUPPRESSED_ERASED = "erased";
+
+    /** The erasure channel of the consent input (the others are the detectors' trigger types). */
+    static final String CONSENT_CHANNEL = "consent";
 
     /** Last emitted outreach per trigger type (event time, epoch millis); expires with the cooldown. */
     public static MapStateDescriptor<String, Long> cooldownDescriptor(Duration cooldown) {
@@ -66,6 +75,18 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
     /** Triggers waiting for the watermark to pass their last evidence: event time → triggers. */
     public static MapStateDescriptor<Long, List<Trigger>> pendingDescriptor() {
         return new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(TypeInformation.of(Trigger.class)));
+    }
+
+    /**
+     * Erasure requests seen per channel ({@value #CONSENT_CHANNEL} or a trigger type), while an
+     * erasure is under way: a channel with fewer than the most is behind. Empty between erasures.
+     */
+    public static ValueStateDescriptor<Map<String, Integer>> erasuresDescriptor(Duration stateTtl) {
+        // One value, not a MapState: read for every trigger, and a point lookup is cheaper than an iterator.
+        ValueStateDescriptor<Map<String, Integer>> d = new ValueStateDescriptor<>("erasures", Types.MAP(Types.STRING, Types.INT));
+        // A safety net only (e.g. a detector enabled while an erasure was under way never sends its marker).
+        d.enableTimeToLive(ttl(stateTtl));
+        return d;
     }
 
     /** Consent flags: bit 0 = service stated, bit 1 = service allowed, bit 2 = marketing stated, bit 3 = marketing allowed. */
@@ -92,8 +113,10 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
     private final Duration stateTtl;
     private final boolean defaultServiceConsent;
     private final boolean defaultMarketingConsent;
+    private final List<String> erasureChannels;
 
     private transient MapState<String, Long> lastEmitted;
+    private transient ValueState<Map<String, Integer>> erasures;
     private transient MapState<Long, List<Trigger>> pending;
     private transient ValueState<Integer> consent;
     private transient MetricGroup metrics;
@@ -101,12 +124,20 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
     private transient Map<String, Counter> suppressed;
     private transient Histogram latency;
 
+    /**
+     * @param detectors the trigger types of the enabled detectors: each sends an erasure marker
+     */
     public OutreachDecisionFunction(Duration cooldown, Duration stateTtl, boolean defaultServiceConsent,
-                                    boolean defaultMarketingConsent) {
+                                    boolean defaultMarketingConsent, List<TriggerType> detectors) {
         this.cooldown = cooldown;
         this.stateTtl = stateTtl;
         this.defaultServiceConsent = defaultServiceConsent;
         this.defaultMarketingConsent = defaultMarketingConsent;
+        this.erasureChannels = new ArrayList<>();
+        erasureChannels.add(CONSENT_CHANNEL);
+        for (TriggerType type : detectors) {
+            erasureChannels.add(type.name());
+        }
     }
 
     @Override
@@ -114,6 +145,7 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
         lastEmitted = getRuntimeContext().getMapState(cooldownDescriptor(cooldown));
         consent = getRuntimeContext().getState(consentDescriptor(stateTtl));
         pending = getRuntimeContext().getMapState(pendingDescriptor());
+        erasures = getRuntimeContext().getState(erasuresDescriptor(stateTtl));
         metrics = getRuntimeContext().getMetricGroup();
         emitted = new HashMap<>();
         suppressed = new HashMap<>();
@@ -122,6 +154,14 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
 
     @Override
     public void processElement1(Trigger trigger, Context ctx, Collector<OutreachEvent> out) throws Exception {
+        if (trigger.erasure) {
+            forgetDetector(trigger.type);
+            return;
+        }
+        if (preErasure(trigger)) {
+            count(suppressed, SUPPRESSED_ERASED, trigger.type, Routing.routeOf(trigger.type));
+            return;
+        }
         long time = trigger.lastEvidenceTime;
         if (time <= ctx.timerService().currentWatermark()) {
             decide(trigger, ctx.timerService().currentProcessingTime(), out);
@@ -151,6 +191,10 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
 
     private void decide(Trigger trigger, long now, Collector<OutreachEvent> out) throws Exception {
         Route route = Routing.routeOf(trigger.type);
+        if (preErasure(trigger)) { // it waited here, then an erasure began that its detector has not reached yet
+            count(suppressed, SUPPRESSED_ERASED, trigger.type, route);
+            return;
+        }
         if (!consented(route)) {
             count(suppressed, SUPPRESSED_CONSENT, trigger.type, route);
             return;
@@ -186,8 +230,7 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
     public void processElement2(ConsentEvent event, Context ctx, Collector<OutreachEvent> out) throws Exception {
         if (event.getAction() == ConsentAction.ERASE) {
             consent.clear();
-            lastEmitted.clear();
-            pending.clear();
+            erasureArrived(CONSENT_CHANNEL);
             return;
         }
         boolean allowed = event.getAction() == ConsentAction.OPT_IN;
@@ -200,6 +243,46 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
             flags = (flags & ~MARKETING_ALLOWED) | MARKETING_STATED | (allowed ? MARKETING_ALLOWED : 0);
         }
         consent.update(flags);
+    }
+
+    /** A detector forgot the customer: so do its cooldown and the triggers of it still waiting here. */
+    private void forgetDetector(TriggerType type) throws Exception {
+        lastEmitted.remove(type.name());
+        Map<Long, List<Trigger>> changed = new HashMap<>();
+        for (Map.Entry<Long, List<Trigger>> entry : pending.entries()) {
+            List<Trigger> kept = new ArrayList<>(entry.getValue());
+            if (kept.removeIf(t -> t.type == type)) {
+                changed.put(entry.getKey(), kept);
+            }
+        }
+        for (Map.Entry<Long, List<Trigger>> entry : changed.entrySet()) {
+            if (entry.getValue().isEmpty()) {
+                pending.remove(entry.getKey()); // its timer fires and finds nothing
+            } else {
+                pending.put(entry.getKey(), entry.getValue());
+            }
+        }
+        erasureArrived(type.name());
+    }
+
+    /** Counts an erasure request on one channel; once every channel has seen as many, forgets the counts. */
+    private void erasureArrived(String channel) throws Exception {
+        Map<String, Integer> seen = erasures.value() == null ? new HashMap<>() : new HashMap<>(erasures.value());
+        seen.merge(channel, 1, Integer::sum);
+        int most = Collections.max(seen.values());
+        for (String c : erasureChannels) {
+            if (seen.getOrDefault(c, 0) < most) {
+                erasures.update(seen);
+                return;
+            }
+        }
+        erasures.clear();
+    }
+
+    /** Whether an erasure is under way that this trigger's detector has not yet passed on. */
+    private boolean preErasure(Trigger trigger) throws Exception {
+        Map<String, Integer> seen = erasures.value();
+        return seen != null && seen.getOrDefault(trigger.type.name(), 0) < Collections.max(seen.values());
     }
 
     private boolean consented(Route route) throws Exception {

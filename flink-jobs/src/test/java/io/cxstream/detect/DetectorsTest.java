@@ -54,6 +54,12 @@ class DetectorsTest {
                 Trigger viaCep = h.triggers().get(0);
                 assertThat(direct).usingRecursiveComparison().as(d.type().name()).isEqualTo(viaCep);
                 assertThat(direct.type).isEqualTo(d.type());
+                // The CEP operator and the map pass an erasure on the same way.
+                h.erase("c1", T0 + 20);
+                Trigger marker = new SingleEventFunction(d).map(JourneyEvent.erasureOf("c1", T0 + 20));
+                assertThat(marker).usingRecursiveComparison().isEqualTo(h.output().get(h.output().size() - 1));
+                assertThat(marker.erasure).isTrue();
+                assertThat(marker.type).isEqualTo(d.type());
             }
         }
         Detector sequence = new PaymentFrictionPattern(3, Duration.ofMinutes(10));

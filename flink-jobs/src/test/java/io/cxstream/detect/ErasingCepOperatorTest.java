@@ -71,6 +71,12 @@ class ErasingCepOperatorTest {
 
             assertThat(customersWithCepState(h)).as("x is gone from every CEP state, y is not").containsExactly("y");
             assertThat(h.harness().numEventTimeTimers()).as("x's timers are deleted").isEqualTo(1);
+            assertThat(h.output()).as("the erasure is passed on to the outreach decision")
+                    .singleElement().satisfies(m -> {
+                        assertThat(m.erasure).isTrue();
+                        assertThat(m.customerId).isEqualTo("x");
+                        assertThat(m.type).isEqualTo(TriggerType.PAYMENT_FRICTION);
+                    });
             h.send(failure("y", T0 + 3 * MIN)).watermark(T0 + 5 * MIN);
             assertThat(h.triggers()).as("the erasure is no event and completes nothing")
                     .extracting(t -> t.customerId).containsExactly("y");
@@ -106,6 +112,18 @@ class ErasingCepOperatorTest {
             h.watermark(T0 + 16 * MIN);
             assertThat(h.triggers()).extracting(t -> t.customerId + "/" + t.type)
                     .containsExactly("y/" + TriggerType.ERROR_THEN_ABANDON);
+        }
+    }
+
+    /** A trigger the operator built before the erasure leaves ahead of the marker, never after it. */
+    @Test
+    void theMarkerFollowsEveryTriggerBuiltBeforeTheErasure() throws Exception {
+        try (DetectorHarness h = onRocksDb(paymentFriction)) {
+            h.send(failure("x", T0)).send(failure("x", T0 + MIN)).watermark(T0 + MIN + 1);
+            h.erase("x", T0 + 2 * MIN);
+            h.send(failure("x", T0 + 3 * MIN)).send(failure("x", T0 + 4 * MIN)).watermark(T0 + 4 * MIN + 1);
+            assertThat(h.output()).extracting(t -> t.erasure ? "ERASURE" : "trigger@" + (t.lastEvidenceTime - T0) / MIN)
+                    .containsExactly("trigger@1", "ERASURE", "trigger@4");
         }
     }
 

@@ -5,6 +5,7 @@ import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.ConsentPurpose;
 import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.TriggerType;
 import io.cxstream.detect.PaymentFrictionPattern;
 import io.cxstream.detect.Trigger;
 import io.cxstream.testing.DetectorHarness;
@@ -64,7 +65,7 @@ class ConsentSuppressionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Trigger, ConsentEvent, OutreachEvent> decision() throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, Trigger, ConsentEvent, OutreachEvent> h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(Duration.ofHours(24), Duration.ofDays(90), true, false)),
+                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(Duration.ofHours(24), Duration.ofDays(90), true, false, List.of(TriggerType.PAYMENT_FRICTION))),
                 t -> t.customerId, ConsentEvent::getCustomerId, Types.STRING);
         h.open();
         return h;

@@ -29,15 +29,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutreachDecisionFunctionTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final Duration COOLDOWN = Duration.ofHours(24);
+    private static final List<TriggerType> DETECTORS = List.of(TriggerType.DETRACTOR, TriggerType.PAYMENT_FRICTION);
 
     private KeyedTwoInputStreamOperatorTestHarness<String, Trigger, io.cxstream.avro.ConsentEvent, OutreachEvent> harness;
 
     @BeforeEach
     void setUp() throws Exception {
+        setUp(null);
+    }
+
+    private void setUp(org.apache.flink.runtime.checkpoint.OperatorSubtaskState restoreFrom) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(COOLDOWN, Duration.ofDays(90), true, false)),
+                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(COOLDOWN, Duration.ofDays(90), true, false, DETECTORS)),
                 t -> t.customerId, c -> c.getCustomerId(), Types.STRING);
         harness.setProcessingTime(T0 + 5_000);
+        watermark = Long.MIN_VALUE;
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
         harness.open();
     }
 
@@ -143,10 +152,22 @@ class OutreachDecisionFunctionTest {
         assertThat(harness.extractOutputValues().get(0).getEmittedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 5_000));
     }
 
+    /** The erasure as it reaches the decision: on the consent input, and as each detector's marker. */
+    private void erase(String customer, long time) throws Exception {
+        send(consent(customer, time, ConsentAction.ERASE, ConsentPurpose.ALL));
+        for (TriggerType type : DETECTORS) {
+            marker(customer, type, time);
+        }
+    }
+
+    private void marker(String customer, TriggerType type, long time) throws Exception {
+        harness.processElement1(new StreamRecord<>(Trigger.erasureMarker(customer, type, time), time));
+    }
+
     @Test
     void erasureDropsTriggersStillWaiting() throws Exception {
         harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 10, "d1"), T0 + 10));
-        send(consent("c1", T0 + 5, ConsentAction.ERASE, ConsentPurpose.ALL));
+        erase("c1", T0 + 5);
         assertThat(harness.numKeyedStateEntries()).as("nothing kept for the customer").isZero();
         watermark(T0 + 20);
         assertThat(harness.extractOutputValues()).isEmpty();
@@ -157,7 +178,76 @@ class OutreachDecisionFunctionTest {
         send(consent("c1", T0, ConsentAction.OPT_IN, ConsentPurpose.MARKETING));
         send(trigger("c1", TriggerType.DETRACTOR, T0 + 1, "d1"));
         assertThat(harness.numKeyedStateEntries()).isGreaterThan(0);
-        send(consent("c1", T0 + 2, ConsentAction.ERASE, ConsentPurpose.ALL));
+        erase("c1", T0 + 2);
         assertThat(harness.numKeyedStateEntries()).isZero();
+        send(trigger("c1", TriggerType.DETRACTOR, T0 + 3, "d2"));
+        assertThat(harness.extractOutputValues()).as("no cooldown left from before the erasure")
+                .extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("d1", "d2");
+    }
+
+    /**
+     * The race the markers close: the detector emitted a trigger from pre-erasure events just before
+     * it saw the erasure, and the trigger reaches the decision after the request did (separate
+     * channels). It must not go out, though the watermark has long passed its evidence.
+     */
+    @Test
+    void aPreErasureTriggerThatArrivesAfterTheRequestIsDropped() throws Exception {
+        watermark(T0 + 100);
+        send(consent("c1", T0 + 50, ConsentAction.ERASE, ConsentPurpose.ALL));
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 40, "d1"), T0 + 40));
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.PAYMENT_FRICTION, T0 + 45, "f1", "f2"), T0 + 45));
+        harness.processElement1(new StreamRecord<>(trigger("c2", TriggerType.DETRACTOR, T0 + 40, "x1"), T0 + 40));
+        assertThat(harness.extractOutputValues()).as("only the customer who was not erased")
+                .extracting(OutreachEvent::getCustomerId).containsExactly("c2");
+
+        marker("c1", TriggerType.DETRACTOR, T0 + 50);
+        // After its marker, the detector's triggers come from events after the erasure: they count.
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 150, "d2"), T0 + 150));
+        // Payment friction has not passed the erasure on yet: what it sends still predates it.
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.PAYMENT_FRICTION, T0 + 46, "f3", "f4"), T0 + 46));
+        watermark(T0 + 200);
+        assertThat(harness.extractOutputValues()).extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("x1", "d2");
+
+        marker("c1", TriggerType.PAYMENT_FRICTION, T0 + 50);
+        send(trigger("c1", TriggerType.PAYMENT_FRICTION, T0 + 300, "f5", "f6"));
+        assertThat(harness.extractOutputValues()).extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("x1", "d2", "f5");
+        assertThat(erasuresInProgress()).as("every channel caught up: the erasure bookkeeping is gone").isFalse();
+    }
+
+    /** Markers may come before the request on the consent input; a second erasure counts on its own. */
+    @Test
+    void markersBeforeTheRequestAndBackToBackErasuresReconcile() throws Exception {
+        marker("c1", TriggerType.DETRACTOR, T0);
+        marker("c1", TriggerType.PAYMENT_FRICTION, T0);
+        // A new trigger after both markers is post-erasure, though the consent input is still behind.
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 10, "d1"), T0 + 10));
+        marker("c1", TriggerType.DETRACTOR, T0 + 5); // a second erasure, seen first by the detractor detector
+        send(consent("c1", T0, ConsentAction.ERASE, ConsentPurpose.ALL));
+        assertThat(erasuresInProgress()).isTrue();
+        send(consent("c1", T0 + 5, ConsentAction.ERASE, ConsentPurpose.ALL));
+        marker("c1", TriggerType.PAYMENT_FRICTION, T0 + 5);
+        watermark(T0 + 20);
+        assertThat(harness.extractOutputValues()).as("d1 waited, then the second erasure cleared it").isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void anErasureUnderWaySurvivesSnapshotAndRestore() throws Exception {
+        watermark(T0 + 100);
+        send(consent("c1", T0 + 50, ConsentAction.ERASE, ConsentPurpose.ALL));
+        var snapshot = harness.snapshot(1, T0 + 100);
+        harness.close();
+        setUp(snapshot);
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 40, "d1"), T0 + 40));
+        harness.processElement1(new StreamRecord<>(trigger("c2", TriggerType.DETRACTOR, T0 + 40, "x1"), T0 + 40));
+        watermark(T0 + 200);
+        assertThat(harness.extractOutputValues()).extracting(OutreachEvent::getCustomerId).containsExactly("c2");
+    }
+
+    private boolean erasuresInProgress() throws Exception {
+        try (var keys = harness.getOperator().getKeyedStateBackend()
+                .getKeys("erasures", org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+            return keys.findAny().isPresent();
+        }
     }
 }

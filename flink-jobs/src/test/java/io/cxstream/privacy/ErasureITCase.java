@@ -294,7 +294,8 @@ class ErasureITCase {
         Map<String, List<StateDescriptor<?, ?>>> states = new LinkedHashMap<>();
         states.put("journey", List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
         states.put("outreach-decision", List.of(OutreachDecisionFunction.cooldownDescriptor(config.cooldown),
-                OutreachDecisionFunction.consentDescriptor(config.stateTtl), OutreachDecisionFunction.pendingDescriptor()));
+                OutreachDecisionFunction.consentDescriptor(config.stateTtl), OutreachDecisionFunction.pendingDescriptor(),
+                OutreachDecisionFunction.erasuresDescriptor(config.stateTtl)));
         TypeSerializer<JourneyEvent> events = TypeInformation.of(JourneyEvent.class).createSerializer(new SerializerConfigImpl());
         for (Detector d : Detectors.enabled(config)) {
             if (d.singleEvent()) {

@@ -54,7 +54,13 @@ public final class DetectorHarness implements AutoCloseable {
         return this;
     }
 
+    /** The triggers emitted so far (the detector's findings, without erasure markers). */
     public List<Trigger> triggers() {
+        return harness.extractOutputValues().stream().filter(t -> !t.erasure).toList();
+    }
+
+    /** Everything emitted so far, erasure markers included, in order. */
+    public List<Trigger> output() {
         return harness.extractOutputValues();
     }
 

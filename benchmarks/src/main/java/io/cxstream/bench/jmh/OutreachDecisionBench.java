@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,7 +55,7 @@ public class OutreachDecisionBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(COOLDOWN, Duration.ofDays(90), true, false)),
+                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(COOLDOWN, Duration.ofDays(90), true, false, List.of(TriggerType.DETRACTOR))),
                 t -> t.customerId, ConsentEvent::getCustomerId, Types.STRING);
         StateBackend stateBackend = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);
