@@ -38,10 +38,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +76,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outreach is awaited), just before it (still in the detectors' state when the broker goes), during
  * it (the test's producer holds them until the broker is back) and after it. Event time is kept
  * honest: the watermark ticker only runs once the job has consumed a phase's answers (its committed
- * offsets cover them), so none of them can be late, and the dead-letter topic must stay empty. What
- * the job did during the outage (client retries only, or a restart from a checkpoint) is logged from
- * the execution graph: on Flink 2.2.1 with connector 5.0.0-2.2 and the job's defaults it was retries
- * only (no task restart, no restored checkpoint, the checkpoint spanning the outage completed late).
+ * offsets cover them), so none of them can be late, and the dead-letter topic must stay empty.
+ *
+ * <p>Run twice, once per way of surviving an outage; what the job did is logged from the execution
+ * graph. With the clients' default timeouts (Flink 2.2.1, connector 5.0.0-2.2) it was retries only:
+ * no task restart, no restored checkpoint, the checkpoint spanning the outage completed late. With
+ * timeouts of a few seconds the clients give up during the outage, the job fails and restarts until
+ * the broker is back, then restores its last checkpoint (five restarts in one run); the test asserts
+ * that at least one checkpoint was restored, so that path is really taken.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class BrokerOutageITCase {
@@ -122,11 +127,25 @@ class BrokerOutageITCase {
         }
     }
 
-    @Test
+    /**
+     * @param clientTimeouts {@code default}: the Kafka clients' own timeouts (minutes) outlast the
+     *     outage and they retry through it; {@code short}: request, delivery and blocking timeouts of
+     *     a few seconds make the job's clients give up during the outage, so the job fails and must
+     *     restore from its last checkpoint once the broker is back
+     */
+    @ParameterizedTest(name = "{0} client timeouts")
+    @ValueSource(strings = {"default", "short"})
     void exactlyOnceJobRecoversFromABrokerOutageWithoutLosingOrDuplicatingOutreach(
-            @InjectMiniCluster MiniCluster miniCluster) throws Exception {
+            String clientTimeouts, @InjectMiniCluster MiniCluster miniCluster) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> settings = jobSettings(suffix);
+        boolean shortTimeouts = clientTimeouts.equals("short");
+        if (shortTimeouts) {
+            settings.put("kafka.request.timeout.ms", "2000");
+            settings.put("kafka.delivery.timeout.ms", "4000");
+            settings.put("kafka.max.block.ms", "4000");
+            settings.put("kafka.default.api.timeout.ms", "4000");
+        }
         String feedbackTopic = settings.get("topic.feedback");
         String interactionsTopic = settings.get("topic.interactions");
         String contactCenterTopic = settings.get("topic.outreach.contact-center");
@@ -187,7 +206,11 @@ class BrokerOutageITCase {
             });
             assertThat(deadLetters).as("no answer was late or lost to the dead-letter topic").isEmpty();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-            logRecovery(miniCluster, job.getJobID(), contactCenterTopic);
+            int restored = logRecovery(miniCluster, job.getJobID(), contactCenterTopic);
+            if (shortTimeouts) {
+                assertThat(restored).as("with short client timeouts the outage fails the job, which restores a checkpoint")
+                        .isPositive();
+            }
         }
     }
 
@@ -233,8 +256,11 @@ class BrokerOutageITCase {
         }
     }
 
-    /** What the job went through: restarts (restored checkpoints, task attempts) and failed checkpoints. */
-    private static void logRecovery(MiniCluster miniCluster, JobID jobId, String outputTopic) throws Exception {
+    /**
+     * What the job went through: restarts (restored checkpoints, task attempts) and failed checkpoints.
+     * Returns the number of checkpoints restored.
+     */
+    private static int logRecovery(MiniCluster miniCluster, JobID jobId, String outputTopic) throws Exception {
         AccessExecutionGraph graph = miniCluster.getExecutionGraph(jobId).get(30, TimeUnit.SECONDS);
         CheckpointStatsCounts checkpoints = graph.getCheckpointStatsSnapshot().getCounts();
         int maxAttempt = 0;
@@ -251,6 +277,7 @@ class BrokerOutageITCase {
                 graph.getStatusTimestamp(JobStatus.RESTARTING) > 0,
                 graph.getFailureInfo() == null ? "none" : graph.getFailureInfo().getExceptionAsString(),
                 countUncommitted(outputTopic), outputTopic);
+        return (int) checkpoints.getNumberOfRestoredCheckpoints();
     }
 
     /** For a failure message: what the output topics hold, committed or not. */
