@@ -7,7 +7,13 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +39,11 @@ public final class CxConfig implements Serializable {
     public static final String KAFKA_PREFIX = "kafka.";
     /** Environment variables with this prefix are Kafka client properties (secrets go here). */
     public static final String KAFKA_ENV_PREFIX = "CX_KAFKA_";
+    /**
+     * Environment variable naming a directory of Kafka client properties, one file each, named by the
+     * property (e.g. {@code sasl.jaas.config}) and holding its value: how Kubernetes mounts a Secret.
+     */
+    public static final String KAFKA_SECRETS_DIR_ENV = "CX_KAFKA_SECRETS_DIR";
 
     private static final Map<String, ConfigOption<?>> OPTIONS_BY_KEY = new HashMap<>();
 
@@ -190,7 +201,8 @@ public final class CxConfig implements Serializable {
                 String property = key.substring(KAFKA_PREFIX.length());
                 if (isSecret(property)) {
                     throw new InvalidConfigException(key, "secrets are not accepted as arguments (they would show in process "
-                            + "lists and job graphs); set the environment variable " + envName(property) + " instead");
+                            + "lists); set the environment variable " + envName(property) + " instead, or put a file named '"
+                            + property + "' in the directory " + KAFKA_SECRETS_DIR_ENV + " names");
                 }
                 kafka.put(property, e.getValue());
             } else if (OPTIONS_BY_KEY.containsKey(key)) {
@@ -200,13 +212,50 @@ public final class CxConfig implements Serializable {
                         + ", and kafka.<client property>");
             }
         }
+        Map<String, String> fromFiles = env.containsKey(KAFKA_SECRETS_DIR_ENV)
+                ? readSecretsDir(env.get(KAFKA_SECRETS_DIR_ENV)) : Map.of();
+        kafka.putAll(fromFiles);
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && e.getKey().length() > KAFKA_ENV_PREFIX.length()) {
+            if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && e.getKey().length() > KAFKA_ENV_PREFIX.length()
+                    && !e.getKey().equals(KAFKA_SECRETS_DIR_ENV)) {
                 String property = e.getKey().substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (fromFiles.containsKey(property)) {
+                    throw new InvalidConfigException(e.getKey(), "the Kafka property '" + property + "' is set both here and by a file in "
+                            + KAFKA_SECRETS_DIR_ENV + "; set it once");
+                }
                 kafka.put(property, e.getValue());
             }
         }
         return new CxConfig(Configuration.fromMap(flink), kafka);
+    }
+
+    /**
+     * Reads {@link #KAFKA_SECRETS_DIR_ENV}: each regular file whose name does not start with a dot
+     * (Kubernetes keeps its own {@code ..data} links there) is one property; trailing line breaks are
+     * dropped from the value.
+     */
+    static Map<String, String> readSecretsDir(String dir) {
+        Path path = Path.of(dir);
+        if (!Files.isDirectory(path)) {
+            throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "'" + dir + "' is not a directory");
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(path)) {
+            List<Path> sorted = new ArrayList<>();
+            files.forEach(sorted::add);
+            Collections.sort(sorted);
+            for (Path file : sorted) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                String value = Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
+                properties.put(name, value);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "cannot read '" + dir + "': " + e.getMessage());
+        }
+        return properties;
     }
 
     /** {@code --key value} pairs (also {@code --key=value}); a flag without value is "true". */

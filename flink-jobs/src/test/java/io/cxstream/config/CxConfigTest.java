@@ -5,7 +5,10 @@ import io.cxstream.avro.wire.WireFormat;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -95,6 +98,29 @@ class CxConfigTest {
         CxConfig c = CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"}, env);
         assertThat(c.kafkaProperties().getProperty("sasl.jaas.config")).isEqualTo("PlainLoginModule required;");
         assertThat(c.kafkaPropertyNames()).containsExactly("sasl.jaas.config");
+    }
+
+    /** As Kubernetes mounts a Secret: one file per key, plus its own dot-named links. */
+    @Test
+    void secretsComeFromFilesInADirectory(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("sasl.jaas.config"), "PlainLoginModule required username=\"u\" password=\"p\";\n");
+        Files.writeString(dir.resolve("ssl.truststore.password"), "changeit");
+        Files.createDirectory(dir.resolve("..2026_11_23"));
+        Files.writeString(dir.resolve("..data"), "not a property");
+
+        Map<String, String> env = Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, dir.toString(), "CX_KAFKA_SASL_MECHANISM", "PLAIN");
+        CxConfig c = CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"}, env);
+        assertThat(c.kafkaProperties().getProperty("sasl.jaas.config")).isEqualTo("PlainLoginModule required username=\"u\" password=\"p\";");
+        assertThat(c.kafkaProperties().getProperty("ssl.truststore.password")).isEqualTo("changeit");
+        assertThat(c.kafkaPropertyNames()).containsExactlyInAnyOrder("sasl.jaas.config", "ssl.truststore.password", "sasl.mechanism");
+
+        assertThatThrownBy(() -> CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"},
+                Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, dir.toString(), "CX_KAFKA_SSL_TRUSTSTORE_PASSWORD", "other")))
+                .hasMessageContaining("'CX_KAFKA_SSL_TRUSTSTORE_PASSWORD'").hasMessageContaining("set it once")
+                .hasMessageNotContaining("changeit").hasMessageNotContaining("other");
+        assertThatThrownBy(() -> CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"},
+                Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, dir.resolve("missing").toString())))
+                .hasMessageContaining("'" + CxConfig.KAFKA_SECRETS_DIR_ENV + "'").hasMessageContaining("not a directory");
     }
 
     @Test
