@@ -52,7 +52,7 @@ import java.util.Map;
  * does. Each arrival clears what came on that channel: the consent input clears consent, a detector's
  * marker clears that detector's cooldown and waiting triggers. Until a detector's marker has arrived,
  * its triggers are pre-erasure and are dropped (counted as suppressed, reason {@value #SUPPRESSED_ERASED}),
- * however they raced the request here. {@link #erasuresDescriptor()} counts the requests seen per
+ * however they raced the request here. {@link #erasuresDescriptor(Duration)} counts the requests seen per
  * channel meanwhile and is cleared when every channel has caught up, so nothing of the customer stays.
  */
 public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Trigger, ConsentEvent, OutreachEvent> {
