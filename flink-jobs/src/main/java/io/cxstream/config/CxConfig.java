@@ -6,11 +6,11 @@ import io.cxstream.avro.wire.WireFormat;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.kafka.common.config.provider.EnvVarConfigProvider;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +44,9 @@ public final class CxConfig implements Serializable {
      * property (e.g. {@code sasl.jaas.config}) and holding its value: how Kubernetes mounts a Secret.
      */
     public static final String KAFKA_SECRETS_DIR_ENV = "CX_KAFKA_SECRETS_DIR";
+    /** Kafka config provider aliases of the secret references (environment, secret files). */
+    static final String ENV_PROVIDER = "cxenv";
+    static final String FILES_PROVIDER = "cxfiles";
 
     private static final Map<String, ConfigOption<?>> OPTIONS_BY_KEY = new HashMap<>();
 
@@ -212,50 +215,75 @@ public final class CxConfig implements Serializable {
                         + ", and kafka.<client property>");
             }
         }
-        Map<String, String> fromFiles = env.containsKey(KAFKA_SECRETS_DIR_ENV)
-                ? readSecretsDir(env.get(KAFKA_SECRETS_DIR_ENV)) : Map.of();
-        kafka.putAll(fromFiles);
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith(KAFKA_ENV_PREFIX) && e.getKey().length() > KAFKA_ENV_PREFIX.length()
-                    && !e.getKey().equals(KAFKA_SECRETS_DIR_ENV)) {
-                String property = e.getKey().substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                if (fromFiles.containsKey(property)) {
-                    throw new InvalidConfigException(e.getKey(), "the Kafka property '" + property + "' is set both here and by a file in "
+        // Secrets are handed to the Kafka clients as references (${alias:...}) that each client resolves
+        // in its own JVM through a Kafka config provider: the values never enter the job graph.
+        List<String> providers = new ArrayList<>();
+        Set<String> fromFiles = new HashSet<>();
+        String secretsDir = env.get(KAFKA_SECRETS_DIR_ENV);
+        if (secretsDir != null) {
+            String dir = Path.of(secretsDir).toAbsolutePath().normalize().toString();
+            for (String property : secretFileNames(dir)) {
+                kafka.put(property, "${" + FILES_PROVIDER + ":" + dir + ":" + property + "}");
+                fromFiles.add(property);
+            }
+            kafka.put("config.providers." + FILES_PROVIDER + ".class", SecretFilesConfigProvider.class.getName());
+            kafka.put("config.providers." + FILES_PROVIDER + ".param." + SecretFilesConfigProvider.ALLOWED_DIR, dir);
+            providers.add(FILES_PROVIDER);
+        }
+        for (String name : new java.util.TreeSet<>(env.keySet())) {
+            if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length() && !name.equals(KAFKA_SECRETS_DIR_ENV)) {
+                String property = name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                if (fromFiles.contains(property)) {
+                    throw new InvalidConfigException(name, "the Kafka property '" + property + "' is set both here and by a file in "
                             + KAFKA_SECRETS_DIR_ENV + "; set it once");
                 }
-                kafka.put(property, e.getValue());
+                kafka.put(property, "${" + ENV_PROVIDER + ":" + name + "}");
+                if (!providers.contains(ENV_PROVIDER)) {
+                    kafka.put("config.providers." + ENV_PROVIDER + ".class", EnvVarConfigProvider.class.getName());
+                    providers.add(ENV_PROVIDER);
+                }
             }
+        }
+        if (!providers.isEmpty()) {
+            String own = kafka.get("config.providers");
+            if (own != null && !own.isBlank()) {
+                providers.add(0, own);
+            }
+            kafka.put("config.providers", String.join(",", providers));
         }
         return new CxConfig(Configuration.fromMap(flink), kafka);
     }
 
     /**
-     * Reads {@link #KAFKA_SECRETS_DIR_ENV}: each regular file whose name does not start with a dot
-     * (Kubernetes keeps its own {@code ..data} links there) is one property; trailing line breaks are
-     * dropped from the value.
+     * The properties in {@link #KAFKA_SECRETS_DIR_ENV}: each regular file whose name does not start
+     * with a dot (Kubernetes keeps its own {@code ..data} links there). Read at start, so a missing or
+     * unreadable file fails here rather than in a task.
      */
-    static Map<String, String> readSecretsDir(String dir) {
+    static List<String> secretFileNames(String dir) {
         Path path = Path.of(dir);
         if (!Files.isDirectory(path)) {
             throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "'" + dir + "' is not a directory");
         }
-        Map<String, String> properties = new LinkedHashMap<>();
+        if (dir.contains(":")) {
+            throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "'" + dir + "' contains ':', which Kafka's ${provider:path:key} references cannot carry");
+        }
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(path)) {
-            List<Path> sorted = new ArrayList<>();
-            files.forEach(sorted::add);
-            Collections.sort(sorted);
-            for (Path file : sorted) {
+            for (Path file : files) {
                 String name = file.getFileName().toString();
                 if (name.startsWith(".") || !Files.isRegularFile(file)) {
                     continue;
                 }
-                String value = Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
-                properties.put(name, value);
+                if (!Files.isReadable(file)) {
+                    throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "cannot read '" + file + "'");
+                }
+                names.add(name);
             }
         } catch (IOException | UncheckedIOException e) {
             throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "cannot read '" + dir + "': " + e.getMessage());
         }
-        return properties;
+        Collections.sort(names);
+        return names;
     }
 
     /** {@code --key value} pairs (also {@code --key=value}); a flag without value is "true". */

@@ -4,6 +4,7 @@ import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -93,26 +95,45 @@ class CxConfigTest {
                 .hasMessageContaining("CX_KAFKA_SSL_TRUSTSTORE_PASSWORD");
 
         Map<String, String> env = new HashMap<>();
-        env.put("CX_KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required;");
+        env.put("CX_KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required password=\"hunter2\";");
         env.put("PATH", "/usr/bin");
-        CxConfig c = CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"}, env);
-        assertThat(c.kafkaProperties().getProperty("sasl.jaas.config")).isEqualTo("PlainLoginModule required;");
-        assertThat(c.kafkaPropertyNames()).containsExactly("sasl.jaas.config");
+        CxConfig c = CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1", "--kafka.config.providers", "mine"}, env);
+        // A reference each Kafka client resolves from its own environment: the value stays out of the job graph.
+        assertThat(c.kafkaProperties().getProperty("sasl.jaas.config")).isEqualTo("${cxenv:CX_KAFKA_SASL_JAAS_CONFIG}");
+        assertThat(c.kafkaProperties().getProperty("config.providers")).isEqualTo("mine,cxenv");
+        assertThat(c.kafkaProperties().getProperty("config.providers.cxenv.class"))
+                .isEqualTo(org.apache.kafka.common.config.provider.EnvVarConfigProvider.class.getName());
+        assertThat(c.kafkaProperties().toString()).doesNotContain("hunter2");
+        assertThat(c.kafkaPropertyNames()).contains("sasl.jaas.config").doesNotContain("path");
     }
 
-    /** As Kubernetes mounts a Secret: one file per key, plus its own dot-named links. */
+    /**
+     * As Kubernetes mounts a Secret: one file per key, plus its own dot-named links. The job passes
+     * references; a Kafka client resolves them (here an admin client's config, in this JVM) to the
+     * file contents without the trailing newline.
+     */
     @Test
     void secretsComeFromFilesInADirectory(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("sasl.jaas.config"), "PlainLoginModule required username=\"u\" password=\"p\";\n");
-        Files.writeString(dir.resolve("ssl.truststore.password"), "changeit");
+        Files.writeString(dir.resolve("ssl.truststore.password"), "changeit\n");
         Files.createDirectory(dir.resolve("..2026_11_23"));
         Files.writeString(dir.resolve("..data"), "not a property");
 
         Map<String, String> env = Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, dir.toString(), "CX_KAFKA_SASL_MECHANISM", "PLAIN");
         CxConfig c = CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"}, env);
-        assertThat(c.kafkaProperties().getProperty("sasl.jaas.config")).isEqualTo("PlainLoginModule required username=\"u\" password=\"p\";");
-        assertThat(c.kafkaProperties().getProperty("ssl.truststore.password")).isEqualTo("changeit");
-        assertThat(c.kafkaPropertyNames()).containsExactlyInAnyOrder("sasl.jaas.config", "ssl.truststore.password", "sasl.mechanism");
+        Properties props = c.kafkaProperties();
+        assertThat(props.toString()).doesNotContain("changeit").doesNotContain("password=\"p\"").doesNotContain("not a property");
+        assertThat(props.getProperty("config.providers")).isEqualTo("cxfiles,cxenv");
+
+        AdminClientConfig resolved = new AdminClientConfig(Map.of(
+                "bootstrap.servers", "b:1",
+                "config.providers", "cxfiles",
+                "config.providers.cxfiles.class", props.getProperty("config.providers.cxfiles.class"),
+                "config.providers.cxfiles.param.allowed.dir", props.getProperty("config.providers.cxfiles.param.allowed.dir"),
+                "sasl.jaas.config", props.getProperty("sasl.jaas.config"),
+                "ssl.truststore.password", props.getProperty("ssl.truststore.password")));
+        assertThat(resolved.getPassword("sasl.jaas.config").value()).isEqualTo("PlainLoginModule required username=\"u\" password=\"p\";");
+        assertThat(resolved.getPassword("ssl.truststore.password").value()).isEqualTo("changeit");
 
         assertThatThrownBy(() -> CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"},
                 Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, dir.toString(), "CX_KAFKA_SSL_TRUSTSTORE_PASSWORD", "other")))
@@ -121,6 +142,20 @@ class CxConfigTest {
         assertThatThrownBy(() -> CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"},
                 Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, dir.resolve("missing").toString())))
                 .hasMessageContaining("'" + CxConfig.KAFKA_SECRETS_DIR_ENV + "'").hasMessageContaining("not a directory");
+    }
+
+    @Test
+    void theSecretFilesProviderReadsOnlyItsDirectory(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ssl.key.password"), "k\r\n");
+        SecretFilesConfigProvider provider = new SecretFilesConfigProvider();
+        provider.configure(Map.of(SecretFilesConfigProvider.ALLOWED_DIR, dir.toString()));
+        assertThat(provider.get(dir.toString(), java.util.Set.of("ssl.key.password")).data()).containsEntry("ssl.key.password", "k");
+        assertThatThrownBy(() -> provider.get(dir.getParent().toString(), java.util.Set.of("x")))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class);
+        assertThatThrownBy(() -> provider.get(dir.toString(), java.util.Set.of("../escape")))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class);
+        assertThatThrownBy(() -> provider.get(dir.toString(), java.util.Set.of("absent")))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class).hasMessageContaining("absent");
     }
 
     @Test

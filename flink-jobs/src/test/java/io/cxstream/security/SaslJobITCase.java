@@ -17,7 +17,9 @@ import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.InstantiationUtil;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -28,8 +30,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,9 +53,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The job on a broker that authenticates its clients (SASL_PLAINTEXT, mechanism PLAIN), configured
  * only through its own configuration path: the security protocol and mechanism as {@code kafka.*}
- * settings, the JAAS secret from the environment ({@code CX_KAFKA_SASL_JAAS_CONFIG}, passed to
- * {@link CxConfig#fromMap(Map, Map)} as a map). The source, the outreach sink and the dead-letter sink
- * all talk to the SASL listener only; the test's own clients use the broker's PLAINTEXT listener.
+ * settings, the JAAS secret from a file in the directory {@code CX_KAFKA_SECRETS_DIR} names (as a
+ * mounted Kubernetes Secret). The job passes the Kafka clients a reference to the file, which each
+ * client resolves when it is created, so the secret is nowhere in the job graph. The source, the
+ * outreach sink and the dead-letter sink all talk to the SASL listener only; the test's own clients
+ * use the broker's PLAINTEXT listener.
  */
 class SaslJobITCase {
     private static final String LISTENER = "SASL_PLAINTEXT";
@@ -95,15 +102,18 @@ class SaslJobITCase {
     }
 
     @Test
-    void alertsAndDeadLettersFlowOverTheSaslListenerWithTheSecretFromTheEnvironment() throws Exception {
+    void alertsAndDeadLettersFlowOverTheSaslListenerWithTheSecretFromAFile(@TempDir Path secrets) throws Exception {
+        Files.writeString(secrets.resolve("sasl.jaas.config"), jaas(USER, PASSWORD) + "\n");
         Map<String, String> settings = saslJobSettings();
-        Map<String, String> env = Map.of("CX_KAFKA_SASL_JAAS_CONFIG", jaas(USER, PASSWORD), "UNRELATED", "ignored");
+        Map<String, String> env = Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, secrets.toString(), "UNRELATED", "ignored");
         CxConfig config = CxConfig.fromMap(settings, env);
         assertThat(config.bootstrapServers).isEqualTo(kafka.bootstrapServers(LISTENER)).isNotEqualTo(kafka.bootstrapServers());
         assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
-                .containsEntry("sasl.mechanism", "PLAIN").containsEntry("sasl.jaas.config", jaas(USER, PASSWORD));
+                .containsEntry("sasl.mechanism", "PLAIN").containsKey("sasl.jaas.config");
         assertThat(config.kafkaPropertyNames()).as("what the job logs: names only")
-                .containsExactlyInAnyOrder("security.protocol", "sasl.mechanism", "sasl.jaas.config");
+                .contains("security.protocol", "sasl.mechanism", "sasl.jaas.config");
+        assertThat(serializedJobGraph(config)).as("the secret is not in the job graph")
+                .doesNotContain(PASSWORD).contains(secrets.toString());
         job = start(config);
 
         try (TestKafkaClient client = new TestKafkaClient(kafka.bootstrapServers())) {
@@ -212,6 +222,14 @@ class SaslJobITCase {
                 + "\" password=\"" + password + "\";";
     }
 
+    /** The job graph as it would be submitted, serialized, as text (ISO-8859-1: one char per byte). */
+    private static String serializedJobGraph(CxConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
+        CxJob.onKafka(config).build(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        return new String(InstantiationUtil.serializeObject(graph), StandardCharsets.ISO_8859_1);
+    }
+
     /** Runs the job as {@code CxJob.main} does, from an already parsed configuration. */
     private static JobClient start(CxConfig config) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
@@ -222,7 +240,7 @@ class SaslJobITCase {
 
     /**
      * Job settings on fresh topics of this test's broker, pointing the job at the SASL listener:
-     * everything but the JAAS secret, which only the environment may give.
+     * everything but the JAAS secret, which only the environment or a secret file may give.
      */
     private static Map<String, String> saslJobSettings() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
