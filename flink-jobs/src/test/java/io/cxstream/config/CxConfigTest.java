@@ -108,6 +108,35 @@ class CxConfigTest {
     }
 
     /**
+     * The environment reference resolves where the client is created: a JVM whose environment holds
+     * the variable (a child process here, since a JVM cannot set its own environment).
+     */
+    @Test
+    void anEnvironmentSecretResolvesInTheClientsJvm() throws Exception {
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ResolveFromEnvironment.class.getName())
+                .redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        child.environment().put("CX_KAFKA_SASL_JAAS_CONFIG", "PlainLoginModule required password=\"from-env\";");
+        Process process = child.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out.lines().filter(l -> l.startsWith("property=") || l.startsWith("resolved="))).containsExactly(
+                "property=${cxenv:CX_KAFKA_SASL_JAAS_CONFIG}",
+                "resolved=PlainLoginModule required password=\"from-env\";");
+    }
+
+    /** Run in a child JVM by {@link #anEnvironmentSecretResolvesInTheClientsJvm}. */
+    public static final class ResolveFromEnvironment {
+        public static void main(String[] args) {
+            CxConfig c = CxConfig.fromArgs(new String[] {"--bootstrap-servers", "b:1"}, System.getenv());
+            Properties props = c.kafkaProperties();
+            System.out.println("property=" + props.getProperty("sasl.jaas.config"));
+            System.out.println("resolved=" + new AdminClientConfig(props).getPassword("sasl.jaas.config").value());
+        }
+    }
+
+    /**
      * As Kubernetes mounts a Secret: one file per key, plus its own dot-named links. The job passes
      * references; a Kafka client resolves them (here an admin client's config, in this JVM) to the
      * file contents without the trailing newline.
