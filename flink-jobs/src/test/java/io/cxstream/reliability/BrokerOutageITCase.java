@@ -13,6 +13,7 @@ import io.cxstream.kafka.EmbeddedKafkaBroker;
 import io.cxstream.outreach.OutreachIds;
 import io.cxstream.testing.CommittedOffsets;
 import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.WatermarkTicker;
@@ -51,7 +52,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -338,26 +338,14 @@ class BrokerOutageITCase {
         return outreach.stream().map(OutreachEvent::getOutreachId).collect(Collectors.toList());
     }
 
-    /** The job's settings over fresh topics on this test's broker (as CxTopics does on the shared one). */
+    /** The job's settings over fresh topics on this test's broker. */
     private static Map<String, String> jobSettings(String suffix) {
-        Map<String, String> topics = new LinkedHashMap<>();
-        topics.put("topic.interactions", "cx.interactions-" + suffix);
-        topics.put("topic.feedback", "cx.feedback-" + suffix);
-        topics.put("topic.consents", "cx.consents-" + suffix);
-        topics.put("topic.outreach.contact-center", "cx.outreach.contact-center-" + suffix);
-        topics.put("topic.outreach.marketing", "cx.outreach.marketing-" + suffix);
-        topics.put("topic.deadletter", "cx.deadletter-" + suffix);
-        kafka.createTopics(2, topics.values().toArray(String[]::new));
-
-        Map<String, String> s = new HashMap<>(topics);
-        s.put("bootstrap-servers", kafka.bootstrapServers());
+        Map<String, String> s = new CxTopics(kafka, kafka.bootstrapServers()).jobSettings();
         s.put("group-id", "outage-" + suffix);
         s.put("transactional-id-prefix", "outage-" + suffix);
         s.put("delivery-guarantee", "exactly-once");
-        s.put("starting-offsets", "earliest");
         s.put("watermark.max-out-of-orderness", "300 ms");
         s.put("watermark.idleness", "500 ms");
-        s.put("checkpoint.interval", "1 s");
         return s;
     }
 }

@@ -11,6 +11,7 @@ import io.cxstream.config.CxConfig;
 import io.cxstream.config.InvalidConfigException;
 import io.cxstream.kafka.EmbeddedKafkaBroker;
 import io.cxstream.testing.CommittedOffsets;
+import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.WatermarkTicker;
@@ -36,8 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -243,27 +242,15 @@ class SaslJobITCase {
      * everything but the JAAS secret, which only the environment or a secret file may give.
      */
     private static Map<String, String> saslJobSettings() {
+        Map<String, String> s = new CxTopics(kafka, kafka.bootstrapServers(LISTENER)).jobSettings();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> topics = new LinkedHashMap<>();
-        topics.put("topic.interactions", "cx.interactions-" + suffix);
-        topics.put("topic.feedback", "cx.feedback-" + suffix);
-        topics.put("topic.consents", "cx.consents-" + suffix);
-        topics.put("topic.outreach.contact-center", "cx.outreach.contact-center-" + suffix);
-        topics.put("topic.outreach.marketing", "cx.outreach.marketing-" + suffix);
-        topics.put("topic.deadletter", "cx.deadletter-" + suffix);
-        kafka.createTopics(2, topics.values().toArray(String[]::new));
-
-        Map<String, String> s = new HashMap<>(topics);
-        s.put("bootstrap-servers", kafka.bootstrapServers(LISTENER));
         s.put("kafka.security.protocol", "SASL_PLAINTEXT");
         s.put("kafka.sasl.mechanism", "PLAIN");
         s.put("group-id", "sasl-" + suffix);
         s.put("transactional-id-prefix", "sasl-" + suffix);
         s.put("delivery-guarantee", "exactly-once");
-        s.put("starting-offsets", "earliest");
         s.put("watermark.max-out-of-orderness", "300 ms");
         s.put("watermark.idleness", "500 ms");
-        s.put("checkpoint.interval", "1 s");
         return s;
     }
 

@@ -1,7 +1,11 @@
 package io.cxstream.testing;
 
+import io.cxstream.kafka.EmbeddedKafkaBroker;
+
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
 
 /** A fresh set of the job's six topics, and the job settings that name them. */
 public final class CxTopics {
@@ -13,14 +17,31 @@ public final class CxTopics {
     public final String deadLetter;
     private final String bootstrapServers;
 
+    /** On the broker the test classes share. */
     public CxTopics(SharedKafkaBroker kafka) {
-        this.bootstrapServers = kafka.bootstrapServers();
-        this.interactions = kafka.freshTopic("cx.interactions");
-        this.feedback = kafka.freshTopic("cx.feedback");
-        this.consents = kafka.freshTopic("cx.consents");
-        this.contactCenter = kafka.freshTopic("cx.outreach.contact-center");
-        this.marketing = kafka.freshTopic("cx.outreach.marketing");
-        this.deadLetter = kafka.freshTopic("cx.deadletter");
+        this(kafka.bootstrapServers(), kafka::freshTopic);
+    }
+
+    /**
+     * On a test's own broker (one it stops, or one with extra listeners), with two partitions each;
+     * the job connects through {@code bootstrapServers}, e.g. one of the broker's extra listeners.
+     */
+    public CxTopics(EmbeddedKafkaBroker kafka, String bootstrapServers) {
+        this(bootstrapServers, base -> {
+            String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
+            kafka.createTopics(2, name);
+            return name;
+        });
+    }
+
+    private CxTopics(String bootstrapServers, Function<String, String> freshTopic) {
+        this.bootstrapServers = bootstrapServers;
+        this.interactions = freshTopic.apply("cx.interactions");
+        this.feedback = freshTopic.apply("cx.feedback");
+        this.consents = freshTopic.apply("cx.consents");
+        this.contactCenter = freshTopic.apply("cx.outreach.contact-center");
+        this.marketing = freshTopic.apply("cx.outreach.marketing");
+        this.deadLetter = freshTopic.apply("cx.deadletter");
     }
 
     /** Job settings for these topics, quick event time and a fresh consumer group; add or override freely. */
