@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The job's settings, typed and validated once at start. Built from {@code --key value} arguments
@@ -215,8 +216,16 @@ public final class CxConfig implements Serializable {
                         + ", and kafka.<client property>");
             }
         }
-        // Secrets are handed to the Kafka clients as references (${alias:...}) that each client resolves
-        // in its own JVM through a Kafka config provider: the values never enter the job graph.
+        addSecretReferences(kafka, env);
+        return new CxConfig(Configuration.fromMap(flink), kafka);
+    }
+
+    /**
+     * Adds the Kafka properties the environment gives ({@code CX_KAFKA_*} variables and the files in
+     * {@link #KAFKA_SECRETS_DIR_ENV}) as references ({@code ${alias:...}}) that each Kafka client
+     * resolves in its own JVM through a Kafka config provider: the values never enter the job graph.
+     */
+    private static void addSecretReferences(Map<String, String> kafka, Map<String, String> env) {
         List<String> providers = new ArrayList<>();
         Set<String> fromFiles = new HashSet<>();
         String secretsDir = env.get(KAFKA_SECRETS_DIR_ENV);
@@ -230,7 +239,7 @@ public final class CxConfig implements Serializable {
             kafka.put("config.providers." + FILES_PROVIDER + ".param." + SecretFilesConfigProvider.ALLOWED_DIR, dir);
             providers.add(FILES_PROVIDER);
         }
-        for (String name : new java.util.TreeSet<>(env.keySet())) {
+        for (String name : new TreeSet<>(env.keySet())) {
             if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length() && !name.equals(KAFKA_SECRETS_DIR_ENV)) {
                 String property = name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
                 if (fromFiles.contains(property)) {
@@ -251,7 +260,6 @@ public final class CxConfig implements Serializable {
             }
             kafka.put("config.providers", String.join(",", providers));
         }
-        return new CxConfig(Configuration.fromMap(flink), kafka);
     }
 
     /**
