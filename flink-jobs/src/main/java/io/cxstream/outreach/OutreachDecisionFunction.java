@@ -185,16 +185,16 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
         pending.remove(timestamp);
         long now = ctx.timerService().currentProcessingTime();
         for (Trigger trigger : waiting) {
-            decide(trigger, now, out);
+            if (preErasure(trigger)) { // it waited here, then an erasure began that its detector has not passed on yet
+                count(suppressed, SUPPRESSED_ERASED, trigger.type, Routing.routeOf(trigger.type));
+            } else {
+                decide(trigger, now, out);
+            }
         }
     }
 
     private void decide(Trigger trigger, long now, Collector<OutreachEvent> out) throws Exception {
         Route route = Routing.routeOf(trigger.type);
-        if (preErasure(trigger)) { // it waited here, then an erasure began that its detector has not reached yet
-            count(suppressed, SUPPRESSED_ERASED, trigger.type, route);
-            return;
-        }
         if (!consented(route)) {
             count(suppressed, SUPPRESSED_CONSENT, trigger.type, route);
             return;

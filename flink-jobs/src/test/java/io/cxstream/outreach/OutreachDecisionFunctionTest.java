@@ -214,6 +214,16 @@ class OutreachDecisionFunctionTest {
         assertThat(erasuresInProgress()).as("every channel caught up: the erasure bookkeeping is gone").isFalse();
     }
 
+    /** A trigger already waiting when the request comes is pre-erasure too, even before its detector's marker. */
+    @Test
+    void aWaitingTriggerIsDroppedWhenTheWatermarkComesBeforeItsDetectorsMarker() throws Exception {
+        harness.processElement1(new StreamRecord<>(trigger("c1", TriggerType.DETRACTOR, T0 + 10, "d1"), T0 + 10));
+        harness.processElement1(new StreamRecord<>(trigger("c2", TriggerType.DETRACTOR, T0 + 10, "x1"), T0 + 10));
+        send(consent("c1", T0 + 5, ConsentAction.ERASE, ConsentPurpose.ALL));
+        watermark(T0 + 20);
+        assertThat(harness.extractOutputValues()).extracting(OutreachEvent::getCustomerId).containsExactly("c2");
+    }
+
     /** Markers may come before the request on the consent input; a second erasure counts on its own. */
     @Test
     void markersBeforeTheRequestAndBackToBackErasuresReconcile() throws Exception {
