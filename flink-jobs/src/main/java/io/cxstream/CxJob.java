@@ -128,8 +128,8 @@ public class CxJob {
         // Without a cap the MANIFEST (uploaded whole by every incremental checkpoint) grows forever.
         conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifestOptionsFactory.class.getName());
         // Only read when the job starts its own MiniCluster (./cx demo, serve, bench): a cluster sizes
-        // its task managers itself. Flink's local default (128 MiB) is shared by the seven RocksDB
-        // instances of a slot (journey, five detectors, decision) and makes them flush constantly.
+        // its task managers itself. Flink's local default (128 MiB) is shared by the RocksDB instances
+        // of a slot (journey, the three CEP detectors, decision) and makes them flush constantly.
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
         return conf;
     }

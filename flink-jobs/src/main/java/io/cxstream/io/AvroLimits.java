@@ -45,9 +45,10 @@ public final class AvroLimits {
     }
 
     /**
-     * Makes Avro's string, bytes and collection limits at most {@code maxLength}, unless they are
-     * already set to that or more; returns whether the limits in effect are now at most {@code maxLength}
-     * (false: they were set larger on purpose, or Avro could not be told; a warning says which).
+     * Sets Avro's string, bytes and collection limits to {@code maxLength} where they are unset (Avro's
+     * default is about 2^31) or lower; a larger value set on purpose stays. Returns whether Avro now
+     * refuses anything longer than {@code maxLength} (false: a larger value stayed, or Avro could not
+     * be made to re-read the limits; a warning says which).
      */
     public static synchronized boolean atLeast(int maxLength) {
         boolean changed = false;
