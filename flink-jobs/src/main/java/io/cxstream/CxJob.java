@@ -1,14 +1,8 @@
 package io.cxstream;
 
-import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.config.CxConfig;
-import io.cxstream.detect.Detector;
-import io.cxstream.detect.DetectorOperator;
-import io.cxstream.detect.Detectors;
-import io.cxstream.detect.SingleEventFunction;
-import io.cxstream.detect.Trigger;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Decoded;
 import io.cxstream.io.InputRouter;
@@ -16,6 +10,12 @@ import io.cxstream.io.KafkaIo;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.rules.DefaultRules;
+import io.cxstream.rules.EndOfTimeWatermarks;
+import io.cxstream.rules.RuleBook;
+import io.cxstream.rules.RuleRecord;
+import io.cxstream.rules.RuleStatus;
+import io.cxstream.rules.Trigger;
 import io.cxstream.state.BoundedManifestOptionsFactory;
 import io.cxstream.voc.VoiceOfCustomerGauges;
 
@@ -32,6 +32,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -44,19 +45,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The cx-stream job: Kafka in → per-customer journey → CEP detectors → outreach decision → Kafka out.
+ * The cx-stream job: Kafka in → per-customer journey and rules → outreach decision → Kafka out.
  *
  * <pre>
- *  cx.interactions ┐                    ┌─▶ detect-detractor, detect-promoter (one event: a map) ─┐
- *  cx.feedback     ├▶ route-input ─▶ journey ─▶ detect-payment-friction (CEP, one per sequence) ──┤
- *  cx.consents     ┘     │ bad           │  ─▶ detect-repeat-contact, detect-error-then-abandon  ┴▶ outreach-decision ─▶ cx.outreach.*
- *                        ▼               │ consents ───────────────────────▶ ┘
- *                   cx.deadletter ◀─── late events
- *                                   └─ feedback ─▶ voc-gauges (cx_nps, cx_csat, cx_ces; parallelism 1)
+ *  cx.interactions ┐                  ┌──────────────────────────────┐
+ *  cx.feedback     ├▶ route-input ─▶──┤ journey (keyed per customer): │─ triggers ─▶ outreach-decision ─▶ cx.outreach.*
+ *  cx.consents     ┘     │ bad        │ journey state + rule engine   │  (findings, consents, erasures, in order)
+ *                        ▼            └──────────────────────────────┘
+ *                   cx.deadletter ◀── late events      ▲ broadcast         └─ rule statuses ─▶ cx.rules.status
+ *                                                      │
+ *  cx.rules (compacted, JSON) ─▶ rules ────────────────┘
+ *                                  journey ─ feedback ─▶ voc-gauges (cx_nps, cx_csat, cx_ces; parallelism 1)
  * </pre>
  *
  * <p>This class only wires sources, operators and sinks; every piece of logic is its own class.
@@ -70,21 +71,26 @@ public class CxJob {
 
     private final CxConfig config;
     private final Source<Decoded, ?, ?> source;
+    private final Source<RuleRecord, ?, ?> rulesSource;
     private final Sink<OutreachEvent> outreachSink;
     private final Sink<DeadLetter> deadLetterSink;
+    private final Sink<RuleStatus> ruleStatusSink;
 
-    /** A job over the given source and sinks (tests pass their own). */
-    public CxJob(CxConfig config, Source<Decoded, ?, ?> source, Sink<OutreachEvent> outreachSink,
-                 Sink<DeadLetter> deadLetterSink) {
+    /** A job over the given sources and sinks (tests pass their own). */
+    public CxJob(CxConfig config, Source<Decoded, ?, ?> source, Source<RuleRecord, ?, ?> rulesSource,
+                 Sink<OutreachEvent> outreachSink, Sink<DeadLetter> deadLetterSink, Sink<RuleStatus> ruleStatusSink) {
         this.config = config;
         this.source = source;
+        this.rulesSource = rulesSource;
         this.outreachSink = outreachSink;
         this.deadLetterSink = deadLetterSink;
+        this.ruleStatusSink = ruleStatusSink;
     }
 
-    /** The production job: Kafka source and sinks as configured. */
+    /** The production job: Kafka sources and sinks as configured. */
     public static CxJob onKafka(CxConfig config) {
-        return new CxJob(config, KafkaIo.source(config), KafkaIo.outreachSink(config), KafkaIo.deadLetterSink(config));
+        return new CxJob(config, KafkaIo.source(config), KafkaIo.rulesSource(config), KafkaIo.outreachSink(config),
+                KafkaIo.deadLetterSink(config), KafkaIo.ruleStatusSink(config));
     }
 
     public static void main(String[] args) throws Exception {
@@ -119,22 +125,22 @@ public class CxJob {
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, config.watermarkInterval);
-        // Timers on the heap (checkpointed with the keyed state): the CEP operators register one per
-        // buffered event time; in RocksDB each would be a write, a delete and an iterator seek.
+        // Timers on the heap (checkpointed with the keyed state): the rule engine registers one per
+        // event time a rule waits for; in RocksDB each would be a write, a delete and an iterator seek.
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-        // Bloom filters spare point lookups (journey state, CEP's NFA state) a read of every SST file
+        // Bloom filters spare point lookups (journey and rule state) a read of every SST file
         // that does not hold the key.
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
         // Without a cap the MANIFEST (uploaded whole by every incremental checkpoint) grows forever.
         conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifestOptionsFactory.class.getName());
         // Only read when the job starts its own MiniCluster (./cx demo, serve, bench): a cluster sizes
         // its task managers itself. Flink's local default (128 MiB) is shared by the RocksDB instances
-        // of a slot (journey, the three CEP detectors, decision) and makes them flush constantly.
+        // of a slot (journey, decision) and makes them flush constantly.
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
         return conf;
     }
 
-    /** Wires sources → journey → detectors → decision → sinks on {@code env}. */
+    /** Wires sources → journey and rules → decision → sinks on {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         if (config.parallelism > 0) {
             env.setParallelism(config.parallelism);
@@ -149,10 +155,20 @@ public class CxJob {
                 .fromSource(source, watermarks, "kafka-input").uid("kafka-input")
                 .process(new InputRouter()).uid("route-input").name("route-input");
 
+        // Rules reach every parallel instance (broadcast). The rules stream carries no event time of
+        // its own: its watermark is at the end of time, so it never holds back the events'.
+        BroadcastStream<RuleRecord> rules = env
+                .fromSource(rulesSource, WatermarkStrategy.<RuleRecord>forGenerator(ctx -> new EndOfTimeWatermarks<>()),
+                        "rules-input").uid("rules-input").setParallelism(1)
+                .broadcast(RuleBook.RULES);
+
+        // One keyed operator per customer: the journey and every rule, on point-lookup state.
         SingleOutputStreamOperator<JourneyEvent> journeys = events
                 .keyBy(e -> e.customerId, Types.STRING)
-                .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints, Detectors.frictionWindow(config),
-                        config.interactionsTopic, config.feedbackTopic))
+                .connect(rules)
+                .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+                        new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
+                        DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic))
                 .uid("journey").name("journey");
 
         // Live NPS/CSAT/CES gauges over all feedback: one instance, since a score is a ratio over all answers.
@@ -160,38 +176,17 @@ public class CxJob {
                 .process(new VoiceOfCustomerGauges(config.maxTouchpointLabels, config.vocWindow)).returns(Types.VOID)
                 .uid("voc-gauges").name("voc-gauges").setParallelism(1).setMaxParallelism(1);
 
-        // Each detector sees only the events its pattern needs, plus erasure markers that clear
-        // the customer's partial matches. The journey output is still partitioned by customer, so
-        // no second shuffle is needed in front of CEP.
-        List<DataStream<Trigger>> triggers = new ArrayList<>();
-        List<Detector> detectors = Detectors.enabled(config);
-        for (Detector detector : detectors) {
-            if (detector.singleEvent()) {
-                // Stateless: nothing to erase, but it passes erasure markers on to the decision.
-                triggers.add(journeys.filter(detector::feeds).name(detector.uid() + "-input")
-                        .map(new SingleEventFunction(detector))
-                        .uid(detector.uid()).name(detector.uid()));
-                continue;
-            }
-            KeyedStream<JourneyEvent, String> input = DataStreamUtils.reinterpretAsKeyedStream(
-                    journeys.filter(detector::feeds).name(detector.uid() + "-input"),
-                    e -> e.customerId, Types.STRING);
-            triggers.add(DetectorOperator.apply(input, detector)
-                    .uid(detector.uid()).name(detector.uid()));
-        }
-        DataStream<Trigger> allTriggers = triggers.get(0);
-        for (int i = 1; i < triggers.size(); i++) {
-            allTriggers = allTriggers.union(triggers.get(i));
-        }
-
-        DataStream<ConsentEvent> consents = journeys.getSideOutput(JourneyFunction.CONSENTS);
-        DataStream<OutreachEvent> outreach = allTriggers
-                .keyBy(t -> t.customerId, Types.STRING)
-                .connect(consents.keyBy(ConsentEvent::getCustomerId, Types.STRING))
-                .process(new OutreachDecisionFunction(config.cooldown, config.stateTtl,
-                        config.defaultServiceConsent, config.defaultMarketingConsent,
-                        detectors.stream().map(Detector::type).toList()))
+        // Findings, consent changes and erasures leave the journey in the customer's order, still
+        // partitioned by customer: the decision is chained to it, no second shuffle.
+        KeyedStream<Trigger, String> triggers = DataStreamUtils.reinterpretAsKeyedStream(
+                journeys.getSideOutput(JourneyFunction.TRIGGERS), t -> t.customerId, Types.STRING);
+        DataStream<OutreachEvent> outreach = triggers
+                .process(new OutreachDecisionFunction(config.rulesMaxWindow, config.stateTtl,
+                        config.defaultServiceConsent, config.defaultMarketingConsent))
                 .uid("outreach-decision").name("outreach-decision");
+
+        journeys.getSideOutput(JourneyFunction.RULE_STATUS)
+                .sinkTo(ruleStatusSink).uid("rule-status-sink").name("rule-status-sink");
 
         outreach.sinkTo(outreachSink).uid("outreach-sink").name("outreach-sink");
 

@@ -96,6 +96,15 @@ public final class CxConfig implements Serializable {
     public final int maxTouchpointLabels;
     public final int vocWindow;
 
+    public final String rulesTopic;
+    public final String rulesStatusTopic;
+    /** Path of a rule file replacing the defaults, or null. */
+    public final String rulesFile;
+    public final int rulesMaxActive;
+    public final Duration rulesMaxWindow;
+    public final int rulesMaxMarks;
+    public final int rulesMaxPending;
+
     public final Set<TriggerType> detectors;
     public final int detractorMaxNps;
     public final int promoterMinNps;
@@ -153,6 +162,17 @@ public final class CxConfig implements Serializable {
 
         this.maxTouchpointLabels = range(c, CxOptions.METRICS_MAX_TOUCHPOINTS, 0, 1000);
         this.vocWindow = range(c, CxOptions.METRICS_VOC_WINDOW, 1, 100_000);
+
+        this.rulesTopic = nonBlank(c, CxOptions.TOPIC_RULES);
+        this.rulesStatusTopic = nonBlank(c, CxOptions.TOPIC_RULES_STATUS);
+        this.rulesFile = get(c, CxOptions.RULES_FILE);
+        if (rulesFile != null && !Files.isReadable(Path.of(rulesFile))) {
+            throw new InvalidConfigException(CxOptions.RULES_FILE.key(), "cannot read '" + rulesFile + "'");
+        }
+        this.rulesMaxActive = range(c, CxOptions.RULES_MAX_ACTIVE, 1, 10_000);
+        this.rulesMaxWindow = positive(c, CxOptions.RULES_MAX_WINDOW);
+        this.rulesMaxMarks = range(c, CxOptions.RULES_MAX_MARKS, 1, 1000);
+        this.rulesMaxPending = range(c, CxOptions.RULES_MAX_PENDING, 1, 100_000);
 
         this.detectors = detectors(get(c, CxOptions.DETECTORS));
         this.detractorMaxNps = range(c, CxOptions.DETRACTOR_MAX_NPS, 0, 10);

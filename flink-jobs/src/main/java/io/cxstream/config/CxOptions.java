@@ -114,11 +114,36 @@ public final class CxOptions {
             .intType().defaultValue(1000)
             .withDescription("The Voice-of-Customer gauges average over the last this many answers per metric and label (sliding window).");
 
-    // ---- Detectors ------------------------------------------------------------------------------
+    // ---- Rules ----------------------------------------------------------------------------------
+    public static final ConfigOption<String> TOPIC_RULES = ConfigOptions.key("topic.rules")
+            .stringType().defaultValue("cx.rules")
+            .withDescription("Compacted input topic of detection rules as JSON, keyed by rule id (a null value deletes the rule); "
+                    + "read from the beginning, changes apply while the job runs.");
+    public static final ConfigOption<String> TOPIC_RULES_STATUS = ConfigOptions.key("topic.rules-status")
+            .stringType().defaultValue("cx.rules.status")
+            .withDescription("Output topic where the job says, as JSON keyed by rule id, whether each published rule was accepted or why it was rejected.");
+    public static final ConfigOption<String> RULES_FILE = ConfigOptions.key("rules.file")
+            .stringType().noDefaultValue()
+            .withDescription("A rule file (JSON, see docs/rules.md) that replaces the shipped default rules. Unset: the five defaults, "
+                    + "with the thresholds of the detect.* settings.");
+    public static final ConfigOption<Integer> RULES_MAX_ACTIVE = ConfigOptions.key("rules.max-active")
+            .intType().defaultValue(100).withDescription("Most rules enabled at once; a published rule beyond it is rejected.");
+    public static final ConfigOption<Duration> RULES_MAX_WINDOW = ConfigOptions.key("rules.max-window")
+            .durationType().defaultValue(Duration.ofDays(31))
+            .withDescription("Longest window (and cooldown) a rule may have; bounds how long per-customer rule state lives.");
+    public static final ConfigOption<Integer> RULES_MAX_MARKS = ConfigOptions.key("rules.max-marks")
+            .intType().defaultValue(16)
+            .withDescription("Most open starts an absence or sequence rule keeps per customer (the oldest is dropped first).");
+    public static final ConfigOption<Integer> RULES_MAX_PENDING = ConfigOptions.key("rules.max-pending")
+            .intType().defaultValue(256)
+            .withDescription("Most events of one customer that wait for the watermark for rules with memory; more within "
+                    + "watermark.max-out-of-orderness are dropped and counted (cx_rule_events_dropped).");
+
+    // ---- Detectors (the thresholds of the default rules) ---------------------------------------
     public static final ConfigOption<List<String>> DETECTORS = ConfigOptions.key("detect.enabled")
             .stringType().asList()
             .defaultValues("DETRACTOR", "PAYMENT_FRICTION", "REPEAT_CONTACT", "ERROR_THEN_ABANDON", "PROMOTER")
-            .withDescription("Enabled detectors (semicolon-separated when given on the command line).");
+            .withDescription("Which of the default rules run, by trigger (semicolon-separated when given on the command line).");
     public static final ConfigOption<Integer> DETRACTOR_MAX_NPS = ConfigOptions.key("detect.detractor.max-nps")
             .intType().defaultValue(6).withDescription("NPS at or below this is a detractor.");
     public static final ConfigOption<Integer> PROMOTER_MIN_NPS = ConfigOptions.key("detect.promoter.min-nps")

@@ -3,6 +3,8 @@ package io.cxstream.io;
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.config.CxConfig;
+import io.cxstream.rules.RuleRecord;
+import io.cxstream.rules.RuleStatus;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -13,7 +15,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import java.util.List;
 import java.util.Properties;
 
-/** Builds the job's Kafka source and sinks from the configuration. */
+/** Builds the job's Kafka sources and sinks from the configuration. */
 public final class KafkaIo {
     private KafkaIo() {}
 
@@ -30,6 +32,33 @@ public final class KafkaIo {
                 .setClientIdPrefix(config.groupId + "-source")
                 .setStartingOffsets(startingOffsets(config))
                 .setDeserializer(new CxRecordDeserializer(config))
+                .build();
+    }
+
+    /**
+     * The rules topic, always from its beginning when the job has no checkpoint: it is compacted, so
+     * reading it whole gives every rule's latest version.
+     */
+    public static KafkaSource<RuleRecord> rulesSource(CxConfig config) {
+        Properties props = config.kafkaProperties();
+        props.putIfAbsent("isolation.level", "read_committed");
+        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        return KafkaSource.<RuleRecord>builder()
+                .setProperties(props)
+                .setTopics(config.rulesTopic)
+                .setGroupId(config.groupId)
+                .setClientIdPrefix(config.groupId + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RuleRecordDeserializer())
+                .build();
+    }
+
+    /** What became of each published rule, as JSON (at least once: a status is information, not an action). */
+    public static KafkaSink<RuleStatus> ruleStatusSink(CxConfig config) {
+        return KafkaSink.<RuleStatus>builder()
+                .setKafkaProducerConfig(producerProperties(config))
+                .setRecordSerializer(new RuleStatusSerializationSchema(config.rulesStatusTopic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
 

@@ -36,6 +36,12 @@ public final class Metrics {
     public static final String OUTREACH_EMITTED = "cx_outreach_emitted";
     public static final String OUTREACH_SUPPRESSED = "cx_outreach_suppressed";
     public static final String ALERT_LATENCY = "cx_alert_latency_millis";
+    /** Published rules rejected (bad JSON, type error, unknown field, limits); the reason is on cx.rules.status. */
+    public static final String RULES_REJECTED = "cx_rules_rejected";
+    /** Rules enabled now (defaults and published). */
+    public static final String RULES_ACTIVE = "cx_rules_active";
+    /** Events of a customer that a rule with memory could not wait for (rules.max-pending reached). */
+    public static final String RULE_EVENTS_DROPPED = "cx_rule_events_dropped";
     /** Net Promoter Score over the recent answers, -100..100 (Voice-of-Customer gauge). */
     public static final String NPS = "cx_nps";
     /** Average CSAT over the recent answers, normalised 0-100 (Voice-of-Customer gauge). */

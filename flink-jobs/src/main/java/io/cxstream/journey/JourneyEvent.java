@@ -6,9 +6,9 @@ import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.JourneySnapshot;
 
 /**
- * An interaction or scored feedback as the detectors see it: flat fields for cheap pattern
+ * An interaction or scored feedback as the rules see it: flat fields for cheap pattern
  * conditions, plus the customer's journey snapshot right after the event. Free-text comments are
- * deliberately not carried (personal data, never needed by a detector). A Flink POJO.
+ * deliberately not carried (personal data, never needed by a rule). A Flink POJO.
  */
 public class JourneyEvent {
     public String customerId;
@@ -29,29 +29,8 @@ public class JourneyEvent {
     public String touchpoint;
     public String agentId;
     public JourneySnapshot snapshot;
-    /**
-     * On an ORDER_PLACED: a payment failure or error was seen shortly before it, so the detectors
-     * that an order breaks (payment friction, abandonment) need it. Other orders cannot change
-     * their outcome and are not fed to them (see {@code JourneyFunction}).
-     */
-    public boolean afterFriction;
-    /**
-     * An erasure marker, not an event: the customer asked to be forgotten. Only {@link #customerId}
-     * and {@link #eventTime} are set. Every detector's input lets it through, and its CEP operator
-     * clears the customer's partial matches instead of matching it.
-     */
-    public boolean erasure;
 
     public JourneyEvent() {}
-
-    /** The marker that tells the detectors to forget {@code customerId}. */
-    public static JourneyEvent erasureOf(String customerId, long eventTime) {
-        JourneyEvent e = new JourneyEvent();
-        e.customerId = customerId;
-        e.eventTime = eventTime;
-        e.erasure = true;
-        return e;
-    }
 
     public boolean isInteraction(InteractionType type) {
         return interactionType == type;
@@ -63,9 +42,6 @@ public class JourneyEvent {
 
     /** Short description for evidence: the interaction type, or metric=score. */
     public String kind() {
-        if (erasure) {
-            return "ERASURE";
-        }
         return interactionType != null ? interactionType.name() : metric + "=" + score;
     }
 

@@ -2,56 +2,56 @@ package io.cxstream.journey;
 
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentEvent;
-import io.cxstream.avro.ConsentPurpose;
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.DeadLetterReason;
 import io.cxstream.avro.FeedbackEvent;
-import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.InteractionEvent;
-import io.cxstream.avro.InteractionType;
-import io.cxstream.avro.JourneySnapshot;
-import io.cxstream.avro.JourneyStage;
 import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Metrics;
+import io.cxstream.rules.RuleBook;
+import io.cxstream.rules.RuleEngine;
+import io.cxstream.rules.RuleLimits;
+import io.cxstream.rules.RuleRecord;
+import io.cxstream.rules.RuleSetHolder;
+import io.cxstream.rules.RuleStatus;
+import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Keeps each customer's journey (stage, segment, churn risk, latest scores, recent touchpoints,
- * consents) in one {@link JourneyState} value — one state read and at most one write per event —
- * and emits every interaction and scored feedback as a {@link JourneyEvent} carrying the journey
- * snapshot after it.
+ * The per-customer operator: keeps each customer's journey in one {@link JourneyState} value (one
+ * read and one write per event), emits every interaction and scored feedback as a {@link JourneyEvent}
+ * with the journey snapshot after it, and runs the rule engine ({@link RuleEngine}) on it — the
+ * journey and the rules share the key, so detection needs no second shuffle and no second copy of
+ * the event. The rules arrive on the broadcast input ({@link RuleBook}).
  *
- * <p>Side outputs: {@link #CONSENTS} forwards consent changes and erasure requests to the outreach
- * decision; {@link #LATE} dead-letters events at or behind the watermark (the detectors would drop
- * them). Consent changes are never late: they always apply.
+ * <p>Side outputs: {@link #TRIGGERS} carries, per customer in order, the rules' findings, consent
+ * changes and erasure markers to the outreach decision; {@link #LATE} dead-letters events at or
+ * behind the watermark; {@link #RULE_STATUS} says what became of each published rule (subtask 0
+ * only, since every subtask sees every rule). Consent changes are never late: they always apply.
  */
-public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, JourneyEvent> {
+public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEvent, RuleRecord, JourneyEvent> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<ConsentEvent> CONSENTS = new OutputTag<>("consents", new AvroTypeInfo<>(ConsentEvent.class)) {};
+    public static final OutputTag<Trigger> TRIGGERS = new OutputTag<>("triggers", TypeInformation.of(Trigger.class)) {};
     public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events", new AvroTypeInfo<>(DeadLetter.class)) {};
-
-    /** The attribute that, when present on an interaction, sets the customer's segment. */
-    public static final String SEGMENT_ATTRIBUTE = "segment";
+    public static final OutputTag<RuleStatus> RULE_STATUS = new OutputTag<>("rule-status", TypeInformation.of(RuleStatus.class)) {};
 
     /** Journey state, one Avro record per customer; expires after {@code state.ttl} without writes. */
     public static ValueStateDescriptor<JourneyState> journeyDescriptor(Duration ttl) {
@@ -67,11 +67,16 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
 
     private final Duration stateTtl;
     private final int recentTouchpoints;
-    private final long frictionWindowMillis;
+    private final RuleBook ruleBook;
+    private final RuleLimits ruleLimits;
+    private final int maxPendingRuleEvents;
     private final String interactionsTopic;
     private final String feedbackTopic;
 
     private transient ValueState<JourneyState> journey;
+    private transient JourneyUpdate update;
+    private transient RuleEngine engine;
+    private transient RuleSetHolder rules;
     private transient Counter lateEvents;
     private transient WireCodec<InteractionEvent> interactionCodec;
     private transient WireCodec<FeedbackEvent> feedbackCodec;
@@ -79,17 +84,18 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
     /**
      * @param stateTtl how long a silent customer's journey is kept
      * @param recentTouchpoints how many touchpoints to keep (bounds state size)
-     * @param frictionWindow the longest window of a detector that an order can break (payment friction,
-     *     abandonment): an order further than this from any payment failure or error is not
-     *     {@link JourneyEvent#afterFriction}
+     * @param ruleBook the start rules and how published ones are checked
+     * @param maxPendingRuleEvents most events of one customer waiting for the watermark (rules.max-pending)
      * @param interactionsTopic source topic named on dead letters of late interactions
      * @param feedbackTopic source topic named on dead letters of late feedback
      */
-    public JourneyFunction(Duration stateTtl, int recentTouchpoints, Duration frictionWindow,
-                           String interactionsTopic, String feedbackTopic) {
+    public JourneyFunction(Duration stateTtl, int recentTouchpoints, RuleBook ruleBook, RuleLimits ruleLimits,
+                           int maxPendingRuleEvents, String interactionsTopic, String feedbackTopic) {
         this.stateTtl = stateTtl;
         this.recentTouchpoints = recentTouchpoints;
-        this.frictionWindowMillis = frictionWindow.toMillis();
+        this.ruleBook = ruleBook;
+        this.ruleLimits = ruleLimits;
+        this.maxPendingRuleEvents = maxPendingRuleEvents;
         this.interactionsTopic = interactionsTopic;
         this.feedbackTopic = feedbackTopic;
     }
@@ -97,15 +103,20 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
     @Override
     public void open(OpenContext openContext) {
         journey = getRuntimeContext().getState(journeyDescriptor(stateTtl));
-        lateEvents = getRuntimeContext().getMetricGroup().counter(Metrics.LATE_EVENTS);
+        update = new JourneyUpdate(recentTouchpoints);
+        var metrics = getRuntimeContext().getMetricGroup();
+        engine = new RuleEngine(getRuntimeContext().getState(RuleEngine.stateDescriptor(stateTtl)), ruleLimits,
+                maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
+        rules = new RuleSetHolder(ruleBook, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
+        lateEvents = metrics.counter(Metrics.LATE_EVENTS);
         interactionCodec = WireCodec.of(InteractionEvent.class);
         feedbackCodec = WireCodec.of(FeedbackEvent.class);
     }
 
     @Override
-    public void processElement(CxEvent event, Context ctx, Collector<JourneyEvent> out) throws Exception {
+    public void processElement(CxEvent event, ReadOnlyContext ctx, Collector<JourneyEvent> out) throws Exception {
         if (event.consent != null) {
-            onConsent(event.consent, ctx, out);
+            onConsent(event.consent, ctx);
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
@@ -118,182 +129,50 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
         if (state == null) {
             state = JourneyState.newBuilder().build();
         }
-        JourneyEvent result = event.interaction != null ? onInteraction(event.interaction, state) : onFeedback(event.feedback, state);
-        JourneyEvent reorderedOrder = event.interaction != null ? trackOrdersAndFriction(result, state) : null;
+        JourneyEvent result = event.interaction != null
+                ? update.onInteraction(event.interaction, state) : update.onFeedback(event.feedback, state);
         state.setLastEventTime(Math.max(state.getLastEventTime(), event.eventTime));
         journey.update(state);
-        JourneySnapshot snapshot = snapshot(state);
-        result.snapshot = snapshot;
+        result.snapshot = JourneyUpdate.snapshot(state);
         out.collect(result);
-        if (reorderedOrder != null) {
-            reorderedOrder.snapshot = snapshot;
-            out.collect(reorderedOrder);
+        engine.onEvent(rules.get(ctx.getBroadcastState(RuleBook.RULES)), result,
+                event.interaction != null ? event.interaction.getAttributes() : null,
+                ctx.timerService(), t -> ctx.output(TRIGGERS, t));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out) throws Exception {
+        engine.onTimer(rules.get(ctx.getBroadcastState(RuleBook.RULES)), ctx.getCurrentKey(), timestamp,
+                ctx.timerService(), t -> ctx.output(TRIGGERS, t));
+    }
+
+    @Override
+    public void processBroadcastElement(RuleRecord record, Context ctx, Collector<JourneyEvent> out) throws Exception {
+        RuleStatus status = rules.apply(record, ctx.getBroadcastState(RuleBook.RULES));
+        if (status != null) {
+            ctx.output(RULE_STATUS, status);
         }
     }
 
     /**
-     * Most orders are nowhere near a payment failure or an error, and the detectors that orders can
-     * break (payment friction, abandonment) would only buffer and drop them — at the price of CEP
-     * state churn in RocksDB for every order. So an order is flagged {@link JourneyEvent#afterFriction}
-     * only when a payment failure or error was seen within the friction window before it.
-     *
-     * <p>Events of one customer can arrive out of event-time order (within the watermark's bound).
-     * When a payment failure or error arrives that is older than the newest order, and that order was
-     * not flagged, the order is emitted again, flagged, so the detectors see it between the two: the
-     * detectors order their input by event time. Only the newest order is remembered; two unflagged
-     * orders overtaken by one older failure would miss the earlier order (needs three events of one
-     * customer reordered within the watermark bound).
-     *
-     * @return the newest order to emit again, or null
+     * Applies a consent change and passes it on to the decision. An erasure clears the journey and
+     * the customer's rule state, then sends an erasure marker: every finding built from earlier
+     * events is already ahead of it on {@link #TRIGGERS}.
      */
-    private JourneyEvent trackOrdersAndFriction(JourneyEvent e, JourneyState state) {
-        if (e.interactionType == InteractionType.ORDER_PLACED) {
-            boolean near = state.getLastFrictionAt() > 0 && e.eventTime - state.getLastFrictionAt() <= frictionWindowMillis;
-            e.afterFriction = near;
-            if (e.eventTime >= state.getLastOrderAt()) {
-                state.setLastOrderAt(e.eventTime);
-                state.setLastOrderId(e.eventId);
-                state.setLastOrderForwarded(near);
-            }
-            return null;
-        }
-        if (e.interactionType != InteractionType.PAYMENT_FAILED && e.interactionType != InteractionType.ERROR) {
-            return null;
-        }
-        state.setLastFrictionAt(Math.max(state.getLastFrictionAt(), e.eventTime));
-        if (!state.getLastOrderForwarded() && e.eventTime < state.getLastOrderAt()) {
-            state.setLastOrderForwarded(true);
-            JourneyEvent order = new JourneyEvent();
-            order.customerId = e.customerId;
-            order.eventId = state.getLastOrderId();
-            order.eventTime = state.getLastOrderAt();
-            order.interactionType = InteractionType.ORDER_PLACED;
-            order.afterFriction = true;
-            return order;
-        }
-        return null;
-    }
-
-    private JourneyEvent onInteraction(InteractionEvent e, JourneyState state) {
-        long t = e.getEventTime().toEpochMilli();
-        if (e.getType() == InteractionType.ORDER_PLACED) {
-            state.setOrders(state.getOrders() + 1);
-        }
-        Map<String, String> attributes = e.getAttributes();
-        if (attributes != null) {
-            String segment = attributes.get(SEGMENT_ATTRIBUTE);
-            if (segment != null && !segment.isBlank()) {
-                state.setSegmentOverride(segment.length() > 64 ? segment.substring(0, 64) : segment);
-            }
-        }
-        int points = ChurnRisk.frictionPoints(e.getType());
-        if (points != 0 || state.getFriction() > 0) {
-            state.setFriction(ChurnRisk.friction(state.getFriction(), state.getFrictionUpdatedAt(), t, points));
-            state.setFrictionUpdatedAt(Math.max(t, state.getFrictionUpdatedAt()));
-        }
-        JourneyStage stage = JourneyStageModel.afterInteraction(state.getStage(), e.getType(), state.getOrders());
-        if (e.getType() == InteractionType.ORDER_PLACED) {
-            state.setStage(stage); // an order takes a customer out of AT_RISK
-        } else {
-            state.setStage(JourneyStageModel.withChurnRisk(stage, churn(state)));
-        }
-        addTouchpoint(state, e.getChannel().name() + ":" + e.getTouchpoint());
-
-        JourneyEvent out = new JourneyEvent();
-        out.customerId = e.getCustomerId();
-        out.eventId = e.getEventId();
-        out.eventTime = t;
-        out.interactionType = e.getType();
-        out.channel = e.getChannel();
-        out.touchpoint = e.getTouchpoint();
-        out.agentId = e.getAgentId();
-        return out;
-    }
-
-    private JourneyEvent onFeedback(FeedbackEvent e, JourneyState state) {
-        JourneyEvent out = new JourneyEvent();
-        out.customerId = e.getCustomerId();
-        out.eventId = e.getEventId();
-        out.eventTime = e.getEventTime().toEpochMilli();
-        out.metric = e.getMetric();
-        out.score = e.getScore();
-        out.normalizedScore = FeedbackScoring.normalized(e.getMetric(), e.getScore());
-        out.channel = e.getChannel();
-        out.touchpoint = e.getTouchpoint();
-        out.agentId = e.getAgentId();
-        JourneyStage stage = state.getStage();
-        if (e.getMetric() == FeedbackMetric.NPS) {
-            out.npsCategory = FeedbackScoring.npsCategory(e.getScore());
-            state.setLastNps(e.getScore());
-            stage = JourneyStageModel.afterNps(stage, out.npsCategory);
-        } else if (e.getMetric() == FeedbackMetric.CSAT) {
-            state.setLastCsat(e.getScore());
-        } else {
-            state.setLastCes(e.getScore());
-        }
-        if (out.npsCategory != NpsCategory.PROMOTER) {
-            stage = JourneyStageModel.withChurnRisk(stage, churn(state));
-        }
-        state.setStage(stage);
-        return out;
-    }
-
-    /**
-     * Applies a consent change and forwards it to the outreach decision. An erasure also clears the
-     * journey and sends an erasure marker down the main output, so every detector forgets the
-     * customer's partial matches (see {@code ErasingCepOperator}).
-     */
-    private void onConsent(ConsentEvent e, Context ctx, Collector<JourneyEvent> out) throws Exception {
+    private void onConsent(ConsentEvent e, ReadOnlyContext ctx) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
             journey.clear();
-            out.collect(JourneyEvent.erasureOf(e.getCustomerId(), e.getEventTime().toEpochMilli()));
-        } else {
-            JourneyState state = journey.value();
-            if (state == null) {
-                state = JourneyState.newBuilder().build();
-            }
-            boolean allowed = e.getAction() == ConsentAction.OPT_IN;
-            ConsentPurpose purpose = e.getPurpose();
-            if (purpose == ConsentPurpose.SERVICE || purpose == ConsentPurpose.ALL) {
-                state.setServiceConsent(allowed);
-            }
-            if (purpose == ConsentPurpose.MARKETING || purpose == ConsentPurpose.ALL) {
-                state.setMarketingConsent(allowed);
-            }
-            journey.update(state);
+            engine.erase();
+            ctx.output(TRIGGERS, Trigger.erasureMarker(e.getCustomerId(), e.getEventTime().toEpochMilli()));
+            return;
         }
-        ctx.output(CONSENTS, e);
-    }
-
-    private void addTouchpoint(JourneyState state, String touchpoint) {
-        List<String> recent = state.getRecentTouchpoints();
-        if (!(recent instanceof ArrayList)) {
-            recent = new ArrayList<>(recent);
-            state.setRecentTouchpoints(recent);
+        JourneyState state = journey.value();
+        if (state == null) {
+            state = JourneyState.newBuilder().build();
         }
-        recent.add(touchpoint);
-        while (recent.size() > recentTouchpoints) {
-            recent.remove(0);
-        }
-    }
-
-    private static int churn(JourneyState s) {
-        return ChurnRisk.churnRisk(s.getFriction(), s.getLastNps(), s.getLastCsat(), s.getLastCes());
-    }
-
-    /** The compact view attached to events and outreach. */
-    public static JourneySnapshot snapshot(JourneyState s) {
-        String segment = s.getSegmentOverride() != null ? s.getSegmentOverride()
-                : s.getOrders() == 0 ? "NEW" : s.getOrders() < 5 ? "ACTIVE" : "LOYAL";
-        return JourneySnapshot.newBuilder()
-                .setStage(s.getStage())
-                .setSegment(segment)
-                .setChurnRisk(churn(s))
-                .setLastNps(s.getLastNps())
-                .setLastCsat(s.getLastCsat())
-                .setLastCes(s.getLastCes())
-                .setRecentTouchpoints(new ArrayList<>(s.getRecentTouchpoints()))
-                .build();
+        JourneyUpdate.onConsent(e, state);
+        journey.update(state);
+        ctx.output(TRIGGERS, Trigger.consentChange(e));
     }
 
     private DeadLetter lateDeadLetter(CxEvent event, long watermark, long now) {

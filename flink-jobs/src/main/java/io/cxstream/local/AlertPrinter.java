@@ -16,7 +16,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +35,7 @@ public final class AlertPrinter implements Runnable, AutoCloseable {
     private final List<String> topics;
     private final PrintStream out;
     private final WireCodec<OutreachEvent> codec = WireCodec.of(OutreachEvent.class);
-    private final Map<io.cxstream.avro.TriggerType, AtomicLong> byTrigger = new EnumMap<>(io.cxstream.avro.TriggerType.class);
+    private final Map<String, AtomicLong> byTrigger = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final long[] latencies = new long[LATENCY_SAMPLES];
     private final AtomicLong received = new AtomicLong();
     private volatile boolean running = true;
@@ -80,10 +79,10 @@ public final class AlertPrinter implements Runnable, AutoCloseable {
         synchronized (this) {
             long n = received.getAndIncrement();
             latencies[(int) (n % LATENCY_SAMPLES)] = latency;
-            byTrigger.computeIfAbsent(o.getTrigger(), t -> new AtomicLong()).incrementAndGet();
+            byTrigger.computeIfAbsent(triggerName(o), t -> new AtomicLong()).incrementAndGet();
         }
         out.printf("%s  %-2s %-14s %-18s %-10s %s  (latency %.1f s)%n     → %s%n",
-                LocalTime.now(ZoneId.systemDefault()).format(TIME), o.getPriority(), o.getRoute(), o.getTrigger(),
+                LocalTime.now(ZoneId.systemDefault()).format(TIME), o.getPriority(), o.getRoute(), triggerName(o),
                 o.getCustomerId(), o.getReason(), latency / 1000.0, o.getRecommendedAction());
     }
 
@@ -109,5 +108,10 @@ public final class AlertPrinter implements Runnable, AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
+    }
+
+    /** The rule's trigger name (records written before rules were data carry only the enum). */
+    static String triggerName(io.cxstream.avro.OutreachEvent o) {
+        return o.getTriggerName() != null ? o.getTriggerName() : o.getTrigger().name();
     }
 }

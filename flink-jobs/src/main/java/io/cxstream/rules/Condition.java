@@ -1,0 +1,42 @@
+package io.cxstream.rules;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+
+import java.util.Set;
+
+/**
+ * One compiled, type-checked CEL condition. {@link #keys} says which events can match at all
+ * ({@code type:PAYMENT_FAILED}, {@code metric:NPS}; null = any event), read from the expression's
+ * top-level terms, so most events skip evaluation altogether.
+ */
+final class Condition {
+    final String source;
+    final Set<String> keys;
+    private final CelRuntime.Program program;
+
+    Condition(String source, Set<String> keys, CelRuntime.Program program) {
+        this.source = source;
+        this.keys = keys;
+        this.program = program;
+    }
+
+    /** Whether the event the variables point at matches; an evaluation error (e.g. a missing map key) is no match. */
+    boolean test(EventVariables vars) {
+        try {
+            return Boolean.TRUE.equals(program.eval(vars));
+        } catch (CelEvaluationException e) {
+            return false;
+        }
+    }
+
+    /** A string-valued expression (priority); null when it fails. */
+    String text(EventVariables vars) {
+        try {
+            Object v = program.eval(vars);
+            return v instanceof String ? (String) v : null;
+        } catch (CelEvaluationException e) {
+            return null;
+        }
+    }
+}

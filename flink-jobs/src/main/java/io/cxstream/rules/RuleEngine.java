@@ -1,0 +1,258 @@
+package io.cxstream.rules;
+
+import io.cxstream.avro.PendingEvent;
+import io.cxstream.avro.RuleHit;
+import io.cxstream.avro.RuleMark;
+import io.cxstream.avro.RuleProgress;
+import io.cxstream.avro.RuleState;
+import io.cxstream.journey.JourneyEvent;
+
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The keyed rule engine: every active rule against one customer, on one point-lookup value
+ * ({@link #stateDescriptor}) — no MapState iteration, no per-timestamp element queue.
+ *
+ * <p>Event time is exact by buffering: a {@code single} rule fires on arrival (one event has no
+ * order to restore); an event that matches a condition of a rule with memory (count, absence,
+ * sequence) waits in the customer's {@code pending} list until the watermark passes it, and is then
+ * applied together with everything else that became final, in event-time order (ties by event id),
+ * with absence deadlines interleaved. Arrival order within the watermark's bound therefore never
+ * changes what fires. Events that match no such condition never touch this state.
+ *
+ * <p>Bounded: pending holds at most {@code maxPending} events (more within the out-of-orderness
+ * bound are dropped and counted), a count rule keeps at most count−1 marks, absence and sequence
+ * rules at most {@code maxMarks} open starts, and every mark leaves once its window has passed
+ * (an event-time timer at its end). The value also has a processing-time TTL as a safety net.
+ */
+public final class RuleEngine {
+    /** Per-customer rule state; expires after {@code ttl} without writes (a safety net: timers clear it). */
+    public static ValueStateDescriptor<RuleState> stateDescriptor(Duration ttl) {
+        ValueStateDescriptor<RuleState> d = new ValueStateDescriptor<>("rules", new AvroTypeInfo<>(RuleState.class));
+        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        return d;
+    }
+
+    private static final Comparator<PendingEvent> EVENT_TIME_ORDER = Comparator
+            .comparingLong((PendingEvent p) -> p.getEvent().getEventTime())
+            .thenComparing(p -> p.getEvent().getEventId());
+
+    private final ValueState<RuleState> state;
+    private final RuleLimits limits;
+    private final int maxPending;
+    private final Counter pendingDropped;
+    private final EventVariables vars = new EventVariables();
+
+    public RuleEngine(ValueState<RuleState> state, RuleLimits limits, int maxPending, Counter pendingDropped) {
+        this.state = state;
+        this.limits = limits;
+        this.maxPending = maxPending;
+        this.pendingDropped = pendingDropped;
+    }
+
+    /** Evaluates one scored event: single rules fire now, matches of rules with memory wait for the watermark. */
+    public void onEvent(RuleSet rules, JourneyEvent event, Map<String, String> attributes, TimerService timers,
+                        Consumer<Trigger> out) throws Exception {
+        List<RuleSet.Hit> hits = rules.evaluate(event, attributes, vars);
+        if (hits.isEmpty()) {
+            return;
+        }
+        List<RuleHit> waiting = null;
+        for (RuleSet.Hit hit : hits) {
+            if (!hit.rule.stateful()) {
+                RuleMark mark = Findings.mark(event, true);
+                out.accept(Findings.trigger(event.customerId, hit.rule, List.of(mark), mark, event.eventTime, vars));
+            } else {
+                if (waiting == null) {
+                    waiting = new ArrayList<>(2);
+                }
+                waiting.add(new RuleHit(hit.rule.rule.id, hit.rule.rule.version, hit.role));
+            }
+        }
+        if (waiting == null) {
+            return;
+        }
+        RuleState s = state.value();
+        if (s == null) {
+            s = new RuleState(new ArrayList<>(1), new ArrayList<>(1));
+        }
+        if (s.getPending().size() >= maxPending) {
+            pendingDropped.inc();
+            return;
+        }
+        mutablePending(s).add(new PendingEvent(Findings.mark(event, true), waiting));
+        state.update(s);
+        timers.registerEventTimeTimer(event.eventTime);
+    }
+
+    /**
+     * The watermark passed {@code time}: applies every pending event up to it in event-time order,
+     * fires the absence deadlines up to it, and lets go of marks whose window has passed.
+     */
+    public void onTimer(RuleSet rules, String customerId, long time, TimerService timers, Consumer<Trigger> out) throws Exception {
+        RuleState s = state.value();
+        if (s == null) {
+            return;
+        }
+        List<PendingEvent> ready = new ArrayList<>();
+        List<PendingEvent> later = new ArrayList<>();
+        for (PendingEvent p : s.getPending()) {
+            (p.getEvent().getEventTime() <= time ? ready : later).add(p);
+        }
+        ready.sort(EVENT_TIME_ORDER);
+        List<RuleProgress> progress = new ArrayList<>(s.getProgress());
+        for (PendingEvent p : ready) {
+            long t = p.getEvent().getEventTime();
+            fireDeadlines(rules, customerId, progress, t - 1, out);
+            List<RuleHit> hits = new ArrayList<>(p.getHits());
+            hits.sort(Comparator.comparingInt(h -> h.getRole() == CompiledRule.ROLE_WHEN ? 1 : 0)); // resets and second steps first
+            for (RuleHit hit : hits) {
+                CompiledRule rule = rules.version(hit.getRuleId(), hit.getVersion());
+                if (rule != null) {
+                    apply(rule, hit.getRole(), p.getEvent(), progressOf(progress, rule), customerId, timers, out);
+                }
+            }
+        }
+        fireDeadlines(rules, customerId, progress, time, out);
+        expire(rules, progress, time);
+        if (later.isEmpty() && progress.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(new RuleState(later, progress));
+        }
+    }
+
+    /** Forgets the customer (an erasure): pending events and every rule's progress. Timers then find nothing. */
+    public void erase() {
+        state.clear();
+    }
+
+    private void apply(CompiledRule rule, int role, RuleMark event, RuleProgress p, String customerId, TimerService timers,
+                       Consumer<Trigger> out) {
+        List<RuleMark> marks = p.getMarks();
+        long t = event.getEventTime();
+        long window = rule.windowMillis;
+        switch (rule.rule.pattern.kind) {
+            case COUNT:
+                if (role == CompiledRule.ROLE_OTHER) {
+                    marks.clear();
+                    return;
+                }
+                marks.removeIf(m -> t - m.getEventTime() > window);
+                marks.add(event);
+                if (marks.size() >= rule.rule.pattern.count) {
+                    List<RuleMark> evidence = new ArrayList<>(marks);
+                    marks.clear();
+                    out.accept(Findings.trigger(customerId, rule, evidence, event, t, vars));
+                } else {
+                    marks.set(marks.size() - 1, withoutSnapshot(event));
+                    timers.registerEventTimeTimer(t + window);
+                }
+                return;
+            case ABSENCE:
+                if (role == CompiledRule.ROLE_OTHER) {
+                    marks.clear(); // every open start is at or before t, and its deadline not yet passed
+                    return;
+                }
+                addCapped(marks, event);
+                timers.registerEventTimeTimer(t + window);
+                return;
+            case SEQUENCE:
+                if (role == CompiledRule.ROLE_THEN) {
+                    marks.removeIf(m -> t - m.getEventTime() > window);
+                    if (!marks.isEmpty()) {
+                        RuleMark first = marks.remove(0);
+                        out.accept(Findings.trigger(customerId, rule, List.of(first, event), event, t, vars));
+                    }
+                    return;
+                }
+                addCapped(marks, withoutSnapshot(event));
+                timers.registerEventTimeTimer(t + window);
+                return;
+            default:
+                throw new IllegalStateException("not a rule with memory: " + rule);
+        }
+    }
+
+    /** Fires every absence whose deadline is at or before {@code upTo}, oldest first. */
+    private void fireDeadlines(RuleSet rules, String customerId, List<RuleProgress> progress, long upTo, Consumer<Trigger> out) {
+        for (RuleProgress p : progress) {
+            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
+            if (rule == null || rule.rule.pattern.kind != Rule.Kind.ABSENCE || p.getMarks().isEmpty()) {
+                continue;
+            }
+            List<RuleMark> marks = p.getMarks();
+            while (!marks.isEmpty() && marks.get(0).getEventTime() + rule.windowMillis <= upTo) {
+                RuleMark start = marks.remove(0);
+                out.accept(Findings.trigger(customerId, rule, List.of(start), start, start.getEventTime() + rule.windowMillis, vars));
+            }
+        }
+    }
+
+    /** Drops marks no later event can use (their window ended at or before the watermark) and rules no longer running. */
+    private void expire(RuleSet rules, List<RuleProgress> progress, long watermark) {
+        progress.removeIf(p -> {
+            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
+            if (rule == null) {
+                return true;
+            }
+            if (rule.rule.pattern.kind != Rule.Kind.ABSENCE) {
+                p.getMarks().removeIf(m -> m.getEventTime() + rule.windowMillis <= watermark);
+            }
+            return p.getMarks().isEmpty();
+        });
+    }
+
+    /** The progress of this rule version, reset if an older version of the rule made it. */
+    private RuleProgress progressOf(List<RuleProgress> progress, CompiledRule rule) {
+        for (int i = 0; i < progress.size(); i++) {
+            RuleProgress p = progress.get(i);
+            if (p.getRuleId().equals(rule.rule.id)) {
+                if (p.getVersion() != rule.rule.version) {
+                    p = new RuleProgress(rule.rule.id, rule.rule.version, new ArrayList<>());
+                    progress.set(i, p);
+                } else if (!(p.getMarks() instanceof ArrayList)) {
+                    p.setMarks(new ArrayList<>(p.getMarks()));
+                }
+                return p;
+            }
+        }
+        RuleProgress p = new RuleProgress(rule.rule.id, rule.rule.version, new ArrayList<>());
+        progress.add(p);
+        return p;
+    }
+
+    private void addCapped(List<RuleMark> marks, RuleMark mark) {
+        marks.add(mark);
+        while (marks.size() > limits.maxMarks) {
+            marks.remove(0);
+        }
+    }
+
+    private static RuleMark withoutSnapshot(RuleMark m) {
+        return m.getSnapshot() == null ? m : RuleMark.newBuilder(m).setSnapshot(null).build();
+    }
+
+    private static List<PendingEvent> mutablePending(RuleState s) {
+        if (!(s.getPending() instanceof ArrayList)) {
+            s.setPending(new ArrayList<>(s.getPending()));
+        }
+        return s.getPending();
+    }
+}
