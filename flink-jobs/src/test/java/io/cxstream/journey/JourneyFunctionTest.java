@@ -13,16 +13,19 @@ import io.cxstream.avro.JourneyState;
 import io.cxstream.io.CxEvent;
 import io.cxstream.testing.Events;
 
-import org.apache.flink.api.common.typeinfo.Types;
+import io.cxstream.rules.RuleRecord;
+import io.cxstream.rules.Trigger;
+import io.cxstream.testing.JourneyHarness;
+
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static io.cxstream.testing.Events.consent;
@@ -31,71 +34,30 @@ import static io.cxstream.testing.Events.interaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class JourneyFunctionTest {
-    private static final long T0 = 1_700_000_000_000L;
+    private static final long T0 = JourneyHarness.T0;
     private static final int RECENT = 3;
 
-    private JourneyFunction function;
-    private KeyedOneInputStreamOperatorTestHarness<String, CxEvent, JourneyEvent> harness;
+    private JourneyHarness journey;
+    private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        function = new JourneyFunction(Duration.ofDays(90), RECENT, Duration.ofMinutes(15), "cx.interactions", "cx.feedback");
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, e -> e.customerId, Types.STRING);
+        journey = new JourneyHarness(Map.of("journey.recent-touchpoints", Integer.toString(RECENT)), false).open();
+        harness = journey.harness();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        harness.close();
+        journey.close();
     }
 
     private void send(CxEvent e) throws Exception {
-        harness.processElement(e, e.eventTime);
+        journey.send(e);
     }
 
     private JourneyState state(String customer) throws Exception {
-        ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator()).setCurrentKey(customer);
-        return function.getRuntimeContext().getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90))).value();
-    }
-
-    @Test
-    void flagsOnlyOrdersNearAPaymentFailureOrError() throws Exception {
-        long min = 60_000;
-        send(CxEvent.of(interaction("c1", T0, InteractionType.ORDER_PLACED, "checkout")));
-        send(CxEvent.of(interaction("c1", T0 + min, InteractionType.PAYMENT_FAILED, "checkout")));
-        send(CxEvent.of(interaction("c1", T0 + 2 * min, InteractionType.ORDER_PLACED, "checkout")));
-        send(CxEvent.of(interaction("c1", T0 + 30 * min, InteractionType.ORDER_PLACED, "checkout")));
-        send(CxEvent.of(interaction("c2", T0, InteractionType.ERROR, "checkout")));
-        send(CxEvent.of(interaction("c2", T0 + 15 * min, InteractionType.ORDER_PLACED, "checkout")));
-
-        List<JourneyEvent> out = harness.extractOutputValues();
-        assertThat(out).extracting(e -> e.customerId + "@" + (e.eventTime - T0) / min + ":" + e.interactionType + ":" + e.afterFriction)
-                .containsExactly(
-                        "c1@0:ORDER_PLACED:false",   // no friction before it
-                        "c1@1:PAYMENT_FAILED:false",
-                        "c1@2:ORDER_PLACED:true",    // 1 min after a failure
-                        "c1@30:ORDER_PLACED:false",  // 29 min after it: outside the 15 min window
-                        "c2@0:ERROR:false",
-                        "c2@15:ORDER_PLACED:true");  // exactly at the window's end
-    }
-
-    @Test
-    void emitsAnOrderAgainWhenAnOlderFailureArrivesAfterIt() throws Exception {
-        long min = 60_000;
-        send(CxEvent.of(interaction("c1", T0 + 5 * min, InteractionType.ORDER_PLACED, "checkout")));
-        // Arrives later but happened before the order: the detectors must see the order after it.
-        send(CxEvent.of(interaction("c1", T0 + 4 * min, InteractionType.PAYMENT_FAILED, "checkout")));
-        // Another older failure: the order has been flagged already, no third copy.
-        send(CxEvent.of(interaction("c1", T0 + 3 * min, InteractionType.PAYMENT_FAILED, "checkout")));
-
-        List<JourneyEvent> out = harness.extractOutputValues();
-        assertThat(out).extracting(e -> (e.eventTime - T0) / min + ":" + e.interactionType + ":" + e.afterFriction)
-                .containsExactly("5:ORDER_PLACED:false", "4:PAYMENT_FAILED:false", "5:ORDER_PLACED:true",
-                        "3:PAYMENT_FAILED:false");
-        JourneyEvent again = out.get(2);
-        assertThat(again.eventId).isEqualTo(out.get(0).eventId);
-        assertThat(again.customerId).isEqualTo("c1");
-        assertThat(again.snapshot).as("carries the journey as it is now").isNotNull();
-        assertThat(state("c1").getOrders()).as("counted once").isEqualTo(1);
+        journey.setCurrentKey(customer);
+        return journey.function().getRuntimeContext().getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90))).value();
     }
 
     @Test
@@ -119,7 +81,10 @@ class JourneyFunctionTest {
         JourneyState c1 = state("c1");
         assertThat(c1.getOrders()).isEqualTo(1);
         assertThat(c1.getLastEventTime()).isEqualTo(T0 + 4);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(journey.keyedStateEntries()).as("a journey each, and c1's order waits for the watermark "
+                + "(an order resets payment friction and cancels an abandonment)").isEqualTo(3);
+        journey.watermark(T0 + 4);
+        assertThat(journey.keyedStateEntries()).as("applied and gone: it started nothing").isEqualTo(2);
     }
 
     @Test
@@ -145,7 +110,7 @@ class JourneyFunctionTest {
     @Test
     void lateEventsAreDeadLetteredNotProcessed() throws Exception {
         send(CxEvent.of(interaction("c1", T0, InteractionType.PAGE_VIEW, "home")));
-        harness.processWatermark(T0 + 10_000);
+        journey.watermark(T0 + 10_000);
         InteractionEvent late = interaction("c1", T0 + 5_000, InteractionType.PAYMENT_FAILED, "checkout");
         send(CxEvent.of(late));
 
@@ -161,13 +126,14 @@ class JourneyFunctionTest {
 
     @Test
     void consentsUpdateStateAreForwardedAndNeverLate() throws Exception {
-        harness.processWatermark(T0 + 10_000);
+        journey.watermark(T0 + 10_000);
         send(CxEvent.of(consent("c1", T0, ConsentAction.OPT_IN, ConsentPurpose.MARKETING)));
         send(CxEvent.of(consent("c1", T0 + 1, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE)));
 
-        List<ConsentEvent> forwarded = harness.getSideOutput(JourneyFunction.CONSENTS).stream()
-                .map(StreamRecord::getValue).collect(Collectors.toList());
-        assertThat(forwarded).hasSize(2);
+        List<ConsentEvent> forwarded = journey.triggerRecords().stream()
+                .map(r -> r.getValue().consent).collect(Collectors.toList());
+        assertThat(forwarded).as("passed on to the decision, in order").extracting(ConsentEvent::getAction)
+                .containsExactly(ConsentAction.OPT_IN, ConsentAction.OPT_OUT);
         assertThat(harness.getSideOutput(JourneyFunction.LATE)).isNull();
         JourneyState s = state("c1");
         assertThat(s.getMarketingConsent()).isTrue();
@@ -176,20 +142,36 @@ class JourneyFunctionTest {
     }
 
     @Test
-    void erasureRemovesTheJourney() throws Exception {
-        send(CxEvent.of(interaction("c1", T0, InteractionType.PAGE_VIEW, "home")));
-        send(CxEvent.of(interaction("c2", T0, InteractionType.PAGE_VIEW, "home")));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-        send(CxEvent.of(consent("c1", T0 + 1, ConsentAction.ERASE, ConsentPurpose.ALL)));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    void erasureRemovesTheJourneyAndTheRuleStateThenSendsAMarkerBehindEveryFinding() throws Exception {
+        send(CxEvent.of(interaction("c1", T0, InteractionType.PAYMENT_FAILED, "checkout")));
+        send(CxEvent.of(feedback("c1", T0 + 1, FeedbackMetric.NPS, 2)));
+        send(CxEvent.of(interaction("c2", T0, InteractionType.PAYMENT_FAILED, "checkout")));
+        assertThat(journey.keyedStateEntries()).as("journey and rule state of both").isEqualTo(4);
+        send(CxEvent.of(consent("c1", T0 + 2, ConsentAction.ERASE, ConsentPurpose.ALL)));
+        assertThat(journey.keyedStateEntries()).as("nothing of c1 left").isEqualTo(2);
         assertThat(state("c1")).isNull();
         assertThat(state("c2")).isNotNull();
+
+        List<Trigger> out = journey.triggerRecords().stream().map(StreamRecord::getValue).toList();
+        assertThat(out).extracting(t -> t.customerId + ":" + (t.erasure ? "ERASURE" : t.trigger))
+                .containsExactly("c1:DETRACTOR", "c1:ERASURE");
+        Trigger marker = out.get(1);
+        assertThat(marker.lastEvidenceTime).isEqualTo(T0 + 2);
+        assertThat(marker.evidence).isNull();
+        assertThat(marker.consent).isNull();
+
+        // c1's half-seen payment friction is gone: a failure after the erasure starts afresh.
+        send(CxEvent.of(interaction("c1", T0 + 3, InteractionType.PAYMENT_FAILED, "checkout")));
+        send(CxEvent.of(interaction("c2", T0 + 3, InteractionType.PAYMENT_FAILED, "checkout")));
+        journey.watermark(T0 + 10);
+        assertThat(journey.triggers()).extracting(t -> t.customerId + ":" + t.trigger)
+                .containsExactly("c1:DETRACTOR", "c2:PAYMENT_FRICTION");
     }
 
     @Test
     void segmentAttributeOverridesTheDerivedSegment() throws Exception {
         InteractionEvent e = Events.interaction("c1", T0, InteractionType.LOGIN, "app");
-        e.getAttributes().put(JourneyFunction.SEGMENT_ATTRIBUTE, "VIP");
+        e.getAttributes().put(JourneyUpdate.SEGMENT_ATTRIBUTE, "VIP");
         send(CxEvent.of(e));
         assertThat(harness.extractOutputValues().get(0).snapshot.getSegment()).isEqualTo("VIP");
     }

@@ -13,12 +13,9 @@ import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxConfig;
-import io.cxstream.detect.CepState;
-import io.cxstream.detect.Detector;
-import io.cxstream.detect.Detectors;
-import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.rules.RuleEngine;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
 import io.cxstream.testing.SharedKafkaBroker;
@@ -82,8 +79,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The right to be forgotten, on the real job (MiniCluster, parallelism 2, RocksDB, real broker):
- * customers X and Y both have state in every keyed operator — journey, a half-seen pattern in each
- * CEP detector (the single-answer detectors are stateless maps), consent, cooldown and triggers
+ * customers X and Y both have state in every keyed operator — journey, half-seen patterns of the
+ * rules with memory (payment friction, repeat contact, error-then-abandon), consent, cooldown and triggers
  * waiting for the watermark in the outreach decision. X asks to be erased. A savepoint, read back with Flink's State Processor API
  * under the operators' own state names and serializers, holds nothing of X in any operator and
  * everything of Y. Resumed from that savepoint, Y's half patterns complete as usual while X's
@@ -101,6 +98,10 @@ class ErasureITCase {
     private static final String PROBE_ERASURE = "probe-erasure";
     /** Long enough that X's and Y's checkout errors are still pending when the savepoint is taken. */
     private static final Duration ABANDON_WINDOW = Duration.ofMinutes(5);
+    /** Keyed state read from the savepoint: the journey operator's two values, and the decision's. */
+    private static final String JOURNEY = "journey";
+    private static final String RULES = "journey rules";
+    private static final String DECISION = "outreach-decision";
 
     @RegisterExtension
     static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
@@ -176,14 +177,12 @@ class ErasureITCase {
 
         // ---- the savepoint: X nowhere, Y everywhere ----
         Map<String, Set<String>> customersByOperator = customersWithState(savepoint, config);
-        List<String> detectorUids = Detectors.enabled(config).stream().filter(d -> !d.singleEvent())
-                .map(Detector::uid).collect(Collectors.toList());
-        assertThat(customersByOperator.keySet()).containsAll(detectorUids).contains("journey", "outreach-decision");
+        assertThat(customersByOperator.keySet()).containsExactlyInAnyOrder(JOURNEY, RULES, DECISION);
         List<String> deadLetters = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), seen -> false)
                 .stream().map(d -> d.getReason() + ": " + d.getDetail()).collect(Collectors.toList());
         assertThat(customersByOperator).allSatisfy((uid, customers) -> assertThat(customers)
                 .as("customers with state in %s (dead letters: %s)", uid, deadLetters).contains(Y).doesNotContain(X));
-        assertThat(customersByOperator.get("outreach-decision")).as("the probes' consents are there too")
+        assertThat(customersByOperator.get(DECISION)).as("the probes' consents are there too")
                 .contains(PROBE_ANSWERS, PROBE_ERASURE);
 
         // ---- resumed: X's former half patterns cannot complete, Y's do ----
@@ -292,21 +291,14 @@ class ErasureITCase {
         SavepointReader reader = SavepointReader.read(env, savepoint, new HashMapStateBackend());
 
         Map<String, List<StateDescriptor<?, ?>>> states = new LinkedHashMap<>();
-        states.put("journey", List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
-        states.put("outreach-decision", List.of(OutreachDecisionFunction.cooldownDescriptor(config.cooldown),
-                OutreachDecisionFunction.consentDescriptor(config.stateTtl), OutreachDecisionFunction.pendingDescriptor(),
-                OutreachDecisionFunction.erasuresDescriptor(config.stateTtl)));
-        TypeSerializer<JourneyEvent> events = TypeInformation.of(JourneyEvent.class).createSerializer(new SerializerConfigImpl());
-        for (Detector d : Detectors.enabled(config)) {
-            if (d.singleEvent()) {
-                continue; // a stateless map: nothing to read
-            }
-            states.put(d.uid(), List.of(CepState.nfaState(), CepState.elementQueue(events), CepState.sharedBufferEvents(events),
-                    CepState.sharedBufferEntries(), CepState.sharedBufferEventCounts()));
-        }
+        states.put(JOURNEY, List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
+        states.put(RULES, List.of(RuleEngine.stateDescriptor(config.stateTtl)));
+        states.put(DECISION, List.of(OutreachDecisionFunction.cooldownDescriptor(config.rulesMaxWindow),
+                OutreachDecisionFunction.consentDescriptor(config.stateTtl), OutreachDecisionFunction.pendingDescriptor()));
         DataStream<String> all = null;
         for (Map.Entry<String, List<StateDescriptor<?, ?>>> e : states.entrySet()) {
-            DataStream<String> one = reader.readKeyedState(OperatorIdentifier.forUid(e.getKey()),
+            String uid = e.getKey().equals(RULES) ? JOURNEY : e.getKey(); // the rule engine runs in the journey operator
+            DataStream<String> one = reader.readKeyedState(OperatorIdentifier.forUid(uid),
                     new CustomersWithState(e.getKey(), e.getValue()), Types.STRING, Types.STRING);
             all = all == null ? one : all.union(one);
         }
@@ -346,7 +338,7 @@ class ErasureITCase {
         }
     }
 
-    /** Emits "uid|customer" for each key that has a non-empty value in any of the given states. */
+    /** Emits "label|customer" for each key that has a non-empty value in any of the given states. */
     static final class CustomersWithState extends KeyedStateReaderFunction<String, String> {
         private static final long serialVersionUID = 1L;
         private final String uid;

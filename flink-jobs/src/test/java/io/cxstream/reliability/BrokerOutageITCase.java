@@ -226,7 +226,7 @@ class BrokerOutageITCase {
         for (int i = 0; i < PER_PHASE; i++) {
             String customer = phase + "-" + i;
             FeedbackEvent answer = Events.feedback(customer, time, FeedbackMetric.NPS, 1);
-            expectedOutreachIds.put(customer, OutreachIds.of(customer, TriggerType.DETRACTOR,
+            expectedOutreachIds.put(customer, OutreachIds.of(customer, TriggerType.DETRACTOR.name(),
                     List.of(new Evidence(answer.getEventId(), Instant.ofEpochMilli(time), "NPS=1"))));
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
                     customer.getBytes(StandardCharsets.UTF_8), FEEDBACK.encode(answer, WireFormat.AVRO));

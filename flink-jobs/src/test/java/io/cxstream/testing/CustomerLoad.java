@@ -55,7 +55,7 @@ public final class CustomerLoad implements AutoCloseable {
         for (String id : evidenceEventIds) {
             evidence.add(new Evidence(id, Instant.EPOCH, ""));
         }
-        return OutreachIds.of(customerId, trigger, evidence);
+        return OutreachIds.of(customerId, trigger.name(), evidence);
     }
 
     private record Step(String customer, InteractionType interaction, int nps, String eventId) {

@@ -70,8 +70,6 @@ public final class Events {
         e.interactionType = type;
         e.touchpoint = touchpoint;
         e.channel = Channel.WEB;
-        // The detector tests' orders all follow a payment failure or error, so the journey flags them.
-        e.afterFriction = type == InteractionType.ORDER_PLACED;
         return e;
     }
 

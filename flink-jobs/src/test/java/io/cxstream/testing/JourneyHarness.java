@@ -1,0 +1,169 @@
+package io.cxstream.testing;
+
+import io.cxstream.avro.ConsentAction;
+import io.cxstream.avro.ConsentPurpose;
+import io.cxstream.avro.FeedbackMetric;
+import io.cxstream.avro.InteractionType;
+import io.cxstream.config.CxConfig;
+import io.cxstream.io.CxEvent;
+import io.cxstream.journey.JourneyEvent;
+import io.cxstream.journey.JourneyFunction;
+import io.cxstream.rules.DefaultRules;
+import io.cxstream.rules.RuleBook;
+import io.cxstream.rules.RuleRecord;
+import io.cxstream.rules.RuleStatus;
+import io.cxstream.rules.Trigger;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The journey operator (journey + rule engine) built as the job builds it, in Flink's keyed
+ * broadcast harness: events in, rules on the broadcast input (whose watermark, as in the job, is at
+ * the end of time), triggers, journey events and rule statuses out. Optionally on RocksDB, with
+ * snapshot and restore.
+ */
+public final class JourneyHarness implements AutoCloseable {
+    public static final long T0 = 1_700_000_000_000L;
+
+    private final CxConfig config;
+    private final JourneyFunction function;
+    private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> harness;
+    private final boolean rocksDb;
+    private long watermark = Long.MIN_VALUE;
+
+    /** The job's defaults, with these settings on top. */
+    public JourneyHarness(Map<String, String> settings, boolean rocksDb) throws Exception {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putIfAbsent("bootstrap-servers", "localhost:9092");
+        this.config = CxConfig.fromMap(all, Map.of());
+        this.function = new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+                new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
+                DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic);
+        this.rocksDb = rocksDb;
+        this.harness = create();
+    }
+
+    public JourneyHarness() throws Exception {
+        this(Map.of(), false);
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> create() throws Exception {
+        var h = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)), (CxEvent e) -> e.customerId, Types.STRING, 1, 1, 0);
+        if (rocksDb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return h;
+    }
+
+    public JourneyHarness open() throws Exception {
+        harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        return this;
+    }
+
+    public KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> harness() {
+        return harness;
+    }
+
+    public JourneyFunction function() {
+        return function;
+    }
+
+    public JourneyHarness send(CxEvent e) throws Exception {
+        harness.processElement(e, e.eventTime);
+        return this;
+    }
+
+    public JourneyHarness interaction(String customer, long time, InteractionType type, String touchpoint) throws Exception {
+        return send(CxEvent.of(Events.interaction(customer, time, type, touchpoint)));
+    }
+
+    public JourneyHarness feedback(String customer, long time, FeedbackMetric metric, int score) throws Exception {
+        return send(CxEvent.of(Events.feedback(customer, time, metric, score)));
+    }
+
+    public JourneyHarness nps(String customer, long time, int score) throws Exception {
+        return feedback(customer, time, FeedbackMetric.NPS, score);
+    }
+
+    public JourneyHarness consent(String customer, long time, ConsentAction action, ConsentPurpose purpose) throws Exception {
+        return send(CxEvent.of(Events.consent(customer, time, action, purpose)));
+    }
+
+    /** Publishes a rule record (JSON, or null to delete) at the given Kafka timestamp. */
+    public JourneyHarness rule(String id, String json, long publishedAt) throws Exception {
+        harness.processBroadcastElement(new RuleRecord(id, json, publishedAt), publishedAt);
+        return this;
+    }
+
+    /** Moves event time; it never goes back. */
+    public JourneyHarness watermark(long time) throws Exception {
+        if (time > watermark) {
+            watermark = time;
+            harness.processWatermark(time);
+        }
+        return this;
+    }
+
+    /** The rules' findings so far (no consents or erasure markers). */
+    public List<Trigger> triggers() {
+        return triggerRecords().stream().map(StreamRecord::getValue).filter(Trigger::isFinding).toList();
+    }
+
+    /** Everything on the triggers output, with record timestamps, in order. */
+    public List<StreamRecord<Trigger>> triggerRecords() {
+        return List.copyOf(harness.getSideOutput(JourneyFunction.TRIGGERS) == null ? List.of()
+                : harness.getSideOutput(JourneyFunction.TRIGGERS));
+    }
+
+    public List<RuleStatus> statuses() {
+        var out = harness.getSideOutput(JourneyFunction.RULE_STATUS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    public List<JourneyEvent> journeyEvents() {
+        return harness.extractOutputValues();
+    }
+
+    /** Snapshots, closes and reopens the operator from the snapshot (a restore). */
+    public JourneyHarness restart() throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1L, watermark);
+        harness.close();
+        harness = create();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        if (watermark != Long.MIN_VALUE) {
+            harness.processWatermark(watermark);
+        }
+        return this;
+    }
+
+    /** Keyed state entries of all customers (heap backend only). */
+    public int keyedStateEntries() {
+        var backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
+    }
+
+    /** Points keyed state access (e.g. through {@link #function()}'s runtime context) at a customer. */
+    public void setCurrentKey(String customer) {
+        ((AbstractStreamOperator<?>) harness.getOperator()).setCurrentKey(customer);
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
