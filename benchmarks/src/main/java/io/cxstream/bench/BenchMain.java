@@ -806,7 +806,10 @@ public final class BenchMain {
         settings.put("transactional-id-prefix", "cx-bench-" + run);
         settings.putAll(options.jobSettings());
         settings.putAll(overrides);
-        return CxConfig.fromMap(settings, Map.of());
+        CxConfig config = CxConfig.fromMap(settings, Map.of());
+        broker.createCompactedTopics(config.rulesTopic);
+        broker.createTopics(1, config.rulesStatusTopic);
+        return config;
     }
 
     /** Deletes a directory tree, best effort (a full run writes gigabytes of checkpoints and RocksDB files). */

@@ -139,7 +139,8 @@ public final class CxLocal {
             jobSettings.putIfAbsent("checkpoint.dir", Path.of(".cx", "checkpoints").toAbsolutePath().toUri().toString());
             CxConfig config = CxConfig.fromMap(jobSettings, System.getenv());
             broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
-                    config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+                    config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic);
+            broker.createCompactedTopics(config.rulesTopic);
 
             PrometheusReporterSettings.requireFree(metricsPort);
             Configuration flink = PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort);
@@ -172,10 +173,12 @@ public final class CxLocal {
                 out.printf("cx-stream demo: %d synthetic customers at %.0f events/s; outreach appears below as it happens. Ctrl-C to stop.%n%n",
                         customers, rate);
             } else {
-                out.printf("%ncx-stream serve: Kafka at %s, topics %s, %s, %s (input) and %s, %s, %s (output).%n"
+                out.printf("%ncx-stream serve: Kafka at %s, topics %s, %s, %s (input) and %s, %s, %s (output); "
+                                + "rules on %s, their status on %s.%n"
                                 + "Send JSON or Avro events (README: \"Send your own events\"); outreach appears below. Ctrl-C to stop.%n%n",
                         broker.bootstrapServers(), config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
-                        config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+                        config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesTopic,
+                        config.rulesStatusTopic);
             }
 
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** A fresh set of the job's six topics, and the job settings that name them. */
+/** A fresh set of the job's topics (inputs, outputs, rules and rule status), and the job settings that name them. */
 public final class CxTopics {
     public final String interactions;
     public final String feedback;
@@ -15,11 +15,14 @@ public final class CxTopics {
     public final String contactCenter;
     public final String marketing;
     public final String deadLetter;
+    /** Compacted, one partition. */
+    public final String rules;
+    public final String rulesStatus;
     private final String bootstrapServers;
 
     /** On the broker the test classes share. */
     public CxTopics(SharedKafkaBroker kafka) {
-        this(kafka.bootstrapServers(), kafka::freshTopic);
+        this(kafka.bootstrapServers(), kafka::freshTopic, kafka::freshCompactedTopic);
     }
 
     /**
@@ -31,10 +34,14 @@ public final class CxTopics {
             String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
             kafka.createTopics(2, name);
             return name;
+        }, base -> {
+            String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
+            kafka.createCompactedTopics(name);
+            return name;
         });
     }
 
-    private CxTopics(String bootstrapServers, Function<String, String> freshTopic) {
+    private CxTopics(String bootstrapServers, Function<String, String> freshTopic, Function<String, String> freshCompactedTopic) {
         this.bootstrapServers = bootstrapServers;
         this.interactions = freshTopic.apply("cx.interactions");
         this.feedback = freshTopic.apply("cx.feedback");
@@ -42,6 +49,8 @@ public final class CxTopics {
         this.contactCenter = freshTopic.apply("cx.outreach.contact-center");
         this.marketing = freshTopic.apply("cx.outreach.marketing");
         this.deadLetter = freshTopic.apply("cx.deadletter");
+        this.rules = freshCompactedTopic.apply("cx.rules");
+        this.rulesStatus = freshTopic.apply("cx.rules.status");
     }
 
     /** Job settings for these topics, quick event time and a fresh consumer group; add or override freely. */
@@ -54,6 +63,8 @@ public final class CxTopics {
         s.put("topic.outreach.contact-center", contactCenter);
         s.put("topic.outreach.marketing", marketing);
         s.put("topic.deadletter", deadLetter);
+        s.put("topic.rules", rules);
+        s.put("topic.rules-status", rulesStatus);
         s.put("group-id", "it-" + interactions);
         s.put("transactional-id-prefix", "it-" + interactions);
         s.put("starting-offsets", "earliest");

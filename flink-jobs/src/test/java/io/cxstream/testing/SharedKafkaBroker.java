@@ -59,4 +59,11 @@ public final class SharedKafkaBroker implements BeforeAllCallback {
     public String freshTopic(String base) {
         return freshTopic(base, 2);
     }
+
+    /** A fresh compacted topic with one partition (e.g. for rules). */
+    public String freshCompactedTopic(String base) {
+        String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
+        broker().createCompactedTopics(name);
+        return name;
+    }
 }

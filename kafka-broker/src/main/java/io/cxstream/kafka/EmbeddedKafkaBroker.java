@@ -236,13 +236,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *                               broker is closed or stopped
      */
     public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Creates compacted topics (one partition each, {@code cleanup.policy=compact}): a topic that keeps
+     * the latest record per key, such as the rules topic. Topics that already exist are left as they are.
+     */
+    public void createCompactedTopics(String... names) {
+        createTopics(1, Map.of("cleanup.policy", "compact"), names);
+    }
+
+    private void createTopics(int partitions, Map<String, String> topicConfig, String... names) {
         Admin admin = runningAdmin();
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
         }
         List<String> topics = List.of(names);
         List<NewTopic> newTopics = topics.stream()
-                .map(name -> new NewTopic(name, partitions, (short) 1))
+                .map(name -> new NewTopic(name, partitions, (short) 1).configs(topicConfig))
                 .collect(Collectors.toList());
         admin.createTopics(newTopics).values().forEach((topic, future) -> {
             try {

@@ -8,8 +8,8 @@ import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.JourneySnapshot;
 import io.cxstream.avro.Priority;
-import io.cxstream.avro.TriggerType;
-import io.cxstream.detect.Trigger;
+import io.cxstream.avro.Route;
+import io.cxstream.rules.Trigger;
 import io.cxstream.generator.CustomerSimulator;
 import io.cxstream.io.CxEvent;
 
@@ -74,10 +74,15 @@ final class Fixtures {
         return events;
     }
 
-    static Trigger trigger(long customer, TriggerType type, long time) {
+    /** A detractor finding of the shipped rule, as the journey operator emits it. */
+    static Trigger trigger(long customer, long time) {
         Trigger t = new Trigger();
         t.customerId = CustomerSimulator.customerId(customer);
-        t.type = type;
+        t.trigger = "DETRACTOR";
+        t.ruleId = "detractor";
+        t.ruleVersion = 1;
+        t.route = Route.CONTACT_CENTER;
+        t.cooldownMillis = 24 * 3_600_000L;
         t.priority = Priority.P2;
         t.reason = "NPS 3 after a late delivery";
         t.recommendedAction = "call back within a day";

@@ -1,16 +1,20 @@
 package io.cxstream.bench.jmh;
 
+import io.cxstream.config.CxConfig;
 import io.cxstream.io.CxEvent;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
+import io.cxstream.rules.DefaultRules;
+import io.cxstream.rules.RuleBook;
+import io.cxstream.rules.RuleRecord;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,14 +27,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The journey update: {@link JourneyFunction} in Flink's keyed operator harness with the heap
- * (hashmap) or the RocksDB state backend, over {@code customers} keys, so every call reads, updates and
- * writes one customer's Avro {@code JourneyState} (RocksDB: serialised on every access). The harness
- * collects output: it is cleared after every call, which costs little next to the state access.
+ * The per-customer operator: {@link JourneyFunction} (journey update plus the five shipped rules) in
+ * Flink's keyed broadcast harness with the heap (hashmap) or the RocksDB state backend, over
+ * {@code customers} keys, so every call reads, updates and writes one customer's Avro
+ * {@code JourneyState} and evaluates the rules (orders and NPS answers reach the rule state). Event
+ * time only moves forward, and the watermark follows it 1,000 events behind, so waiting rule events
+ * are applied as in the job. The harness collects output: it is cleared after every call.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -42,18 +50,22 @@ public class JourneyFunctionBench {
     @Param({"100000"})
     public int customers;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, CxEvent, JourneyEvent> harness;
+    private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> harness;
     private CxEvent[] events;
-    private int i;
+    private long n;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new JourneyFunction(Duration.ofDays(90), 10, Duration.ofMinutes(15), "cx.interactions", "cx.feedback")),
-                e -> e.customerId, Types.STRING);
+        CxConfig config = CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of());
+        JourneyFunction function = new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+                new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
+                DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic);
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
+                (CxEvent e) -> e.customerId, Types.STRING, 1, 1, 0);
         StateBackend stateBackend = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);
         harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
         events = Fixtures.journeyEvents(customers, customers * 6);
         // every customer has a journey before measuring: the steady state, not the first write
         for (int k = 0; k < customers; k++) {
@@ -68,11 +80,21 @@ public class JourneyFunctionBench {
 
     @Benchmark
     public int process() throws Exception {
-        CxEvent e = events[i];
-        i = i + 1 == events.length ? 0 : i + 1;
-        harness.processElement(new StreamRecord<>(e, e.eventTime));
-        int n = harness.getOutput().size();
+        CxEvent e = events[(int) (n % events.length)];
+        long time = Fixtures.T0 + n;
+        n++;
+        e.eventTime = time;
+        if (e.interaction != null) {
+            e.interaction.setEventTime(Instant.ofEpochMilli(time));
+        } else {
+            e.feedback.setEventTime(Instant.ofEpochMilli(time));
+        }
+        harness.processElement(new StreamRecord<>(e, time));
+        if (n % 1000 == 0) {
+            harness.processWatermark(time - 1000);
+        }
+        int out = harness.getOutput().size();
         harness.getOutput().clear();
-        return n;
+        return out;
     }
 }

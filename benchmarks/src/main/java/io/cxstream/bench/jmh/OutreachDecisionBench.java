@@ -1,18 +1,16 @@
 package io.cxstream.bench.jmh;
 
-import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.OutreachEvent;
-import io.cxstream.avro.TriggerType;
-import io.cxstream.detect.Trigger;
 import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,15 +24,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The outreach decision: {@link OutreachDecisionFunction} (consent check, cooldown state, deterministic
- * outreach id, building the OutreachEvent) in Flink's keyed two-input harness, heap or RocksDB backend.
+ * outreach id, building the OutreachEvent) in Flink's keyed harness, heap or RocksDB backend.
  * Triggers cycle over {@code customers} customers; each round is one cooldown plus an hour later in event
  * time, so every trigger passes the cooldown and is emitted (the expensive path). DETRACTOR routes to the
- * contact center, allowed by the default service consent.
+ * contact center, allowed by the default service consent. The watermark is moved to each round's time
+ * before its triggers arrive, as it is when the rule engine emits a finding from its timer: every call
+ * decides and emits (an earlier version never moved the watermark and measured only the parking of
+ * triggers in the waiting state). {@link #tearDown} fails the run if a call emitted nothing.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -48,38 +48,48 @@ public class OutreachDecisionBench {
     @Param({"100000"})
     public int customers;
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, Trigger, ConsentEvent, OutreachEvent> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, Trigger, OutreachEvent> harness;
     private Trigger[] triggers;
     private long n;
+    private long emitted;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new OutreachDecisionFunction(COOLDOWN, Duration.ofDays(90), true, false, List.of(TriggerType.DETRACTOR))),
-                t -> t.customerId, ConsentEvent::getCustomerId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false)),
+                t -> t.customerId, Types.STRING);
         StateBackend stateBackend = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);
         harness.setProcessingTime(Fixtures.T0);
         harness.open();
         triggers = new Trigger[customers];
         for (int c = 0; c < customers; c++) {
-            triggers[c] = Fixtures.trigger(c, TriggerType.DETRACTOR, Fixtures.T0);
+            triggers[c] = Fixtures.trigger(c, Fixtures.T0);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         harness.close();
+        if (emitted < n) {
+            throw new IllegalStateException("only " + emitted + " of " + n + " triggers were decided and emitted");
+        }
     }
 
     @Benchmark
     public int decide() throws Exception {
         Trigger t = triggers[(int) (n % customers)];
-        t.lastEvidenceTime = Fixtures.T0 + (n / customers) * (COOLDOWN.toMillis() + 3_600_000L);
+        long roundTime = Fixtures.T0 + (n / customers) * (COOLDOWN.toMillis() + 3_600_000L);
+        if (n % customers == 0) {
+            harness.processWatermark(roundTime);
+            harness.getOutput().clear();
+        }
+        t.lastEvidenceTime = roundTime;
         n++;
-        harness.processElement1(new StreamRecord<>(t, t.lastEvidenceTime));
-        int emitted = harness.getOutput().size();
+        harness.processElement(new StreamRecord<>(t, t.lastEvidenceTime));
+        int out = harness.getOutput().size();
+        emitted += out;
         harness.getOutput().clear();
-        return emitted;
+        return out;
     }
 }
