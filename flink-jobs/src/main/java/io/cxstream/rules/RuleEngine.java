@@ -116,7 +116,11 @@ public final class RuleEngine {
             (p.getEvent().getEventTime() <= time ? ready : later).add(p);
         }
         ready.sort(EVENT_TIME_ORDER);
-        List<RuleProgress> progress = new ArrayList<>(s.getProgress());
+        // Lists read back from RocksDB are Avro arrays, which cannot remove through an iterator: copy.
+        List<RuleProgress> progress = new ArrayList<>(s.getProgress().size());
+        for (RuleProgress p : s.getProgress()) {
+            progress.add(new RuleProgress(p.getRuleId(), p.getVersion(), new ArrayList<>(p.getMarks())));
+        }
         for (PendingEvent p : ready) {
             long t = p.getEvent().getEventTime();
             fireDeadlines(rules, customerId, progress, t - 1, out);
@@ -227,8 +231,6 @@ public final class RuleEngine {
                 if (p.getVersion() != rule.rule.version) {
                     p = new RuleProgress(rule.rule.id, rule.rule.version, new ArrayList<>());
                     progress.set(i, p);
-                } else if (!(p.getMarks() instanceof ArrayList)) {
-                    p.setMarks(new ArrayList<>(p.getMarks()));
                 }
                 return p;
             }

@@ -23,6 +23,7 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,10 @@ public final class JourneyHarness implements AutoCloseable {
     private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> harness;
     private final boolean rocksDb;
     private long watermark = Long.MIN_VALUE;
+    /** Output of the harness instances before the last {@link #restart()}. */
+    private final List<StreamRecord<Trigger>> earlierTriggers = new ArrayList<>();
+    private final List<RuleStatus> earlierStatuses = new ArrayList<>();
+    private final List<JourneyEvent> earlierJourneyEvents = new ArrayList<>();
 
     /** The job's defaults, with these settings on top. */
     public JourneyHarness(Map<String, String> settings, boolean rocksDb) throws Exception {
@@ -124,22 +129,38 @@ public final class JourneyHarness implements AutoCloseable {
 
     /** Everything on the triggers output, with record timestamps, in order. */
     public List<StreamRecord<Trigger>> triggerRecords() {
-        return List.copyOf(harness.getSideOutput(JourneyFunction.TRIGGERS) == null ? List.of()
-                : harness.getSideOutput(JourneyFunction.TRIGGERS));
+        List<StreamRecord<Trigger>> all = new ArrayList<>(earlierTriggers);
+        if (harness.getSideOutput(JourneyFunction.TRIGGERS) != null) {
+            all.addAll(harness.getSideOutput(JourneyFunction.TRIGGERS));
+        }
+        return all;
     }
 
     public List<RuleStatus> statuses() {
+        List<RuleStatus> all = new ArrayList<>(earlierStatuses);
         var out = harness.getSideOutput(JourneyFunction.RULE_STATUS);
-        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+        if (out != null) {
+            out.forEach(r -> all.add(r.getValue()));
+        }
+        return all;
     }
 
     public List<JourneyEvent> journeyEvents() {
-        return harness.extractOutputValues();
+        List<JourneyEvent> all = new ArrayList<>(earlierJourneyEvents);
+        all.addAll(harness.extractOutputValues());
+        return all;
     }
 
     /** Snapshots, closes and reopens the operator from the snapshot (a restore). */
     public JourneyHarness restart() throws Exception {
         OperatorSubtaskState snapshot = harness.snapshot(1L, watermark);
+        earlierTriggers.clear();
+        earlierTriggers.addAll(triggerRecords());
+        earlierStatuses.clear();
+        earlierStatuses.addAll(statuses());
+        List<JourneyEvent> events = journeyEvents();
+        earlierJourneyEvents.clear();
+        earlierJourneyEvents.addAll(events);
         harness.close();
         harness = create();
         harness.initializeState(snapshot);
