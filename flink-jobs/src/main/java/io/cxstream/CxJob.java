@@ -11,7 +11,7 @@ import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
 import io.cxstream.rules.DefaultRules;
-import io.cxstream.rules.EndOfTimeWatermarks;
+import io.cxstream.rules.IdleWatermarks;
 import io.cxstream.rules.RuleBook;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
@@ -156,9 +156,9 @@ public class CxJob {
                 .process(new InputRouter()).uid("route-input").name("route-input");
 
         // Rules reach every parallel instance (broadcast). The rules stream carries no event time of
-        // its own: its watermark is at the end of time, so it never holds back the events'.
+        // its own: it is always idle, so it neither holds back nor moves the events' watermark.
         BroadcastStream<RuleRecord> rules = env
-                .fromSource(rulesSource, WatermarkStrategy.<RuleRecord>forGenerator(ctx -> new EndOfTimeWatermarks<>()),
+                .fromSource(rulesSource, WatermarkStrategy.<RuleRecord>forGenerator(ctx -> new IdleWatermarks<>()),
                         "rules-input").uid("rules-input").setParallelism(1)
                 .broadcast(RuleBook.RULES);
 

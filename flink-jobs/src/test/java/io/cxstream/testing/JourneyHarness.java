@@ -21,6 +21,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ import java.util.Map;
 
 /**
  * The journey operator (journey + rule engine) built as the job builds it, in Flink's keyed
- * broadcast harness: events in, rules on the broadcast input (whose watermark, as in the job, is at
- * the end of time), triggers, journey events and rule statuses out. Optionally on RocksDB, with
+ * broadcast harness: events in, rules on the broadcast input (idle, as in the job), triggers, journey
+ * events and rule statuses out. Optionally on RocksDB, with
  * snapshot and restore.
  */
 public final class JourneyHarness implements AutoCloseable {
@@ -74,7 +75,7 @@ public final class JourneyHarness implements AutoCloseable {
 
     public JourneyHarness open() throws Exception {
         harness.open();
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
         return this;
     }
 
@@ -113,11 +114,18 @@ public final class JourneyHarness implements AutoCloseable {
         return this;
     }
 
+    /** The events input goes idle (every partition quiet), as the Kafka source signals it. */
+    public JourneyHarness eventsIdle() throws Exception {
+        harness.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.IDLE);
+        return this;
+    }
+
     /** Moves event time; it never goes back. */
     public JourneyHarness watermark(long time) throws Exception {
         if (time > watermark) {
             watermark = time;
-            harness.processWatermark(time);
+            harness.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            harness.getTwoInputOperator().processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(time));
         }
         return this;
     }
@@ -165,7 +173,7 @@ public final class JourneyHarness implements AutoCloseable {
         harness = create();
         harness.initializeState(snapshot);
         harness.open();
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
         if (watermark != Long.MIN_VALUE) {
             harness.processWatermark(watermark);
         }
