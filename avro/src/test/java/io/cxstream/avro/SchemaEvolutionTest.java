@@ -174,6 +174,37 @@ class SchemaEvolutionTest {
         }
     }
 
+    // ---- outreach: consumers on the released schema read what rules emit now, and the reverse ------
+
+    @Test
+    void outreachOfARuleWithATriggerOfItsOwnIsReadableByTheReleasedSchema() throws Exception {
+        Schema v1 = onlyPreviousVersion("OutreachEvent");
+        OutreachEvent now = OutreachEvent.newBuilder(AvroFixtures.outreach())
+                .setTrigger(TriggerType.UNKNOWN).setTriggerName("TWO_LOW_CSAT").setRuleId("two-low-csat").setRuleVersion(3)
+                .build();
+
+        assertReadable(v1, OutreachEvent.getClassSchema());
+        GenericRecord old = asGeneric(now, v1);
+        assertThat(old.get("trigger")).hasToString("UNKNOWN");
+        assertThat(old.get("customerId")).hasToString("c-0000042");
+        assertThat(old.get("reason")).hasToString(now.getReason());
+        assertThat(old.getSchema().getField("triggerName")).as("v1 readers do not see the new fields").isNull();
+    }
+
+    @Test
+    void outreachWrittenWithTheReleasedSchemaDecodesWithNoRule() throws Exception {
+        Schema v1 = onlyPreviousVersion("OutreachEvent");
+        GenericRecord old = asGeneric(AvroFixtures.outreach(), v1);
+
+        OutreachEvent read = WireCodec.of(OutreachEvent.class).decode(writeSingleObject(old));
+
+        assertThat(read.getTrigger()).isEqualTo(TriggerType.DETRACTOR);
+        assertThat(read.getTriggerName()).as("new field, default null").isNull();
+        assertThat(read.getRuleId()).as("new field, default null").isNull();
+        assertThat(read.getRuleVersion()).as("new field, default 0").isZero();
+        assertThat(read.getEvidence()).hasSize(1);
+    }
+
     // ---- negative controls: the compatibility check can fail -------------------------------------
 
     @Test

@@ -69,7 +69,8 @@ public final class CxOptions {
             .stringType().defaultValue("rocksdb").withDescription("State backend: rocksdb (incremental checkpoints) or hashmap.");
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state.ttl")
             .durationType().defaultValue(Duration.ofDays(90))
-            .withDescription("Per-customer journey and consent state expires after this long without an update.");
+            .withDescription("Per-customer journey, rule and consent state expires after this long without an update (a safety net: "
+                    + "rule state also ends with its windows).");
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
             .intType().defaultValue(-1).withDescription("Job parallelism; -1 = the cluster's default.");
 
@@ -77,7 +78,7 @@ public final class CxOptions {
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("watermark.max-out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(2))
             .withDescription("How late (in event time) an event may arrive and still be processed; later ones are dead-lettered as LATE_EVENT. "
-                    + "Also the minimum delay before an event-time detector fires.");
+                    + "Also the minimum delay before a rule with memory (count, absence, sequence) fires.");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("A partition without records for this long stops holding back the watermark. "
@@ -166,7 +167,8 @@ public final class CxOptions {
     // ---- Outreach -------------------------------------------------------------------------------
     public static final ConfigOption<Duration> COOLDOWN = ConfigOptions.key("outreach.cooldown")
             .durationType().defaultValue(Duration.ofHours(24))
-            .withDescription("After an outreach, the same trigger for the same customer is suppressed this long (event time).");
+            .withDescription("After an outreach, the same trigger for the same customer is suppressed this long (event time); "
+                    + "the cooldown of the default rules and of published rules that set none.");
     public static final ConfigOption<Boolean> DEFAULT_SERVICE_CONSENT = ConfigOptions.key("consent.default.service")
             .booleanType().defaultValue(true)
             .withDescription("Whether a customer who never stated a SERVICE consent may be contacted by the contact center.");

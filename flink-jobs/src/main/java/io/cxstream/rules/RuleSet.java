@@ -40,6 +40,17 @@ public final class RuleSet {
         }
     }
 
+    private static final Map<io.cxstream.avro.InteractionType, String> TYPE_KEYS = keys(io.cxstream.avro.InteractionType.class, "type:");
+    private static final Map<io.cxstream.avro.FeedbackMetric, String> METRIC_KEYS = keys(io.cxstream.avro.FeedbackMetric.class, "metric:");
+
+    private static <E extends Enum<E>> Map<E, String> keys(Class<E> type, String prefix) {
+        Map<E, String> keys = new java.util.EnumMap<>(type);
+        for (E e : type.getEnumConstants()) {
+            keys.put(e, prefix + e.name());
+        }
+        return keys;
+    }
+
     private final Map<String, List<CompiledRule>> versions;
     private final Map<String, List<Entry>> byKey = new HashMap<>();
     private final List<Entry> anyEvent = new ArrayList<>();
@@ -118,8 +129,8 @@ public final class RuleSet {
      */
     List<Hit> evaluate(JourneyEvent event, java.util.Map<String, String> attributes, EventVariables vars) {
         List<Hit> hits = null;
-        String key = event.interactionType != null ? "type:" + event.interactionType.name()
-                : event.metric != null ? "metric:" + event.metric.name() : null;
+        String key = event.interactionType != null ? TYPE_KEYS.get(event.interactionType)
+                : event.metric != null ? METRIC_KEYS.get(event.metric) : null;
         List<Entry> keyed = key == null ? null : byKey.get(key);
         if (keyed == null && anyEvent.isEmpty()) {
             return List.of();
