@@ -122,7 +122,7 @@ public final class RuleParser {
             case COUNT: {
                 unknownFields(p, Set.of("kind", "when", "count", "within", "resetWhen", "consecutive"), at);
                 JsonNode c = p.get("count");
-                if (c == null || !c.isIntegralNumber() || c.intValue() < 1 || c.intValue() > RuleLimits.MAX_COUNT) {
+                if (c == null || !c.isIntegralNumber() || !c.canConvertToInt() || c.intValue() < 1 || c.intValue() > RuleLimits.MAX_COUNT) {
                     throw new RuleException(at + ": \"count\" must be a whole number from 1 to " + RuleLimits.MAX_COUNT);
                 }
                 return new PatternSpec(kind, expression(p, "when", true, at), expression(p, "resetWhen", false, at),
