@@ -131,6 +131,18 @@ class DefaultRulesTest {
     }
 
     @Test
+    void twoRulesWithOneIdFail(@TempDir Path dir) throws Exception {
+        String rule = "{\"id\":\"low-csat\",\"version\":%d,\"trigger\":\"LOW_CSAT\",\"route\":\"CONTACT_CENTER\",\"reason\":\"r\","
+                + "\"action\":\"a\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.score <= %d\"}}";
+        Path file = Files.writeString(dir.resolve("twice.json"),
+                "{\"schema\":1,\"rules\":[" + String.format(rule, 1, 2) + "," + String.format(rule, 2, 3) + "]}");
+
+        assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.file", file.toString()))))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
+                .hasMessageContaining("rule low-csat: \"id\" is used by more than one rule");
+    }
+
+    @Test
     void moreStartRulesThanMaxActiveFail() {
         assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.max-active", "4"))))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.max-active"));
