@@ -95,7 +95,8 @@ public final class RuleParser {
         String action = template(node, "action", where);
         Duration cooldown = duration(node, "cooldown", defaultCooldown, where);
         if (cooldown.compareTo(limits.maxWindow) > 0) {
-            throw new RuleException(where + ": \"cooldown\" " + cooldown + " is longer than rules.max-window " + limits.maxWindow);
+            throw new RuleException(where + ": \"cooldown\" " + TimeUtils.formatWithHighestUnit(cooldown)
+                    + " is longer than rules.max-window " + TimeUtils.formatWithHighestUnit(limits.maxWindow));
         }
         PatternSpec pattern = pattern(node.get("pattern"), where);
         return new Rule(id, v.intValue(), bool(node, "enabled", true, where), text(node, "description", "", where), trigger,

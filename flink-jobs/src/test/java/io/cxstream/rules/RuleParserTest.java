@@ -134,7 +134,7 @@ class RuleParserTest {
                 Arguments.of("bad cooldown", with(VALID, n -> n.put("cooldown", "a week")), at("\"cooldown\"", "a week")),
                 Arguments.of("cooldown beyond a Duration", with(VALID, n -> n.put("cooldown", "999999999999999999 d")), at("\"cooldown\"")),
                 Arguments.of("cooldown beyond a long", with(VALID, n -> n.put("cooldown", "99999999999999999999 ms")), at("\"cooldown\"")),
-                Arguments.of("cooldown over max-window", with(VALID, n -> n.put("cooldown", "40 d")), at("\"cooldown\"", "rules.max-window")),
+                Arguments.of("cooldown over max-window", with(VALID, n -> n.put("cooldown", "40 d")), at("\"cooldown\" 40 d", "rules.max-window 31 d")),
                 Arguments.of("bad effectiveFrom", with(VALID, n -> n.put("effectiveFrom", "yesterday")), at("\"effectiveFrom\"", "yesterday")),
                 Arguments.of("missing pattern", with(VALID, n -> n.remove("pattern")), at("\"pattern\"")),
                 Arguments.of("unknown kind", with(VALID, n -> pattern(n).put("kind", "window")), at("\"kind\"", "window")),
