@@ -56,6 +56,15 @@ class RulesCliTest {
     }
 
     @Test
+    void docsRulesMdShowsTheShippedFileAndTheExamplesAsTheyAre() throws IOException {
+        String doc = Files.readString(EXAMPLES.resolve("../../rules.md").normalize());
+
+        assertThat(doc).contains(Files.readString(SHIPPED).strip());
+        assertThat(doc).contains(Files.readString(EXAMPLES.resolve("delivery-csat.json")).strip());
+        assertThat(doc).contains(Files.readString(EXAMPLES.resolve("refund-then-detractor.json")).strip());
+    }
+
+    @Test
     void theJobSettingsChangeTheLimits() {
         Result r = run("validate", EXAMPLES.resolve("delivery-csat.json").toString(), "--rules.max-window", "7 d");
 
