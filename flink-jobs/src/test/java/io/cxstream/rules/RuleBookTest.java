@@ -78,7 +78,11 @@ class RuleBookTest {
     }
 
     private static RuleBook book(int maxActive) {
-        return new RuleBook(DEFAULTS, new RuleLimits(maxActive, Duration.ofDays(31), 16), Duration.ofHours(24));
+        return book(maxActive, Duration.ofDays(31));
+    }
+
+    private static RuleBook book(int maxActive, Duration maxWindow) {
+        return new RuleBook(DEFAULTS, new RuleLimits(maxActive, maxWindow, 16), Duration.ofHours(24));
     }
 
     @AfterEach
@@ -284,6 +288,32 @@ class RuleBookTest {
 
         assertThat(versions(ruleSet()).get("detractor")).hasSize(RuleBook.VERSIONS_KEPT)
                 .last().satisfies(r -> assertThat(r).startsWith("v7 from 7000"));
+    }
+
+    @Test
+    void aRuleAcceptedUnderLargerLimitsKeepsRunningAfterARestoreWithSmallerOnes() throws Exception {
+        String sequence = "{\"id\":\"refund-nps\",\"version\":%d,\"trigger\":\"REFUND_NPS\",\"route\":\"CONTACT_CENTER\","
+                + "\"reason\":\"r\",\"action\":\"a\",\"cooldown\":\"1 h\",\"pattern\":{\"kind\":\"sequence\","
+                + "\"first\":\"event.type == 'RETURN_REFUND'\",\"then\":\"event.metric == 'NPS'\",\"within\":\"%s\"}}";
+        assertThat(publish("refund-nps", String.format(sequence, 1, "20 d"), 1_000).status).isEqualTo(RuleStatus.ACCEPTED);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 2_000L);
+        harness.close();
+
+        // the job comes back from that checkpoint with rules.max-window 7 d (and shipped rules that fit it)
+        function = new RuleBookFunction(new RuleBook(DefaultRules.load(DefaultRulesTest.config(Map.of("outreach.cooldown", "1 h",
+                "detect.repeat-contact.window", "1 h"))), new RuleLimits(6, Duration.ofDays(7), 16), Duration.ofHours(1)));
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
+                c -> c, Types.STRING, 1, 1, 0);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+
+        assertThat(ruleSet().inForce("refund-nps", 3_000).rule.pattern.within).isEqualTo(Duration.ofDays(20));
+        RuleStatus tooLong = publish("refund-nps", String.format(sequence, 2, "21 d"), 4_000);
+        assertThat(tooLong.status).isEqualTo(RuleStatus.REJECTED);
+        assertThat(tooLong.reason).contains("rules.max-window 7 d");
+        assertThat(publish("refund-nps", String.format(sequence, 3, "7 d"), 5_000).status).isEqualTo(RuleStatus.ACCEPTED);
+        assertThat(publish("refund-nps", null, 6_000).status).isEqualTo(RuleStatus.DELETED);
     }
 
     @Test
