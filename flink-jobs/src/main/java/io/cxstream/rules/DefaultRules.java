@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,8 +51,13 @@ public final class DefaultRules {
         RuleParser parser = new RuleParser(limits(config), config.cooldown);
         Conditions conditions = new Conditions();
         List<String> result = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
         try {
             for (Rule rule : parser.parseFile(resolved)) {
+                if (!ids.add(rule.id)) {
+                    // RuleBook keeps one rule per id: a second one would silently replace the first
+                    throw new RuleException("rule " + rule.id + ": \"id\" is used by more than one rule");
+                }
                 if (config.rulesFile == null && !enabled(rule, config)) {
                     continue;
                 }

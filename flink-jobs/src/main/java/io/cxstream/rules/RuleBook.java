@@ -10,6 +10,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,6 +40,12 @@ public final class RuleBook implements Serializable {
     private final Duration defaultCooldown;
 
     private transient RuleParser parser;
+    /**
+     * Reads what was accepted before (stored versions, defaults) without the window limit again: after a
+     * restore with a smaller rules.max-window, a stored rule keeps running instead of failing the job on
+     * every event (and a tombstone can still delete it). New records are checked with {@link #parser}.
+     */
+    private transient RuleParser acceptedParser;
     private transient Conditions conditions;
     private transient Map<String, CompiledRule> compiled;
     private transient Map<String, List<String>> defaults;
@@ -53,6 +60,7 @@ public final class RuleBook implements Serializable {
     /** Compiles the defaults; a bad default fails here (the job validates them at start too). */
     public void open() {
         parser = new RuleParser(limits, defaultCooldown);
+        acceptedParser = new RuleParser(new RuleLimits(limits.maxActive, ChronoUnit.FOREVER.getDuration(), limits.maxMarks), defaultCooldown);
         conditions = new Conditions();
         compiled = new HashMap<>();
         defaults = new LinkedHashMap<>();
@@ -79,7 +87,7 @@ public final class RuleBook implements Serializable {
         for (Map.Entry<String, List<String>> e : all.entrySet()) {
             List<CompiledRule> list = new ArrayList<>();
             for (String json : e.getValue()) {
-                list.add(compile(parser.parse(json)));
+                list.add(compile(acceptedParser.parse(json)));
             }
             versions.put(e.getKey(), list);
         }
@@ -90,7 +98,7 @@ public final class RuleBook implements Serializable {
     public RuleStatus apply(RuleRecord record, BroadcastState<String, String> state) throws Exception {
         String key = record.key;
         List<String> stored = key == null ? null : state.contains(key) ? readVersions(state.get(key)) : defaults.get(key);
-        Rule latest = stored == null || stored.isEmpty() ? null : parser.parse(stored.get(stored.size() - 1));
+        Rule latest = stored == null || stored.isEmpty() ? null : acceptedParser.parse(stored.get(stored.size() - 1));
         if (record.value == null) {
             if (latest == null) {
                 return reject(key, 0, "no rule with id " + key + " to delete", record, state);
@@ -153,7 +161,7 @@ public final class RuleBook implements Serializable {
     }
 
     private boolean newestEnabled(List<String> versions) throws RuleException {
-        return !versions.isEmpty() && parser.parse(versions.get(versions.size() - 1)).enabled;
+        return !versions.isEmpty() && acceptedParser.parse(versions.get(versions.size() - 1)).enabled;
     }
 
     private RuleStatus reject(String key, int version, String reason, RuleRecord record,

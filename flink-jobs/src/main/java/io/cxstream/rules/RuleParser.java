@@ -95,7 +95,8 @@ public final class RuleParser {
         String action = template(node, "action", where);
         Duration cooldown = duration(node, "cooldown", defaultCooldown, where);
         if (cooldown.compareTo(limits.maxWindow) > 0) {
-            throw new RuleException(where + ": \"cooldown\" " + cooldown + " is longer than rules.max-window " + limits.maxWindow);
+            throw new RuleException(where + ": \"cooldown\" " + TimeUtils.formatWithHighestUnit(cooldown)
+                    + " is longer than rules.max-window " + TimeUtils.formatWithHighestUnit(limits.maxWindow));
         }
         PatternSpec pattern = pattern(node.get("pattern"), where);
         return new Rule(id, v.intValue(), bool(node, "enabled", true, where), text(node, "description", "", where), trigger,
@@ -122,7 +123,7 @@ public final class RuleParser {
             case COUNT: {
                 unknownFields(p, Set.of("kind", "when", "count", "within", "resetWhen", "consecutive"), at);
                 JsonNode c = p.get("count");
-                if (c == null || !c.isIntegralNumber() || c.intValue() < 1 || c.intValue() > RuleLimits.MAX_COUNT) {
+                if (c == null || !c.isIntegralNumber() || !c.canConvertToInt() || c.intValue() < 1 || c.intValue() > RuleLimits.MAX_COUNT) {
                     throw new RuleException(at + ": \"count\" must be a whole number from 1 to " + RuleLimits.MAX_COUNT);
                 }
                 return new PatternSpec(kind, expression(p, "when", true, at), expression(p, "resetWhen", false, at),
