@@ -32,10 +32,17 @@ final class Findings {
 
     /**
      * The trigger for a match. The journey snapshot, priority and templates are those of the mark
-     * that carries a snapshot ({@code snapshotOf}): the last evidence, or an absence's start.
+     * that carries a snapshot ({@code snapshotOf}): the last evidence, or an absence's start. The
+     * priority expression sees the remembered event ({@link EventVariables#of(RuleMark)}).
      */
     static Trigger trigger(String customerId, CompiledRule compiled, List<RuleMark> evidence, RuleMark snapshotOf,
                            long lastEvidenceTime, EventVariables vars) {
+        return trigger(customerId, compiled, evidence, snapshotOf, lastEvidenceTime, compiled.priority(vars.of(snapshotOf)));
+    }
+
+    /** The trigger for a match whose priority is already known (a single event, seen whole). */
+    static Trigger trigger(String customerId, CompiledRule compiled, List<RuleMark> evidence, RuleMark snapshotOf,
+                           long lastEvidenceTime, Priority priority) {
         Rule rule = compiled.rule;
         Trigger t = new Trigger();
         t.customerId = customerId;
@@ -45,7 +52,6 @@ final class Findings {
         t.route = rule.route;
         t.cooldownMillis = rule.cooldown.toMillis();
         t.snapshot = snapshotOf.getSnapshot();
-        Priority priority = compiled.priority(vars.of(snapshotOf));
         t.priority = rule.boostAtRisk ? boostForRisk(priority, t.snapshot) : priority;
         t.reason = Templates.render(rule.reason, compiled, evidence);
         t.recommendedAction = Templates.render(rule.action, compiled, evidence);

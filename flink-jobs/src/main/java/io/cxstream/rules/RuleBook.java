@@ -129,7 +129,7 @@ public final class RuleBook implements Serializable {
             return reject(key, rule.version, "version " + rule.version + " is older than the running version " + latest.version, record, state);
         }
         if (latest != null && rule.version == latest.version) {
-            if (rule.sameAs(latest)) {
+            if (rule.sameAs(latest) || sameApartFromItsStart(record.value, latest.json)) {
                 return RuleStatus.of(key, rule.version, RuleStatus.UNCHANGED, null, rule.effectiveFrom, record.timestamp, active(state));
             }
             return reject(key, rule.version, "version " + rule.version + " is running with other content: publish a higher version",
@@ -167,6 +167,20 @@ public final class RuleBook implements Serializable {
     private RuleStatus reject(String key, int version, String reason, RuleRecord record,
                               ReadOnlyBroadcastState<String, String> state) throws Exception {
         return RuleStatus.of(key, version, RuleStatus.REJECTED, reason, null, record.timestamp, active(state));
+    }
+
+    /**
+     * The same rule published again later without an {@code effectiveFrom} of its own: it would take
+     * the later record's time, but it changes nothing, so the running version keeps its start.
+     */
+    private static boolean sameApartFromItsStart(String published, String stored) throws JsonProcessingException {
+        ObjectNode again = (ObjectNode) JSON.readTree(published);
+        if (again.has("effectiveFrom")) {
+            return false;
+        }
+        ObjectNode running = (ObjectNode) JSON.readTree(stored);
+        running.remove("effectiveFrom");
+        return again.equals(running);
     }
 
     private static void store(String key, List<String> stored, String json, BroadcastState<String, String> state) throws Exception {

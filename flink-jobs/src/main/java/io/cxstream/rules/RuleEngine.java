@@ -1,6 +1,7 @@
 package io.cxstream.rules;
 
 import io.cxstream.avro.PendingEvent;
+import io.cxstream.avro.Priority;
 import io.cxstream.avro.RuleHit;
 import io.cxstream.avro.RuleMark;
 import io.cxstream.avro.RuleProgress;
@@ -76,8 +77,10 @@ public final class RuleEngine {
         List<RuleHit> waiting = null;
         for (RuleSet.Hit hit : hits) {
             if (!hit.rule.stateful()) {
+                // The variables still point at the live event: its priority sees attributes and all.
+                Priority priority = hit.rule.priority(vars);
                 RuleMark mark = Findings.mark(event, true);
-                out.accept(Findings.trigger(event.customerId, hit.rule, List.of(mark), mark, event.eventTime, vars));
+                out.accept(Findings.trigger(event.customerId, hit.rule, List.of(mark), mark, event.eventTime, priority));
             } else {
                 if (waiting == null) {
                     waiting = new ArrayList<>(2);

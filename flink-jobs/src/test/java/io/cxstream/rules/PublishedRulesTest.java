@@ -29,6 +29,23 @@ class PublishedRulesTest {
     }
 
     @Test
+    void aSingleRulesPriorityExpressionSeesTheWholeEventAttributesIncluded() throws Exception {
+        String rule = "{\"id\":\"gold-login-error\",\"version\":1,\"trigger\":\"GOLD_ERROR\",\"route\":\"CONTACT_CENTER\","
+                + "\"priority\":\"event.attributes['tier'] == 'gold' ? 'P1' : 'P4'\",\"boostAtRisk\":false,"
+                + "\"reason\":\"error at {touchpoint}\",\"action\":\"call\","
+                + "\"pattern\":{\"kind\":\"single\",\"when\":\"event.type == 'ERROR' && 'tier' in event.attributes\"}}";
+        try (JourneyHarness h = new JourneyHarness().open()) {
+            h.rule("gold-login-error", rule, T0);
+            var gold = io.cxstream.testing.Events.interaction("c1", T0 + 1, io.cxstream.avro.InteractionType.ERROR, "login");
+            gold.getAttributes().put("tier", "gold");
+            var silver = io.cxstream.testing.Events.interaction("c2", T0 + 1, io.cxstream.avro.InteractionType.ERROR, "login");
+            silver.getAttributes().put("tier", "silver");
+            h.send(io.cxstream.io.CxEvent.of(gold)).send(io.cxstream.io.CxEvent.of(silver));
+            assertThat(h.triggers()).extracting(t -> t.customerId + " " + t.priority).containsExactly("c1 P1", "c2 P4");
+        }
+    }
+
+    @Test
     void aNewVersionAndANewRuleApplyToEventsStampedFromTheirPublication() throws Exception {
         try (JourneyHarness h = new JourneyHarness(Map.of(), true).open()) {
             h.rule("detractor", RulesLiveITCase.DETRACTOR_V2, T0 + 1_000)

@@ -177,6 +177,19 @@ class RuleBookTest {
     }
 
     @Test
+    void theSameRulePublishedAgainLaterWithoutAStartIsUnchangedAndKeepsItsStart() throws Exception {
+        String json = String.format(DETRACTOR, 2, "", "4");
+        publish("detractor", json, 5_000);
+        Map<String, String> before = state();
+
+        RuleStatus again = publish("detractor", json, 9_000);
+
+        assertThat(again.status).isEqualTo(RuleStatus.UNCHANGED);
+        assertThat(state()).isEqualTo(before);
+        assertThat(ruleSet().inForce("detractor", 6_000).rule.version).as("still from 5,000").isEqualTo(2);
+    }
+
+    @Test
     void aTombstoneDeletesFromItsTime() throws Exception {
         publish("low-csat", String.format(LOW_CSAT, 1, "", 2), 1_000);
 

@@ -62,6 +62,17 @@ class RulesCliTest {
         assertThat(doc).contains(Files.readString(SHIPPED).strip());
         assertThat(doc).contains(Files.readString(EXAMPLES.resolve("delivery-csat.json")).strip());
         assertThat(doc).contains(Files.readString(EXAMPLES.resolve("refund-then-detractor.json")).strip());
+        String readme = Files.readString(MODULE.resolve("../README.md").normalize());
+        assertThat(readme).as("README, Writing rules").contains(Files.readString(EXAMPLES.resolve("delivery-csat.json")).strip())
+                .contains(Files.readString(EXAMPLES.resolve("refund-then-detractor.json")).strip());
+    }
+
+    @Test
+    void theBenchmarksFiftyRulesAreValid() {
+        Result r = run("validate", MODULE.resolve("../benchmarks/rules/fifty-rules.json").normalize().toString());
+
+        assertThat(r.status).as(r.output).isZero();
+        assertThat(r.lines()).hasSize(51).last().isEqualTo("50 rules valid");
     }
 
     @Test
