@@ -25,8 +25,8 @@ import java.net.InetSocketAddress;
  * own port (configure it with {@code filter.excludes: *:cx_*} so that the job's metrics are not exported twice).
  *
  * <p>Created by {@link CxPrometheusReporterFactory}; enable with
- * {@code metrics.reporter.cx.factory.class: io.cxstream.metrics.prometheus.CxPrometheusReporterFactory} and
- * {@code metrics.reporter.cx.port: 9249}.
+ * {@code metrics.reporter.cx.factory.class: io.cxstream.metrics.prometheus.CxPrometheusReporterFactory}
+ * (settings in {@link ReporterSettings}: port 9249 unless {@code metrics.reporter.cx.port} says otherwise).
  */
 public class CxPrometheusReporter implements MetricReporter {
     private static final Logger LOG = LoggerFactory.getLogger(CxPrometheusReporter.class);

@@ -114,15 +114,16 @@ final class FlinkMetricsCollector extends Collector {
         final String name;
         final Kind kind;
         final String help;
-        final double scale;
+        /** Divides values in the recorded unit into Prometheus' base unit (division keeps 10 ms = 0.01 s exact). */
+        final double divisor;
         final Map<SeriesLabels, Metric> series = new ConcurrentHashMap<>();
         final AtomicBoolean warned = new AtomicBoolean();
 
         Family(String name, Kind kind, String flinkName) {
             this.name = name;
             this.kind = kind;
-            this.scale = (kind == Kind.HISTOGRAM || kind == Kind.SUMMARY) && flinkName.endsWith("_millis") ? 0.001 : 1;
-            this.help = "Flink " + kind.flinkType + " " + flinkName + (scale != 1 ? ", in seconds" : "");
+            this.divisor = (kind == Kind.HISTOGRAM || kind == Kind.SUMMARY) && flinkName.endsWith("_millis") ? 1000 : 1;
+            this.help = "Flink " + kind.flinkType + " " + flinkName + (divisor != 1 ? ", in seconds" : "");
         }
     }
 
@@ -200,7 +201,7 @@ final class FlinkMetricsCollector extends Collector {
             if (family.kind == SUMMARY) {
                 // Flink's sampling histograms: quantiles of the sample, and the count of all updates
                 for (double q : SUMMARY_QUANTILES) {
-                    out.add(sample(name, labels.with("quantile", doubleToGoString(q)), statistics.getQuantile(q) * family.scale));
+                    out.add(sample(name, labels.with("quantile", doubleToGoString(q)), statistics.getQuantile(q) / family.divisor));
                 }
                 out.add(sample(name + "_count", labels, histogram.getCount()));
                 return;
@@ -209,11 +210,11 @@ final class FlinkMetricsCollector extends Collector {
                 return; // not bucketed any more: breaks the contract, nothing consistent to export
             }
             for (int i = 0; i < buckets.upperBounds.length; i++) {
-                out.add(sample(name + "_bucket", labels.with("le", doubleToGoString(buckets.upperBounds[i] * family.scale)),
+                out.add(sample(name + "_bucket", labels.with("le", doubleToGoString(buckets.upperBounds[i] / family.divisor)),
                         buckets.cumulativeCounts[i]));
             }
             out.add(sample(name + "_count", labels, buckets.count()));
-            out.add(sample(name + "_sum", labels, buckets.sum * family.scale));
+            out.add(sample(name + "_sum", labels, buckets.sum / family.divisor));
         }
 
         private static MetricFamilySamples.Sample sample(String name, SeriesLabels labels, double value) {

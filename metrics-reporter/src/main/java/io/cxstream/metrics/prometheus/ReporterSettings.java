@@ -9,7 +9,7 @@ import java.util.Properties;
  * <table>
  *   <caption>Keys</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@value #PORT}</td><td>(required)</td><td>HTTP port of {@code /metrics}; 0 picks a free port</td></tr>
+ *   <tr><td>{@value #PORT}</td><td>{@value #DEFAULT_PORT}</td><td>HTTP port of {@code /metrics}; 0 picks a free port</td></tr>
  *   <tr><td>{@value #HOST}</td><td>all interfaces</td><td>address to bind</td></tr>
  *   <tr><td>{@value #PREFIX}</td><td>{@value #DEFAULT_PREFIX}</td><td>only metrics whose name starts with it are exported</td></tr>
  *   <tr><td>{@value #MAX_SERIES}</td><td>{@value #DEFAULT_MAX_SERIES}</td><td>series kept per metric name; later ones are
@@ -22,6 +22,8 @@ final class ReporterSettings {
     static final String PREFIX = "prefix";
     static final String MAX_SERIES = "max-series-per-metric";
     static final String DEFAULT_PREFIX = "cx_";
+    /** Flink's own Prometheus reporter defaults to this port too: give it another one where both run. */
+    static final int DEFAULT_PORT = 9249;
     static final int DEFAULT_MAX_SERIES = 1000;
 
     final int port;
@@ -37,10 +39,7 @@ final class ReporterSettings {
     }
 
     static ReporterSettings from(Properties properties) {
-        String port = properties.getProperty(PORT);
-        if (port == null || port.isBlank()) {
-            throw bad(PORT, null, "is required: the HTTP port of /metrics (0 for any free port)");
-        }
+        String port = properties.getProperty(PORT, Integer.toString(DEFAULT_PORT));
         int p = integer(PORT, port);
         if (p < 0 || p > 65535) {
             throw bad(PORT, port, "must be a port 1..65535, or 0 for any free port");

@@ -150,8 +150,6 @@ class CxPrometheusReporterTest {
     @Test
     void badSettingsFailNamingTheKey() {
         CxPrometheusReporterFactory factory = new CxPrometheusReporterFactory();
-        assertThatThrownBy(() -> factory.createMetricReporter(new Properties()))
-                .hasMessageContaining("metrics.reporter.<name>.port").hasMessageContaining("required");
         assertThatThrownBy(() -> factory.createMetricReporter(props("port", "nine")))
                 .hasMessageContaining("metrics.reporter.<name>.port = 'nine'");
         assertThatThrownBy(() -> factory.createMetricReporter(props("port", "70000")))
@@ -164,6 +162,15 @@ class CxPrometheusReporterTest {
         badPrefix.setProperty(ReporterSettings.PREFIX, "cx-");
         assertThatThrownBy(() -> factory.createMetricReporter(badPrefix))
                 .hasMessageContaining("metrics.reporter.<name>.prefix = 'cx-'");
+    }
+
+    @Test
+    void defaultsNeedNoSetting() {
+        ReporterSettings defaults = ReporterSettings.from(new Properties());
+        assertThat(defaults.port).isEqualTo(9249);
+        assertThat(defaults.prefix).isEqualTo("cx_");
+        assertThat(defaults.maxSeriesPerMetric).isEqualTo(1000);
+        assertThat(defaults.host).isNull();
     }
 
     @Test
