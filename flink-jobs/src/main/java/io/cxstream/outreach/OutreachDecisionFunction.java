@@ -8,6 +8,7 @@ import io.cxstream.avro.Route;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.detect.Trigger;
 import io.cxstream.io.Metrics;
+import io.cxstream.metrics.BucketedHistogram;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -20,7 +21,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -149,7 +149,7 @@ public class OutreachDecisionFunction extends KeyedCoProcessFunction<String, Tri
         metrics = getRuntimeContext().getMetricGroup();
         emitted = new HashMap<>();
         suppressed = new HashMap<>();
-        latency = metrics.histogram(Metrics.ALERT_LATENCY, new DescriptiveStatisticsHistogram(10_000));
+        latency = metrics.histogram(Metrics.ALERT_LATENCY, BucketedHistogram.latencyMillis());
     }
 
     @Override
