@@ -67,6 +67,7 @@ class CxPrometheusReporterTest {
         assertThat(text).as("no id that changes with a restart becomes a label")
                 .doesNotContain("job_id", "tm_id", "task_attempt", "host=", "operator_id");
         promtoolAccepts(text);
+        assertThat(scrape("/")).as("the Helm chart's PodMonitor scrapes path /").isEqualTo(text);
     }
 
     @Test
@@ -197,8 +198,12 @@ class CxPrometheusReporterTest {
     }
 
     private String scrape() throws IOException, InterruptedException {
+        return scrape("/metrics");
+    }
+
+    private String scrape(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + reporter.port() + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + reporter.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
