@@ -86,9 +86,8 @@ public final class CxLocal {
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new InvalidConfigException("metrics-port", "must be 0 (disabled) or a port 1..65535, was " + metricsPort);
         }
-        // --metrics-port 0 turns metrics off: Flink's too, unless --flink-metrics-port asks for them
         this.flinkMetricsPort = (int) parseDouble("flink-metrics-port", rest.remove("flink-metrics-port"),
-                metricsPort == 0 ? 0 : PrometheusReporterSettings.DEFAULT_FLINK_PORT);
+                PrometheusReporterSettings.defaultFlinkPort(metricsPort));
         if (flinkMetricsPort < 0 || flinkMetricsPort > 65535) {
             throw new InvalidConfigException("flink-metrics-port", "must be 0 (disabled) or a port 1..65535, was " + flinkMetricsPort);
         }

@@ -37,6 +37,11 @@ public final class PrometheusReporterSettings {
 
     private PrometheusReporterSettings() {}
 
+    /** The default of {@code --flink-metrics-port}: {@value #DEFAULT_FLINK_PORT}, or 0 when {@code --metrics-port 0} turns metrics off. */
+    public static int defaultFlinkPort(int cxPort) {
+        return cxPort == 0 ? 0 : DEFAULT_FLINK_PORT;
+    }
+
     /**
      * Fails with a message naming {@code option} (e.g. {@code metrics-port}) if {@code port} cannot be bound on
      * this host (Flink would only log the reporter's failure and run without it). No-op for port 0.

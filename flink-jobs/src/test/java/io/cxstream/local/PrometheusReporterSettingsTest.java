@@ -38,6 +38,12 @@ class PrometheusReporterSettingsTest {
     }
 
     @Test
+    void metricsPortZeroTurnsFlinksReporterOffByDefaultToo() {
+        assertThat(PrometheusReporterSettings.defaultFlinkPort(9249)).isEqualTo(9250);
+        assertThat(PrometheusReporterSettings.defaultFlinkPort(0)).isZero();
+    }
+
+    @Test
     void aPortInUseFailsNamingTheOption() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             assertThatThrownBy(() -> PrometheusReporterSettings.requireFree("flink-metrics-port", taken.getLocalPort()))
