@@ -205,7 +205,8 @@ Job arguments as the list the FlinkDeployment takes: --key, value, ... in key or
 
 {{/*
 Flink configuration: the chart's defaults (task slots, RocksDB, checkpoint/savepoint dirs, HA, the
-Prometheus reporter), then flink.config over them, then env.java.opts.all with the Avro option first.
+Prometheus reporters: cx-stream's for the job's cx_* metrics, Flink's for its system metrics without
+them), then flink.config over them, then env.java.opts.all with the Avro option first.
 All values are strings, as Flink's configuration map expects.
 */}}
 {{- define "cx-stream.flinkConfiguration" -}}
@@ -223,8 +224,12 @@ All values are strings, as Flink's configuration map expects.
 {{- $_ := set $conf "high-availability.storageDir" (include "cx-stream.haStorageDir" .) }}
 {{- end }}
 {{- if $v.metrics.enabled }}
+{{- $_ := set $conf "metrics.reporter.cx.factory.class" "io.cxstream.metrics.prometheus.CxPrometheusReporterFactory" }}
+{{- $_ := set $conf "metrics.reporter.cx.port" $v.metrics.port }}
+{{- $_ := set $conf "metrics.reporter.cx.max-series-per-metric" $v.metrics.maxSeriesPerMetric }}
 {{- $_ := set $conf "metrics.reporter.prom.factory.class" "org.apache.flink.metrics.prometheus.PrometheusReporterFactory" }}
-{{- $_ := set $conf "metrics.reporter.prom.port" $v.metrics.port }}
+{{- $_ := set $conf "metrics.reporter.prom.port" $v.metrics.flinkPort }}
+{{- $_ := set $conf "metrics.reporter.prom.filter.excludes" "*:cx_*" }}
 {{- end }}
 {{- range $k, $val := $v.flink.config }}
 {{- $_ := set $conf $k $val }}
@@ -271,13 +276,13 @@ PromQL label matchers selecting this release's series.
 {{- end }}
 
 {{/*
-Full Prometheus name of a metric of the job (operator scope): operatorPrefix + name.
-Usage: include "cx-stream.jobMetric" (list $ "eventsIn")
+Prometheus name of a metric from metrics.names, failing the rendering if it is missing.
+Usage: include "cx-stream.metricName" (list $ "eventsIn")
 */}}
-{{- define "cx-stream.jobMetric" -}}
+{{- define "cx-stream.metricName" -}}
 {{- $root := index . 0 }}
-{{- $names := $root.Values.metrics.names }}
-{{- printf "%s%s" $names.operatorPrefix (get $names (index . 1)) }}
+{{- $key := index . 1 }}
+{{- required (printf "metrics.names.%s is required" $key) (get $root.Values.metrics.names $key) }}
 {{- end }}
 
 {{/*

@@ -138,7 +138,7 @@ public final class CxOptions {
     public static final ConfigOption<Integer> RULES_MAX_PENDING = ConfigOptions.key("rules.max-pending")
             .intType().defaultValue(256)
             .withDescription("Most events of one customer that wait for the watermark for rules with memory; more within "
-                    + "watermark.max-out-of-orderness are dropped and counted (cx_rule_events_dropped).");
+                    + "watermark.max-out-of-orderness are dropped and counted (cx_rule_events_dropped_total).");
 
     // ---- Detectors (the thresholds of the default rules) ---------------------------------------
     public static final ConfigOption<List<String>> DETECTORS = ConfigOptions.key("detect.enabled")

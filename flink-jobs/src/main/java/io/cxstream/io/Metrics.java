@@ -6,10 +6,10 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * Names of the job's own metrics, in one place. Key/value metric groups become Prometheus labels
- * under Flink's Prometheus reporter, and their <em>keys</em> also become part of the metric name, in
- * registration order (e.g. {@code cx_events_in} with groups input, type is
- * {@code flink_taskmanager_job_task_operator_input_type_cx_events_in{input="feedback",type="NPS"}};
+ * Names of the job's own metrics, in one place. cx-stream's Prometheus reporter (module metrics-reporter)
+ * exports every metric named {@code cx_*}: the keys of key/value metric groups become labels and nothing
+ * else, counters get {@code _total}, histograms named {@code *_millis} are exported in seconds
+ * (e.g. {@code cx_events_in} with groups input, type is {@code cx_events_in_total{input="feedback",type="NPS",...}};
  * verified by PrometheusITCase, listed in the README's "Metrics").
  * Label values come from closed enums, or from a bounded set (the Voice-of-Customer touchpoints,
  * see {@code metrics.max-touchpoints}), so cardinality is bounded.
@@ -35,6 +35,7 @@ public final class Metrics {
     public static final String LATE_EVENTS = "cx_late_events";
     public static final String OUTREACH_EMITTED = "cx_outreach_emitted";
     public static final String OUTREACH_SUPPRESSED = "cx_outreach_suppressed";
+    /** Event time of the last evidence → emission, ms, a bucketed histogram; exported as {@code cx_alert_latency_seconds}. */
     public static final String ALERT_LATENCY = "cx_alert_latency_millis";
     /** Published rules rejected (bad JSON, type error, unknown field, limits); the reason is on cx.rules.status. */
     public static final String RULES_REJECTED = "cx_rules_rejected";

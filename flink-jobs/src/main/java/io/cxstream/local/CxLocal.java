@@ -40,8 +40,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code options}: the job's settings as a Markdown table.
  * </ul>
  * Options of its own: {@code --duration}, {@code --rate}, {@code --customers}, {@code --kafka-port},
- * {@code --metrics-port} (Flink's Prometheus reporter, default {@value PrometheusReporterSettings#DEFAULT_PORT},
- * 0 disables), {@code --parallelism}, {@code --summary-every}; every other {@code --key value} is a job setting.
+ * {@code --metrics-port} (cx-stream's Prometheus reporter, default {@value PrometheusReporterSettings#DEFAULT_PORT},
+ * 0 disables), {@code --flink-metrics-port} (Flink's, default {@value PrometheusReporterSettings#DEFAULT_FLINK_PORT},
+ * or 0 when {@code --metrics-port} is 0),
+ * {@code --parallelism}, {@code --summary-every}; every other {@code --key value} is a job setting.
  * Ctrl-C or the end of {@code --duration} stops it cleanly.
  */
 public final class CxLocal {
@@ -63,6 +65,7 @@ public final class CxLocal {
     private final long customers;
     private final int kafkaPort;
     private final int metricsPort;
+    private final int flinkMetricsPort;
     private final int parallelism;
     private final Duration summaryEvery;
     private final Map<String, String> jobSettings;
@@ -82,6 +85,11 @@ public final class CxLocal {
         this.metricsPort = (int) parseDouble("metrics-port", rest.remove("metrics-port"), PrometheusReporterSettings.DEFAULT_PORT);
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new InvalidConfigException("metrics-port", "must be 0 (disabled) or a port 1..65535, was " + metricsPort);
+        }
+        this.flinkMetricsPort = (int) parseDouble("flink-metrics-port", rest.remove("flink-metrics-port"),
+                PrometheusReporterSettings.defaultFlinkPort(metricsPort));
+        if (flinkMetricsPort < 0 || flinkMetricsPort > 65535) {
+            throw new InvalidConfigException("flink-metrics-port", "must be 0 (disabled) or a port 1..65535, was " + flinkMetricsPort);
         }
         this.parallelism = (int) parseDouble("parallelism", rest.remove("parallelism"), 2);
         String s = rest.remove("summary-every");
@@ -142,8 +150,9 @@ public final class CxLocal {
                     config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic);
             broker.createCompactedTopics(config.rulesTopic);
 
-            PrometheusReporterSettings.requireFree(metricsPort);
-            Configuration flink = PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort);
+            PrometheusReporterSettings.requireFree("metrics-port", metricsPort);
+            PrometheusReporterSettings.requireFree("flink-metrics-port", flinkMetricsPort);
+            Configuration flink = PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort, flinkMetricsPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(parallelism);
             CxJob.onKafka(config).build(env);
@@ -153,6 +162,9 @@ public final class CxLocal {
                     mode, job.getJobID(), parallelism, (System.nanoTime() - started) / 1e9);
             if (metricsPort > 0) {
                 out.printf("cx-stream %s: Prometheus metrics at http://127.0.0.1:%d/metrics (README: \"Metrics\")%n", mode, metricsPort);
+            }
+            if (flinkMetricsPort > 0) {
+                out.printf("cx-stream %s: Flink's own metrics at http://127.0.0.1:%d/metrics%n", mode, flinkMetricsPort);
             }
 
             printer = new AlertPrinter(broker.bootstrapServers(), List.of(config.contactCenterTopic, config.marketingTopic), out);

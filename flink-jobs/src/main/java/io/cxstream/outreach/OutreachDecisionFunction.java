@@ -7,6 +7,7 @@ import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.Route;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.io.Metrics;
+import io.cxstream.metrics.BucketedHistogram;
 import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,7 +21,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -112,7 +112,7 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         metrics = getRuntimeContext().getMetricGroup();
         counters = new HashMap<>();
-        latency = metrics.histogram(Metrics.ALERT_LATENCY, new DescriptiveStatisticsHistogram(10_000));
+        latency = metrics.histogram(Metrics.ALERT_LATENCY, BucketedHistogram.latencyMillis());
     }
 
     @Override

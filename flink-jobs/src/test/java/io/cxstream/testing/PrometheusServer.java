@@ -13,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * A real Prometheus server (the {@code prometheus} binary of the Debian package) scraping one target
+ * A real Prometheus server (the {@code prometheus} binary of the Debian package) scraping local targets
  * every second, with its TSDB in a temporary directory, and a client of its HTTP query API.
  * {@link #close()} stops the process.
  */
@@ -30,8 +32,8 @@ public final class PrometheusServer implements AutoCloseable {
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** Starts {@code binary} scraping {@code 127.0.0.1:<targetPort>/metrics}; returns once it reports ready. */
-    public PrometheusServer(Path binary, int targetPort, Path workDir) throws IOException, InterruptedException {
+    /** Starts {@code binary} scraping {@code 127.0.0.1:<port>/metrics} of each target port; returns once it reports ready. */
+    public PrometheusServer(Path binary, Path workDir, int... targetPorts) throws IOException, InterruptedException {
         this.port = FreePort.find();
         Path config = workDir.resolve("prometheus.yml");
         Files.writeString(config, String.join("\n",
@@ -42,7 +44,8 @@ public final class PrometheusServer implements AutoCloseable {
                 "scrape_configs:",
                 "  - job_name: cx-stream",
                 "    static_configs:",
-                "      - targets: ['127.0.0.1:" + targetPort + "']",
+                "      - targets: [" + Arrays.stream(targetPorts).mapToObj(p -> "'127.0.0.1:" + p + "'")
+                        .collect(Collectors.joining(", ")) + "]",
                 ""));
         this.log = workDir.resolve("prometheus.log");
         this.process = new ProcessBuilder(binary.toString(),

@@ -57,12 +57,14 @@ class DashboardTest {
                 .contains("namespace=\"cx-prod\", pod=~\"cx-stream-.*\"")
                 .doesNotContain("@@"));
         assertThat(String.join("\n", exprs)).contains(
-                "flink_taskmanager_job_task_operator_input_type_cx_events_in",
-                "flink_taskmanager_job_task_operator_trigger_route_cx_outreach_emitted",
-                "flink_taskmanager_job_task_operator_reason_trigger_route_cx_outreach_suppressed",
-                "flink_taskmanager_job_task_operator_reason_cx_dead_letters",
-                "flink_taskmanager_job_task_operator_cx_alert_latency_millis",
+                "rate(cx_events_in_total{",
+                "rate(cx_outreach_emitted_total{",
+                "rate(cx_outreach_suppressed_total{",
+                "rate(cx_dead_letters_total{",
+                "rate(cx_late_events_total{",
+                "histogram_quantile(0.99, sum by (le) (rate(cx_alert_latency_seconds_bucket{",
                 "flink_taskmanager_job_task_operator_pendingRecords",
+                "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
                 "flink_jobmanager_job_lastCheckpointDuration");
     }
 
@@ -70,11 +72,11 @@ class DashboardTest {
     void metricNamesComeFromValues() throws Exception {
         Map<String, Object> configMap = HelmChart.render("""
                 metrics:
-                  names: {eventsIn: cx_records_in, operatorPrefix: cx_}
+                  names: {eventsIn: cx_records_in_total}
                   dashboard: {enabled: true}
                 """).one("ConfigMap");
 
         String exprs = String.join("\n", expressions(dashboard(configMap)));
-        assertThat(exprs).contains("rate(cx_cx_records_in{").doesNotContain("cx_events_in");
+        assertThat(exprs).contains("rate(cx_records_in_total{").doesNotContain("cx_events_in");
     }
 }

@@ -43,9 +43,15 @@ class FlinkDeploymentTest {
                 "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION",
                 "high-availability.type", "kubernetes",
                 "high-availability.storageDir", "file:///flink-data/ha",
-                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                "metrics.reporter.prom.port", "9249",
                 "taskmanager.numberOfTaskSlots", "2"));
+        // cx-stream's reporter for the job's metrics, Flink's for its own without them
+        assertThat((Map<String, Object>) at(fd, CONF)).containsAllEntriesOf(Map.of(
+                "metrics.reporter.cx.factory.class", "io.cxstream.metrics.prometheus.CxPrometheusReporterFactory",
+                "metrics.reporter.cx.port", "9249",
+                "metrics.reporter.cx.max-series-per-metric", "1000",
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "metrics.reporter.prom.port", "9250",
+                "metrics.reporter.prom.filter.excludes", "*:cx_*"));
         assertThat((String) key(fd, CONF, "env.java.opts.all"))
                 .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro");
 

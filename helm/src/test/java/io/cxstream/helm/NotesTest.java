@@ -20,7 +20,8 @@ class NotesTest {
                 .contains("PodMonitor cx-stream")
                 .contains("PrometheusRule cx-stream")
                 .contains("kubectl -n cx-prod get flinkdeployment cx-stream")
-                .contains("port 9249 (container port \"metrics\")")
+                .contains("the job's cx_* metrics on port 9249 (container port \"metrics\", cx-stream's reporter)")
+                .contains("Flink's own on port 9250 (container port \"flink-metrics\", Flink's reporter)")
                 .contains("checkpoints file:///flink-data/checkpoints")
                 .contains("WARNING: checkpoints and savepoints are on a ReadWriteOnce volume");
     }

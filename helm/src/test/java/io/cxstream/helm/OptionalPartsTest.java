@@ -33,11 +33,13 @@ class OptionalPartsTest {
     }
 
     @Test
-    void podMonitorScrapesTheNamedMetricsPortOfThisReleasesPods() {
+    void podMonitorScrapesBothNamedMetricsPortsOfThisReleasesPods() {
         Manifests manifests = HelmChart.render("""
                 metrics:
-                  portName: prom
-                  port: 9250
+                  portName: cx
+                  port: 9350
+                  flinkPortName: flink
+                  flinkPort: 9351
                   podMonitor:
                     enabled: true
                     labels: {release: prometheus}
@@ -47,10 +49,14 @@ class OptionalPartsTest {
 
         assertThat((String) at(podMonitor, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
         assertThat((String) at(podMonitor, "metadata.labels.release")).isEqualTo("prometheus");
-        assertThat((String) at(podMonitor, "spec.podMetricsEndpoints.0.port")).isEqualTo("prom");
-        assertThat((List<Map<String, Object>>) at(mainContainer(fd), "ports"))
-                .containsExactly(Map.of("name", "prom", "containerPort", 9250, "protocol", "TCP"));
-        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.prom.port")).isEqualTo("9250");
+        assertThat((String) at(podMonitor, "spec.podMetricsEndpoints.0.port")).isEqualTo("cx");
+        assertThat((String) at(podMonitor, "spec.podMetricsEndpoints.1.port")).isEqualTo("flink");
+        assertThat((List<Map<String, Object>>) at(podMonitor, "spec.podMetricsEndpoints")).hasSize(2);
+        assertThat((List<Map<String, Object>>) at(mainContainer(fd), "ports")).containsExactly(
+                Map.of("name", "cx", "containerPort", 9350, "protocol", "TCP"),
+                Map.of("name", "flink", "containerPort", 9351, "protocol", "TCP"));
+        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.cx.port")).isEqualTo("9350");
+        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.prom.port")).isEqualTo("9351");
         // the PodMonitor's selector matches the labels the pod template puts on JobManager and TaskManagers
         Map<String, Object> selector = at(podMonitor, "spec.selector.matchLabels");
         assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels")).containsAllEntriesOf(selector);
@@ -68,7 +74,8 @@ class OptionalPartsTest {
         assertThat(manifests.has("PodMonitor")).isFalse();
         assertThat(mainContainer(fd)).doesNotContainKey("ports");
         assertThat((Map<String, Object>) at(fd, "spec.flinkConfiguration")).doesNotContainKeys(
-                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port");
+                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port",
+                "metrics.reporter.cx.factory.class", "metrics.reporter.cx.port");
     }
 
     @Test

@@ -64,12 +64,12 @@ class PrometheusRuleTest {
         });
 
         assertThat((String) alert(rule, "CxStreamAlertLatencyHigh").get("expr"))
-                .contains("flink_taskmanager_job_task_operator_cx_alert_latency_millis{" + SELECTOR + ", quantile=\"0.99\"}")
-                .endsWith("> 5000");
+                .isEqualTo("histogram_quantile(0.99, sum by (namespace, le) (rate(cx_alert_latency_seconds_bucket{"
+                        + SELECTOR + "}[5m]))) > 5");
         assertThat((String) alert(rule, "CxStreamConsumerLagGrowing").get("expr"))
                 .contains("flink_taskmanager_job_task_operator_pendingRecords").contains("deriv(");
         assertThat((String) alert(rule, "CxStreamDeadLetterRateHigh").get("expr"))
-                .contains("rate(flink_taskmanager_job_task_operator_reason_cx_dead_letters{");
+                .contains("rate(cx_dead_letters_total{");
         assertThat((String) alert(rule, "CxStreamCheckpointsFailing").get("expr"))
                 .contains("flink_jobmanager_job_numberOfFailedCheckpoints");
         assertThat((String) alert(rule, "CxStreamJobRestarting").get("expr")).contains("flink_jobmanager_job_numRestarts");
@@ -81,7 +81,7 @@ class PrometheusRuleTest {
         Map<String, Object> custom = HelmChart.render("""
                 metrics:
                   names:
-                    alertLatency: cx_outreach_latency_ms
+                    alertLatency: cx_outreach_latency_seconds
                     consumerLag: flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max
                   selector: 'job="flink"'
                   prometheusRule:
@@ -89,14 +89,14 @@ class PrometheusRuleTest {
                     alertLabels: {team: cx}
                     runbookBaseUrl: https://runbooks.example/cx
                     alerts:
-                      alertLatencyHigh: {thresholdMs: 1500, for: 3m}
+                      alertLatencyHigh: {thresholdSeconds: 1.5, window: 2m, for: 3m}
                       deadLetterRate: {enabled: false}
                 """).one("PrometheusRule");
 
         Map<String, Object> latency = alert(custom, "CxStreamAlertLatencyHigh");
         assertThat((String) latency.get("expr"))
-                .contains("flink_taskmanager_job_task_operator_cx_outreach_latency_ms{job=\"flink\", quantile=\"0.99\"}")
-                .endsWith("> 1500");
+                .contains("rate(cx_outreach_latency_seconds_bucket{job=\"flink\"}[2m])")
+                .endsWith("> 1.5");
         assertThat(latency.get("for")).isEqualTo("3m");
         assertThat((String) at(latency, "labels.team")).isEqualTo("cx");
         assertThat((String) at(latency, "annotations.runbook_url"))
