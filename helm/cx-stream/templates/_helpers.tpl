@@ -161,6 +161,8 @@ which override the others. Empty values are left out so the job's default applie
     "topic.outreach.contact-center" $v.kafka.topics.outreachContactCenter
     "topic.outreach.marketing" $v.kafka.topics.outreachMarketing
     "topic.deadletter" $v.kafka.topics.deadletter
+    "topic.rules" $v.kafka.topics.rules
+    "topic.rules-status" $v.kafka.topics.rulesStatus
     "checkpoint.interval" $v.processing.checkpointInterval
     "state.ttl" $v.processing.stateTtl
     "outreach.cooldown" $v.processing.outreachCooldown

@@ -62,6 +62,8 @@ class FlinkDeploymentTest {
                 "topic.interactions", "cx.interactions",
                 "topic.outreach.contact-center", "cx.outreach.contact-center",
                 "topic.deadletter", "cx.deadletter",
+                "topic.rules", "cx.rules",
+                "topic.rules-status", "cx.rules.status",
                 "checkpoint.interval", "10 s",
                 "state.ttl", "90 d"));
 
