@@ -50,10 +50,14 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     public static final String SUPPRESSED_CONSENT = "consent";
     public static final String SUPPRESSED_COOLDOWN = "cooldown";
 
-    /** Last emitted outreach per trigger name (event time, epoch millis); expires after the longest cooldown. */
-    public static MapStateDescriptor<String, Long> cooldownDescriptor(Duration maxCooldown) {
+    /**
+     * Last emitted outreach per trigger name (event time, epoch millis). A cooldown is decided in event
+     * time; the processing-time TTL is only a safety net, at least the longest cooldown a rule may have
+     * and at least {@code state.ttl}, so a restore or a catch-up after a long stop still finds it.
+     */
+    public static MapStateDescriptor<String, Long> cooldownDescriptor(Duration maxCooldown, Duration stateTtl) {
         MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("cooldown", Types.STRING, Types.LONG);
-        d.enableTimeToLive(ttl(maxCooldown.isZero() ? Duration.ofMillis(1) : maxCooldown));
+        d.enableTimeToLive(ttl(maxCooldown.compareTo(stateTtl) > 0 ? maxCooldown : stateTtl));
         return d;
     }
 
@@ -62,11 +66,13 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         return new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(TypeInformation.of(Trigger.class)));
     }
 
-    /** Consent flags: bit 0 = service stated, bit 1 = service allowed, bit 2 = marketing stated, bit 3 = marketing allowed. */
-    public static ValueStateDescriptor<Integer> consentDescriptor(Duration stateTtl) {
-        ValueStateDescriptor<Integer> d = new ValueStateDescriptor<>("consent", Types.INT);
-        d.enableTimeToLive(ttl(stateTtl));
-        return d;
+    /**
+     * Consent flags: bit 0 = service stated, bit 1 = service allowed, bit 2 = marketing stated, bit 3 =
+     * marketing allowed. No TTL: a stated consent (an opt-out above all) holds until it is changed or
+     * the customer is erased; only the defaults are implicit.
+     */
+    public static ValueStateDescriptor<Integer> consentDescriptor() {
+        return new ValueStateDescriptor<>("consent", Types.INT);
     }
 
     private static StateTtlConfig ttl(Duration ttl) {
@@ -107,8 +113,8 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
 
     @Override
     public void open(OpenContext openContext) {
-        lastEmitted = getRuntimeContext().getMapState(cooldownDescriptor(maxCooldown));
-        consent = getRuntimeContext().getState(consentDescriptor(stateTtl));
+        lastEmitted = getRuntimeContext().getMapState(cooldownDescriptor(maxCooldown, stateTtl));
+        consent = getRuntimeContext().getState(consentDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         metrics = getRuntimeContext().getMetricGroup();
         counters = new HashMap<>();

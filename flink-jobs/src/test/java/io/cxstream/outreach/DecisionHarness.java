@@ -88,6 +88,12 @@ final class DecisionHarness implements AutoCloseable {
         return arrive(Trigger.erasureMarker(customer, time));
     }
 
+    /** The processing time state TTL sees (the wall clock of a job that was stopped, restored or is catching up). */
+    DecisionHarness wallClock(long time) {
+        harness.setStateTtlProcessingTime(time);
+        return this;
+    }
+
     DecisionHarness watermark(long time) throws Exception {
         if (time > watermark) {
             watermark = time;

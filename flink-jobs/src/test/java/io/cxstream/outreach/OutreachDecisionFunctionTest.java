@@ -82,6 +82,26 @@ class OutreachDecisionFunctionTest {
         assertThat(h.out()).extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("a1", "a2");
     }
 
+    /** Issue 11, point 5: a cooldown is event time; days of wall clock (a stop, a restore, a catch-up) do not end it. */
+    @Test
+    void aCooldownHoldsInEventTimeThoughTheWallClockRanPastIt() throws Exception {
+        h.wallClock(T0).send(finding("c1", "DETRACTOR", T0, "d1"));
+        h.wallClock(T0 + 40 * 24 * 3_600_000L); // past the longest cooldown a rule may have (31 d), within state.ttl
+        h.send(finding("c1", "DETRACTOR", T0 + 3_600_000L, "d2"));
+        h.send(finding("c1", "DETRACTOR", T0 + COOLDOWN.toMillis(), "d3"));
+        assertThat(h.out()).as("d2 is within d1's cooldown in event time").extracting(o -> o.getEvidence().get(0).getEventId())
+                .containsExactly("d1", "d3");
+    }
+
+    /** Issue 11, point 3: a stated opt-out does not lapse with state.ttl (90 days) for an active customer. */
+    @Test
+    void aStatedOptOutHoldsLongerThanTheStateTtl() throws Exception {
+        h.wallClock(T0).consent("c1", T0, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE);
+        h.wallClock(T0 + 200 * 24 * 3_600_000L);
+        h.send(finding("c1", "DETRACTOR", T0 + 1_000, "d1"));
+        assertThat(h.out()).as("the opt-out still applies after 200 days").isEmpty();
+    }
+
     @Test
     void consentGatesEachRouteAndMarketingNeedsAnOptIn() throws Exception {
         h.send(finding("c1", "PROMOTER", T0, "p1"));
