@@ -97,10 +97,11 @@ public final class CxOptions {
             .withDescription("live: the inputs are current. A partition quiet for watermark.idleness follows the job's clock, so when "
                     + "every input is quiet event time still moves (to now minus watermark.max-out-of-orderness) and the last "
                     + "alerts before a lull leave; events older than validation.max-event-age are dead-lettered. "
-                    + "replay: the inputs are old data (a backfill): event time moves only with the events (a quiet partition is "
-                    + "skipped after watermark.idleness; the last events wait for later ones) and validation.max-event-age is not "
-                    + "applied. In both modes no event moves event time past the job's clock (a producer clock running fast "
-                    + "delays only its own alerts), and validation.max-future-skew applies.");
+                    + "No event moves event time past the job's clock: an event stamped in the future counts as stamped now, "
+                    + "so a producer clock running fast delays only its own alerts. "
+                    + "replay: the inputs are old data (a backfill) and the job's clock plays no part in event time: it moves "
+                    + "only with the events (a quiet partition is skipped after watermark.idleness; the last events wait for "
+                    + "later ones), and validation.max-event-age is not applied. validation.max-future-skew applies in both modes.");
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("validation.max-future-skew")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Events stamped further than this in the future (by the job's clock) are dead-lettered.");

@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li><b>While records arrive</b>: the newest event time seen, minus
  *       {@code watermark.max-out-of-orderness}, minus 1 ms (as Flink's bounded out-of-orderness).
- *       An event stamped after the job's clock counts as stamped <em>now</em> (the clamp below).</li>
+ *       In live mode an event stamped after the job's clock counts as stamped <em>now</em> (the clamp
+ *       below).</li>
  *   <li><b>Quiet for {@code watermark.idleness}</b> (measured on Flink's input activity clock,
  *       which stands still while the source is back-pressured) after at least one record, in
  *       {@code event-time.mode=live}: <em>now</em> − out-of-orderness − 1 ms, advancing with every
@@ -33,10 +34,13 @@ import java.util.function.LongSupplier;
  *   <li><b>Quiet, and never a record</b> (a partition nobody writes to; the source's main output,
  *       which Kafka never uses), or in {@code event-time.mode=replay}: marked idle after
  *       {@code watermark.idleness}, as Flink's {@code withIdleness}: it holds nothing back and
- *       moves nothing. In a replay of old data the job's clock says nothing about event time.</li>
+ *       moves nothing.</li>
  * </ul>
  *
- * <p><b>Never past the job's clock.</b> An event stamped in the future moves this partition's
+ * <p>In {@code event-time.mode=replay} the job's clock plays no part: this is Flink's bounded
+ * out-of-orderness with idleness, event time is what the (old) events say.
+ *
+ * <p><b>Live: never past the job's clock.</b> An event stamped in the future moves this partition's
  * watermark only as far as an event stamped now would. A producer whose clock runs fast therefore
  * cannot push the watermark beyond <em>now</em> − out-of-orderness − 1 ms, and events of correct
  * producers that arrive within out-of-orderness of their stamp are never behind it. We clamp rather
@@ -45,12 +49,13 @@ import java.util.function.LongSupplier;
  * {@code validation.max-future-skew} still dead-letters stamps absurdly far ahead. Records with
  * timestamp {@link Long#MIN_VALUE} (dead letters) count as activity and move nothing.
  *
- * <p>So every watermark this emits is at most the job's clock − out-of-orderness − 1 ms, whatever
- * the records say (see {@code WallClockWatermarksTest}).
+ * <p>So in live mode every watermark this emits is at most the job's clock − out-of-orderness − 1 ms,
+ * whatever the records say (see {@code WallClockWatermarksTest}).
  */
 public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrderness;
-    private final boolean followWallClock;
+    /** Live mode: quiet partitions follow the clock, and no event moves event time past it. */
+    private final boolean live;
     private final LongSupplier wallClock;
     private final WatermarksWithIdleness.IdlenessTimer idleness;
 
@@ -64,10 +69,10 @@ public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
      * @param wallClock       the job's clock, epoch millis
      * @param activityClock   measures quiet time (Flink's input activity clock in the job)
      */
-    public WallClockWatermarks(Duration maxOutOfOrderness, Duration idleness, boolean followWallClock,
+    public WallClockWatermarks(Duration maxOutOfOrderness, Duration idleness, boolean live,
                                LongSupplier wallClock, RelativeClock activityClock) {
         this.outOfOrderness = maxOutOfOrderness.toMillis();
-        this.followWallClock = followWallClock;
+        this.live = live;
         this.wallClock = wallClock;
         this.idleness = new WatermarksWithIdleness.IdlenessTimer(activityClock, idleness);
         this.maxTimestamp = Long.MIN_VALUE + outOfOrderness + 1;
@@ -87,7 +92,7 @@ public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
         idleness.activity();
         seenRecord = true;
         if (eventTimestamp != Long.MIN_VALUE) {
-            maxTimestamp = Math.max(maxTimestamp, Math.min(eventTimestamp, wallClock.getAsLong()));
+            maxTimestamp = Math.max(maxTimestamp, live ? Math.min(eventTimestamp, wallClock.getAsLong()) : eventTimestamp);
         }
     }
 
@@ -95,7 +100,7 @@ public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
     public void onPeriodicEmit(WatermarkOutput output) {
         if (!idleness.checkIfIdle()) {
             emit(maxTimestamp - outOfOrderness - 1, output);
-        } else if (followWallClock && seenRecord) {
+        } else if (live && seenRecord) {
             emit(Math.max(maxTimestamp, wallClock.getAsLong()) - outOfOrderness - 1, output);
         } else if (!markedIdle) {
             markedIdle = true;
