@@ -16,7 +16,6 @@ import io.cxstream.testing.PrometheusServer;
 import io.cxstream.testing.PrometheusText;
 import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
-import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -94,33 +93,31 @@ class PrometheusITCase {
         JobClient job = env.executeAsync("cx-stream-prometheus-it");
         try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
             sendKnownEvents(kafka, topics);
-            try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200)) {
-                List<OutreachEvent> outreach = kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN,
-                        seen -> seen.size() >= 2);
-                assertThat(outreach).as("the two detractors reach the contact center").hasSize(2);
+            List<OutreachEvent> outreach = kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN,
+                    seen -> seen.size() >= 2);
+            assertThat(outreach).as("the two detractors reach the contact center").hasSize(2);
 
-                String scraped = Poll.until("the cx_ metrics on http://127.0.0.1:" + metricsPort + "/metrics (showing only cx_ families)",
-                        WITHIN, () -> PrometheusText.familiesContaining(PrometheusText.scrape(metricsPort), "_cx_"),
-                        text -> text.contains(NPS + "{") && text.contains(CSAT + "{") && text.contains(OUTREACH_SUPPRESSED + "{")
-                                && text.contains(OUTREACH_EMITTED + "{") && text.contains(DEAD_LETTERS + "{"));
-                assertThat(scraped).contains("touchpoint=\"delivery\"", "channel=\"EMAIL\"", "reason=\"SCORE_OUT_OF_RANGE\"");
-                assertThat(scraped).as("every job metric the Helm chart's alerts and dashboard use (helm/cx-stream/values.yaml metrics.names)")
-                        .contains(helmChartJobMetricNames());
-                promtoolAccepts(scraped);
+            String scraped = Poll.until("the cx_ metrics on http://127.0.0.1:" + metricsPort + "/metrics (showing only cx_ families)",
+                    WITHIN, () -> PrometheusText.familiesContaining(PrometheusText.scrape(metricsPort), "_cx_"),
+                    text -> text.contains(NPS + "{") && text.contains(CSAT + "{") && text.contains(OUTREACH_SUPPRESSED + "{")
+                            && text.contains(OUTREACH_EMITTED + "{") && text.contains(DEAD_LETTERS + "{"));
+            assertThat(scraped).contains("touchpoint=\"delivery\"", "channel=\"EMAIL\"", "reason=\"SCORE_OUT_OF_RANGE\"");
+            assertThat(scraped).as("every job metric the Helm chart's alerts and dashboard use (helm/cx-stream/values.yaml metrics.names)")
+                    .contains(helmChartJobMetricNames());
+            promtoolAccepts(scraped);
 
-                try (PrometheusServer server = new PrometheusServer(prometheus, metricsPort, workDir)) {
-                    assertEventually(server, "sum(" + OUTREACH_EMITTED + "{trigger=\"DETRACTOR\"})", Map.of("{}", 2.0));
-                    assertEventually(server, "sum by (reason) (" + DEAD_LETTERS + ")",
-                            Map.of("{reason=SCORE_OUT_OF_RANGE}", 2.0, "{reason=UNRECOGNIZED_FORMAT}", 1.0));
-                    assertEventually(server, "sum by (trigger, reason) (" + OUTREACH_SUPPRESSED + ")",
-                            Map.of("{reason=consent, trigger=PROMOTER}", 2.0));
-                    // NPS: delivery 10, 3, 0 → (+100 -100 -100)/3; WEB 9, 8 → (+100 + 0)/2; overall 0.
-                    assertEventually(server, NPS + "{channel=\"all\",touchpoint=\"delivery\"}", -100.0 / 3);
-                    assertEventually(server, NPS + "{channel=\"WEB\",touchpoint=\"all\"}", 50.0);
-                    assertEventually(server, NPS + "{channel=\"all\",touchpoint=\"all\"}", 0.0);
-                    // CSAT 5 and 2 → (100 + 25)/2
-                    assertEventually(server, CSAT + "{channel=\"EMAIL\",touchpoint=\"all\"}", 62.5);
-                }
+            try (PrometheusServer server = new PrometheusServer(prometheus, metricsPort, workDir)) {
+                assertEventually(server, "sum(" + OUTREACH_EMITTED + "{trigger=\"DETRACTOR\"})", Map.of("{}", 2.0));
+                assertEventually(server, "sum by (reason) (" + DEAD_LETTERS + ")",
+                        Map.of("{reason=SCORE_OUT_OF_RANGE}", 2.0, "{reason=UNRECOGNIZED_FORMAT}", 1.0));
+                assertEventually(server, "sum by (trigger, reason) (" + OUTREACH_SUPPRESSED + ")",
+                        Map.of("{reason=consent, trigger=PROMOTER}", 2.0));
+                // NPS: delivery 10, 3, 0 → (+100 -100 -100)/3; WEB 9, 8 → (+100 + 0)/2; overall 0.
+                assertEventually(server, NPS + "{channel=\"all\",touchpoint=\"delivery\"}", -100.0 / 3);
+                assertEventually(server, NPS + "{channel=\"WEB\",touchpoint=\"all\"}", 50.0);
+                assertEventually(server, NPS + "{channel=\"all\",touchpoint=\"all\"}", 0.0);
+                // CSAT 5 and 2 → (100 + 25)/2
+                assertEventually(server, CSAT + "{channel=\"EMAIL\",touchpoint=\"all\"}", 62.5);
             }
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
