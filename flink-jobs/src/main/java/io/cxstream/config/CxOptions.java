@@ -81,11 +81,12 @@ public final class CxOptions {
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
             .durationType().defaultValue(Duration.ofSeconds(30))
             .withDescription("A partition without records for this long is taken as caught up: with event-time.mode=live it "
-                    + "follows the job's clock from then on (now minus watermark.max-out-of-orderness), with replay it stops "
-                    + "holding back the watermark. "
+                    + "follows the job's clock from then on (now minus watermark.max-out-of-orderness), with replay (or before "
+                    + "its first record) it stops holding back the watermark. "
                     + "Time the source spends back-pressured does not count. Too short, and a partition that is merely slow to "
-                    + "fetch (a broker that stalls while a backlog is caught up) is taken for caught up: the watermark passes its "
-                    + "records and they are dead-lettered as LATE_EVENT. "
+                    + "fetch (a broker outage, a broker that stalls while a backlog is caught up) is taken for caught up: the "
+                    + "watermark passes its records, and those producers held through the outage, and they are dead-lettered "
+                    + "as LATE_EVENT. "
                     + "Too long, and the last alerts before a lull wait up to this much longer. "
                     + "./cx demo and serve use 2 s.");
     public static final ConfigOption<Duration> WATERMARK_INTERVAL = ConfigOptions.key("watermark.interval")
