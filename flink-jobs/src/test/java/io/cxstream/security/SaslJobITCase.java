@@ -188,7 +188,7 @@ class SaslJobITCase {
 
     /**
      * Waits until the job's committed offsets (committed when a checkpoint completes) cover every
-     * record of the topics: the job has read them, so the watermark ticker cannot make them late.
+     * record of the topics: the job has read them.
      */
     private static void awaitConsumed(String group, String... topics) throws Exception {
         try (CommittedOffsets offsets = new CommittedOffsets(kafka.adminConfig())) {
