@@ -50,7 +50,14 @@ import java.util.function.LongSupplier;
  * timestamp {@link Long#MIN_VALUE} (dead letters) count as activity and move nothing.
  *
  * <p>So in live mode every watermark this emits is at most the job's clock − out-of-orderness − 1 ms,
- * whatever the records say (see {@code WallClockWatermarksTest}).
+ * whatever the records say (see {@code WallClockWatermarksTest}). A looser cap (stamps up to
+ * <em>now</em> + out-of-orderness) would still let a fast clock hold the watermark at <em>now</em> − 1 ms,
+ * and a correct producer's events would be late after a few milliseconds in transit.
+ *
+ * <p>The price of following the clock: a partition that delivers nothing for the idleness while it
+ * still has records to deliver (a broker outage longer than that, a fetch that stalls mid-backlog)
+ * is taken for caught up, and what it delivers afterwards, stamped before the clock moved on, is
+ * behind the watermark (LATE_EVENT). Time spent back-pressured does not count towards the idleness.
  */
 public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrderness;
