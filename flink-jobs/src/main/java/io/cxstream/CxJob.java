@@ -7,6 +7,7 @@ import io.cxstream.io.CxEvent;
 import io.cxstream.io.Decoded;
 import io.cxstream.io.InputRouter;
 import io.cxstream.io.KafkaIo;
+import io.cxstream.io.WallClockWatermarks;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
@@ -146,10 +147,9 @@ public class CxJob {
             env.setParallelism(config.parallelism);
         }
 
-        WatermarkStrategy<Decoded> watermarks = WatermarkStrategy
-                .<Decoded>forBoundedOutOfOrderness(config.maxOutOfOrderness)
-                .withTimestampAssigner((d, kafkaTimestamp) -> d.event != null ? d.event.eventTime : Long.MIN_VALUE)
-                .withIdleness(config.idleness);
+        // Bounded out-of-orderness, never past the job's clock, following it when the input is quiet (live mode).
+        WatermarkStrategy<Decoded> watermarks = WallClockWatermarks.<Decoded>strategy(config)
+                .withTimestampAssigner((d, kafkaTimestamp) -> d.event != null ? d.event.eventTime : Long.MIN_VALUE);
 
         SingleOutputStreamOperator<CxEvent> events = env
                 .fromSource(source, watermarks, "kafka-input").uid("kafka-input")

@@ -19,7 +19,6 @@ import io.cxstream.testing.PrometheusServer;
 import io.cxstream.testing.PrometheusText;
 import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
-import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -116,7 +115,7 @@ class PrometheusITCase {
             // rate() must see the histograms at zero before the first alert: both subtasks' empty histograms scraped
             assertEventually(server, "count(cx_alert_latency_seconds_count)", Map.of("{}", 2.0));
             sendKnownEvents(kafka, topics);
-            try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200)) {
+            { // no filler ticker: a quiet input follows the job's clock
                 Poll.until("the two detractors reach the contact center", WITHIN, alerts::count, n -> n >= 2);
 
                 String scraped = Poll.until("the job's metrics on http://127.0.0.1:" + cxPort + "/metrics", WITHIN,

@@ -59,6 +59,9 @@ public final class CxConfig implements Serializable {
 
     public enum StartingOffsets { COMMITTED_OR_EARLIEST, EARLIEST, LATEST }
 
+    /** Whether the inputs are current (event time may follow the job's clock) or old data being replayed. */
+    public enum EventTimeMode { LIVE, REPLAY }
+
     public final String bootstrapServers;
     public final String interactionsTopic;
     public final String feedbackTopic;
@@ -84,6 +87,7 @@ public final class CxConfig implements Serializable {
     public final Duration maxOutOfOrderness;
     public final Duration idleness;
     public final Duration watermarkInterval;
+    public final EventTimeMode eventTimeMode;
     public final Duration maxFutureSkew;
     public final Duration maxEventAge;
     public final int maxRecordBytes;
@@ -151,6 +155,7 @@ public final class CxConfig implements Serializable {
         this.maxOutOfOrderness = nonNegative(c, CxOptions.MAX_OUT_OF_ORDERNESS);
         this.idleness = positive(c, CxOptions.IDLENESS);
         this.watermarkInterval = positive(c, CxOptions.WATERMARK_INTERVAL);
+        this.eventTimeMode = enumValue(c, CxOptions.EVENT_TIME_MODE, EventTimeMode.class);
         this.maxFutureSkew = nonNegative(c, CxOptions.MAX_FUTURE_SKEW);
         this.maxEventAge = positive(c, CxOptions.MAX_EVENT_AGE);
         this.maxRecordBytes = range(c, CxOptions.MAX_RECORD_BYTES, 256, 64 * 1024 * 1024);

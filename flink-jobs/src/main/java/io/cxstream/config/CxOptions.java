@@ -81,21 +81,36 @@ public final class CxOptions {
                     + "Also the minimum delay before a rule with memory (count, absence, sequence) fires.");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
             .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("A partition without records for this long stops holding back the watermark. "
-                    + "Too short, and a partition that is merely slow to fetch (catching up a backlog on busy cores) "
-                    + "is taken for idle: the watermark passes its records and they are dead-lettered as LATE_EVENT. "
-                    + "Too long, and a quiet partition delays event-time alerts by up to this much. "
+            .withDescription("A partition without records for this long is taken as caught up: with event-time.mode=live it "
+                    + "follows the job's clock from then on (now minus watermark.max-out-of-orderness), with replay (or before "
+                    + "its first record) it stops holding back the watermark. "
+                    + "Time the source spends back-pressured does not count. Too short, and a partition that is merely slow to "
+                    + "fetch (a broker outage, a broker that stalls while a backlog is caught up) is taken for caught up: the "
+                    + "watermark passes its records, and those producers held through the outage, and they are dead-lettered "
+                    + "as LATE_EVENT. "
+                    + "Too long, and the last alerts before a lull wait up to this much longer. "
                     + "./cx demo and serve use 2 s.");
     public static final ConfigOption<Duration> WATERMARK_INTERVAL = ConfigOptions.key("watermark.interval")
             .durationType().defaultValue(Duration.ofMillis(100))
             .withDescription("How often the source emits a watermark (Flink's pipeline.auto-watermark-interval); "
                     + "adds up to this much to event-time alert latency.");
+    public static final ConfigOption<String> EVENT_TIME_MODE = ConfigOptions.key("event-time.mode")
+            .stringType().defaultValue("live")
+            .withDescription("live: the inputs are current. A partition quiet for watermark.idleness follows the job's clock, so when "
+                    + "every input is quiet event time still moves (to now minus watermark.max-out-of-orderness) and the last "
+                    + "alerts before a lull leave; events older than validation.max-event-age are dead-lettered. "
+                    + "No event moves event time past the job's clock: an event stamped in the future counts as stamped now, "
+                    + "so a producer clock running fast delays only its own alerts. "
+                    + "replay: the inputs are old data (a backfill) and the job's clock plays no part in event time: it moves "
+                    + "only with the events (a quiet partition is skipped after watermark.idleness; the last events wait for "
+                    + "later ones), and validation.max-event-age is not applied. validation.max-future-skew applies in both modes.");
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("validation.max-future-skew")
             .durationType().defaultValue(Duration.ofMinutes(10))
             .withDescription("Events stamped further than this in the future (by the job's clock) are dead-lettered.");
     public static final ConfigOption<Duration> MAX_EVENT_AGE = ConfigOptions.key("validation.max-event-age")
             .durationType().defaultValue(Duration.ofDays(30))
-            .withDescription("Events older than this (by the job's clock) are dead-lettered.");
+            .withDescription("Events older than this (by the job's clock) are dead-lettered as TIMESTAMP_TOO_OLD; "
+                    + "not applied with event-time.mode=replay.");
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("validation.max-record-bytes")
             .intType().defaultValue(64 * 1024)
             .withDescription("Input records larger than this are dead-lettered as TOO_LARGE.");

@@ -60,8 +60,16 @@ public final class EventValidator implements Serializable {
         this.maxCommentLength = maxCommentLength;
     }
 
+    /** {@code maxEventAgeMillis} that turns the age check off. */
+    public static final long NO_AGE_LIMIT = Long.MAX_VALUE;
+
+    /**
+     * The validator the configuration asks for. With {@code event-time.mode=replay} the inputs are old
+     * on purpose: {@code validation.max-event-age} (measured against the job's clock) is not applied.
+     */
     public static EventValidator of(CxConfig config) {
-        return new EventValidator(config.maxFutureSkew.toMillis(), config.maxEventAge.toMillis(), config.maxAttributes,
+        long maxAge = config.eventTimeMode == CxConfig.EventTimeMode.REPLAY ? NO_AGE_LIMIT : config.maxEventAge.toMillis();
+        return new EventValidator(config.maxFutureSkew.toMillis(), maxAge, config.maxAttributes,
                 config.maxAttributeLength, config.maxCommentLength);
     }
 
@@ -137,7 +145,7 @@ public final class EventValidator implements Serializable {
             throw new InvalidEventException(DeadLetterReason.TIMESTAMP_IN_FUTURE,
                     "eventTime " + eventTime + " is more than " + maxFutureSkewMillis + " ms ahead of the job's clock");
         }
-        if (t < now - maxEventAgeMillis) {
+        if (maxEventAgeMillis != NO_AGE_LIMIT && t < now - maxEventAgeMillis) {
             throw new InvalidEventException(DeadLetterReason.TIMESTAMP_TOO_OLD,
                     "eventTime " + eventTime + " is more than " + maxEventAgeMillis + " ms old");
         }

@@ -55,7 +55,7 @@ public final class CxLocal {
             "detect.abandonment.window", "1 min",
             "outreach.cooldown", "10 min",
             "starting-offsets", "latest",
-            // Local topics are often quiet (a few events sent by hand): let them stop holding back alerts.
+            // Local topics are often quiet (a few events sent by hand): event time follows the clock after 2 s.
             "watermark.idleness", "2 s");
 
     private final PrintStream out;

@@ -52,6 +52,9 @@ class CxConfigTest {
         assertThat(c.outputFormat).isEqualTo(WireFormat.JSON);
         assertThat(c.paymentWindow).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.kafkaProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(c.eventTimeMode).isEqualTo(CxConfig.EventTimeMode.LIVE);
+        assertThat(parse("--bootstrap-servers", "b:1", "--event-time.mode", "replay").eventTimeMode)
+                .isEqualTo(CxConfig.EventTimeMode.REPLAY);
     }
 
     @Test
@@ -75,6 +78,8 @@ class CxConfigTest {
         assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--input-format", "xml"))
                 .hasMessageContaining("'input-format'");
         assertThatThrownBy(() -> parse("bootstrap-servers", "b:1")).isInstanceOf(InvalidConfigException.class);
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--event-time.mode", "sometimes"))
+                .hasMessageContaining("'event-time.mode'").hasMessageContaining("live, replay");
     }
 
     @Test

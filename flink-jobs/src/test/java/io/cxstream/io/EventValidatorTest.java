@@ -5,11 +5,14 @@ import io.cxstream.avro.FeedbackEvent;
 import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.InteractionType;
+import io.cxstream.config.CxConfig;
 import io.cxstream.testing.Events;
 
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -144,5 +147,23 @@ class EventValidatorTest {
         InteractionEvent e = interaction();
         e.setTouchpoint(" ");
         return e;
+    }
+
+    @Test
+    void eventAgeIsCheckedAgainstTheJobsClockInLiveModeAndNotInAReplay() throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of("bootstrap-servers", "localhost:1", "validation.max-event-age", "30 d"));
+        EventValidator live = EventValidator.of(CxConfig.fromMap(settings, Map.of()));
+        settings.put("event-time.mode", "replay");
+        EventValidator replay = EventValidator.of(CxConfig.fromMap(settings, Map.of()));
+
+        InteractionEvent old = Events.interaction("c", NOW - Duration.ofDays(40).toMillis(), InteractionType.PAGE_VIEW, "home");
+        assertThat(catchThrowableOfType(InvalidEventException.class, () -> live.validate(old, NOW)).reason())
+                .isEqualTo(DeadLetterReason.TIMESTAMP_TOO_OLD);
+        replay.validate(old, NOW);
+        replay.validate(Events.interaction("c", 0, InteractionType.PAGE_VIEW, "home"), NOW);
+
+        InteractionEvent future = Events.interaction("c", NOW + Duration.ofMinutes(11).toMillis(), InteractionType.PAGE_VIEW, "home");
+        assertThat(catchThrowableOfType(InvalidEventException.class, () -> replay.validate(future, NOW)).reason())
+                .as("a stamp from the future is wrong in a replay too").isEqualTo(DeadLetterReason.TIMESTAMP_IN_FUTURE);
     }
 }

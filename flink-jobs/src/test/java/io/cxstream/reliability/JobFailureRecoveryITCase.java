@@ -16,7 +16,6 @@ import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TaskManagerFailures;
 import io.cxstream.testing.TaskManagerFailures.Recovery;
 import io.cxstream.testing.TestKafkaClient;
-import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
@@ -101,8 +100,7 @@ class JobFailureRecoveryITCase {
         int sentAtFailure;
         int sentAfterRecovery;
         String secondAnswerId;
-        try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200);
-             CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
+        try (CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
              CustomerLoad load = new CustomerLoad(kafka, topics, "c", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
             expected.putAll(load.expected());
 

@@ -16,7 +16,6 @@ import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TaskManagerFailures;
 import io.cxstream.testing.TaskManagerFailures.Recovery;
 import io.cxstream.testing.TestKafkaClient;
-import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
@@ -93,8 +92,7 @@ class RepeatedFailuresITCase {
         List<String> contacts = new ArrayList<>();
         List<String> suppressedAnswers = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200);
-             CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
+        try (CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
              CustomerLoad load = new CustomerLoad(kafka, topics, "r", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
             expected.putAll(load.expected());
 

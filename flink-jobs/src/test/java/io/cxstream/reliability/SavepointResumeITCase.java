@@ -17,7 +17,6 @@ import io.cxstream.testing.SavepointJobRunner;
 import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TaskManagerFailures;
 import io.cxstream.testing.TestKafkaClient;
-import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -98,8 +97,7 @@ class SavepointResumeITCase {
         TaskManagerFailures.awaitAllTasksRunning(cluster, job.getJobID(), TIMEOUT);
 
         Map<String, Expected> expected = new LinkedHashMap<>();
-        try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200);
-             CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
+        try (CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
              CustomerLoad load = new CustomerLoad(kafka, topics, "s", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
             expected.putAll(load.expected());
 

@@ -14,7 +14,6 @@ import io.cxstream.testing.CommittedOffsets;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
 import io.cxstream.testing.TestKafkaClient;
-import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -127,13 +126,11 @@ class SaslJobITCase {
             Set<String> expected = Set.of("detractor/DETRACTOR", "payer/PAYMENT_FRICTION");
             List<OutreachEvent> outreach;
             List<DeadLetter> deadLetters;
-            try (WatermarkTicker ticker = new WatermarkTicker(client, config.interactionsTopic, 200)) {
-                // Reads for at least two seconds, until both arrived: a duplicate would show up too.
-                long settled = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                outreach = client.readUntil(config.contactCenterTopic, OutreachEvent.class, WITHIN,
-                        seen -> keys(seen).containsAll(expected) && System.nanoTime() > settled);
-                deadLetters = client.readUntil(config.deadLetterTopic, DeadLetter.class, WITHIN, seen -> !seen.isEmpty());
-            }
+            // Reads for at least two seconds, until both arrived: a duplicate would show up too.
+            long settled = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            outreach = client.readUntil(config.contactCenterTopic, OutreachEvent.class, WITHIN,
+                    seen -> keys(seen).containsAll(expected) && System.nanoTime() > settled);
+            deadLetters = client.readUntil(config.deadLetterTopic, DeadLetter.class, WITHIN, seen -> !seen.isEmpty());
             assertThat(keys(outreach)).as("exactly once each, read_committed").containsExactlyInAnyOrderElementsOf(expected);
             assertThat(outreach).hasSize(expected.size());
             assertThat(deadLetters).singleElement().satisfies(d -> {
@@ -191,7 +188,7 @@ class SaslJobITCase {
 
     /**
      * Waits until the job's committed offsets (committed when a checkpoint completes) cover every
-     * record of the topics: the job has read them, so the watermark ticker cannot make them late.
+     * record of the topics: the job has read them.
      */
     private static void awaitConsumed(String group, String... topics) throws Exception {
         try (CommittedOffsets offsets = new CommittedOffsets(kafka.adminConfig())) {

@@ -68,10 +68,10 @@ public final class CxTopics {
         s.put("group-id", "it-" + interactions);
         s.put("transactional-id-prefix", "it-" + interactions);
         s.put("starting-offsets", "earliest");
-        // Events are stamped when a test creates them and the watermark follows the newest stamp (the
-        // WatermarkTicker's): on busy CI cores a record can take several hundred ms from stamp to job,
-        // and a topic only the ticker keeps quiet must go idle. 2 s / 2 s never dead-lettered a test
-        // event as LATE in the reliability runs; 300 ms / 500 ms did under load.
+        // Events are stamped when a test creates them, and a partition quiet for the idleness follows
+        // the job's clock minus the out-of-orderness: on busy CI cores a record can take several hundred
+        // ms from stamp to job. 2 s / 2 s never dead-lettered a test event as LATE in the reliability
+        // runs; 300 ms / 500 ms did under load.
         s.put("watermark.max-out-of-orderness", "2 s");
         s.put("watermark.idleness", "2 s");
         s.put("checkpoint.interval", "1 s");

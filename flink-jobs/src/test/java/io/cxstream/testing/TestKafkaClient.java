@@ -51,6 +51,17 @@ public final class TestKafkaClient implements AutoCloseable {
         send(topic, key, codec.encode(record, format));
     }
 
+    /** To one partition, whatever the key: for tests that need records of several customers in one partition. */
+    @SuppressWarnings("unchecked")
+    public <T extends SpecificRecordBase> void send(String topic, int partition, String key, T record, WireFormat format) {
+        byte[] value = WireCodec.of((Class<T>) record.getClass()).encode(record, format);
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("send to " + topic + "/" + partition + " failed", e);
+        }
+    }
+
     /**
      * Reads {@code topic} from the beginning (read_committed) until {@code done} holds for the
      * decoded records seen so far, or the deadline passes; returns what was seen.

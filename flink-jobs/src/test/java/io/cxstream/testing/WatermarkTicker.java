@@ -8,9 +8,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps event time moving in an integration test: sends a page view of a filler customer, stamped
- * with the wall clock, every {@code periodMillis}. Event-time detectors fire only when the
- * watermark passes, and the watermark moves only with events (idle partitions are skipped).
+ * Keeps event time moving in an integration test that runs the job with {@code event-time.mode=replay}:
+ * sends a page view of a filler customer, stamped with the wall clock, every {@code periodMillis}.
+ * In replay mode the watermark moves only with events. In live mode (the default) tests need no
+ * ticker: a quiet input follows the job's clock, as users' inputs do.
  */
 public final class WatermarkTicker implements AutoCloseable {
     public static final String FILLER_CUSTOMER = "filler-ticker";
