@@ -3,6 +3,8 @@ package io.cxstream;
 import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.VocAggregate;
+import io.cxstream.avro.VocTrendAlert;
 import io.cxstream.config.CxConfig;
 import io.cxstream.detect.Detector;
 import io.cxstream.detect.DetectorOperator;
@@ -17,7 +19,7 @@ import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
 import io.cxstream.state.BoundedManifestOptionsFactory;
-import io.cxstream.voc.VoiceOfCustomerGauges;
+import io.cxstream.voc.VocPipeline;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -56,7 +58,7 @@ import java.util.List;
  *  cx.consents     ┘     │ bad           │  ─▶ detect-repeat-contact, detect-error-then-abandon  ┴▶ outreach-decision ─▶ cx.outreach.*
  *                        ▼               │ consents ───────────────────────▶ ┘
  *                   cx.deadletter ◀─── late events
- *                                   └─ feedback ─▶ voc-gauges (cx_nps, cx_csat, cx_ces; parallelism 1)
+ *                                   └─ feedback ─▶ voc-split ─▶ voc-cardinality ─▶ voc-aggregate ─▶ cx.voc, cx.voc.alerts (+ gauges)
  * </pre>
  *
  * <p>This class only wires sources, operators and sinks; every piece of logic is its own class.
@@ -72,6 +74,8 @@ public class CxJob {
     private final Source<Decoded, ?, ?> source;
     private final Sink<OutreachEvent> outreachSink;
     private final Sink<DeadLetter> deadLetterSink;
+    private Sink<VocAggregate> vocAggregateSink;
+    private Sink<VocTrendAlert> vocAlertSink;
 
     /** A job over the given source and sinks (tests pass their own). */
     public CxJob(CxConfig config, Source<Decoded, ?, ?> source, Sink<OutreachEvent> outreachSink,
@@ -84,7 +88,15 @@ public class CxJob {
 
     /** The production job: Kafka source and sinks as configured. */
     public static CxJob onKafka(CxConfig config) {
-        return new CxJob(config, KafkaIo.source(config), KafkaIo.outreachSink(config), KafkaIo.deadLetterSink(config));
+        return new CxJob(config, KafkaIo.source(config), KafkaIo.outreachSink(config), KafkaIo.deadLetterSink(config))
+                .withVocSinks(KafkaIo.vocAggregateSink(config), KafkaIo.vocAlertSink(config));
+    }
+
+    /** Where the Voice-of-the-Customer aggregates and alerts go; without, they only feed the gauges. */
+    public CxJob withVocSinks(Sink<VocAggregate> aggregates, Sink<VocTrendAlert> alerts) {
+        this.vocAggregateSink = aggregates;
+        this.vocAlertSink = alerts;
+        return this;
     }
 
     public static void main(String[] args) throws Exception {
@@ -155,10 +167,14 @@ public class CxJob {
                         config.interactionsTopic, config.feedbackTopic))
                 .uid("journey").name("journey");
 
-        // Live NPS/CSAT/CES gauges over all feedback: one instance, since a score is a ratio over all answers.
-        journeys.filter(e -> e.metric != null).name("voc-input")
-                .process(new VoiceOfCustomerGauges(config.maxTouchpointLabels, config.vocWindow)).returns(Types.VOID)
-                .uid("voc-gauges").name("voc-gauges").setParallelism(1).setMaxParallelism(1);
+        // Voice of the Customer: keyed event-time aggregates, trend alerts and gauges (io.cxstream.voc).
+        if (config.voc.enabled) {
+            VocPipeline.Streams voc = VocPipeline.apply(journeys, config.voc);
+            if (vocAggregateSink != null) {
+                voc.aggregates().sinkTo(vocAggregateSink).uid("voc-sink").name("voc-sink");
+                voc.alerts().sinkTo(vocAlertSink).uid("voc-alerts-sink").name("voc-alerts-sink");
+            }
+        }
 
         // Each detector sees only the events its pattern needs, plus erasure markers that clear
         // the customer's partial matches. The journey output is still partitioned by customer, so

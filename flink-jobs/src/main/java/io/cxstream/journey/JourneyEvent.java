@@ -28,6 +28,8 @@ public class JourneyEvent {
     public Channel channel;
     public String touchpoint;
     public String agentId;
+    /** Survey the answer belongs to (feedback only). */
+    public String surveyId;
     public JourneySnapshot snapshot;
     /**
      * On an ORDER_PLACED: a payment failure or error was seen shortly before it, so the detectors

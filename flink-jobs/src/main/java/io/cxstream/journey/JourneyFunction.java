@@ -221,6 +221,7 @@ public class JourneyFunction extends KeyedProcessFunction<String, CxEvent, Journ
         out.channel = e.getChannel();
         out.touchpoint = e.getTouchpoint();
         out.agentId = e.getAgentId();
+        out.surveyId = e.getSurveyId();
         JourneyStage stage = state.getStage();
         if (e.getMetric() == FeedbackMetric.NPS) {
             out.npsCategory = FeedbackScoring.npsCategory(e.getScore());
