@@ -56,9 +56,10 @@ class PrometheusITCase {
     private static final String OUTREACH_EMITTED = PREFIX + "trigger_route_cx_outreach_emitted";
     private static final String OUTREACH_SUPPRESSED = PREFIX + "reason_trigger_route_cx_outreach_suppressed";
     private static final String DEAD_LETTERS = PREFIX + "reason_cx_dead_letters";
-    private static final String NPS = PREFIX + "channel_touchpoint_cx_nps";
-    private static final String CSAT = PREFIX + "channel_touchpoint_cx_csat";
-    private static final Duration WITHIN = Duration.ofSeconds(30);
+    private static final String NPS = PREFIX + "dimension_value_cx_nps";
+    private static final String CSAT = PREFIX + "dimension_value_cx_csat";
+    // The VoC gauges come from the aggregates of a minute, emitted when the watermark passes its end: up to 60 s.
+    private static final Duration WITHIN = Duration.ofSeconds(90);
 
     @RegisterExtension
     static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
@@ -85,7 +86,9 @@ class PrometheusITCase {
     @Test
     void customMetricsReachARealPrometheus(@TempDir Path workDir) throws Exception {
         CxTopics topics = new CxTopics(KAFKA);
-        CxConfig config = CxConfig.fromMap(topics.jobSettings(), Map.of());
+        Map<String, String> settings = topics.jobSettings();
+        settings.put("voc.min-sample", "1"); // a handful of answers; the gauges show no score below the minimum sample
+        CxConfig config = CxConfig.fromMap(settings, Map.of());
         int metricsPort = FreePort.find();
         Configuration flink = PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
@@ -103,7 +106,7 @@ class PrometheusITCase {
                         WITHIN, () -> PrometheusText.familiesContaining(PrometheusText.scrape(metricsPort), "_cx_"),
                         text -> text.contains(NPS + "{") && text.contains(CSAT + "{") && text.contains(OUTREACH_SUPPRESSED + "{")
                                 && text.contains(OUTREACH_EMITTED + "{") && text.contains(DEAD_LETTERS + "{"));
-                assertThat(scraped).contains("touchpoint=\"delivery\"", "channel=\"EMAIL\"", "reason=\"SCORE_OUT_OF_RANGE\"");
+                assertThat(scraped).contains("dimension=\"touchpoint\"", "value=\"delivery\"", "reason=\"SCORE_OUT_OF_RANGE\"");
                 assertThat(scraped).as("every job metric the Helm chart's alerts and dashboard use (helm/cx-stream/values.yaml metrics.names)")
                         .contains(helmChartJobMetricNames());
                 promtoolAccepts(scraped);
@@ -114,12 +117,12 @@ class PrometheusITCase {
                             Map.of("{reason=SCORE_OUT_OF_RANGE}", 2.0, "{reason=UNRECOGNIZED_FORMAT}", 1.0));
                     assertEventually(server, "sum by (trigger, reason) (" + OUTREACH_SUPPRESSED + ")",
                             Map.of("{reason=consent, trigger=PROMOTER}", 2.0));
-                    // NPS: delivery 10, 3, 0 → (+100 -100 -100)/3; WEB 9, 8 → (+100 + 0)/2; overall 0.
-                    assertEventually(server, NPS + "{channel=\"all\",touchpoint=\"delivery\"}", -100.0 / 3);
-                    assertEventually(server, NPS + "{channel=\"WEB\",touchpoint=\"all\"}", 50.0);
-                    assertEventually(server, NPS + "{channel=\"all\",touchpoint=\"all\"}", 0.0);
+                    // Last-hour NPS (voc-aggregate): delivery 10, 3, 0 → (+100 -100 -100)/3; WEB 9, 8 → (+100 + 0)/2; overall 0.
+                    assertEventually(server, NPS + "{dimension=\"touchpoint\",value=\"delivery\"}", -100.0 / 3);
+                    assertEventually(server, NPS + "{dimension=\"channel\",value=\"WEB\"}", 50.0);
+                    assertEventually(server, NPS + "{dimension=\"overall\",value=\"all\"}", 0.0);
                     // CSAT 5 and 2 → (100 + 25)/2
-                    assertEventually(server, CSAT + "{channel=\"EMAIL\",touchpoint=\"all\"}", 62.5);
+                    assertEventually(server, CSAT + "{dimension=\"channel\",value=\"EMAIL\"}", 62.5);
                 }
             }
         } finally {

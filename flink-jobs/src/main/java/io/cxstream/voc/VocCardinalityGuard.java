@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Bounds the cardinality of every dimension: keyed by dimension, it admits the first {@code maxValues}
+ * Bounds the cardinality of every dimension: keyed by dimension label (an enum's hash code is not stable
+ * across JVMs, so not a key), it admits the first {@code maxValues}
  * distinct values and counts every answer with a further value under {@value VocDimension#OTHER} (and in
  * {@code cx_voc_folded{dimension}}). A value unseen (in event time) for {@link #RETENTION} — longer than
  * the longest window, so its aggregates have expired — frees its place: a daily sweep timer removes it.
@@ -26,7 +27,7 @@ import java.util.Map;
  * <p>Keyed by dimension, so at most seven subtasks do this work (a map lookup per answer); the
  * aggregation after it is keyed by dimension value and scales with the parallelism.
  */
-public class VocCardinalityGuard extends KeyedProcessFunction<VocDimension, VocAnswer, VocAnswer> {
+public class VocCardinalityGuard extends KeyedProcessFunction<String, VocAnswer, VocAnswer> {
     private static final long serialVersionUID = 1L;
     static final Duration RETENTION = VocWindows.WEEK.plus(Duration.ofHours(2));
     static final long SWEEP_EVERY = Duration.ofDays(1).toMillis();

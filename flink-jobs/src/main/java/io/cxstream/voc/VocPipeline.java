@@ -29,7 +29,7 @@ public final class VocPipeline {
                 .filter(e -> e.metric != null && !e.erasure).name("voc-input")
                 .flatMap(new VocAnswerSplitter()).returns(TypeInformation.of(VocAnswer.class))
                 .uid("voc-split").name("voc-split")
-                .keyBy(a -> a.dimension, TypeInformation.of(VocDimension.class))
+                .keyBy(a -> a.dimension.label(), Types.STRING)
                 .process(new VocCardinalityGuard(config.maxValues)).returns(TypeInformation.of(VocAnswer.class))
                 .uid("voc-cardinality").name("voc-cardinality")
                 .keyBy(VocAnswer::aggregationKey, Types.STRING)

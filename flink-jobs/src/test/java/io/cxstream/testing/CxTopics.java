@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** A fresh set of the job's six topics, and the job settings that name them. */
+/** A fresh set of the job's eight topics, and the job settings that name them. */
 public final class CxTopics {
     public final String interactions;
     public final String feedback;
@@ -15,6 +15,8 @@ public final class CxTopics {
     public final String contactCenter;
     public final String marketing;
     public final String deadLetter;
+    public final String voc;
+    public final String vocAlerts;
     private final String bootstrapServers;
 
     /** On the broker the test classes share. */
@@ -42,6 +44,8 @@ public final class CxTopics {
         this.contactCenter = freshTopic.apply("cx.outreach.contact-center");
         this.marketing = freshTopic.apply("cx.outreach.marketing");
         this.deadLetter = freshTopic.apply("cx.deadletter");
+        this.voc = freshTopic.apply("cx.voc");
+        this.vocAlerts = freshTopic.apply("cx.voc.alerts");
     }
 
     /** Job settings for these topics, quick event time and a fresh consumer group; add or override freely. */
@@ -54,6 +58,8 @@ public final class CxTopics {
         s.put("topic.outreach.contact-center", contactCenter);
         s.put("topic.outreach.marketing", marketing);
         s.put("topic.deadletter", deadLetter);
+        s.put("topic.voc", voc);
+        s.put("topic.voc-alerts", vocAlerts);
         s.put("group-id", "it-" + interactions);
         s.put("transactional-id-prefix", "it-" + interactions);
         s.put("starting-offsets", "earliest");

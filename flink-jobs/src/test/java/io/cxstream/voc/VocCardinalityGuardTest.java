@@ -2,7 +2,7 @@ package io.cxstream.voc;
 
 import io.cxstream.avro.FeedbackMetric;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -19,14 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The cardinality bound: the first values keep their name, later ones count as "other", and a value unseen for a week frees its place. */
 class VocCardinalityGuardTest {
 
-    private static KeyedOneInputStreamOperatorTestHarness<VocDimension, VocAnswer, VocAnswer> harness(int max) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<VocDimension, VocAnswer, VocAnswer> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VocCardinalityGuard(max)), a -> a.dimension, TypeInformation.of(VocDimension.class));
+    private static KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAnswer> harness(int max) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAnswer> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new VocCardinalityGuard(max)), a -> a.dimension.label(), Types.STRING);
         h.open();
         return h;
     }
 
-    private static List<String> send(KeyedOneInputStreamOperatorTestHarness<VocDimension, VocAnswer, VocAnswer> h,
+    private static List<String> send(KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAnswer> h,
                                      VocDimension d, long t, String... values) throws Exception {
         for (String v : values) {
             h.processElement(new StreamRecord<>(new VocAnswer(d, v, FeedbackMetric.NPS, 5, t, "x"), t));

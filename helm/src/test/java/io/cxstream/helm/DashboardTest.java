@@ -77,4 +77,29 @@ class DashboardTest {
         String exprs = String.join("\n", expressions(dashboard(configMap)));
         assertThat(exprs).contains("rate(cx_cx_records_in{").doesNotContain("cx_events_in");
     }
+
+    /** The Voice-of-the-Customer panels read the gauges the voc-aggregate operator registers (io.cxstream.voc.VocGauges). */
+    @Test
+    void vocPanelsUseTheAggregateGauges() throws Exception {
+        JsonNode dashboard = dashboard(HelmChart.render("""
+                metrics:
+                  dashboard: {enabled: true}
+                """).one("ConfigMap"));
+        List<String> titles = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
+        assertThat(titles).contains("VoC: NPS by touchpoint (last hour)", "VoC: NPS by channel and segment (last hour)",
+                "VoC: answers in the last hour by touchpoint", "VoC: CSAT and CES (last hour, 0-100)");
+        String exprs = String.join("\n", expressions(dashboard));
+        assertThat(exprs).contains(
+                "flink_taskmanager_job_task_operator_dimension_value_cx_nps{",
+                "flink_taskmanager_job_task_operator_dimension_value_cx_csat{",
+                "flink_taskmanager_job_task_operator_dimension_value_cx_ces{",
+                "flink_taskmanager_job_task_operator_dimension_value_metric_cx_voc_answers{",
+                "flink_taskmanager_job_task_operator_dimension_cx_voc_folded{",
+                "dimension=\"touchpoint\"")
+                .doesNotContain("channel_touchpoint_cx_nps");
+        List<Integer> ids = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> ids.add(p.path("id").asInt()));
+        assertThat(ids).doesNotHaveDuplicates();
+    }
 }
