@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The Voice-of-the-Customer trend-alert benchmark: false-alarm rate on stationary synthetic streams and
  * detection delay after an injected NPS drop, with the job's default alert settings (voc.min-sample 30,
- * voc.alert.min-drop 10, voc.alert.min-z 3.5, voc.alert.cooldown 6 h), at two answer volumes. Each scenario
+ * voc.alert.min-drop 10, voc.alert.min-z 3.5, voc.alert.cooldown 6 h; --min-z and --min-drop to compare others),
+ * at two answer volumes. Each scenario
  * runs {@code --runs} times with different seeds; the medians over runs are reported. Event time is simulated,
  * so the figures do not depend on the machine. Writes {@code voc-trend-<time>.json} to {@code --out}.
  *
@@ -32,6 +33,8 @@ public final class VocTrendBench {
         int runs = 3;
         int streams = 20;
         double dropPoints = 30;
+        double minZ = 3.5;
+        double minDrop = 10.0;
         Path out = Path.of("benchmarks", "results");
         List<Double> volumes = List.of(60.0, 240.0);
         for (int i = 0; i < args.length; i++) {
@@ -39,17 +42,20 @@ public final class VocTrendBench {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--streams" -> streams = Integer.parseInt(args[++i]);
                 case "--drop" -> dropPoints = Double.parseDouble(args[++i]);
+                case "--min-z" -> minZ = Double.parseDouble(args[++i]);
+                case "--min-drop" -> minDrop = Double.parseDouble(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (known: --runs N, --streams N, --drop POINTS, --out DIR)");
+                        + " (known: --runs N, --streams N, --drop POINTS, --min-z Z, --min-drop POINTS, --out DIR)");
             }
         }
-        var config = TrendAlertRun.config(10.0, 3.5, Duration.ofHours(6));
+        var config = TrendAlertRun.config(minDrop, minZ, Duration.ofHours(6));
         long warmup = 7 * TrendAlertRun.DAY;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "voc-trend-alerts");
-        result.put("command", "VocTrendBench --runs " + runs + " --streams " + streams + " --drop " + dropPoints);
-        result.put("settings", Map.of("min_sample", 30, "min_drop", 10.0, "min_z", 3.5, "cooldown_hours", 6,
+        result.put("command", "VocTrendBench --runs " + runs + " --streams " + streams + " --drop " + dropPoints
+                + " --min-z " + minZ + " --min-drop " + minDrop);
+        result.put("settings", Map.of("min_sample", 30, "min_drop", minDrop, "min_z", minZ, "cooldown_hours", 6,
                 "warmup_days", 7, "stationary_days_measured", 7, "drop_days_measured", 3, "drop_nps_points", dropPoints,
                 "streams", streams));
         List<Object> scenarios = new ArrayList<>();

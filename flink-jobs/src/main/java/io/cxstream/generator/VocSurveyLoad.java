@@ -78,7 +78,7 @@ public final class VocSurveyLoad implements Runnable, AutoCloseable {
             producer.send(new ProducerRecord<>(consentsTopic, null, c.getEventTime().toEpochMilli(), c.getCustomerId(),
                     consents.encode(c, WireFormat.AVRO)));
         }
-        List<FeedbackEvent> history = surveys.between(from, start, HISTORY_PER_HOUR);
+        List<FeedbackEvent> history = surveys.between(from, start, HISTORY_PER_HOUR, true);
         history.forEach(this::send);
         producer.flush();
         LOG.info("Sent {} opt-outs and {} survey answers of history ({} before now)", VocSurveys.PANEL, history.size(), HISTORY);

@@ -19,8 +19,9 @@ import java.util.SplittableRandom;
  */
 public final class VocSurveys {
     /** The touchpoint whose experience degrades. */
-    public static final String DEGRADING = "delivery";
-    static final String[] TOUCHPOINTS = {DEGRADING, "support", "checkout", "returns"};
+    public static final String DEGRADING = "home-delivery";
+    /** Touchpoints of their own (the synthetic customers' surveys use delivery, support and relationship). */
+    static final String[] TOUCHPOINTS = {DEGRADING, "store-pickup", "billing", "returns"};
     /** Promoter and detractor shares of each touchpoint (same order). */
     private static final double[][] MIX = {{0.55, 0.15}, {0.45, 0.20}, {0.60, 0.10}, {0.40, 0.25}};
     /** Promoter and detractor shares of {@value #DEGRADING} once degraded (NPS about -35 instead of +40). */
@@ -45,13 +46,27 @@ public final class VocSurveys {
      * per touchpoint on average (uniform random times), oldest first.
      */
     public List<FeedbackEvent> between(Instant from, Instant to, double perHour) {
+        return between(from, to, perHour, false);
+    }
+
+    /**
+     * As {@link #between(Instant, Instant, double)}; with {@code hourlyBatches}, every answer is stamped in the
+     * minute at half past its hour (as a survey tool exporting once an hour would): the aggregation then emits
+     * one minute per hour of history instead of sixty, and the demo catches up on the week in seconds.
+     */
+    public List<FeedbackEvent> between(Instant from, Instant to, double perHour, boolean hourlyBatches) {
         List<FeedbackEvent> out = new ArrayList<>();
         double hours = Duration.between(from, to).toMillis() / 3_600_000.0;
         long span = Duration.between(from, to).toMillis();
         int n = (int) Math.round(hours * perHour * TOUCHPOINTS.length);
         long[] times = new long[n];
         for (int i = 0; i < n; i++) {
-            times[i] = from.toEpochMilli() + (span <= 0 ? 0 : random.nextLong(span));
+            long t = from.toEpochMilli() + (span <= 0 ? 0 : random.nextLong(span));
+            if (hourlyBatches) {
+                long batched = Math.floorDiv(t, 3_600_000L) * 3_600_000L + 1_800_000L + Math.floorMod(t, 60_000L);
+                t = batched >= from.toEpochMilli() && batched < to.toEpochMilli() ? batched : t;
+            }
+            times[i] = t;
         }
         java.util.Arrays.sort(times);
         for (long t : times) {
@@ -82,7 +97,7 @@ public final class VocSurveys {
                 .setMetric(FeedbackMetric.NPS)
                 .setScore(score)
                 .setComment(null)
-                .setAgentId(touchpoint.equals("support") ? "agent-" + random.nextInt(AGENTS) : null)
+                .setAgentId(touchpoint.equals("billing") ? "agent-" + random.nextInt(AGENTS) : null)
                 .setSurveyId("nps-" + touchpoint)
                 .build();
     }
