@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The Voice-of-the-Customer trend-alert benchmark: false-alarm rate on stationary synthetic streams and
  * detection delay after an injected NPS drop, with the job's default alert settings (voc.min-sample 30,
- * voc.alert.min-drop 10, voc.alert.min-z 3.5, voc.alert.cooldown 6 h; --min-z and --min-drop to compare others),
+ * voc.alert.min-drop 10, voc.alert.min-z 4.0, voc.alert.cooldown 6 h; --min-z and --min-drop to compare others),
  * at two answer volumes. Each scenario
  * runs {@code --runs} times with different seeds; the medians over runs are reported. Event time is simulated,
  * so the figures do not depend on the machine. Writes {@code voc-trend-<time>.json} to {@code --out}.
@@ -33,7 +33,7 @@ public final class VocTrendBench {
         int runs = 3;
         int streams = 20;
         double dropPoints = 30;
-        double minZ = 3.5;
+        double minZ = 4.0;
         double minDrop = 10.0;
         Path out = Path.of("benchmarks", "results");
         List<Double> volumes = List.of(60.0, 240.0);

@@ -129,7 +129,7 @@ public final class CxOptions {
             .doubleType().defaultValue(10.0)
             .withDescription("Smallest drop of the last hour's score below the 7-day baseline that alerts (score points: NPS -100..100, CSAT/CES 0..100).");
     public static final ConfigOption<Double> VOC_ALERT_MIN_Z = ConfigOptions.key("voc.alert.min-z")
-            .doubleType().defaultValue(3.5)
+            .doubleType().defaultValue(4.0)
             .withDescription("The drop must also be at least this many standard errors (one-sided z-test; tested every minute, "
                     + "so well above 1.645; see the trend-alert benchmark for the false-alarm rate).");
     public static final ConfigOption<Duration> VOC_ALERT_COOLDOWN = ConfigOptions.key("voc.alert.cooldown")

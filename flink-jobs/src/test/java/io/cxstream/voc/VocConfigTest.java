@@ -28,6 +28,8 @@ class VocConfigTest {
         assertThat(c.minSample).isEqualTo(30);
         assertThat(c.maxValues).isEqualTo(200);
         assertThat(c.alertCooldown).isEqualTo(Duration.ofHours(6));
+        assertThat(c.alertMinZ).isEqualTo(4.0);
+        assertThat(c.alertMinDrop).isEqualTo(10.0);
         assertThat(c.gaugeDimensions).doesNotContain(VocDimension.AGENT, VocDimension.SURVEY).contains(VocDimension.TOUCHPOINT);
         assertThat(c.goals).isEmpty();
     }
