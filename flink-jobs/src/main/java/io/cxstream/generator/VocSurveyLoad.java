@@ -31,9 +31,11 @@ import java.util.Properties;
  */
 public final class VocSurveyLoad implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VocSurveyLoad.class);
-    /** History answers an hour per touchpoint: 1,700 per touchpoint over the week, far above the baseline's minimum sample, few enough to be read in seconds. */
-    static final double HISTORY_PER_HOUR = 10;
+    /** History answers an hour per touchpoint: 850 per touchpoint over the week, far above the baseline's minimum sample. */
+    static final double HISTORY_PER_HOUR = 5;
     static final Duration HISTORY = Duration.ofDays(7).plusHours(2);
+    /** History comes in 6-hourly batches: 30 minutes with answers per dimension value to replay, not 10,000. */
+    static final Duration HISTORY_BATCHES = Duration.ofHours(6);
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -78,7 +80,7 @@ public final class VocSurveyLoad implements Runnable, AutoCloseable {
             producer.send(new ProducerRecord<>(consentsTopic, null, c.getEventTime().toEpochMilli(), c.getCustomerId(),
                     consents.encode(c, WireFormat.AVRO)));
         }
-        List<FeedbackEvent> history = surveys.between(from, start, HISTORY_PER_HOUR, true);
+        List<FeedbackEvent> history = surveys.between(from, start, HISTORY_PER_HOUR, HISTORY_BATCHES);
         history.forEach(this::send);
         producer.flush();
         LOG.info("Sent {} opt-outs and {} survey answers of history ({} before now)", VocSurveys.PANEL, history.size(), HISTORY);

@@ -29,7 +29,7 @@ public final class VocSurveys {
     private static final Channel[] CHANNELS = {Channel.EMAIL, Channel.WEB, Channel.MOBILE_APP};
     private static final int AGENTS = 6;
     /** The survey panel: answers come from these synthetic customers ({@code voc-customer-<n>}). */
-    static final int PANEL = 2_000;
+    static final int PANEL = 1_000;
 
     private final SplittableRandom random;
     private final Instant degradesAt;
@@ -46,15 +46,16 @@ public final class VocSurveys {
      * per touchpoint on average (uniform random times), oldest first.
      */
     public List<FeedbackEvent> between(Instant from, Instant to, double perHour) {
-        return between(from, to, perHour, false);
+        return between(from, to, perHour, null);
     }
 
     /**
-     * As {@link #between(Instant, Instant, double)}; with {@code hourlyBatches}, every answer is stamped in the
-     * minute at half past its hour (as a survey tool exporting once an hour would): the aggregation then emits
-     * one minute per hour of history instead of sixty, and the demo catches up on the week in seconds.
+     * As {@link #between(Instant, Instant, double)}; with {@code batchEvery} (a whole number of hours), every
+     * answer is stamped in the minute 30 minutes into its batch period (as a survey tool exporting in batches
+     * would): the aggregation then emits one minute per batch instead of one per minute of history, and the
+     * demo catches up on the week in seconds.
      */
-    public List<FeedbackEvent> between(Instant from, Instant to, double perHour, boolean hourlyBatches) {
+    public List<FeedbackEvent> between(Instant from, Instant to, double perHour, Duration batchEvery) {
         List<FeedbackEvent> out = new ArrayList<>();
         double hours = Duration.between(from, to).toMillis() / 3_600_000.0;
         long span = Duration.between(from, to).toMillis();
@@ -62,8 +63,9 @@ public final class VocSurveys {
         long[] times = new long[n];
         for (int i = 0; i < n; i++) {
             long t = from.toEpochMilli() + (span <= 0 ? 0 : random.nextLong(span));
-            if (hourlyBatches) {
-                long batched = Math.floorDiv(t, 3_600_000L) * 3_600_000L + 1_800_000L + Math.floorMod(t, 60_000L);
+            if (batchEvery != null) {
+                long period = batchEvery.toMillis();
+                long batched = Math.floorDiv(t, period) * period + 1_800_000L + Math.floorMod(t, 60_000L);
                 t = batched >= from.toEpochMilli() && batched < to.toEpochMilli() ? batched : t;
             }
             times[i] = t;

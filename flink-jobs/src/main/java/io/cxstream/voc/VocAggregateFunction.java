@@ -1,5 +1,6 @@
 package io.cxstream.voc;
 
+import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.VocAggregate;
 import io.cxstream.avro.VocTrendAlert;
 
@@ -114,7 +115,7 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         ScoreScale scale = ScoreScale.of(key.metric());
         VocBucket minute = minutes.get(t - MINUTE);
         if (minute != null) {
-            Double goal = config.goal(key.dimension(), key.value());
+            Double goal = key.metric() == FeedbackMetric.NPS ? config.goal(key.dimension(), key.value()) : null; // goals are NPS goals
             out.collect(VocRecords.aggregate(key, VocWindows.MINUTE_LABEL, t - MINUTE, t, minute.histogram,
                     VocStats.of(scale, minute.histogram), config.minSample, goal));
             Long last = lastEmitted.value();

@@ -38,9 +38,9 @@ class VocSurveysTest {
     }
 
     @Test
-    void hourlyBatchesFallInTheMinuteAtHalfPast() {
-        List<FeedbackEvent> week = new VocSurveys(3, START).between(START.minus(Duration.ofDays(7)), START, 10, true);
-        assertThat(week).isNotEmpty().allSatisfy(e -> assertThat(e.getEventTime().toEpochMilli() % 3_600_000L / 60_000L).isEqualTo(30));
+    void batchesFallInTheMinuteHalfAnHourIntoTheirPeriod() {
+        List<FeedbackEvent> week = new VocSurveys(3, START).between(START.minus(Duration.ofDays(7)), START, 10, Duration.ofHours(6));
+        assertThat(week).isNotEmpty().allSatisfy(e -> assertThat(e.getEventTime().toEpochMilli() % 21_600_000L / 60_000L).isEqualTo(30));
         for (int i = 1; i < week.size(); i++) {
             assertThat(week.get(i).getEventTime()).isAfterOrEqualTo(week.get(i - 1).getEventTime());
         }

@@ -205,6 +205,11 @@ class VocAggregateFunctionTest {
             assertThat(goalAlerts).as("once a day").hasSize(1);
             assertThat(goalAlerts.get(0).getBaselineScore()).isEqualTo(40.0);
             assertThat(goalAlerts.get(0).getRecentScore()).isLessThan(40.0);
+
+            h.send(VocHarness.answer(VocDimension.TOUCHPOINT, "delivery", FeedbackMetric.CSAT, 1, T0 + 360 * MIN));
+            h.watermark(T0 + 361 * MIN);
+            assertThat(h.take()).filteredOn(a -> a.getMetric() == FeedbackMetric.CSAT).isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.getGoal()).as("an NPS goal is not a CSAT goal").isNull());
         }
     }
 
