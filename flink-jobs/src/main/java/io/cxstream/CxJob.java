@@ -2,6 +2,8 @@ package io.cxstream;
 
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.VocAggregate;
+import io.cxstream.avro.VocTrendAlert;
 import io.cxstream.config.CxConfig;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Decoded;
@@ -18,7 +20,7 @@ import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.BoundedManifestOptionsFactory;
-import io.cxstream.voc.VoiceOfCustomerGauges;
+import io.cxstream.voc.VocPipeline;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -58,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *                   cx.deadletter ◀── late events      ▲ broadcast         └─ rule statuses ─▶ cx.rules.status
  *                                                      │
  *  cx.rules (compacted, JSON) ─▶ rules ────────────────┘
- *                                  journey ─ feedback ─▶ voc-gauges (cx_nps, cx_csat, cx_ces; parallelism 1)
+ *                                  journey ─ feedback ─▶ voc-split ─▶ voc-cardinality ─▶ voc-aggregate ─▶ cx.voc, cx.voc.alerts (+ gauges)
  * </pre>
  *
  * <p>This class only wires sources, operators and sinks; every piece of logic is its own class.
@@ -76,6 +78,8 @@ public class CxJob {
     private final Sink<OutreachEvent> outreachSink;
     private final Sink<DeadLetter> deadLetterSink;
     private final Sink<RuleStatus> ruleStatusSink;
+    private Sink<VocAggregate> vocAggregateSink;
+    private Sink<VocTrendAlert> vocAlertSink;
 
     /** A job over the given sources and sinks (tests pass their own). */
     public CxJob(CxConfig config, Source<Decoded, ?, ?> source, Source<RuleRecord, ?, ?> rulesSource,
@@ -91,7 +95,15 @@ public class CxJob {
     /** The production job: Kafka sources and sinks as configured. */
     public static CxJob onKafka(CxConfig config) {
         return new CxJob(config, KafkaIo.source(config), KafkaIo.rulesSource(config), KafkaIo.outreachSink(config),
-                KafkaIo.deadLetterSink(config), KafkaIo.ruleStatusSink(config));
+                KafkaIo.deadLetterSink(config), KafkaIo.ruleStatusSink(config))
+                .withVocSinks(KafkaIo.vocAggregateSink(config), KafkaIo.vocAlertSink(config));
+    }
+
+    /** Where the Voice-of-the-Customer aggregates and alerts go; without, they only feed the gauges. */
+    public CxJob withVocSinks(Sink<VocAggregate> aggregates, Sink<VocTrendAlert> alerts) {
+        this.vocAggregateSink = aggregates;
+        this.vocAlertSink = alerts;
+        return this;
     }
 
     public static void main(String[] args) throws Exception {
@@ -171,10 +183,14 @@ public class CxJob {
                         DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic))
                 .uid("journey").name("journey");
 
-        // Live NPS/CSAT/CES gauges over all feedback: one instance, since a score is a ratio over all answers.
-        journeys.filter(e -> e.metric != null).name("voc-input")
-                .process(new VoiceOfCustomerGauges(config.maxTouchpointLabels, config.vocWindow)).returns(Types.VOID)
-                .uid("voc-gauges").name("voc-gauges").setParallelism(1).setMaxParallelism(1);
+        // Voice of the Customer: keyed event-time aggregates, trend alerts and gauges (io.cxstream.voc).
+        if (config.voc.enabled) {
+            VocPipeline.Streams voc = VocPipeline.apply(journeys, config.voc);
+            if (vocAggregateSink != null) {
+                voc.aggregates().sinkTo(vocAggregateSink).uid("voc-sink").name("voc-sink");
+                voc.alerts().sinkTo(vocAlertSink).uid("voc-alerts-sink").name("voc-alerts-sink");
+            }
+        }
 
         // Findings, consent changes and erasures leave the journey in the customer's order, still
         // partitioned by customer: the decision is chained to it, no second shuffle.

@@ -417,7 +417,8 @@ public final class BenchMain {
         settings.put("starting-offsets", "earliest");
         settings.putAll(outputTopics(run));
         CxConfig config = jobConfig(broker, run, guarantee, parallelism, settings);
-        broker.createTopics(parallelism, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+        broker.createTopics(parallelism, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic,
+                config.voc.aggregatesTopic, config.voc.alertsTopic);
         log("throughput %s p%d: draining the backlog of %,d events (RocksDB, all detectors) ...", guarantee, parallelism, total);
         String name = "cx-bench " + run;
         long submitted = System.nanoTime();
@@ -787,7 +788,7 @@ public final class BenchMain {
 
     static void createTopics(EmbeddedKafkaBroker broker, int partitions, TopicNames topics, CxConfig config) throws Exception {
         broker.createTopics(partitions, topics.interactions(), topics.feedback(), topics.consents(),
-                config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+                config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.voc.aggregatesTopic, config.voc.alertsTopic);
     }
 
     /**

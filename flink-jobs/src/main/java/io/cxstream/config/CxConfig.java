@@ -2,6 +2,8 @@ package io.cxstream.config;
 
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
+import io.cxstream.voc.VocConfig;
+import io.cxstream.voc.VocDimension;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -97,8 +99,8 @@ public final class CxConfig implements Serializable {
 
     public final int recentTouchpoints;
 
-    public final int maxTouchpointLabels;
-    public final int vocWindow;
+    /** Voice of the Customer: aggregates, trend alerts, goals, gauges. */
+    public final VocConfig voc;
 
     public final String rulesTopic;
     public final String rulesStatusTopic;
@@ -165,8 +167,7 @@ public final class CxConfig implements Serializable {
 
         this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
 
-        this.maxTouchpointLabels = range(c, CxOptions.METRICS_MAX_TOUCHPOINTS, 0, 1000);
-        this.vocWindow = range(c, CxOptions.METRICS_VOC_WINDOW, 1, 100_000);
+        this.voc = vocConfig(c);
 
         this.rulesTopic = nonBlank(c, CxOptions.TOPIC_RULES);
         this.rulesStatusTopic = nonBlank(c, CxOptions.TOPIC_RULES_STATUS);
@@ -481,5 +482,45 @@ public final class CxConfig implements Serializable {
             throw new InvalidConfigException(CxOptions.DETECTORS.key(), "must enable at least one detector");
         }
         return Collections.unmodifiableSet(set);
+    }
+
+    // ---- Voice of the Customer ------------------------------------------------------------------
+
+    private static VocConfig vocConfig(Configuration c) {
+        Set<VocDimension> gauges = EnumSet.noneOf(VocDimension.class);
+        for (String d : get(c, CxOptions.VOC_GAUGE_DIMENSIONS)) {
+            if (d.isBlank()) {
+                continue;
+            }
+            try {
+                gauges.add(VocDimension.ofLabel(d));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(CxOptions.VOC_GAUGE_DIMENSIONS.key(), "unknown dimension '" + d.trim()
+                        + "'; known: overall, touchpoint, channel, agent, segment, survey, touchpoint_channel");
+            }
+        }
+        Map<String, Double> goals = new HashMap<>();
+        List<String> goalSpecs = get(c, CxOptions.VOC_GOALS);
+        for (String spec : goalSpecs == null ? List.<String>of() : goalSpecs) {
+            if (spec.isBlank()) {
+                continue;
+            }
+            try {
+                VocConfig.parseGoal(spec.trim(), goals);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(CxOptions.VOC_GOALS.key(), e.getMessage());
+            }
+        }
+        double minDrop = get(c, CxOptions.VOC_ALERT_MIN_DROP);
+        if (!(minDrop >= 0 && minDrop <= 200)) {
+            throw new InvalidConfigException(CxOptions.VOC_ALERT_MIN_DROP.key(), "must be between 0 and 200, was " + minDrop);
+        }
+        double minZ = get(c, CxOptions.VOC_ALERT_MIN_Z);
+        if (!(minZ >= 0 && minZ <= 20)) {
+            throw new InvalidConfigException(CxOptions.VOC_ALERT_MIN_Z.key(), "must be between 0 and 20, was " + minZ);
+        }
+        return new VocConfig(get(c, CxOptions.VOC_ENABLED), nonBlank(c, CxOptions.TOPIC_VOC), nonBlank(c, CxOptions.TOPIC_VOC_ALERTS),
+                range(c, CxOptions.VOC_MIN_SAMPLE, 1, 1_000_000), range(c, CxOptions.VOC_MAX_VALUES, 1, 10_000), gauges,
+                minDrop, minZ, nonNegative(c, CxOptions.VOC_ALERT_COOLDOWN), goals);
     }
 }

@@ -2,9 +2,13 @@ package io.cxstream.io;
 
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.VocAggregate;
+import io.cxstream.avro.VocTrendAlert;
 import io.cxstream.config.CxConfig;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
+import io.cxstream.voc.VocAggregateSerializationSchema;
+import io.cxstream.voc.VocAlertSerializationSchema;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -78,6 +82,26 @@ public final class KafkaIo {
                 .setRecordSerializer(new DeadLetterSerializationSchema(config.deadLetterTopic, config.outputFormat))
                 .setDeliveryGuarantee(config.deliveryGuarantee)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix + "-deadletter")
+                .build();
+    }
+
+    /** Voice-of-the-Customer aggregates to the compacted topic.voc. */
+    public static KafkaSink<VocAggregate> vocAggregateSink(CxConfig config) {
+        return KafkaSink.<VocAggregate>builder()
+                .setKafkaProducerConfig(producerProperties(config))
+                .setRecordSerializer(new VocAggregateSerializationSchema(config.voc.aggregatesTopic, config.outputFormat))
+                .setDeliveryGuarantee(config.deliveryGuarantee)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-voc")
+                .build();
+    }
+
+    /** Voice-of-the-Customer trend and goal alerts to topic.voc-alerts. */
+    public static KafkaSink<VocTrendAlert> vocAlertSink(CxConfig config) {
+        return KafkaSink.<VocTrendAlert>builder()
+                .setKafkaProducerConfig(producerProperties(config))
+                .setRecordSerializer(new VocAlertSerializationSchema(config.voc.alertsTopic, config.outputFormat))
+                .setDeliveryGuarantee(config.deliveryGuarantee)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-voc-alerts")
                 .build();
     }
 

@@ -11,8 +11,8 @@ import org.apache.flink.metrics.MetricGroup;
  * else, counters get {@code _total}, histograms named {@code *_millis} are exported in seconds
  * (e.g. {@code cx_events_in} with groups input, type is {@code cx_events_in_total{input="feedback",type="NPS",...}};
  * verified by PrometheusITCase, listed in the README's "Metrics").
- * Label values come from closed enums, or from a bounded set (the Voice-of-Customer touchpoints,
- * see {@code metrics.max-touchpoints}), so cardinality is bounded.
+ * Label values come from closed enums, or from a bounded set (the Voice-of-the-Customer dimension
+ * values, see {@code voc.max-values}), so cardinality is bounded.
  *
  * <p>Every input record is accounted for at {@code route-input}, per input (interactions, feedback,
  * consents): {@code cx_records_in{input} == sum over type of cx_events_in{input,type}
@@ -43,11 +43,11 @@ public final class Metrics {
     public static final String RULES_ACTIVE = "cx_rules_active";
     /** Events of a customer that a rule with memory could not wait for (rules.max-pending reached). */
     public static final String RULE_EVENTS_DROPPED = "cx_rule_events_dropped";
-    /** Net Promoter Score over the recent answers, -100..100 (Voice-of-Customer gauge). */
+    /** Net Promoter Score over the last hour, -100..100 (Voice-of-the-Customer gauge, see io.cxstream.voc.VocGauges). */
     public static final String NPS = "cx_nps";
-    /** Average CSAT over the recent answers, normalised 0-100 (Voice-of-Customer gauge). */
+    /** Average CSAT over the last hour, normalised 0-100 (Voice-of-the-Customer gauge). */
     public static final String CSAT = "cx_csat";
-    /** Average CES over the recent answers, normalised 0-100, 100 = least effort (Voice-of-Customer gauge). */
+    /** Average CES over the last hour, normalised 0-100, 100 = least effort (Voice-of-the-Customer gauge). */
     public static final String CES = "cx_ces";
 
     /** The {@code input} label of records whose topic is not one of the configured inputs (never expected). */

@@ -28,6 +28,8 @@ public class JourneyEvent {
     public Channel channel;
     public String touchpoint;
     public String agentId;
+    /** Survey the answer belongs to (feedback only). */
+    public String surveyId;
     public JourneySnapshot snapshot;
 
     public JourneyEvent() {}

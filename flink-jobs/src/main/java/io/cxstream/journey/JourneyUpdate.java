@@ -78,6 +78,7 @@ public final class JourneyUpdate {
         out.channel = e.getChannel();
         out.touchpoint = e.getTouchpoint();
         out.agentId = e.getAgentId();
+        out.surveyId = e.getSurveyId();
         JourneyStage stage = state.getStage();
         if (e.getMetric() == FeedbackMetric.NPS) {
             out.npsCategory = FeedbackScoring.npsCategory(e.getScore());

@@ -7,6 +7,8 @@ import io.cxstream.config.CxOptions;
 import io.cxstream.config.InvalidConfigException;
 import io.cxstream.generator.SimulatorConfig;
 import io.cxstream.generator.SyntheticLoad;
+import io.cxstream.generator.VocSurveyLoad;
+import io.cxstream.generator.VocSurveys;
 import io.cxstream.generator.SyntheticLoadConfig;
 import io.cxstream.generator.TopicNames;
 import io.cxstream.kafka.EmbeddedKafkaBroker;
@@ -37,13 +39,15 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code demo}: broker + job + generator; prints each outreach and a running summary.
  *   <li>{@code serve}: broker + job on a known port, for your own events.
+ *   <li>{@code voc}: the Voice-of-the-Customer view of a running demo or serve ({@link VocView}).
  *   <li>{@code options}: the job's settings as a Markdown table.
  * </ul>
  * Options of its own: {@code --duration}, {@code --rate}, {@code --customers}, {@code --kafka-port},
  * {@code --metrics-port} (cx-stream's Prometheus reporter, default {@value PrometheusReporterSettings#DEFAULT_PORT},
  * 0 disables), {@code --flink-metrics-port} (Flink's, default {@value PrometheusReporterSettings#DEFAULT_FLINK_PORT},
  * or 0 when {@code --metrics-port} is 0),
- * {@code --parallelism}, {@code --summary-every}; every other {@code --key value} is a job setting.
+ * {@code --parallelism}, {@code --summary-every}, {@code --voc-degrade-after} (3 min) and
+ * {@code --voc-rate} (3600 survey answers an hour per touchpoint); every other {@code --key value} is a job setting.
  * Ctrl-C or the end of {@code --duration} stops it cleanly.
  */
 public final class CxLocal {
@@ -68,6 +72,10 @@ public final class CxLocal {
     private final int flinkMetricsPort;
     private final int parallelism;
     private final Duration summaryEvery;
+    /** Demo: when the generator's degrading touchpoint (VocSurveys.DEGRADING) gets worse. */
+    private final Duration vocDegradeAfter;
+    /** Demo: live survey answers an hour per touchpoint. */
+    private final double vocRate;
     private final Map<String, String> jobSettings;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -94,6 +102,9 @@ public final class CxLocal {
         this.parallelism = (int) parseDouble("parallelism", rest.remove("parallelism"), 2);
         String s = rest.remove("summary-every");
         this.summaryEvery = s == null ? Duration.ofSeconds(10) : parseDuration("summary-every", s);
+        String degrade = rest.remove("voc-degrade-after");
+        this.vocDegradeAfter = degrade == null ? Duration.ofMinutes(3) : parseDuration("voc-degrade-after", degrade);
+        this.vocRate = parseDouble("voc-rate", rest.remove("voc-rate"), 3600);
         this.jobSettings = new LinkedHashMap<>(LOCAL_DEFAULTS);
         this.jobSettings.putAll(rest);
     }
@@ -107,8 +118,12 @@ public final class CxLocal {
                 System.out.print(optionsTable());
                 return;
             }
+            if ("voc".equals(mode)) {
+                System.exit(VocView.run(CxConfig.parseArgs(rest), System.out));
+                return;
+            }
             if (!"demo".equals(mode) && !"serve".equals(mode)) {
-                throw new InvalidConfigException(mode, "unknown mode; use demo, serve or options");
+                throw new InvalidConfigException(mode, "unknown mode; use demo, serve, voc or options");
             }
             status = new CxLocal(mode, CxConfig.parseArgs(rest), System.out).run();
         } catch (InvalidConfigException e) {
@@ -139,6 +154,8 @@ public final class CxLocal {
                     + " (" + e.getMessage() + "); is it in use? Try --kafka-port 0 for any free port");
         }
         SyntheticLoad load = null;
+        VocSurveyLoad surveys = null;
+        VocPrinter vocPrinter = null;
         AlertPrinter printer = null;
         JobClient job = null;
         int status = 0;
@@ -147,7 +164,8 @@ public final class CxLocal {
             jobSettings.putIfAbsent("checkpoint.dir", Path.of(".cx", "checkpoints").toAbsolutePath().toUri().toString());
             CxConfig config = CxConfig.fromMap(jobSettings, System.getenv());
             broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
-                    config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic);
+                    config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic,
+                    config.voc.aggregatesTopic, config.voc.alertsTopic);
             broker.createCompactedTopics(config.rulesTopic);
 
             PrometheusReporterSettings.requireFree("metrics-port", metricsPort);
@@ -172,6 +190,22 @@ public final class CxLocal {
             printerThread.setDaemon(true);
             printerThread.start();
 
+            if (config.voc.enabled) {
+                vocPrinter = new VocPrinter(broker.bootstrapServers(), config.voc.aggregatesTopic, config.voc.alertsTopic, out, false);
+                Thread vocThread = new Thread(vocPrinter, "voc-printer");
+                vocThread.setDaemon(true);
+                vocThread.start();
+            }
+            if ("demo".equals(mode) && config.voc.enabled) {
+                // a week of survey history first (the trend alerts' baseline), before anything newer is sent
+                surveys = new VocSurveyLoad(broker.bootstrapServers(), config.feedbackTopic, config.consentsTopic, vocRate, vocDegradeAfter);
+                int history = surveys.sendHistory();
+                Thread surveyThread = new Thread(surveys, "voc-surveys");
+                surveyThread.setDaemon(true);
+                surveyThread.start();
+                out.printf("cx-stream demo: sent a week of survey history (%d answers); touchpoint '%s' degrades in %s: watch for a VOC alert.%n",
+                        history, VocSurveys.DEGRADING, TimeUtils.formatWithHighestUnit(vocDegradeAfter));
+            }
             if ("demo".equals(mode)) {
                 load = new SyntheticLoad(SyntheticLoadConfig.builder(broker.bootstrapServers())
                         .topics(new TopicNames(config.interactionsTopic, config.feedbackTopic, config.consentsTopic))
@@ -203,6 +237,9 @@ public final class CxLocal {
                     break;
                 }
                 out.println(summary(load, printer, started));
+                if (vocPrinter != null) {
+                    out.println("         " + vocPrinter.summary());
+                }
                 if (System.nanoTime() >= deadline) {
                     break;
                 }
@@ -214,6 +251,12 @@ public final class CxLocal {
         } finally {
             if (load != null) {
                 load.close();
+            }
+            if (surveys != null) {
+                surveys.close();
+            }
+            if (vocPrinter != null) {
+                vocPrinter.close();
             }
             if (job != null) {
                 try {

@@ -34,5 +34,9 @@ class CxLocalITCase {
         assertThat(alert.find()).as("at least one outreach printed:\n" + printed).isTrue();
         assertThat(Double.parseDouble(alert.group(3))).as("event-to-alert latency").isLessThan(10.0);
         assertThat(printed).containsPattern("sent \\d+ events \\| outreach: \\d+");
+        // Voice of the Customer: the week of history went out, the summary has its line, and the survey
+        // panel (opted out of contact) never reaches the contact center
+        assertThat(printed).contains("sent a week of survey history").containsPattern("voc: (worst-moving touchpoints|no touchpoint)")
+                .doesNotContain("voc-customer-");
     }
 }

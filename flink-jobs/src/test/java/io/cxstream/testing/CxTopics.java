@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** A fresh set of the job's topics (inputs, outputs, rules and rule status), and the job settings that name them. */
+/** A fresh set of the job's topics (inputs, outputs, rules, rule status, VoC), and the job settings that name them. */
 public final class CxTopics {
     public final String interactions;
     public final String feedback;
@@ -18,6 +18,8 @@ public final class CxTopics {
     /** Compacted, one partition. */
     public final String rules;
     public final String rulesStatus;
+    public final String voc;
+    public final String vocAlerts;
     private final String bootstrapServers;
 
     /** On the broker the test classes share. */
@@ -51,6 +53,8 @@ public final class CxTopics {
         this.deadLetter = freshTopic.apply("cx.deadletter");
         this.rules = freshCompactedTopic.apply("cx.rules");
         this.rulesStatus = freshTopic.apply("cx.rules.status");
+        this.voc = freshTopic.apply("cx.voc");
+        this.vocAlerts = freshTopic.apply("cx.voc.alerts");
     }
 
     /** Job settings for these topics, quick event time and a fresh consumer group; add or override freely. */
@@ -65,6 +69,8 @@ public final class CxTopics {
         s.put("topic.deadletter", deadLetter);
         s.put("topic.rules", rules);
         s.put("topic.rules-status", rulesStatus);
+        s.put("topic.voc", voc);
+        s.put("topic.voc-alerts", vocAlerts);
         s.put("group-id", "it-" + interactions);
         s.put("transactional-id-prefix", "it-" + interactions);
         s.put("starting-offsets", "earliest");

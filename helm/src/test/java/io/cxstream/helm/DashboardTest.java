@@ -79,4 +79,25 @@ class DashboardTest {
         String exprs = String.join("\n", expressions(dashboard(configMap)));
         assertThat(exprs).contains("rate(cx_records_in_total{").doesNotContain("cx_events_in");
     }
+
+    /** The Voice-of-the-Customer panels read the gauges the voc-aggregate operator registers (io.cxstream.voc.VocGauges). */
+    @Test
+    void vocPanelsUseTheAggregateGauges() throws Exception {
+        JsonNode dashboard = dashboard(HelmChart.render("""
+                metrics:
+                  dashboard: {enabled: true}
+                """).one("ConfigMap"));
+        List<String> titles = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
+        assertThat(titles).contains("VoC: NPS by touchpoint (last hour)", "VoC: NPS by channel and segment (last hour)",
+                "VoC: answers in the last hour by touchpoint", "VoC: CSAT and CES (last hour, 0-100)");
+        String exprs = String.join("\n", expressions(dashboard));
+        assertThat(exprs).contains(
+                "cx_nps{", "cx_csat{", "cx_ces{", "cx_voc_answers{", "cx_voc_folded_total{",
+                "dimension=\"touchpoint\"")
+                .doesNotContain("channel_touchpoint_cx_nps").doesNotContain("dimension_value_cx_");
+        List<Integer> ids = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> ids.add(p.path("id").asInt()));
+        assertThat(ids).doesNotHaveDuplicates();
+    }
 }

@@ -1,0 +1,239 @@
+package io.cxstream.voc;
+
+import io.cxstream.avro.FeedbackMetric;
+import io.cxstream.avro.VocAggregate;
+import io.cxstream.avro.VocTrendAlert;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.cxstream.voc.VocWindows.HOUR;
+import static io.cxstream.voc.VocWindows.MINUTE;
+
+/**
+ * The Voice-of-the-Customer aggregation of one key, {@code METRIC/dimension/value} ({@link VocKey}), in
+ * event time. Each answer is added to its minute bucket and its hour bucket, and an event-time timer is
+ * set for the end of its minute. When the watermark passes a minute that has answers, the function emits
+ * the minute's {@code 1m} aggregate and, derived from the buckets ({@link VocWindows}), the {@code 1h},
+ * {@code 24h} and {@code 7d} aggregates ending there; it tests the last hour against the 7-day baseline
+ * ({@link TrendTest}; alerts go to {@link #ALERTS}), checks the NPS goal on the 24h window, and updates
+ * the gauges. Every output carries the window end as its timestamp.
+ *
+ * <p><b>Late answers.</b> An answer whose minute the watermark has passed is still counted if its minute
+ * is less than an hour behind the watermark: the minute's {@code 1m} aggregate is emitted again,
+ * corrected (same key on the compacted topic), and the rolling windows include it from the next minute on.
+ * An older answer (which the journey's watermark bound normally dead-letters first) is counted in
+ * {@code cx_voc_late_dropped} and dropped.
+ *
+ * <p><b>Bounded state.</b> At most 61 minute buckets and 170 hour buckets per key, pruned at every timer;
+ * a timer is kept for when the newest minute bucket leaves the last hour and, once no minute bucket is
+ * left, for when the newest hour bucket leaves the baseline, which clears the key. No customer data is held.
+ */
+public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer, VocAggregate> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<VocTrendAlert> ALERTS = new OutputTag<>("voc-alerts", TypeInformation.of(VocTrendAlert.class));
+    static final String LATE_DROPPED = "cx_voc_late_dropped";
+
+    static final MapStateDescriptor<Long, VocBucket> MINUTES =
+            new MapStateDescriptor<>("voc-minutes", Types.LONG, TypeInformation.of(VocBucket.class));
+    static final MapStateDescriptor<Long, VocBucket> HOURS =
+            new MapStateDescriptor<>("voc-hours", Types.LONG, TypeInformation.of(VocBucket.class));
+    /** End of the newest minute emitted: a timer at or before it is a late correction. */
+    static final ValueStateDescriptor<Long> LAST_EMITTED = new ValueStateDescriptor<>("voc-last-emitted", Types.LONG);
+    static final ValueStateDescriptor<Long> LAST_DROP_ALERT = new ValueStateDescriptor<>("voc-last-drop-alert", Types.LONG);
+    static final ValueStateDescriptor<Long> LAST_GOAL_ALERT = new ValueStateDescriptor<>("voc-last-goal-alert", Types.LONG);
+
+    private final VocConfig config;
+    private transient MapState<Long, VocBucket> minutes;
+    private transient MapState<Long, VocBucket> hours;
+    private transient ValueState<Long> lastEmitted;
+    private transient ValueState<Long> lastDropAlert;
+    private transient ValueState<Long> lastGoalAlert;
+    private transient TrendTest trend;
+    private transient VocGauges gauges;
+    private transient Counter lateDropped;
+
+    public VocAggregateFunction(VocConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        minutes = getRuntimeContext().getMapState(MINUTES);
+        hours = getRuntimeContext().getMapState(HOURS);
+        lastEmitted = getRuntimeContext().getState(LAST_EMITTED);
+        lastDropAlert = getRuntimeContext().getState(LAST_DROP_ALERT);
+        lastGoalAlert = getRuntimeContext().getState(LAST_GOAL_ALERT);
+        trend = new TrendTest(config.minSample, config.alertMinDrop, config.alertMinZ);
+        gauges = new VocGauges(getRuntimeContext().getMetricGroup(), config.gaugeDimensions);
+        lateDropped = getRuntimeContext().getMetricGroup().counter(LATE_DROPPED);
+    }
+
+    @Override
+    public void processElement(VocAnswer a, Context ctx, Collector<VocAggregate> out) throws Exception {
+        ScoreScale scale = ScoreScale.of(a.metric);
+        long minute = VocWindows.floorMinute(a.eventTime);
+        long watermark = ctx.timerService().currentWatermark();
+        boolean tooLate = watermark > Long.MIN_VALUE + HOUR && minute < VocWindows.minuteCutoff(watermark);
+        if (scale == null || !scale.accepts(a.score) || tooLate) {
+            lateDropped.inc();
+            return;
+        }
+        add(minutes, minute, scale, a, true);
+        add(hours, VocWindows.floorHour(a.eventTime), scale, a, false);
+        ctx.timerService().registerEventTimeTimer(minute + MINUTE);
+    }
+
+    private static void add(MapState<Long, VocBucket> buckets, long start, ScoreScale scale, VocAnswer a, boolean trackLow)
+            throws Exception {
+        VocBucket b = buckets.get(start);
+        if (b == null) {
+            b = VocBucket.empty(scale);
+        }
+        b.add(scale, a.score, a.touchpoint, trackLow);
+        buckets.put(start, b);
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<VocAggregate> out) throws Exception {
+        VocKey key = VocKey.parse(ctx.getCurrentKey());
+        ScoreScale scale = ScoreScale.of(key.metric());
+        VocBucket minute = minutes.get(t - MINUTE);
+        if (minute != null) {
+            Double goal = key.metric() == FeedbackMetric.NPS ? config.goal(key.dimension(), key.value()) : null; // goals are NPS goals
+            out.collect(VocRecords.aggregate(key, VocWindows.MINUTE_LABEL, t - MINUTE, t, minute.histogram,
+                    VocStats.of(scale, minute.histogram), config.minSample, goal));
+            Long last = lastEmitted.value();
+            if (last == null || t > last) {
+                lastEmitted.update(t);
+                emitRolling(key, scale, t, goal, ctx, out);
+            }
+        }
+        prune(key, scale, t, ctx);
+    }
+
+    private void emitRolling(VocKey key, ScoreScale scale, long t, Double goal, OnTimerContext ctx,
+                             Collector<VocAggregate> out) throws Exception {
+        long hourStart = VocWindows.currentHour(t);
+        long[] lastHour = new long[scale.bins()];
+        long[] partialHour = new long[scale.bins()];
+        Map<String, Long> low = new HashMap<>();
+        for (Map.Entry<Long, VocBucket> e : minutes.entries()) {
+            long m = e.getKey();
+            if (m >= t - HOUR && m < t) {
+                VocBucket.addInto(lastHour, e.getValue());
+                VocBucket.addLowInto(low, e.getValue());
+                if (m >= hourStart) {
+                    VocBucket.addInto(partialHour, e.getValue());
+                }
+            }
+        }
+        long[] day = partialHour.clone();
+        long[] week = partialHour.clone();
+        long[] baseline = new long[scale.bins()];
+        long dayStart = VocWindows.dayStart(t);
+        long weekStart = VocWindows.weekStart(t);
+        long baseStart = VocWindows.baselineStart(t);
+        long baseEnd = VocWindows.baselineEnd(t);
+        for (Map.Entry<Long, VocBucket> e : hours.entries()) {
+            long h = e.getKey();
+            if (h < hourStart && h >= dayStart) {
+                VocBucket.addInto(day, e.getValue());
+            }
+            if (h < hourStart && h >= weekStart) {
+                VocBucket.addInto(week, e.getValue());
+            }
+            if (h < baseEnd && h >= baseStart) {
+                VocBucket.addInto(baseline, e.getValue());
+            }
+        }
+        VocStats hourStats = VocStats.of(scale, lastHour);
+        VocStats dayStats = VocStats.of(scale, day);
+        out.collect(VocRecords.aggregate(key, VocWindows.HOUR_LABEL, t - HOUR, t, lastHour, hourStats, config.minSample, goal));
+        VocAggregate dayRecord = VocRecords.aggregate(key, VocWindows.DAY_LABEL, dayStart, t, day, dayStats, config.minSample, goal);
+        out.collect(dayRecord);
+        out.collect(VocRecords.aggregate(key, VocWindows.WEEK_LABEL, weekStart, t, week, VocStats.of(scale, week),
+                config.minSample, goal));
+        gauges.update(key, hourStats, hourStats.sufficient(config.minSample));
+
+        List<String> top = VocBucket.top(low, VocRecords.TOP_TOUCHPOINTS);
+        VocStats baseStats = VocStats.of(scale, baseline);
+        double z = trend.significantDrop(hourStats, baseStats);
+        if (!Double.isNaN(z) && cooledDown(lastDropAlert, t, config.alertCooldown.toMillis())) {
+            lastDropAlert.update(t);
+            ctx.output(ALERTS, VocRecords.drop(key, t, hourStats, baseStats, z, top));
+        }
+        if (dayRecord.getGoalMissedDay() && cooledDown(lastGoalAlert, t, VocWindows.DAY_HOURS * HOUR)) {
+            lastGoalAlert.update(t);
+            ctx.output(ALERTS, VocRecords.goalMissed(key, t, dayStats, goal, top));
+        }
+    }
+
+    private static boolean cooledDown(ValueState<Long> lastAlert, long t, long cooldown) throws Exception {
+        Long last = lastAlert.value();
+        return last == null || t - last >= cooldown;
+    }
+
+    /** Drops buckets no window needs any more; when only hour buckets are left, sets the timer that clears them. */
+    private void prune(VocKey key, ScoreScale scale, long t, OnTimerContext ctx) throws Exception {
+        List<Long> old = new ArrayList<>();
+        long newestMinute = Long.MIN_VALUE;
+        for (Long m : minutes.keys()) {
+            if (m < VocWindows.minuteCutoff(t)) {
+                old.add(m);
+            } else {
+                newestMinute = Math.max(newestMinute, m);
+            }
+        }
+        if (newestMinute != Long.MIN_VALUE) {
+            // the newest minute leaves the last hour then (and its timer refreshes the gauges)
+            ctx.timerService().registerEventTimeTimer(newestMinute + HOUR + MINUTE);
+        }
+        for (Long m : old) {
+            minutes.remove(m);
+        }
+        if (!old.isEmpty() && minutes.isEmpty()) {
+            // an hour without answers: the gauges show no score and no answers
+            gauges.update(key, VocStats.of(scale, new long[scale.bins()]), false);
+        }
+        old.clear();
+        long newestHour = Long.MIN_VALUE;
+        for (Long h : hours.keys()) {
+            if (h < VocWindows.hourCutoff(t)) {
+                old.add(h);
+            } else {
+                newestHour = Math.max(newestHour, h);
+            }
+        }
+        for (Long h : old) {
+            hours.remove(h);
+        }
+        if (newestHour == Long.MIN_VALUE) {
+            if (minutes.isEmpty()) {
+                minutes.clear();
+                hours.clear();
+                lastEmitted.clear();
+                lastDropAlert.clear();
+                lastGoalAlert.clear();
+            }
+        } else if (minutes.isEmpty()) {
+            // the newest hour bucket leaves the baseline 7 d + 2 h after its start
+            ctx.timerService().registerEventTimeTimer(newestHour + VocWindows.WEEK_MILLIS + 2 * HOUR);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.cxstream.voc;
+
+import io.cxstream.avro.FeedbackMetric;
+import io.cxstream.avro.VocAggregate;
+import io.cxstream.avro.VocTrendAlert;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** {@link VocAggregateFunction} in Flink's keyed harness, on RocksDB as in production. */
+final class VocHarness implements AutoCloseable {
+    static final long T0 = 1_764_460_800_000L; // 2025-11-30T00:00:00Z, a whole hour
+    static final long MIN = 60_000L;
+    static final long HOUR = 3_600_000L;
+
+    private final KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAggregate> harness;
+
+    VocHarness(VocConfig config, OperatorSubtaskState restoreFrom) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new VocAggregateFunction(config)), VocAnswer::aggregationKey, Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+    }
+
+    VocHarness(VocConfig config) throws Exception {
+        this(config, null);
+    }
+
+    static VocConfig config(int minSample) {
+        return config(minSample, Map.of());
+    }
+
+    static VocConfig config(int minSample, Map<String, Double> goals) {
+        return new VocConfig(true, "cx.voc", "cx.voc.alerts", minSample, 200, Set.of(VocDimension.values()),
+                10.0, 3.5, Duration.ofHours(6), goals);
+    }
+
+    static VocAnswer answer(VocDimension d, String value, FeedbackMetric metric, int score, long t) {
+        return new VocAnswer(d, value, metric, score, t, d == VocDimension.TOUCHPOINT ? value : "delivery");
+    }
+
+    static VocAnswer nps(String touchpoint, int score, long t) {
+        return answer(VocDimension.TOUCHPOINT, touchpoint, FeedbackMetric.NPS, score, t);
+    }
+
+    void send(VocAnswer a) throws Exception {
+        harness.processElement(new StreamRecord<>(a, a.eventTime));
+    }
+
+    void watermark(long t) throws Exception {
+        harness.processWatermark(new Watermark(t));
+    }
+
+    /** The aggregates emitted so far (and clears them), each with its record timestamp checked by the caller. */
+    List<StreamRecord<VocAggregate>> takeRecords() {
+        List<StreamRecord<VocAggregate>> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                @SuppressWarnings("unchecked")
+                StreamRecord<VocAggregate> rec = (StreamRecord<VocAggregate>) r;
+                out.add(rec);
+            }
+        }
+        harness.getOutput().clear();
+        return out;
+    }
+
+    List<VocAggregate> take() {
+        return takeRecords().stream().map(StreamRecord::getValue).toList();
+    }
+
+    List<VocTrendAlert> alerts() {
+        List<VocTrendAlert> out = new ArrayList<>();
+        var side = harness.getSideOutput(VocAggregateFunction.ALERTS);
+        if (side != null) {
+            side.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    OperatorSubtaskState snapshot(long checkpointId) throws Exception {
+        return harness.snapshot(checkpointId, checkpointId);
+    }
+
+    /** Keys that have an entry in any of the function's keyed states (on RocksDB, where the harness cannot count entries). */
+    Set<String> keysWithState() {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        Set<String> keys = new TreeSet<>();
+        for (String state : List.of(VocAggregateFunction.MINUTES.getName(), VocAggregateFunction.HOURS.getName(),
+                VocAggregateFunction.LAST_EMITTED.getName(), VocAggregateFunction.LAST_DROP_ALERT.getName(),
+                VocAggregateFunction.LAST_GOAL_ALERT.getName())) {
+            try (Stream<String> k = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+                keys.addAll(k.collect(Collectors.toSet()));
+            }
+        }
+        return keys;
+    }
+
+    int timers() {
+        return harness.numEventTimeTimers();
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
