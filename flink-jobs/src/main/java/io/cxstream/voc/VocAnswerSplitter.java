@@ -28,7 +28,7 @@ public class VocAnswerSplitter extends RichFlatMapFunction<JourneyEvent, VocAnsw
 
     @Override
     public void flatMap(JourneyEvent e, Collector<VocAnswer> out) {
-        if (e.erasure || e.metric == null) {
+        if (e.metric == null) {
             return;
         }
         ScoreScale scale = ScoreScale.of(e.metric);

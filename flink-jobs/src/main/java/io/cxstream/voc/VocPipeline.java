@@ -26,7 +26,7 @@ public final class VocPipeline {
 
     public static Streams apply(DataStream<JourneyEvent> journeys, VocConfig config) {
         SingleOutputStreamOperator<VocAggregate> aggregates = journeys
-                .filter(e -> e.metric != null && !e.erasure).name("voc-input")
+                .filter(e -> e.metric != null).name("voc-input")
                 .flatMap(new VocAnswerSplitter()).returns(TypeInformation.of(VocAnswer.class))
                 .uid("voc-split").name("voc-split")
                 .keyBy(a -> a.dimension.label(), Types.STRING)

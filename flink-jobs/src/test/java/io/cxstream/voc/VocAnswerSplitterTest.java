@@ -90,7 +90,9 @@ class VocAnswerSplitterTest {
                 e.interactionType = InteractionType.PAGE_VIEW;
             }
             if (random.nextInt(7) == 0) {
-                e.erasure = true;
+                e.customerId = null;
+                e.touchpoint = null;
+                e.channel = null;
             }
             events.add(e);
         }
