@@ -1,5 +1,6 @@
 package io.cxstream.bench;
 
+import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxConfig;
 import io.cxstream.generator.CustomerSimulator;
 import io.cxstream.generator.SimulatorConfig;
@@ -262,7 +263,7 @@ final class PrefilledSustain {
         SyntheticLoadConfig config = SyntheticLoadConfig.builder(broker.bootstrapServers())
                 .topics(topics)
                 .eventsPerSecond(rate)
-                .format(io.cxstream.avro.wire.WireFormat.AVRO)
+                .format(WireFormat.AVRO)
                 .progressInterval(Duration.ofSeconds(30))
                 .simulator(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED + attempt))
                 .duration(options.confirmDuration())

@@ -1,5 +1,8 @@
 package io.cxstream.bench;
 
+import io.cxstream.avro.ConsentEvent;
+import io.cxstream.avro.FeedbackEvent;
+import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.generator.CustomerSimulator;
@@ -12,6 +15,7 @@ import io.cxstream.generator.TopicNames;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.io.PostVersionedIOReadableWritable;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -88,9 +92,9 @@ final class TypicalState {
                 .producerProperty("batch.size", Integer.toString(256 * 1024))
                 .producerProperty("linger.ms", "20")
                 .build();
-        WireCodec<io.cxstream.avro.InteractionEvent> interactions = WireCodec.of(io.cxstream.avro.InteractionEvent.class);
-        WireCodec<io.cxstream.avro.FeedbackEvent> feedback = WireCodec.of(io.cxstream.avro.FeedbackEvent.class);
-        WireCodec<io.cxstream.avro.ConsentEvent> consents = WireCodec.of(io.cxstream.avro.ConsentEvent.class);
+        WireCodec<InteractionEvent> interactions = WireCodec.of(InteractionEvent.class);
+        WireCodec<FeedbackEvent> feedback = WireCodec.of(FeedbackEvent.class);
+        WireCodec<ConsentEvent> consents = WireCodec.of(ConsentEvent.class);
         // a first pass only counts the events, so that event time can end now, as in the throughput backlog
         long events = eventsFor(customers, journeys);
         BenchMain.BacklogClock clock = new BenchMain.BacklogClock(System.currentTimeMillis(), events);
@@ -263,7 +267,7 @@ final class TypicalState {
         }
 
         @Override
-        public void write(org.apache.flink.core.memory.DataOutputView out) {
+        public void write(DataOutputView out) {
             throw new UnsupportedOperationException("read only");
         }
     }

@@ -75,6 +75,25 @@ class BenchLogicTest {
         assertThat(PrefilledSustain.customersTouched(sim, 10)).isLessThanOrEqualTo(10);
     }
 
+    @Test
+    void theOperatorIdOfAUidIsTheOneFlinkGenerates() {
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(1, 2).keyBy(i -> i).map(i -> i).uid("journey").name("journey").sinkTo(
+                new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
+        List<org.apache.flink.runtime.jobgraph.OperatorID> ids = new ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(v -> v.getOperatorIDs().forEach(p -> ids.add(p.getGeneratedOperatorID())));
+        assertThat(ids).contains(TypicalState.operatorId("journey"));
+    }
+
+    @Test
+    void theTypicalProfileCountsEventsUntilEnoughJourneysHaveEnded() {
+        long events = TypicalState.eventsFor(1_000, 1_000);
+        assertThat(events).isEqualTo(TypicalState.eventsFor(1_000, 1_000)).isGreaterThan(1_000);
+        assertThat(TypicalState.perCustomer(Map.of("journey/journey", 5_000L, "total", 8_000L), 100))
+                .containsEntry("journey/journey", 50.0).containsEntry("total", 80.0);
+    }
+
     private static Map<String, Object> sample(long checkpoint, long live, long heap, long rss, long lag) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("checkpoint_full_bytes", checkpoint);
