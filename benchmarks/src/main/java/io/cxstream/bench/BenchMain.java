@@ -21,12 +21,9 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -174,7 +171,7 @@ public final class BenchMain {
                         for (int p : options.parallelisms()) {
                             memory.reset();
                             Map<String, Object> t = survive(runs, Map.of("delivery_guarantee", guarantee, "parallelism", p),
-                                    () -> throughputRun(broker, backlog, guarantee, p, limit));
+                                    () -> new PrefilledSustain(this, broker).run(backlog, guarantee, p, limit));
                             if (t != null && p == options.mainParallelism()) {
                                 sustained.put(guarantee, ((Number) t.get("sustained_events_per_s")).doubleValue());
                             }
@@ -297,21 +294,9 @@ public final class BenchMain {
         broker.createTopics(options.backlogPartitions(), topics.interactions(), topics.feedback(), topics.consents());
         log("limit: preloading %,d events (%,d customers) as fast as possible ...", options.events(), options.customers());
         long t0 = System.nanoTime();
-        long sent;
-        long failed;
-        SyntheticLoadConfig preload = loadConfig(broker, topics, 0, options.customers()).maxEvents(options.events()).build();
-        BacklogClock clock = new BacklogClock(System.currentTimeMillis(), options.events());
-        try (SyntheticLoad load = new SyntheticLoad(preload, new KafkaProducer<>(SyntheticLoad.producerProperties(preload)), clock,
-                System::nanoTime, LockSupport::parkNanos)) {
-            Thread thread = new Thread(load, "bench-preload");
-            thread.start();
-            while (!load.awaitFinished(Duration.ofSeconds(2))) {
-                log("limit: preloaded %,d events (%,.0f events/s)", load.sent(), load.sent() / seconds(t0));
-            }
-            thread.join();
-            sent = load.sent();
-            failed = load.failed();
-        }
+        Preloaded preloaded = preload(broker, topics, options.events(), options.customers());
+        long sent = preloaded.sent();
+        long failed = preloaded.failed();
         double preloadSeconds = seconds(t0);
         log("limit: preloaded %,d events in %.1f s (%,.0f events/s), %d failed", sent, preloadSeconds, sent / preloadSeconds, failed);
 
@@ -363,194 +348,31 @@ public final class BenchMain {
         return m;
     }
 
-    // ---------------------------------------------------------------- throughput
-
-    /** One delivery guarantee at one parallelism: backlog drain (estimate), then paced confirmation runs. */
-    private Map<String, Object> throughputRun(EmbeddedKafkaBroker broker, long total, String guarantee, int parallelism,
-            long limitRate) throws Exception {
-        String run = "tp-" + shortName(guarantee) + "-p" + parallelism;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("delivery_guarantee", guarantee);
-        m.put("parallelism", parallelism);
-        Map<String, Object> drain = drain(broker, total, guarantee, parallelism, run);
-        m.put("drain", drain);
-        double drainRate = ((Number) drain.get("events_per_s")).doubleValue();
-        List<Object> attempts = new ArrayList<>();
-        double rate = Math.max(1, Math.round(options.confirmFraction() * drainRate));
-        double sustained = -1;
-        boolean confirmed = false;
-        for (int attempt = 1; attempt <= CONFIRM_ATTEMPTS && !confirmed; attempt++) {
-            Map<String, Object> a = pacedRun(broker, run + "-c" + attempt, guarantee, parallelism, rate);
-            attempts.add(a);
-            confirmed = (Boolean) a.get("kept_up");
-            if (confirmed) {
-                // the generator may not reach a high target: then what it achieved is what was shown sustainable
-                sustained = Math.min(rate, ((Number) a.get("achieved_events_per_s")).doubleValue());
-            } else {
-                sustained = ((Number) a.get("job_read_events_per_s")).doubleValue();
-                rate = Math.max(1, Math.round(rate * CONFIRM_BACKOFF));
-            }
-        }
-        m.put("confirm_runs", attempts);
-        m.put("sustained_confirmed", confirmed);
-        m.put("sustained_events_per_s", Math.round(sustained));
-        if (limitRate > 0) {
-            m.put("ratio_to_limit", round(sustained / limitRate, 3));
-            m.put("drain_ratio_to_limit", round(drainRate / limitRate, 3));
-        }
-        log("throughput %s p%d: drain %,.0f events/s, sustained %,.0f events/s (%s)%s", guarantee, parallelism, drainRate,
-                sustained, confirmed ? "confirmed: lag did not grow" : "NOT confirmed: last attempt's read rate",
-                limitRate > 0 ? String.format(", %.2f x limit", sustained / limitRate) : "");
-        m.put("method", "drain: the job reads the preloaded backlog from earliest; elapsed = job RUNNING until the source has read "
-                + "it all (currentOffset metrics) and every operator's numRecordsIn stopped changing. Confirm: a paced load at "
-                + options.confirmFraction() + " x the drain rate for " + options.confirmDuration().toSeconds() + " s on fresh topics; "
-                + "lag = events sent - events the source has read, sampled each second; the job keeps up if the least-squares "
-                + "slope of the lag (after the first " + Math.round(CONFIRM_SKIP * 100) + " %) is below " + Math.round(MAX_LAG_SLOPE * 100)
-                + " % of the input rate, or its mean in the last third of the run is below " + MAX_LAG_SECONDS
-                + " s of input; otherwise retry at " + CONFIRM_BACKOFF + " x the rate (up to " + CONFIRM_ATTEMPTS + " runs)");
-        return m;
+    /** What a preload sent, and how many sends failed. */
+    record Preloaded(long sent, long failed) {
     }
 
-    private Map<String, Object> drain(EmbeddedKafkaBroker broker, long total, String guarantee, int parallelism, String run)
-            throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("starting-offsets", "earliest");
-        settings.putAll(outputTopics(run));
-        CxConfig config = jobConfig(broker, run, guarantee, parallelism, settings);
-        broker.createTopics(parallelism, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic,
-                config.voc.aggregatesTopic, config.voc.alertsTopic);
-        log("throughput %s p%d: draining the backlog of %,d events (RocksDB, all detectors) ...", guarantee, parallelism, total);
-        String name = "cx-bench " + run;
-        long submitted = System.nanoTime();
-        JobClient job = startJob(config, name, run);
-        long running = System.nanoTime();
-        long commitDone = -1;
-        long sourceDone = -1;
-        long lastChange = running;
-        long lastIn = -1;
-        long committed = 0;
-        long read = -1;
-        boolean metricsDone = false;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            long lastLog = running;
-            long deadline = running + options.throughputTimeout().toNanos();
-            while (System.nanoTime() < deadline) {
-                read = JobProgress.recordsRead(name);
-                long in = JobProgress.recordsInAllOperators(name);
-                long now = System.nanoTime();
-                if (in != lastIn) {
-                    lastIn = in;
-                    lastChange = now;
-                }
-                if (read >= total && sourceDone < 0) {
-                    sourceDone = now;
-                }
-                metricsDone = sourceDone >= 0 && now - lastChange > QUIET.toNanos();
-                if (commitDone < 0) {
-                    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(config.groupId)
-                            .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                    committed = offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
-                    if (committed >= total) {
-                        commitDone = System.nanoTime();
-                    }
-                }
-                if (metricsDone || (commitDone >= 0 && read < 0)) {
-                    break; // committed offsets are only a cross-check (they trail by up to a checkpoint): not waited for
-                }
-                if (now - lastLog > TimeUnit.SECONDS.toNanos(2)) {
-                    lastLog = now;
-                    log("throughput %s p%d: read %,d of %,d, lag %,d, committed %,d (%,.0f events/s so far)", guarantee, parallelism,
-                            read, total, total - Math.max(0, read), committed, Math.max(read, committed) / seconds(running));
-                }
-                JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-                if (status.isGloballyTerminalState()) {
-                    throw new IllegalStateException(run + ": the job ended with status " + status);
-                }
-                Thread.sleep(50); // polling metrics and committed offsets
-            }
-        } finally {
-            cancel(job);
-        }
-        if (!metricsDone && commitDone < 0) {
-            throw new IllegalStateException(run + ": the job read only " + read + " and committed " + committed + " of " + total
-                    + " records within " + options.throughputTimeout());
-        }
-        double commitSeconds = commitDone < 0 ? -1 : (commitDone - running) / 1e9;
-        double s = metricsDone ? (lastChange - running) / 1e9 : commitSeconds;
-        double rate = total / s;
-        Map<String, Long> outputs = endOffsets(broker, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
-        log("throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s (%s; committed offsets complete "
-                + "after %.1f s, -1 = not yet); outputs %s", guarantee, parallelism, total, s, rate, metricsDone ? "Flink metrics" : "committed offsets",
-                commitSeconds, outputs);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("events", total);
-        m.put("timing", metricsDone ? "flink metrics (source read all + operators quiet)" : "committed offsets");
-        m.put("source_read_s", sourceDone < 0 ? -1 : round((sourceDone - running) / 1e9, 2));
-        m.put("offsets_committed_s", round(commitSeconds, 2));
-        m.put("submit_to_running_s", round((running - submitted) / 1e9, 2));
-        m.put("elapsed_s", round(s, 2));
-        m.put("events_per_s", Math.round(rate));
-        m.put("outputs", outputs);
-        return m;
-    }
-
-    /** A paced load at {@code rate} on fresh topics for --confirm-duration: does the job keep up (lag flat)? */
-    private Map<String, Object> pacedRun(EmbeddedKafkaBroker broker, String run, String guarantee, int parallelism, double rate)
-            throws Exception {
-        TopicNames topics = inputTopics(run);
-        Map<String, String> settings = new LinkedHashMap<>(freshTopicSettings(run, topics));
-        CxConfig config = jobConfig(broker, run, guarantee, parallelism, settings);
-        createTopics(broker, parallelism, topics, config);
-        log("sustain %s p%d @ %,.0f events/s: paced load for %d s on fresh topics ...", guarantee, parallelism, rate,
-                options.confirmDuration().toSeconds());
-        String name = "cx-bench " + run;
-        JobClient job = startJob(config, name, run);
-        List<double[]> samples = new ArrayList<>(); // {seconds, sent, read, lag}
-        long sent;
-        double sendSeconds;
-        long read;
-        IntendedTimeClock clock = new IntendedTimeClock(rate);
-        try (SyntheticLoad load = pacedLoad(broker, topics, rate, options.customers(), clock, options.confirmDuration())) {
-            long t0 = System.nanoTime();
-            Thread thread = new Thread(load, "bench-sustain");
+    /**
+     * Preloads {@code events} events of the generator (default seed, {@code customers} ids) into {@code topics} as fast
+     * as it goes, stamped by a {@link BacklogClock} ending now. The same arguments always give the same events.
+     */
+    Preloaded preload(EmbeddedKafkaBroker broker, TopicNames topics, long events, long customers) throws InterruptedException {
+        long t0 = System.nanoTime();
+        SyntheticLoadConfig preload = loadConfig(broker, topics, 0, customers).maxEvents(events).build();
+        BacklogClock clock = new BacklogClock(System.currentTimeMillis(), events);
+        try (SyntheticLoad load = new SyntheticLoad(preload, new KafkaProducer<>(SyntheticLoad.producerProperties(preload)), clock,
+                System::nanoTime, LockSupport::parkNanos)) {
+            Thread thread = new Thread(load, "bench-preload");
             thread.start();
-            while (!load.awaitFinished(Duration.ofSeconds(1))) {
-                long s = load.sent();
-                long r = Math.max(0, JobProgress.recordsRead(name));
-                samples.add(new double[] {seconds(t0), s, r, s - r});
-                if (samples.size() % 5 == 0) {
-                    log("sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d", guarantee, parallelism,
-                            rate, s, s / seconds(t0), r, r / seconds(t0), s - r);
-                }
-                failIfEnded(job, run);
+            while (!load.awaitFinished(Duration.ofSeconds(2))) {
+                log("preloaded %,d of %,d events (%,.0f events/s)", load.sent(), events, load.sent() / seconds(t0));
             }
             thread.join();
-            sent = load.sent();
-            sendSeconds = seconds(t0);
-            read = Math.max(0, JobProgress.recordsRead(name));
-        } finally {
-            cancel(job);
+            return new Preloaded(load.sent(), load.failed());
         }
-        LagTrend trend = LagTrend.of(samples, CONFIRM_SKIP);
-        double achieved = sent / sendSeconds;
-        boolean generatorOk = achieved >= GENERATOR_SHARE * rate;
-        boolean keptUp = trend.keptUp(rate);
-        log("sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
-                guarantee, parallelism, rate, achieved, trend.slope(), MAX_LAG_SLOPE * rate, sent - read,
-                keptUp ? "kept up" : "fell behind", generatorOk ? "" : " (the generator did not reach the target rate)");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("target_events_per_s", Math.round(rate));
-        m.put("achieved_events_per_s", Math.round(achieved));
-        m.put("generator_reached_target", generatorOk);
-        m.put("generator_max_behind_ms", clock.maxBehindMillis());
-        m.put("job_read_events_per_s", Math.round(trend.readRate()));
-        m.put("lag_slope_events_per_s", Math.round(trend.slope()));
-        m.put("lag_mean_first_third", Math.round(trend.firstThird()));
-        m.put("lag_mean_last_third", Math.round(trend.lastThird()));
-        m.put("lag_final", sent - read);
-        m.put("kept_up", keptUp);
-        return m;
     }
+
+    // ---------------------------------------------------------------- throughput (PrefilledSustain)
 
     /**
      * Least-squares slope of the lag (events/s) over the samples after the skipped start, the mean lag of the first

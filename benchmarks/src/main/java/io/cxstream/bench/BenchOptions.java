@@ -28,8 +28,11 @@ import java.util.function.Function;
  * @param guarantees delivery guarantees to run (exactly-once, at-least-once)
  * @param checkpointInterval checkpoint interval of every job run (exactly-once latency depends on it)
  * @param confirmDuration how long the paced run that confirms a sustained rate lasts
- * @param confirmFraction the first paced run is at this fraction of the backlog drain rate
- * @param stateCustomers state-scale points: customers with state (one event each) per point
+ * @param confirmFraction after the probe, the next paced run is at this fraction of the backlog drain rate
+ * @param probeFraction the first paced run (from the drained state) probes at this fraction of the drain rate (above 1)
+ * @param stateCustomers state-scale points: customers with state per point
+ * @param stateProfile what each state-scale customer sends: {@code minimal} (one PAGE_VIEW) or {@code typical}
+ *     (one generated journey, personas mixed as in the throughput load; see {@link TypicalState})
  * @param phases which phases run: limit, throughput, latency, state, jmh
  * @param soak if set, run only the soak test, this long
  * @param soakRate input rate of the soak test
@@ -44,16 +47,18 @@ import java.util.function.Function;
  */
 public record BenchOptions(boolean quick, long customers, long events, Duration duration, Duration warmup,
         List<Double> rateFractions, List<Double> rates, List<Integer> parallelisms, List<String> guarantees,
-        Duration checkpointInterval, Duration confirmDuration, double confirmFraction, List<Long> stateCustomers,
-        Set<String> phases, Duration soak, double soakRate, Duration soakTtl, long soakCustomers, Duration soakSample,
-        double soakTolerance, Map<String, String> jobSettings, String jmhArgs, Path out, Duration throughputTimeout) {
+        Duration checkpointInterval, Duration confirmDuration, double confirmFraction, double probeFraction,
+        List<Long> stateCustomers, String stateProfile, Set<String> phases, Duration soak, double soakRate, Duration soakTtl,
+        long soakCustomers, Duration soakSample, double soakTolerance, Map<String, String> jobSettings, String jmhArgs, Path out,
+        Duration throughputTimeout) {
 
+    static final List<String> STATE_PROFILES = List.of("minimal", "typical");
     static final List<String> ALL_PHASES = List.of("limit", "throughput", "latency", "state", "jmh");
 
     static final String USAGE = "usage: BenchMain [--quick] [--customers 1000000] [--events 2000000] [--parallelism 1,2] "
             + "[--delivery exactly-once,at-least-once] [--checkpoint-interval 1s] [--confirm-duration 60s] "
-            + "[--confirm-fraction 0.9] [--rate-fractions 0.1,0.5,0.8 | --rates 1000,5000] [--duration 2min] [--warmup 15s] "
-            + "[--state-customers 1000000,10000000] [--phases limit,throughput,latency,state,jmh] [--jmh-args '-f 1'] "
+            + "[--probe-fraction 1.1] [--confirm-fraction 0.9] [--rate-fractions 0.1,0.5,0.8 | --rates 1000,5000] [--duration 2min] [--warmup 15s] "
+            + "[--state-customers 1000000,10000000] [--state-profile minimal|typical] [--phases limit,throughput,latency,state,jmh] [--jmh-args '-f 1'] "
             + "[--soak 10m [--soak-rate 500] [--soak-ttl 1m] [--soak-customers 100000000] [--soak-sample 10s] "
             + "[--soak-tolerance 0.25]] [--job key=value ...] [--out benchmarks/results] [--throughput-timeout 30min]";
 
@@ -70,6 +75,8 @@ public record BenchOptions(boolean quick, long customers, long events, Duration 
         Duration checkpointInterval = Duration.ofSeconds(1);
         Duration confirmDuration = quick ? Duration.ofSeconds(8) : Duration.ofSeconds(60);
         double confirmFraction = 0.9;
+        double probeFraction = PrefilledSustain.PROBE_FRACTION;
+        String stateProfile = "minimal";
         List<Long> stateCustomers = quick ? List.of(20_000L) : List.of(1_000_000L, 10_000_000L);
         Set<String> phases = new LinkedHashSet<>(quick ? ALL_PHASES.subList(0, 4) : ALL_PHASES);
         Duration soak = null;
@@ -109,6 +116,13 @@ public record BenchOptions(boolean quick, long customers, long events, Duration 
                     case "--checkpoint-interval" -> checkpointInterval = TimeUtils.parseDuration(v);
                     case "--confirm-duration" -> confirmDuration = TimeUtils.parseDuration(v);
                     case "--confirm-fraction" -> confirmFraction = Double.parseDouble(v);
+                    case "--probe-fraction" -> probeFraction = Double.parseDouble(v);
+                    case "--state-profile" -> {
+                        if (!STATE_PROFILES.contains(v)) {
+                            throw new IllegalArgumentException("--state-profile: one of " + STATE_PROFILES + ", not '" + v + "'");
+                        }
+                        stateProfile = v;
+                    }
                     case "--state-customers" -> stateCustomers = list(v, s -> (long) Double.parseDouble(s));
                     case "--phases" -> {
                         phases = new LinkedHashSet<>(list(v, s -> s));
@@ -143,14 +157,15 @@ public record BenchOptions(boolean quick, long customers, long events, Duration 
             throw new IllegalArgumentException("customers, events, parallelisms, state customers must be positive; " + USAGE);
         }
         if (fractions.isEmpty() && rates.isEmpty() || fractions.stream().anyMatch(f -> f <= 0)
-                || rates.stream().anyMatch(r -> r <= 0) || confirmFraction <= 0 || soakRate <= 0 || soakCustomers <= 0) {
+                || rates.stream().anyMatch(r -> r <= 0) || confirmFraction <= 0 || probeFraction <= 0 || soakRate <= 0 || soakCustomers <= 0) {
             throw new IllegalArgumentException("rates, rate fractions, confirm fraction and soak settings must be positive; " + USAGE);
         }
         if (phases.contains("latency") && rates.isEmpty() && !phases.contains("throughput")) {
             throw new IllegalArgumentException("--phases latency without throughput needs absolute --rates; " + USAGE);
         }
         return new BenchOptions(quick, customers, events, duration, warmup, fractions, rates, List.copyOf(parallelisms),
-                guarantees, checkpointInterval, confirmDuration, confirmFraction, List.copyOf(stateCustomers), phases, soak,
+                guarantees, checkpointInterval, confirmDuration, confirmFraction, probeFraction, List.copyOf(stateCustomers),
+                stateProfile, phases, soak,
                 soakRate, soakTtl, soakCustomers, soakSample, soakTolerance, Map.copyOf(jobSettings), jmhArgs, out, timeout);
     }
 

@@ -43,6 +43,8 @@ final class JobProgress {
         conf.setString("state.backend.rocksdb.metrics.total-sst-files-size", "true");
         conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         conf.setString("state.backend.rocksdb.metrics.cur-size-all-mem-tables", "true");
+        // the column family (= the state's name: journey, rules, cooldown, ...) as a variable, for sizes per state
+        conf.setString("state.backend.rocksdb.metrics.column-family-as-variable", "true");
     }
 
     /** A job-level checkpoint gauge (see {@link #CHECKPOINT_METRICS}); -1 if not (yet) known. */
@@ -78,7 +80,36 @@ final class JobProgress {
         return byOperator;
     }
 
-    /** Records read by the job's Kafka sources so far (sum over partitions of currentOffset + 1), -1 if unknown. */
+    /**
+     * Sum of a RocksDB native gauge over subtasks, grouped by operator and column family ({@code "journey/rules"}:
+     * the column family is the state's name), plus {@code "total"}; empty if none.
+     */
+    static Map<String, Long> rocksDbByState(String job, String property) {
+        Map<String, Long> byState = new java.util.TreeMap<>();
+        Map<String, Metric> m = ROCKSDB.get(job);
+        if (m == null) {
+            return byState;
+        }
+        long total = 0;
+        for (Map.Entry<String, Metric> e : m.entrySet()) {
+            String[] key = e.getKey().split("\u0000");
+            if (!key[1].endsWith(property) || !(e.getValue() instanceof Gauge<?> g) || !(g.getValue() instanceof Number n)) {
+                continue;
+            }
+            byState.merge(key[0] + "/" + key[2], n.longValue(), Long::sum);
+            total += n.longValue();
+        }
+        byState.put("total", total);
+        return byState;
+    }
+
+    /**
+     * Records read by the job's Kafka sources so far: the sum over partitions of {@code currentOffset + 1}, -1 if
+     * unknown. These are <em>absolute</em> offsets (a partition counts from offset 0 even if the source started
+     * later, e.g. restored or after a drain), and a partition the source has not read a record from yet reports -1
+     * and counts 0: subtract the end offsets at the start (see {@link PrefilledSustain}) rather than compare with
+     * what a run sent.
+     */
     static long recordsRead(String job) {
         Map<String, Metric> m = OFFSETS.get(job);
         if (m == null || m.isEmpty()) {
@@ -128,7 +159,8 @@ final class JobProgress {
             if (CHECKPOINT_METRICS.contains(name) && operator == null && metric instanceof Gauge) {
                 CHECKPOINTS.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(name, metric);
             } else if (operator != null && id.contains("rocksdb") && metric instanceof Gauge) {
-                ROCKSDB.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(operator + "\u0000" + id, metric);
+                String family = group.getAllVariables().getOrDefault("<column_family>", "?");
+                ROCKSDB.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(operator + "\u0000" + id + "\u0000" + family, metric);
             } else if (name.equals("currentOffset") && metric instanceof Gauge && id.contains("KafkaSourceReader")) {
                 OFFSETS.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(id, metric);
             } else if (name.equals("numRecordsIn") && metric instanceof Counter

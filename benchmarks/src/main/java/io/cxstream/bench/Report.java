@@ -28,8 +28,8 @@ final class Report {
         }
         List<Map<String, Object>> tp = (List<Map<String, Object>>) r.get("throughput");
         if (tp != null) {
-            sb.append("## Throughput: highest sustained input rate\n\n| delivery | parallelism | drain events/s | confirm runs "
-                    + "(target → achieved, lag slope/s, kept up) | **sustained events/s** | confirmed | ratio to limit | peak heap MiB | peak RSS MiB |\n"
+            sb.append("## Throughput: highest sustained input rate, from pre-filled state\n\n| delivery | parallelism | drain events/s "
+                    + "(customers with state) | paced runs on the drained job (× drain: target → achieved, lag slope/s, kept up) | **sustained events/s** | confirmed | ratio to limit | peak heap MiB | peak RSS MiB |\n"
                     + "|---|---|---|---|---|---|---|---|---|\n");
             for (Map<String, Object> t : tp) {
                 if (t.containsKey("error")) {
@@ -39,12 +39,14 @@ final class Report {
                 Map<String, Object> drain = (Map<String, Object>) t.get("drain");
                 StringBuilder runs = new StringBuilder();
                 for (Map<String, Object> c : (List<Map<String, Object>>) t.get("confirm_runs")) {
-                    runs.append(runs.length() == 0 ? "" : "; ").append(String.format("%s → %s, %s, %s", c.get("target_events_per_s"),
+                    runs.append(runs.length() == 0 ? "" : "; ").append(String.format("%s%s → %s, %s, %s",
+                            c.containsKey("fraction_of_drain") ? "×" + c.get("fraction_of_drain") + ": " : "", c.get("target_events_per_s"),
                             c.get("achieved_events_per_s"), c.get("lag_slope_events_per_s"), Boolean.TRUE.equals(c.get("kept_up")) ? "yes" : "no"));
                 }
                 Map<String, Object> mem = (Map<String, Object>) t.get("memory");
                 sb.append(String.format("| %s | %s | %s | %s | **%s** | %s | %s | %s | %s |%n", t.get("delivery_guarantee"), t.get("parallelism"),
-                        drain.get("events_per_s"), runs, t.get("sustained_events_per_s"), t.get("sustained_confirmed"),
+                        drain.get("events_per_s") + (drain.containsKey("customers_with_state")
+                                ? " (" + drain.get("customers_with_state") + ")" : ""), runs, t.get("sustained_events_per_s"), t.get("sustained_confirmed"),
                         t.get("ratio_to_limit"), mem == null ? "" : mem.get("peak_heap_used_mib"), mem == null ? "" : mem.get("peak_rss_mib")));
             }
             tp.stream().filter(t -> t.containsKey("method")).findFirst()
@@ -78,22 +80,36 @@ final class Report {
         }
         List<Map<String, Object>> state = (List<Map<String, Object>>) r.get("state");
         if (state != null) {
-            sb.append("## State scale (one PAGE_VIEW per customer through the real job)\n\n| customers | drain events/s | checkpoint full bytes "
+            sb.append("## State scale (through the real job; profile minimal = one PAGE_VIEW per customer, typical = generated "
+                    + "journeys)\n\n| customers | profile | customers with state | events | drain events/s | checkpoint full bytes "
                     + "| B/customer | checkpoint ms | RocksDB SST bytes | B/customer | RocksDB live B/customer | savepoint bytes | savepoint s "
-                    + "| peak heap MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                    + "| heap timers (per customer) | peak heap MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Map<String, Object> s : state) {
                 if (s.containsKey("error")) {
-                    sb.append(String.format("| %s | FAILED: %s | | | | | | | | | | |%n", s.get("customers"), s.get("error")));
+                    sb.append(String.format("| %s | FAILED: %s | | | | | | | | | | | | | | |%n", s.get("customers"), s.get("error")));
                     continue;
                 }
                 Map<String, Object> mem = (Map<String, Object>) s.get("memory");
-                sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", s.get("customers"),
+                Map<String, Object> timers = (Map<String, Object>) s.get("heap_timers");
+                sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", s.get("customers"),
+                        s.getOrDefault("profile", "minimal"), s.getOrDefault("customers_with_state", s.get("customers")), s.get("events"),
                         s.get("drain_events_per_s"), s.get("checkpoint_full_size_bytes"), s.get("checkpoint_bytes_per_customer"),
                         s.get("checkpoint_duration_ms"), s.get("rocksdb_sst_bytes"), s.get("rocksdb_sst_bytes_per_customer"),
                         s.get("rocksdb_live_bytes_per_customer"), s.get("savepoint_canonical_bytes"), s.get("savepoint_duration_s"),
+                        timers == null ? "n/a" : timers.get("total_timers") + " (" + s.get("heap_timers_per_customer") + ")",
                         mem.get("peak_heap_used_mib"), mem.get("peak_rss_mib")));
             }
-            sb.append("\nMethod: ").append(StateScale.METHOD).append(". Checkpoint ms = the duration of that last "
+            sb.append('\n');
+            for (Map<String, Object> s : state) {
+                if (!s.containsKey("error")) {
+                    sb.append(String.format("- %s customers (%s): RocksDB live bytes per customer with state, by operator/state: %s; "
+                                    + "heap timers by operator: %s%n", s.get("customers"), s.getOrDefault("profile", "minimal"),
+                            s.get("rocksdb_live_bytes_per_customer_by_state"),
+                            s.containsKey("heap_timers") ? s.get("heap_timers") : s.get("heap_timers_error")));
+                }
+            }
+            sb.append("\nMethod: ").append(state.stream().filter(s -> s.containsKey("method")).map(s -> s.get("method"))
+                    .findFirst().orElse(StateScale.METHOD)).append(". Checkpoint ms = the duration of that last "
                     + "(incremental) checkpoint; the savepoint writes the full state. Heap/RSS: sampled every 0.5 s, whole process.\n\n");
         }
         List<Map<String, Object>> jmh = (List<Map<String, Object>>) r.get("jmh");

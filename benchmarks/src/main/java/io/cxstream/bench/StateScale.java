@@ -40,9 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a canonical savepoint: the full state in Flink's backend-independent format, and how long it took;
  *   <li>peak heap and RSS over the phase (the whole process: broker and generator included).
  * </ul>
- * What one PAGE_VIEW leaves is the journey state (the CEP detectors do not accept PAGE_VIEW); customers
- * with long journeys keep more (recent touchpoints, CEP partial matches, cooldowns), so these are
- * per-customer <em>minimums</em> of the journey state, which is the state that scales with the customer base.
+ * With {@code --state-profile minimal} (default) each customer sends one PAGE_VIEW: what it leaves is the journey
+ * state only, a per-customer <em>minimum</em>. With {@code typical} ({@link TypicalState}) the generator's journeys
+ * go through every operator, and the sizes are also given per state (RocksDB column family) and per customer with
+ * state. Both count the heap timers in the last retained checkpoint ({@link TypicalState#heapTimers}).
  */
 final class StateScale {
     /** Checkpoint interval of this phase: long enough that checkpoints do not dominate a 10M-event drain. */
@@ -50,7 +51,14 @@ final class StateScale {
     static final Duration QUIET = Duration.ofSeconds(2);
     static final String METHOD = "one PAGE_VIEW per customer through the real job (RocksDB, incremental checkpoints every "
             + CHECKPOINT_INTERVAL.toSeconds() + " s, at-least-once); sizes read after the second checkpoint completed "
-            + "after the job went quiet; savepoint = canonical format";
+            + "after the job went quiet; savepoint = canonical format; heap timers counted in the last retained checkpoint "
+            + "(raw keyed state, read with Flink's timer snapshot reader)";
+    static final String TYPICAL_METHOD = "typical journeys: the generator (default seed and persona mix, ids [0, N)) until N "
+            + "journeys have ended, every event of them, event time 200 events/s ending now, through the real job (RocksDB, "
+            + "incremental checkpoints every " + CHECKPOINT_INTERVAL.toSeconds() + " s, at-least-once); per-customer figures "
+            + "divide by the customers with state (distinct ids sent); RocksDB live/SST bytes per operator/state (column family); "
+            + "sizes read after the second checkpoint completed after the job went quiet; savepoint = canonical format; heap "
+            + "timers counted in the last retained checkpoint (raw keyed state, read with Flink's timer snapshot reader)";
 
     private final BenchMain bench;
     private final EmbeddedKafkaBroker broker;
@@ -63,7 +71,8 @@ final class StateScale {
     Map<String, Object> run(long customers) throws Exception {
         bench.memory().reset();
         int parallelism = bench.options().mainParallelism();
-        String run = "state" + customers;
+        boolean typical = bench.options().stateProfile().equals("typical");
+        String run = "state" + customers + (typical ? "-typical" : "");
         TopicNames topics = BenchMain.inputTopics(run);
         Map<String, String> settings = new LinkedHashMap<>(BenchMain.freshTopicSettings(run, topics));
         settings.put("checkpoint.interval", CHECKPOINT_INTERVAL.toMillis() + " ms");
@@ -72,7 +81,16 @@ final class StateScale {
         BenchMain.createTopics(broker, parallelism, topics, config);
 
         long t0 = System.nanoTime();
-        preload(topics, customers);
+        TypicalState.Sent typicalSent = null;
+        long events = customers;
+        long withState = customers;
+        if (typical) {
+            typicalSent = TypicalState.preload(bench, broker.bootstrapServers(), topics, customers, customers);
+            events = typicalSent.events();
+            withState = typicalSent.customersWithState();
+        } else {
+            preload(topics, customers);
+        }
         double preloadSeconds = BenchMain.seconds(t0);
 
         String name = "cx-bench " + run;
@@ -84,8 +102,8 @@ final class StateScale {
             long lastChange = System.nanoTime();
             long lastLog = lastChange;
             // at least 1 ms per event: a 10M-customer drain on a slow machine outlasts the throughput phase's timeout
-            Duration timeout = bench.options().throughputTimeout().compareTo(Duration.ofMillis(customers)) > 0
-                    ? bench.options().throughputTimeout() : Duration.ofMillis(customers);
+            Duration timeout = bench.options().throughputTimeout().compareTo(Duration.ofMillis(events)) > 0
+                    ? bench.options().throughputTimeout() : Duration.ofMillis(events);
             long deadline = running + timeout.toNanos();
             while (true) {
                 long read = JobProgress.recordsRead(name);
@@ -95,11 +113,11 @@ final class StateScale {
                     lastIn = in;
                     lastChange = now;
                 }
-                if (read >= customers && now - lastChange > QUIET.toNanos()) {
+                if (read >= events && now - lastChange > QUIET.toNanos()) {
                     break;
                 }
                 if (now > deadline) {
-                    throw new IllegalStateException(run + ": the job read only " + read + " of " + customers + " events within "
+                    throw new IllegalStateException(run + ": the job read only " + read + " of " + events + " events within "
                             + timeout);
                 }
                 if (now - lastLog > TimeUnit.SECONDS.toNanos(5)) {
@@ -139,44 +157,76 @@ final class StateScale {
             long savepointBytes = ProcessMemory.directoryBytes(savepoints);
 
             m.put("customers", customers);
+            m.put("profile", typical ? "typical" : "minimal");
             m.put("parallelism", parallelism);
-            m.put("events", customers);
+            m.put("events", events);
+            m.put("customers_with_state", withState);
+            if (typicalSent != null) {
+                m.put("journeys", typicalSent.journeys());
+                m.put("journeys_by_persona", typicalSent.journeysByPersona());
+            }
             m.put("preload_s", BenchMain.round(preloadSeconds, 1));
             m.put("drain_s", BenchMain.round(drainSeconds, 1));
-            m.put("drain_events_per_s", Math.round(customers / Math.max(drainSeconds, 1e-3)));
+            m.put("drain_events_per_s", Math.round(events / Math.max(drainSeconds, 1e-3)));
             m.put("checkpoint_interval_ms", CHECKPOINT_INTERVAL.toMillis());
             m.put("checkpoint_full_size_bytes", fullSize);
             m.put("checkpoint_incremental_size_bytes", size);
             m.put("checkpoint_duration_ms", duration);
-            m.put("checkpoint_bytes_per_customer", perCustomer(fullSize, customers));
+            m.put("checkpoint_bytes_per_customer", perCustomer(fullSize, withState));
             m.put("checkpoint_dir_bytes", checkpointDir);
             m.put("rocksdb_sst_bytes", sst.getOrDefault("total", -1L));
-            m.put("rocksdb_sst_bytes_per_customer", perCustomer(sst.getOrDefault("total", -1L), customers));
+            m.put("rocksdb_sst_bytes_per_customer", perCustomer(sst.getOrDefault("total", -1L), withState));
             m.put("rocksdb_sst_bytes_by_operator", sst);
+            Map<String, Long> liveByState = JobProgress.rocksDbByState(name, "estimate-live-data-size");
+            m.put("rocksdb_live_bytes_by_state", liveByState);
+            m.put("rocksdb_live_bytes_per_customer_by_state", TypicalState.perCustomer(liveByState, withState));
+            m.put("rocksdb_sst_bytes_per_customer_by_state",
+                    TypicalState.perCustomer(JobProgress.rocksDbByState(name, "total-sst-files-size"), withState));
             m.put("rocksdb_live_data_bytes", live.getOrDefault("total", -1L));
-            m.put("rocksdb_live_bytes_per_customer", perCustomer(live.getOrDefault("total", -1L), customers));
+            m.put("rocksdb_live_bytes_per_customer", perCustomer(live.getOrDefault("total", -1L), withState));
             m.put("rocksdb_memtable_bytes", memtables.getOrDefault("total", -1L));
             m.put("rocksdb_dir_bytes", rocksDir);
             m.put("savepoint_canonical_bytes", savepointBytes);
-            m.put("savepoint_bytes_per_customer", perCustomer(savepointBytes, customers));
+            m.put("savepoint_bytes_per_customer", perCustomer(savepointBytes, withState));
             m.put("savepoint_duration_s", BenchMain.round(savepointSeconds, 2));
             m.put("savepoint", savepoint);
             bench.log("state %,d customers: checkpoint %,d bytes (%.1f B/customer) in %d ms; RocksDB SST %,d bytes (%.1f B/customer); "
-                    + "savepoint %,d bytes in %.1f s", customers, fullSize, perCustomer(fullSize, customers), duration,
-                    sst.getOrDefault("total", -1L), perCustomer(sst.getOrDefault("total", -1L), customers), savepointBytes,
-                    savepointSeconds);
+                    + "savepoint %,d bytes in %.1f s; live bytes per customer by state %s", customers, fullSize,
+                    perCustomer(fullSize, withState), duration, sst.getOrDefault("total", -1L),
+                    perCustomer(sst.getOrDefault("total", -1L), withState), savepointBytes, savepointSeconds,
+                    m.get("rocksdb_live_bytes_per_customer_by_state"));
         } finally {
             BenchMain.cancel(job);
         }
         m.put("memory", bench.memory().peaks());
+        heapTimers(m, run, withState);
         // free the disk before the next (larger) point: this run's topics, checkpoints, RocksDB files and savepoint
         broker.deleteTopics(topics.interactions(), topics.feedback(), topics.consents(), config.contactCenterTopic,
                 config.marketingTopic, config.deadLetterTopic);
         BenchMain.deleteQuietly(bench.checkpointDir(run));
         BenchMain.deleteQuietly(bench.rocksDbDir(run));
         BenchMain.deleteQuietly(bench.workDir().resolve("savepoints").resolve(run));
-        m.put("method", METHOD);
+        m.put("method", typical ? TYPICAL_METHOD : METHOD);
         return m;
+    }
+
+    /** Heap timers counted in the cancelled job's last retained checkpoint ({@link TypicalState#heapTimers}). */
+    private void heapTimers(Map<String, Object> m, String run, long withState) {
+        try {
+            var checkpoint = TypicalState.latestCheckpoint(bench.checkpointDir(run));
+            if (checkpoint.isEmpty()) {
+                m.put("heap_timers_error", "no retained checkpoint with a _metadata under " + bench.checkpointDir(run));
+                return;
+            }
+            Map<String, Object> timers = TypicalState.heapTimers(checkpoint.get());
+            m.put("heap_timers", timers);
+            m.put("heap_timers_per_customer", BenchMain.round(((Number) timers.get("total_timers")).doubleValue() / withState, 3));
+            bench.log("state %s: heap timers in %s: %s", run, checkpoint.get().getFileName(), timers);
+        } catch (Exception | LinkageError e) {
+            // a count that cannot be read must not cost the state point's other numbers
+            m.put("heap_timers_error", e.toString());
+            bench.log("state %s: could not count the heap timers: %s", run, e);
+        }
     }
 
     private static double perCustomer(long bytes, long customers) {

@@ -58,6 +58,42 @@ class BenchLogicTest {
         assertThat(trend.readRate()).isCloseTo(1000.0, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    @Test
+    void theFirstPacedAttemptProbesAboveTheDrainRateThenBacksOff() {
+        // drain 10,000 events/s: probe at 1.1 x, then 0.9 x, then 0.8 x the previous rate
+        assertThat(PrefilledSustain.attemptRates(10_000, 1.1, 0.9, 0.8, 3)).containsExactly(11_000.0, 9_000.0, 7_200.0, 5_760.0);
+        assertThat(PrefilledSustain.attemptRates(10_000, 1.1, 0.9, 0.8, 3).get(0)).isGreaterThan(10_000.0);
+        // never below 1 event/s, even from a tiny drain rate
+        assertThat(PrefilledSustain.attemptRates(0.4, 1.1, 0.9, 0.8, 2)).containsExactly(1.0, 1.0, 1.0);
+    }
+
+    @Test
+    void theCustomersWithStateAreCountedByReplayingTheDeterministicGenerator() {
+        io.cxstream.generator.SimulatorConfig sim = PrefilledSustain.simulator(1_000, 42);
+        long touched = PrefilledSustain.customersTouched(sim, 20_000);
+        assertThat(touched).isEqualTo(PrefilledSustain.customersTouched(sim, 20_000)).isPositive().isLessThanOrEqualTo(1_000);
+        assertThat(PrefilledSustain.customersTouched(sim, 10)).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void theOperatorIdOfAUidIsTheOneFlinkGenerates() {
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(1, 2).keyBy(i -> i).map(i -> i).uid("journey").name("journey").sinkTo(
+                new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
+        List<org.apache.flink.runtime.jobgraph.OperatorID> ids = new ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(v -> v.getOperatorIDs().forEach(p -> ids.add(p.getGeneratedOperatorID())));
+        assertThat(ids).contains(TypicalState.operatorId("journey"));
+    }
+
+    @Test
+    void theTypicalProfileCountsEventsUntilEnoughJourneysHaveEnded() {
+        long events = TypicalState.eventsFor(1_000, 1_000);
+        assertThat(events).isEqualTo(TypicalState.eventsFor(1_000, 1_000)).isGreaterThan(1_000);
+        assertThat(TypicalState.perCustomer(Map.of("journey/journey", 5_000L, "total", 8_000L), 100))
+                .containsEntry("journey/journey", 50.0).containsEntry("total", 80.0);
+    }
+
     private static Map<String, Object> sample(long checkpoint, long live, long heap, long rss, long lag) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("checkpoint_full_bytes", checkpoint);
@@ -103,6 +139,11 @@ class BenchLogicTest {
         assertThat(full.phases()).containsExactly("limit", "throughput", "latency", "state", "jmh");
         assertThat(full.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(full.backlogPartitions()).isEqualTo(2);
+        assertThat(full.probeFraction()).isEqualTo(1.1);
+        assertThat(full.confirmFraction()).isEqualTo(0.9);
+        assertThat(full.stateProfile()).isEqualTo("minimal");
+        assertThat(BenchOptions.parse("--state-profile", "typical", "--probe-fraction", "1.2").stateProfile()).isEqualTo("typical");
+        assertThatThrownBy(() -> BenchOptions.parse("--state-profile", "huge")).hasMessageContaining("minimal, typical");
 
         BenchOptions quick = BenchOptions.parse("--quick", "--job", "outreach.cooldown=1m", "--soak", "2min");
         assertThat(quick.phases()).doesNotContain("jmh");

@@ -48,6 +48,10 @@ class BenchQuickIT {
         assertThat(count(json, "\"delivery_guarantee\": \"exactly-once\"")).as(json).isEqualTo(2);
         assertThat(count(json, "\"delivery_guarantee\": \"at-least-once\"")).as(json).isEqualTo(2);
         assertThat(json).contains("\"flink\": \"2.2.1\"", "\"checkpoint_interval_ms\": 1000", "\"customers\": 3000");
+        // sustained from the drained job's state, the first paced run above the drain rate; heap timers counted
+        assertThat(json).contains("\"sustained_from_prefilled_state\": true", "\"fraction_of_drain\": 1.1", "\"customers_with_state\"",
+                "\"heap_timers\"", "\"rocksdb_live_bytes_per_customer_by_state\"").doesNotContain("heap_timers_error");
+        assertThat(number(json, "total_timers")).as("total_timers").isNotNegative();
         assertThat(md).contains("## Machine", "## Limit", "## Throughput", "## Latency", "## State scale", "## Memory", "p99 ms",
                 "VmHWM", "| exactly-once | 1 |", "| at-least-once | 1 |");
         assertThat(printed).contains("limit: read + decoded", "after RUNNING", "sustain exactly-once p1", "latency exactly-once @",

@@ -1,0 +1,358 @@
+package io.cxstream.bench;
+
+import io.cxstream.avro.wire.WireFormat;
+import io.cxstream.config.CxConfig;
+import io.cxstream.generator.CustomerSimulator;
+import io.cxstream.generator.SimulatorConfig;
+import io.cxstream.generator.SyntheticLoad;
+import io.cxstream.generator.SyntheticLoadConfig;
+import io.cxstream.generator.TopicNames;
+import io.cxstream.kafka.EmbeddedKafkaBroker;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The throughput phase for one delivery guarantee at one parallelism: the sustained input rate of the job
+ * <em>from pre-filled state</em>, probed from above (issue 10: "sustained means a paced run that also probes
+ * above the drain rate and runs from pre-filled state").
+ * <ol>
+ *   <li><b>Backlog.</b> The run's own input topics get the backlog: {@code --events} events of the generator
+ *       over {@code --customers} ids (the same deterministic events as the limit phase's preload).
+ *   <li><b>Drain (estimate).</b> The job reads it from earliest; drain time = job RUNNING until the source has
+ *       read it all and no operator's {@code numRecordsIn} changed for {@link BenchMain#QUIET}. The job is
+ *       <em>not</em> cancelled: its RocksDB now holds every customer of the backlog.
+ *   <li><b>Paced attempts on the same job.</b> A paced load (never drops a slot, stamps intended times) is
+ *       appended to the same input topics, over the same customer id space (a new seed per attempt, so new
+ *       event ids, same customers), so the paced events read and write existing state. The first attempt is at
+ *       {@code --probe-fraction} (1.1) x the drain rate, above it; then {@code --confirm-fraction} (0.9) x, then
+ *       {@link BenchMain#CONFIRM_BACKOFF} x the previous rate, until one keeps up ({@link BenchMain.LagTrend}).
+ *       Before each attempt the harness waits until the job has read everything appended so far and is quiet,
+ *       so a failed probe's leftover does not count against the next attempt.
+ * </ol>
+ * <p>Why keep the drain job running rather than cancel it and restore a paced job from its retained checkpoint:
+ * a restored job pays a restore (RocksDB files copied back, JIT cold) inside the short paced run; the last
+ * retained checkpoint trails the drain by up to one interval, so the restored source re-reads a tail of the
+ * backlog whose size the harness does not know; and a second attempt restored from the same checkpoint would
+ * first re-read the first attempt's events, appended to the same topics (a restored Kafka source keeps its
+ * topics and splits). The running job has none of these: its state is exactly the drained state, and its
+ * source position is exactly the end of what it read.
+ * <p><b>Lag.</b> {@link JobProgress#recordsRead} sums {@code currentOffset + 1} over partitions: absolute
+ * offsets, so after the drain it already counts the whole backlog. The lag of an attempt is therefore the
+ * broker's end offsets of the input topics (everything sent, backlog included) minus that sum, sampled each
+ * second; "sent" and "read" in the samples are counted from the attempt's start (the end offsets when it began).
+ * Every partition of the backlog has been read before an attempt starts, so no partition is missing from the sum.
+ */
+final class PrefilledSustain {
+    /** The first paced attempt probes at this × the drain rate (above it). */
+    static final double PROBE_FRACTION = 1.1;
+
+    private final BenchMain bench;
+    private final EmbeddedKafkaBroker broker;
+    /** Reads the input topics' end offsets (once a second while an attempt runs); opened by {@link #run}. */
+    private KafkaConsumer<byte[], byte[]> offsets;
+
+    PrefilledSustain(BenchMain bench, EmbeddedKafkaBroker broker) {
+        this.bench = bench;
+        this.broker = broker;
+    }
+
+    /**
+     * Target rates of the paced attempts: {@code probe} × drain first, then {@code confirm} × drain, then each
+     * {@code backoff} × the one before; {@code 1 + backoffAttempts} rates in all, each at least 1 event/s.
+     */
+    static List<Double> attemptRates(double drainRate, double probe, double confirm, double backoff, int backoffAttempts) {
+        List<Double> rates = new ArrayList<>();
+        rates.add((double) Math.max(1, Math.round(probe * drainRate)));
+        double rate = Math.max(1, Math.round(confirm * drainRate));
+        for (int i = 0; i < backoffAttempts; i++) {
+            rates.add(rate);
+            rate = Math.max(1, Math.round(rate * backoff));
+        }
+        return rates;
+    }
+
+    /**
+     * Distinct customers that a backlog of {@code events} events of the generator touches: replays the
+     * generator (deterministic for a seed) without sending; these are the customers with state after the drain.
+     */
+    static long customersTouched(SimulatorConfig simulator, long events) {
+        CustomerSimulator sim = new CustomerSimulator(simulator);
+        BitSet seen = new BitSet();
+        String prefix = CustomerSimulator.customerId(0).replaceAll("0+$", "");
+        for (long i = 0; i < events; i++) {
+            seen.set(Integer.parseInt(sim.next(i).customerId().substring(prefix.length())));
+        }
+        return seen.cardinality();
+    }
+
+    Map<String, Object> run(long events, String guarantee, int parallelism, long limitRate) throws Exception {
+        BenchOptions options = bench.options();
+        String run = "tp-" + BenchMain.shortName(guarantee) + "-p" + parallelism;
+        TopicNames topics = BenchMain.inputTopics(run);
+        Map<String, String> settings = new LinkedHashMap<>(BenchMain.freshTopicSettings(run, topics));
+        CxConfig config = bench.jobConfig(broker, run, guarantee, parallelism, settings);
+        BenchMain.createTopics(broker, parallelism, topics, config);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("delivery_guarantee", guarantee);
+        m.put("parallelism", parallelism);
+        try (KafkaConsumer<byte[], byte[]> consumer = BenchMain.consumer(broker, null)) {
+            offsets = consumer;
+            bench.log("throughput %s p%d: preloading the run's backlog of %,d events (%,d customers) ...", guarantee, parallelism,
+                    events, options.customers());
+            BenchMain.Preloaded preloaded = bench.preload(broker, topics, events, options.customers());
+            if (preloaded.failed() > 0) {
+                throw new IllegalStateException(run + ": " + preloaded.failed() + " of " + events + " backlog events failed to send");
+            }
+            long total = endOffsets(topics);
+            String name = "cx-bench " + run;
+            long submitted = System.nanoTime();
+            JobClient job = bench.startJob(config, name, run);
+            try {
+                Map<String, Object> drain = drain(job, name, config, total, guarantee, parallelism, run, submitted);
+                drain.put("customers_with_state", customersTouched(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED), total));
+                m.put("drain", drain);
+                double drainRate = ((Number) drain.get("events_per_s")).doubleValue();
+                sustain(m, job, name, topics, guarantee, parallelism, drainRate, limitRate);
+            } finally {
+                BenchMain.cancel(job);
+            }
+        } finally {
+            // free the disk before the next run: this run's backlog, paced events, checkpoints and RocksDB files
+            broker.deleteTopics(topics.interactions(), topics.feedback(), topics.consents(), config.contactCenterTopic,
+                    config.marketingTopic, config.deadLetterTopic);
+            BenchMain.deleteQuietly(bench.checkpointDir(run));
+            BenchMain.deleteQuietly(bench.rocksDbDir(run));
+        }
+        m.put("method", method(options));
+        return m;
+    }
+
+    static String method(BenchOptions options) {
+        return "drain: the job reads the run's preloaded backlog (--events over --customers ids) from earliest; elapsed = job "
+                + "RUNNING until the source has read it all (currentOffset metrics) and every operator's numRecordsIn stopped "
+                + "changing. Sustain, from the drained (pre-filled) state: the same job keeps running and paced loads over the same "
+                + "customer ids are appended to the same topics, each for " + options.confirmDuration().toSeconds() + " s: first at "
+                + options.probeFraction() + " x the drain rate (a probe above it), then " + options.confirmFraction()
+                + " x, then " + BenchMain.CONFIRM_BACKOFF + " x the previous rate (up to " + BenchMain.CONFIRM_ATTEMPTS
+                + " more runs) until one keeps up; before each, the job first catches up. lag = the input topics' end offsets - "
+                + "the source's positions, sampled each second; the job keeps up if the least-squares slope of the lag (after "
+                + "the first " + Math.round(BenchMain.CONFIRM_SKIP * 100) + " %) is below " + Math.round(BenchMain.MAX_LAG_SLOPE * 100)
+                + " % of the input rate, or its mean in the last third of the run is below " + BenchMain.MAX_LAG_SECONDS
+                + " s of input. Sustained = the highest rate that kept up (every attempt is reported; if the probe kept up, "
+                + "a lower bound: nothing higher was tried)";
+    }
+
+    private void sustain(Map<String, Object> m, JobClient job, String name, TopicNames topics, String guarantee, int parallelism,
+            double drainRate, long limitRate) throws Exception {
+        BenchOptions options = bench.options();
+        List<Double> rates = attemptRates(drainRate, options.probeFraction(), options.confirmFraction(), BenchMain.CONFIRM_BACKOFF,
+                BenchMain.CONFIRM_ATTEMPTS);
+        List<Object> attempts = new ArrayList<>();
+        double sustained = -1;
+        boolean confirmed = false;
+        for (int i = 0; i < rates.size() && !confirmed; i++) {
+            double rate = rates.get(i);
+            Map<String, Object> a = pacedAttempt(job, name, topics, guarantee, parallelism, rate, i + 1);
+            a.put("fraction_of_drain", BenchMain.round(rate / drainRate, 3));
+            attempts.add(a);
+            confirmed = (Boolean) a.get("kept_up");
+            if (confirmed) {
+                // the generator may not reach a high target: then what it achieved is what was shown sustainable
+                sustained = Math.min(rate, ((Number) a.get("achieved_events_per_s")).doubleValue());
+            } else {
+                sustained = ((Number) a.get("job_read_events_per_s")).doubleValue();
+            }
+        }
+        m.put("confirm_runs", attempts);
+        m.put("sustained_confirmed", confirmed);
+        m.put("sustained_from_prefilled_state", true);
+        m.put("probe_above_drain_kept_up", !attempts.isEmpty() && (Boolean) ((Map<?, ?>) attempts.get(0)).get("kept_up"));
+        m.put("sustained_events_per_s", Math.round(sustained));
+        if (limitRate > 0) {
+            m.put("ratio_to_limit", BenchMain.round(sustained / limitRate, 3));
+            m.put("drain_ratio_to_limit", BenchMain.round(drainRate / limitRate, 3));
+        }
+        bench.log("throughput %s p%d: drain %,.0f events/s, sustained from pre-filled state %,.0f events/s (%s)%s", guarantee,
+                parallelism, drainRate, sustained, confirmed ? "confirmed: lag did not grow" : "NOT confirmed: last attempt's read rate",
+                limitRate > 0 ? String.format(", %.2f x limit", sustained / limitRate) : "");
+    }
+
+    /** Drains the backlog with the running job; leaves it running. */
+    private Map<String, Object> drain(JobClient job, String name, CxConfig config, long total, String guarantee, int parallelism,
+            String run, long submitted) throws Exception {
+        bench.log("throughput %s p%d: draining the backlog of %,d events (RocksDB, every rule) ...", guarantee, parallelism, total);
+        long running = System.nanoTime();
+        long sourceDone = -1;
+        long lastChange = running;
+        long lastIn = -1;
+        long read = -1;
+        boolean done = false;
+        long lastLog = running;
+        long deadline = running + bench.options().throughputTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            read = JobProgress.recordsRead(name);
+            long in = JobProgress.recordsInAllOperators(name);
+            long now = System.nanoTime();
+            if (in != lastIn) {
+                lastIn = in;
+                lastChange = now;
+            }
+            if (read >= total && sourceDone < 0) {
+                sourceDone = now;
+            }
+            if (sourceDone >= 0 && now - lastChange > BenchMain.QUIET.toNanos()) {
+                done = true;
+                break;
+            }
+            if (now - lastLog > TimeUnit.SECONDS.toNanos(2)) {
+                lastLog = now;
+                bench.log("throughput %s p%d: read %,d of %,d, lag %,d (%,.0f events/s so far)", guarantee, parallelism, read, total,
+                        total - Math.max(0, read), Math.max(0, read) / BenchMain.seconds(running));
+            }
+            BenchMain.failIfEnded(job, run);
+            Thread.sleep(50); // polling metrics
+        }
+        if (!done) {
+            throw new IllegalStateException(run + ": the job read only " + read + " of " + total + " records within "
+                    + bench.options().throughputTimeout());
+        }
+        double s = (lastChange - running) / 1e9;
+        double rate = total / s;
+        Map<String, Long> outputs = BenchMain.endOffsets(broker, config.contactCenterTopic, config.marketingTopic,
+                config.deadLetterTopic);
+        bench.log("throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s; outputs %s", guarantee,
+                parallelism, total, s, rate, outputs);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", total);
+        m.put("timing", "flink metrics (source read all + operators quiet)");
+        m.put("source_read_s", BenchMain.round((sourceDone - running) / 1e9, 2));
+        m.put("submit_to_running_s", BenchMain.round((running - submitted) / 1e9, 2));
+        m.put("elapsed_s", BenchMain.round(s, 2));
+        m.put("events_per_s", Math.round(rate));
+        m.put("outputs", outputs);
+        return m;
+    }
+
+    /** One paced attempt at {@code rate} appended to the running job's input topics: does it keep up (lag flat)? */
+    private Map<String, Object> pacedAttempt(JobClient job, String name, TopicNames topics, String guarantee, int parallelism,
+            double rate, int attempt) throws Exception {
+        BenchOptions options = bench.options();
+        String run = name + " attempt " + attempt;
+        double catchUp = catchUp(job, name, topics, run);
+        long base = endOffsets(topics);
+        log("sustain %s p%d @ %,.0f events/s: paced load for %d s appended to the drained job's topics (lag before: %,d) ...",
+                guarantee, parallelism, rate, options.confirmDuration().toSeconds(), base - JobProgress.recordsRead(name));
+        List<double[]> samples = new ArrayList<>(); // {seconds, sent, read, lag}, counted from the attempt's start
+        long sent;
+        double sendSeconds;
+        long lagFinal;
+        IntendedTimeClock clock = new IntendedTimeClock(rate);
+        SyntheticLoadConfig config = SyntheticLoadConfig.builder(broker.bootstrapServers())
+                .topics(topics)
+                .eventsPerSecond(rate)
+                .format(WireFormat.AVRO)
+                .progressInterval(Duration.ofSeconds(30))
+                .simulator(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED + attempt))
+                .duration(options.confirmDuration())
+                .maxCatchUp(BenchMain.NEVER_DROP)
+                .build();
+        try (SyntheticLoad load = new SyntheticLoad(config, new KafkaProducer<>(SyntheticLoad.producerProperties(config)), clock,
+                System::nanoTime, LockSupport::parkNanos)) {
+            long t0 = System.nanoTime();
+            Thread thread = new Thread(load, "bench-sustain");
+            thread.start();
+            while (!load.awaitFinished(Duration.ofSeconds(1))) {
+                long end = endOffsets(topics) - base;
+                long read = Math.max(0, JobProgress.recordsRead(name) - base);
+                samples.add(new double[] {BenchMain.seconds(t0), end, read, end - read});
+                if (samples.size() % 5 == 0) {
+                    log("sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d", guarantee, parallelism,
+                            rate, end, end / BenchMain.seconds(t0), read, read / BenchMain.seconds(t0), end - read);
+                }
+                BenchMain.failIfEnded(job, run);
+            }
+            thread.join();
+            sent = load.sent();
+            sendSeconds = BenchMain.seconds(t0);
+            lagFinal = endOffsets(topics) - JobProgress.recordsRead(name);
+        }
+        BenchMain.LagTrend trend = BenchMain.LagTrend.of(samples, BenchMain.CONFIRM_SKIP);
+        double achieved = sent / sendSeconds;
+        boolean generatorOk = achieved >= BenchMain.GENERATOR_SHARE * rate;
+        boolean keptUp = trend.keptUp(rate);
+        log("sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
+                guarantee, parallelism, rate, achieved, trend.slope(), BenchMain.MAX_LAG_SLOPE * rate, lagFinal,
+                keptUp ? "kept up" : "fell behind", generatorOk ? "" : " (the generator did not reach the target rate)");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("attempt", attempt);
+        m.put("target_events_per_s", Math.round(rate));
+        m.put("achieved_events_per_s", Math.round(achieved));
+        m.put("generator_reached_target", generatorOk);
+        m.put("generator_max_behind_ms", clock.maxBehindMillis());
+        m.put("job_read_events_per_s", Math.round(trend.readRate()));
+        m.put("lag_slope_events_per_s", Math.round(trend.slope()));
+        m.put("lag_mean_first_third", Math.round(trend.firstThird()));
+        m.put("lag_mean_last_third", Math.round(trend.lastThird()));
+        m.put("lag_final", lagFinal);
+        m.put("catch_up_before_s", BenchMain.round(catchUp, 2));
+        m.put("kept_up", keptUp);
+        return m;
+    }
+
+    /**
+     * Waits until the job has read everything in its input topics and no operator's numRecordsIn changed for
+     * {@link BenchMain#QUIET} (after a failed attempt: its leftover), at most --confirm-duration + 30 s; returns the seconds waited.
+     */
+    private double catchUp(JobClient job, String name, TopicNames topics, String run) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + bench.options().confirmDuration().toNanos() + TimeUnit.SECONDS.toNanos(30);
+        long lastIn = -1;
+        long lastChange = t0;
+        while (System.nanoTime() < deadline) {
+            long lag = endOffsets(topics) - JobProgress.recordsRead(name);
+            long in = JobProgress.recordsInAllOperators(name);
+            long now = System.nanoTime();
+            if (in != lastIn) {
+                lastIn = in;
+                lastChange = now;
+            }
+            if (lag <= 0 && now - lastChange > BenchMain.QUIET.toNanos()) {
+                break;
+            }
+            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (status.isGloballyTerminalState()) {
+                throw new IllegalStateException(run + ": the job ended with status " + status);
+            }
+            Thread.sleep(100); // polling metrics and end offsets
+        }
+        return BenchMain.seconds(t0);
+    }
+
+    /** Sum of the end offsets of the three input topics: every record sent so far, backlog included. */
+    private long endOffsets(TopicNames topics) {
+        List<TopicPartition> partitions = BenchMain.partitions(offsets,
+                List.of(topics.interactions(), topics.feedback(), topics.consents()));
+        return offsets.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    static SimulatorConfig simulator(long customers, long seed) {
+        return SimulatorConfig.builder().customers(customers).seed(seed).build();
+    }
+
+    private void log(String format, Object... args) {
+        bench.log(format, args);
+    }
+}
