@@ -193,13 +193,14 @@ public class CxJob {
         }
 
         // Findings, consent changes and erasures leave the journey in the customer's order, still
-        // partitioned by customer: the decision is chained to it, no second shuffle.
+        // partitioned by customer: a forward edge, no second shuffle. The decision starts a chain of
+        // its own so that it runs on another thread than the journey (the bottleneck) where cores allow.
         KeyedStream<Trigger, String> triggers = DataStreamUtils.reinterpretAsKeyedStream(
                 journeys.getSideOutput(JourneyFunction.TRIGGERS), t -> t.customerId, Types.STRING);
         DataStream<OutreachEvent> outreach = triggers
                 .process(new OutreachDecisionFunction(config.rulesMaxWindow, config.stateTtl,
                         config.defaultServiceConsent, config.defaultMarketingConsent))
-                .uid("outreach-decision").name("outreach-decision");
+                .uid("outreach-decision").name("outreach-decision").startNewChain();
 
         journeys.getSideOutput(JourneyFunction.RULE_STATUS)
                 .sinkTo(ruleStatusSink).uid("rule-status-sink").name("rule-status-sink");

@@ -75,6 +75,7 @@ public final class RuleEngine {
             return;
         }
         List<RuleHit> waiting = null;
+        boolean mayFire = false;
         for (RuleSet.Hit hit : hits) {
             if (!hit.rule.stateful()) {
                 // The variables still point at the live event: its priority sees attributes and all.
@@ -86,6 +87,7 @@ public final class RuleEngine {
                     waiting = new ArrayList<>(2);
                 }
                 waiting.add(new RuleHit(hit.rule.rule.id, hit.rule.rule.version, hit.role));
+                mayFire |= needsSnapshot(hit);
             }
         }
         if (waiting == null) {
@@ -99,7 +101,8 @@ public final class RuleEngine {
             pendingDropped.inc();
             return;
         }
-        mutablePending(s).add(new PendingEvent(Findings.mark(event, true), waiting));
+        // The journey snapshot is the largest part of a mark: kept only if a finding may carry it.
+        mutablePending(s).add(new PendingEvent(Findings.mark(event, mayFire), waiting));
         state.update(s);
         timers.registerEventTimeTimer(event.eventTime);
     }
@@ -142,6 +145,22 @@ public final class RuleEngine {
             state.clear();
         } else {
             state.update(new RuleState(later, progress));
+        }
+    }
+
+    /**
+     * Whether a finding may carry this event's journey snapshot: the event that completes a count or
+     * a sequence, or an absence's start. A reset, a cancelling event or a sequence's first step never does.
+     */
+    private static boolean needsSnapshot(RuleSet.Hit hit) {
+        switch (hit.rule.rule.pattern.kind) {
+            case COUNT:
+            case ABSENCE:
+                return hit.role == CompiledRule.ROLE_WHEN;
+            case SEQUENCE:
+                return hit.role == CompiledRule.ROLE_THEN;
+            default:
+                return false;
         }
     }
 
