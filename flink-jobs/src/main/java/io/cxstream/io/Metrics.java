@@ -10,7 +10,7 @@ import org.apache.flink.metrics.MetricGroup;
  * exports every metric named {@code cx_*}: the keys of key/value metric groups become labels and nothing
  * else, counters get {@code _total}, histograms named {@code *_millis} are exported in seconds
  * (e.g. {@code cx_events_in} with groups input, type is {@code cx_events_in_total{input="feedback",type="NPS",...}};
- * verified by PrometheusITCase, listed in the README's "Metrics").
+ * verified by PrometheusITCase, listed in docs/metrics.md).
  * Label values come from closed enums, or from a bounded set (the Voice-of-the-Customer dimension
  * values, see {@code voc.max-values}), so cardinality is bounded.
  *

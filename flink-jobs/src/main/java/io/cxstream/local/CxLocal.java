@@ -179,7 +179,7 @@ public final class CxLocal {
             out.printf("cx-stream %s: job %s running on the Flink MiniCluster (parallelism %d), %.1f s after start%n",
                     mode, job.getJobID(), parallelism, (System.nanoTime() - started) / 1e9);
             if (metricsPort > 0) {
-                out.printf("cx-stream %s: Prometheus metrics at http://127.0.0.1:%d/metrics (README: \"Metrics\")%n", mode, metricsPort);
+                out.printf("cx-stream %s: Prometheus metrics at http://127.0.0.1:%d/metrics (docs/metrics.md)%n", mode, metricsPort);
             }
             if (flinkMetricsPort > 0) {
                 out.printf("cx-stream %s: Flink's own metrics at http://127.0.0.1:%d/metrics%n", mode, flinkMetricsPort);
@@ -296,7 +296,7 @@ public final class CxLocal {
         return String.format("[%4d s] %s%s", seconds, sent, printer == null ? "" : printer.summary());
     }
 
-    /** Every job setting as a Markdown table (README "Configuration"). */
+    /** Every job setting as a Markdown table (docs/configuration.md, checked by {@code ConfigurationDocTest}). */
     static String optionsTable() {
         StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
         for (ConfigOption<?> o : CxOptions.all()) {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * route, priority, reason and action templates) and its own cooldown. Parsed and checked by
  * {@link RuleParser}; conditions are compiled by {@link Conditions}. Immutable.
  *
- * <p>The JSON form is documented in docs/rules.md and the README ("Writing rules").
+ * <p>The JSON form is documented in docs/rules.md and docs/detection.md.
  */
 public final class Rule implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -62,8 +62,8 @@ class RulesCliTest {
         assertThat(doc).contains(Files.readString(SHIPPED).strip());
         assertThat(doc).contains(Files.readString(EXAMPLES.resolve("delivery-csat.json")).strip());
         assertThat(doc).contains(Files.readString(EXAMPLES.resolve("refund-then-detractor.json")).strip());
-        String readme = Files.readString(MODULE.resolve("../README.md").normalize());
-        assertThat(readme).as("README, Writing rules").contains(Files.readString(EXAMPLES.resolve("delivery-csat.json")).strip())
+        String detection = Files.readString(MODULE.resolve("../docs/detection.md").normalize());
+        assertThat(detection).as("docs/detection.md, Writing rules").contains(Files.readString(EXAMPLES.resolve("delivery-csat.json")).strip())
                 .contains(Files.readString(EXAMPLES.resolve("refund-then-detractor.json")).strip());
     }
 
