@@ -32,13 +32,13 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Backlog.</b> The run's own input topics get the backlog: {@code --events} events of the generator
  *       over {@code --customers} ids (the same deterministic events as the limit phase's preload).
  *   <li><b>Drain (estimate).</b> The job reads it from earliest; drain time = job RUNNING until the source has
- *       read it all and no operator's {@code numRecordsIn} changed for {@link BenchMain#QUIET}. The job is
+ *       read it all and no operator's {@code numRecordsIn} changed for {@link #QUIET}. The job is
  *       <em>not</em> cancelled: its RocksDB now holds every customer of the backlog.
  *   <li><b>Paced attempts on the same job.</b> A paced load (never drops a slot, stamps intended times) is
  *       appended to the same input topics, over the same customer id space (a new seed per attempt, so new
  *       event ids, same customers), so the paced events read and write existing state. The first attempt is at
  *       {@code --probe-fraction} (1.1) x the drain rate, above it; then {@code --confirm-fraction} (0.9) x, then
- *       {@link BenchMain#CONFIRM_BACKOFF} x the previous rate, until one keeps up ({@link BenchMain.LagTrend}).
+ *       {@link #CONFIRM_BACKOFF} x the previous rate, until one keeps up ({@link LagTrend}).
  *       Before each attempt the harness waits until the job has read everything appended so far and is quiet,
  *       so a failed probe's leftover does not count against the next attempt.
  * </ol>
@@ -58,6 +58,15 @@ import java.util.concurrent.locks.LockSupport;
 final class PrefilledSustain {
     /** The first paced attempt probes at this × the drain rate (above it). */
     static final double PROBE_FRACTION = 1.1;
+    /** The job is done with the backlog when no operator's numRecordsIn changed for this long. */
+    static final Duration QUIET = Duration.ofSeconds(1);
+    /** Confirmation runs: the first part of a run is not judged (job start, JIT, first checkpoints). */
+    static final double CONFIRM_SKIP = 0.25;
+    /** Confirmation runs: after a failed attempt the next is at this share of the rate. */
+    static final double CONFIRM_BACKOFF = 0.8;
+    static final int CONFIRM_ATTEMPTS = 3;
+    /** The generator keeps up with a target when it sends at least this share of it. */
+    static final double GENERATOR_SHARE = 0.95;
 
     private final BenchMain bench;
     private final EmbeddedKafkaBroker broker;
@@ -100,15 +109,15 @@ final class PrefilledSustain {
 
     Map<String, Object> run(long events, String guarantee, int parallelism, long limitRate) throws Exception {
         BenchOptions options = bench.options();
-        String run = "tp-" + BenchMain.shortName(guarantee) + "-p" + parallelism;
-        TopicNames topics = BenchMain.inputTopics(run);
-        Map<String, String> settings = new LinkedHashMap<>(BenchMain.freshTopicSettings(run, topics));
-        CxConfig config = bench.jobConfig(broker, run, guarantee, parallelism, settings);
-        BenchMain.createTopics(broker, parallelism, topics, config);
+        String run = "tp-" + BenchJobs.shortName(guarantee) + "-p" + parallelism;
+        TopicNames topics = BenchJobs.inputTopics(run);
+        Map<String, String> settings = new LinkedHashMap<>(BenchJobs.freshTopicSettings(run, topics));
+        CxConfig config = bench.jobs().jobConfig(broker, run, guarantee, parallelism, settings);
+        BenchJobs.createTopics(broker, parallelism, topics, config);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("delivery_guarantee", guarantee);
         m.put("parallelism", parallelism);
-        try (KafkaConsumer<byte[], byte[]> consumer = BenchMain.consumer(broker, null)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = BenchJobs.consumer(broker, null)) {
             offsets = consumer;
             bench.log("throughput %s p%d: preloading the run's backlog of %,d events (%,d customers) ...", guarantee, parallelism,
                     events, options.customers());
@@ -119,7 +128,7 @@ final class PrefilledSustain {
             long total = endOffsets(topics);
             String name = "cx-bench " + run;
             long submitted = System.nanoTime();
-            JobClient job = bench.startJob(config, name, run);
+            JobClient job = bench.jobs().startJob(config, name, run);
             try {
                 Map<String, Object> drain = drain(job, name, config, total, guarantee, parallelism, run, submitted);
                 drain.put("customers_with_state", customersTouched(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED), total));
@@ -127,14 +136,14 @@ final class PrefilledSustain {
                 double drainRate = ((Number) drain.get("events_per_s")).doubleValue();
                 sustain(m, job, name, topics, guarantee, parallelism, drainRate, limitRate);
             } finally {
-                BenchMain.cancel(job);
+                BenchJobs.cancel(job);
             }
         } finally {
             // free the disk before the next run: this run's backlog, paced events, checkpoints and RocksDB files
             broker.deleteTopics(topics.interactions(), topics.feedback(), topics.consents(), config.contactCenterTopic,
                     config.marketingTopic, config.deadLetterTopic);
-            BenchMain.deleteQuietly(bench.checkpointDir(run));
-            BenchMain.deleteQuietly(bench.rocksDbDir(run));
+            BenchJobs.deleteQuietly(bench.jobs().checkpointDir(run));
+            BenchJobs.deleteQuietly(bench.jobs().rocksDbDir(run));
         }
         m.put("method", method(options));
         return m;
@@ -146,11 +155,11 @@ final class PrefilledSustain {
                 + "changing. Sustain, from the drained (pre-filled) state: the same job keeps running and paced loads over the same "
                 + "customer ids are appended to the same topics, each for " + options.confirmDuration().toSeconds() + " s: first at "
                 + options.probeFraction() + " x the drain rate (a probe above it), then " + options.confirmFraction()
-                + " x, then " + BenchMain.CONFIRM_BACKOFF + " x the previous rate (up to " + BenchMain.CONFIRM_ATTEMPTS
+                + " x, then " + CONFIRM_BACKOFF + " x the previous rate (up to " + CONFIRM_ATTEMPTS
                 + " more runs) until one keeps up; before each, the job first catches up. lag = the input topics' end offsets - "
                 + "the source's positions, sampled each second; the job keeps up if the least-squares slope of the lag (after "
-                + "the first " + Math.round(BenchMain.CONFIRM_SKIP * 100) + " %) is below " + Math.round(BenchMain.MAX_LAG_SLOPE * 100)
-                + " % of the input rate, or its mean in the last third of the run is below " + BenchMain.MAX_LAG_SECONDS
+                + "the first " + Math.round(CONFIRM_SKIP * 100) + " %) is below " + Math.round(LagTrend.MAX_LAG_SLOPE * 100)
+                + " % of the input rate, or its mean in the last third of the run is below " + LagTrend.MAX_LAG_SECONDS
                 + " s of input. Sustained = the highest rate that kept up (every attempt is reported; if the probe kept up, "
                 + "a lower bound: nothing higher was tried)";
     }
@@ -158,8 +167,8 @@ final class PrefilledSustain {
     private void sustain(Map<String, Object> m, JobClient job, String name, TopicNames topics, String guarantee, int parallelism,
             double drainRate, long limitRate) throws Exception {
         BenchOptions options = bench.options();
-        List<Double> rates = attemptRates(drainRate, options.probeFraction(), options.confirmFraction(), BenchMain.CONFIRM_BACKOFF,
-                BenchMain.CONFIRM_ATTEMPTS);
+        List<Double> rates = attemptRates(drainRate, options.probeFraction(), options.confirmFraction(), CONFIRM_BACKOFF,
+                CONFIRM_ATTEMPTS);
         List<Object> attempts = new ArrayList<>();
         double sustained = -1;
         boolean confirmed = false;
@@ -213,7 +222,7 @@ final class PrefilledSustain {
             if (read >= total && sourceDone < 0) {
                 sourceDone = now;
             }
-            if (sourceDone >= 0 && now - lastChange > BenchMain.QUIET.toNanos()) {
+            if (sourceDone >= 0 && now - lastChange > QUIET.toNanos()) {
                 done = true;
                 break;
             }
@@ -222,7 +231,7 @@ final class PrefilledSustain {
                 bench.log("throughput %s p%d: read %,d of %,d, lag %,d (%,.0f events/s so far)", guarantee, parallelism, read, total,
                         total - Math.max(0, read), Math.max(0, read) / BenchMain.seconds(running));
             }
-            BenchMain.failIfEnded(job, run);
+            BenchJobs.failIfEnded(job, run);
             Thread.sleep(50); // polling metrics
         }
         if (!done) {
@@ -231,7 +240,7 @@ final class PrefilledSustain {
         }
         double s = (lastChange - running) / 1e9;
         double rate = total / s;
-        Map<String, Long> outputs = BenchMain.endOffsets(broker, config.contactCenterTopic, config.marketingTopic,
+        Map<String, Long> outputs = BenchJobs.endOffsets(broker, config.contactCenterTopic, config.marketingTopic,
                 config.deadLetterTopic);
         bench.log("throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s; outputs %s", guarantee,
                 parallelism, total, s, rate, outputs);
@@ -267,7 +276,7 @@ final class PrefilledSustain {
                 .progressInterval(Duration.ofSeconds(30))
                 .simulator(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED + attempt))
                 .duration(options.confirmDuration())
-                .maxCatchUp(BenchMain.NEVER_DROP)
+                .maxCatchUp(BenchJobs.NEVER_DROP)
                 .build();
         try (SyntheticLoad load = new SyntheticLoad(config, new KafkaProducer<>(SyntheticLoad.producerProperties(config)), clock,
                 System::nanoTime, LockSupport::parkNanos)) {
@@ -282,19 +291,19 @@ final class PrefilledSustain {
                     log("sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d", guarantee, parallelism,
                             rate, end, end / BenchMain.seconds(t0), read, read / BenchMain.seconds(t0), end - read);
                 }
-                BenchMain.failIfEnded(job, run);
+                BenchJobs.failIfEnded(job, run);
             }
             thread.join();
             sent = load.sent();
             sendSeconds = BenchMain.seconds(t0);
             lagFinal = endOffsets(topics) - JobProgress.recordsRead(name);
         }
-        BenchMain.LagTrend trend = BenchMain.LagTrend.of(samples, BenchMain.CONFIRM_SKIP);
+        LagTrend trend = LagTrend.of(samples, CONFIRM_SKIP);
         double achieved = sent / sendSeconds;
-        boolean generatorOk = achieved >= BenchMain.GENERATOR_SHARE * rate;
+        boolean generatorOk = achieved >= GENERATOR_SHARE * rate;
         boolean keptUp = trend.keptUp(rate);
         log("sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
-                guarantee, parallelism, rate, achieved, trend.slope(), BenchMain.MAX_LAG_SLOPE * rate, lagFinal,
+                guarantee, parallelism, rate, achieved, trend.slope(), LagTrend.MAX_LAG_SLOPE * rate, lagFinal,
                 keptUp ? "kept up" : "fell behind", generatorOk ? "" : " (the generator did not reach the target rate)");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("attempt", attempt);
@@ -314,7 +323,7 @@ final class PrefilledSustain {
 
     /**
      * Waits until the job has read everything in its input topics and no operator's numRecordsIn changed for
-     * {@link BenchMain#QUIET} (after a failed attempt: its leftover), at most --confirm-duration + 30 s; returns the seconds waited.
+     * {@link #QUIET} (after a failed attempt: its leftover), at most --confirm-duration + 30 s; returns the seconds waited.
      */
     private double catchUp(JobClient job, String name, TopicNames topics, String run) throws Exception {
         long t0 = System.nanoTime();
@@ -329,7 +338,7 @@ final class PrefilledSustain {
                 lastIn = in;
                 lastChange = now;
             }
-            if (lag <= 0 && now - lastChange > BenchMain.QUIET.toNanos()) {
+            if (lag <= 0 && now - lastChange > QUIET.toNanos()) {
                 break;
             }
             JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
@@ -343,7 +352,7 @@ final class PrefilledSustain {
 
     /** Sum of the end offsets of the three input topics: every record sent so far, backlog included. */
     private long endOffsets(TopicNames topics) {
-        List<TopicPartition> partitions = BenchMain.partitions(offsets,
+        List<TopicPartition> partitions = BenchJobs.partitions(offsets,
                 List.of(topics.interactions(), topics.feedback(), topics.consents()));
         return offsets.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }

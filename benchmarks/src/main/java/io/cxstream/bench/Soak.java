@@ -37,7 +37,7 @@ final class Soak {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("started", Instant.now().toString());
         result.put("profile", "soak");
-        result.put("environment", BenchMain.environment());
+        result.put("environment", RunInfo.environment());
         Map<String, Object> opts = new LinkedHashMap<>();
         opts.put("duration_s", o.soak().toSeconds());
         opts.put("events_per_s", o.soakRate());
@@ -54,16 +54,16 @@ final class Soak {
         bench.log("soak: starting Kafka (KRaft, in this JVM) ...");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).start()) {
             String run = "soak";
-            TopicNames topics = BenchMain.inputTopics(run);
-            Map<String, String> settings = new LinkedHashMap<>(BenchMain.freshTopicSettings(run, topics));
+            TopicNames topics = BenchJobs.inputTopics(run);
+            Map<String, String> settings = new LinkedHashMap<>(BenchJobs.freshTopicSettings(run, topics));
             settings.put("state.ttl", o.soakTtl().toMillis() + " ms");
             String guarantee = o.guarantees().get(0);
-            CxConfig config = bench.jobConfig(broker, run, guarantee, o.mainParallelism(), settings);
-            BenchMain.createTopics(broker, o.mainParallelism(), topics, config);
+            CxConfig config = bench.jobs().jobConfig(broker, run, guarantee, o.mainParallelism(), settings);
+            BenchJobs.createTopics(broker, o.mainParallelism(), topics, config);
             String name = "cx-bench " + run;
-            JobClient job = bench.startJob(config, name, run);
+            JobClient job = bench.jobs().startJob(config, name, run);
             IntendedTimeClock clock = new IntendedTimeClock(o.soakRate());
-            try (SyntheticLoad load = bench.pacedLoad(broker, topics, o.soakRate(), o.soakCustomers(), clock, o.soak())) {
+            try (SyntheticLoad load = bench.jobs().pacedLoad(broker, topics, o.soakRate(), o.soakCustomers(), clock, o.soak())) {
                 long t0 = System.nanoTime();
                 Thread thread = new Thread(load, "bench-soak");
                 thread.start();
@@ -73,7 +73,7 @@ final class Soak {
                     Map<String, Object> s = sample(name, load, t0);
                     samples.add(s);
                     bench.log("soak: %s", s);
-                    BenchMain.failIfEnded(job, run);
+                    BenchJobs.failIfEnded(job, run);
                 }
                 thread.join();
                 // which operator holds the state at the end: where to look if it grew
@@ -82,13 +82,13 @@ final class Soak {
                 result.put("achieved_events_per_s", Math.round(load.sent() / BenchMain.seconds(t0)));
                 result.put("generator_max_behind_ms", clock.maxBehindMillis());
             } finally {
-                BenchMain.cancel(job);
+                BenchJobs.cancel(job);
             }
         }
         result.put("samples", samples);
         Map<String, Object> verdict = verdict(samples, o.soakTolerance());
         result.put("verdict", verdict);
-        result.put("memory", BenchMain.wholeRunMemory());
+        result.put("memory", RunInfo.wholeRunMemory());
         result.put("wall_time_s", BenchMain.round((System.nanoTime() - started) / 1e9, 1));
         bench.log("soak: %s", verdict);
         return bench.write("cx-soak", result, Report.soakMarkdown(result));

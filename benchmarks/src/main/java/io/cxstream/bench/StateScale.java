@@ -73,12 +73,12 @@ final class StateScale {
         int parallelism = bench.options().mainParallelism();
         boolean typical = bench.options().stateProfile().equals("typical");
         String run = "state" + customers + (typical ? "-typical" : "");
-        TopicNames topics = BenchMain.inputTopics(run);
-        Map<String, String> settings = new LinkedHashMap<>(BenchMain.freshTopicSettings(run, topics));
+        TopicNames topics = BenchJobs.inputTopics(run);
+        Map<String, String> settings = new LinkedHashMap<>(BenchJobs.freshTopicSettings(run, topics));
         settings.put("checkpoint.interval", CHECKPOINT_INTERVAL.toMillis() + " ms");
         settings.put("delivery-guarantee", "at-least-once");
-        CxConfig config = bench.jobConfig(broker, run, "at-least-once", parallelism, settings);
-        BenchMain.createTopics(broker, parallelism, topics, config);
+        CxConfig config = bench.jobs().jobConfig(broker, run, "at-least-once", parallelism, settings);
+        BenchJobs.createTopics(broker, parallelism, topics, config);
 
         long t0 = System.nanoTime();
         TypicalState.Sent typicalSent = null;
@@ -94,7 +94,7 @@ final class StateScale {
         double preloadSeconds = BenchMain.seconds(t0);
 
         String name = "cx-bench " + run;
-        JobClient job = bench.startJob(config, name, run);
+        JobClient job = bench.jobs().startJob(config, name, run);
         long running = System.nanoTime();
         Map<String, Object> m = new LinkedHashMap<>();
         try {
@@ -125,7 +125,7 @@ final class StateScale {
                     bench.log("state %,d customers: job read %,d (%,.0f events/s), RocksDB SST %,d MiB, RSS %,d MiB", customers,
                             read, read / BenchMain.seconds(running), JobProgress.rocksDb(name, "total-sst-files-size")
                                     .getOrDefault("total", 0L) >> 20, ProcessMemory.rssKib() >> 10);
-                    BenchMain.failIfEnded(job, run);
+                    BenchJobs.failIfEnded(job, run);
                 }
                 Thread.sleep(100); // polling metrics
             }
@@ -137,7 +137,7 @@ final class StateScale {
                 if (System.nanoTime() > cpDeadline) {
                     throw new IllegalStateException(run + ": no checkpoint completed within 10 min");
                 }
-                BenchMain.failIfEnded(job, run);
+                BenchJobs.failIfEnded(job, run);
                 Thread.sleep(100); // polling checkpoint metrics
             }
             long fullSize = JobProgress.checkpointMetric(name, "lastCheckpointFullSize");
@@ -146,8 +146,8 @@ final class StateScale {
             Map<String, Long> sst = JobProgress.rocksDb(name, "total-sst-files-size");
             Map<String, Long> live = JobProgress.rocksDb(name, "estimate-live-data-size");
             Map<String, Long> memtables = JobProgress.rocksDb(name, "cur-size-all-mem-tables");
-            long rocksDir = ProcessMemory.directoryBytes(bench.rocksDbDir(run));
-            long checkpointDir = ProcessMemory.directoryBytes(bench.checkpointDir(run));
+            long rocksDir = ProcessMemory.directoryBytes(bench.jobs().rocksDbDir(run));
+            long checkpointDir = ProcessMemory.directoryBytes(bench.jobs().checkpointDir(run));
 
             Path savepoints = bench.workDir().resolve("savepoints").resolve(run);
             long s0 = System.nanoTime();
@@ -196,16 +196,16 @@ final class StateScale {
                     perCustomer(sst.getOrDefault("total", -1L), withState), savepointBytes, savepointSeconds,
                     m.get("rocksdb_live_bytes_per_customer_by_state"));
         } finally {
-            BenchMain.cancel(job);
+            BenchJobs.cancel(job);
         }
         m.put("memory", bench.memory().peaks());
         heapTimers(m, run, withState);
         // free the disk before the next (larger) point: this run's topics, checkpoints, RocksDB files and savepoint
         broker.deleteTopics(topics.interactions(), topics.feedback(), topics.consents(), config.contactCenterTopic,
                 config.marketingTopic, config.deadLetterTopic);
-        BenchMain.deleteQuietly(bench.checkpointDir(run));
-        BenchMain.deleteQuietly(bench.rocksDbDir(run));
-        BenchMain.deleteQuietly(bench.workDir().resolve("savepoints").resolve(run));
+        BenchJobs.deleteQuietly(bench.jobs().checkpointDir(run));
+        BenchJobs.deleteQuietly(bench.jobs().rocksDbDir(run));
+        BenchJobs.deleteQuietly(bench.workDir().resolve("savepoints").resolve(run));
         m.put("method", typical ? TYPICAL_METHOD : METHOD);
         return m;
     }
@@ -213,9 +213,9 @@ final class StateScale {
     /** Heap timers counted in the cancelled job's last retained checkpoint ({@link TypicalState#heapTimers}). */
     private void heapTimers(Map<String, Object> m, String run, long withState) {
         try {
-            var checkpoint = TypicalState.latestCheckpoint(bench.checkpointDir(run));
+            var checkpoint = TypicalState.latestCheckpoint(bench.jobs().checkpointDir(run));
             if (checkpoint.isEmpty()) {
-                m.put("heap_timers_error", "no retained checkpoint with a _metadata under " + bench.checkpointDir(run));
+                m.put("heap_timers_error", "no retained checkpoint with a _metadata under " + bench.jobs().checkpointDir(run));
                 return;
             }
             Map<String, Object> timers = TypicalState.heapTimers(checkpoint.get());

@@ -53,7 +53,7 @@ import java.util.stream.Stream;
  *   <li><b>Load.</b> The project's generator ({@link CustomerSimulator}, default seed and persona mix, customer ids
  *       {@code [0, N)}) runs until N journeys have ended; every event of those journeys is sent (in-flight journeys
  *       at the end are sent up to where they are). Event time is that of the throughput backlog: 200 events per second
- *       of event time, ending now ({@link BenchMain.BacklogClock}). Customers are drawn at random when a journey
+ *       of event time, ending now ({@link BacklogClock}). Customers are drawn at random when a journey
  *       starts, so some get two journeys and some none: sizes are divided by the <em>customers with state</em>
  *       (distinct ids sent), which is reported with the journeys.
  *   <li><b>State per operator and state.</b> RocksDB's native {@code estimate-live-data-size} and
@@ -97,7 +97,7 @@ final class TypicalState {
         WireCodec<ConsentEvent> consents = WireCodec.of(ConsentEvent.class);
         // a first pass only counts the events, so that event time can end now, as in the throughput backlog
         long events = eventsFor(customers, journeys);
-        BenchMain.BacklogClock clock = new BenchMain.BacklogClock(System.currentTimeMillis(), events);
+        BacklogClock clock = new BacklogClock(System.currentTimeMillis(), events);
         BitSet seen = new BitSet();
         AtomicLong failed = new AtomicLong();
         long ended = 0;

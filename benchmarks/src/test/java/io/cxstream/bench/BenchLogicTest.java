@@ -31,7 +31,7 @@ class BenchLogicTest {
         for (int t = 0; t < 5; t++) {
             samples.get(t)[3] = 5000;
         }
-        BenchMain.LagTrend trend = BenchMain.LagTrend.of(samples, 0.25);
+        LagTrend trend = LagTrend.of(samples, 0.25);
         assertThat(trend.slope()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(trend.lastThird()).isGreaterThan(trend.firstThird());
         assertThat(trend.readRate()).isCloseTo(950.0, org.assertj.core.data.Offset.offset(1e-9));
@@ -43,7 +43,7 @@ class BenchLogicTest {
     @Test
     void aNoisyButSmallLagCountsAsKeepingUp() {
         // slope 25/s on 1000 events/s (2.5 %), but the lag stays under half a second of input
-        BenchMain.LagTrend trend = BenchMain.LagTrend.of(lagSamples(25, 0), 0.25);
+        LagTrend trend = LagTrend.of(lagSamples(25, 0), 0.25);
         assertThat(trend.slope()).isCloseTo(25.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(trend.lastThird()).isLessThan(500);
         assertThat(trend.keptUp(1000)).isTrue();
@@ -51,7 +51,7 @@ class BenchLogicTest {
 
     @Test
     void aFlatLagHasSlopeZeroAndTheReadRateIsTheSendRate() {
-        BenchMain.LagTrend trend = BenchMain.LagTrend.of(lagSamples(0, 300), 0.25);
+        LagTrend trend = LagTrend.of(lagSamples(0, 300), 0.25);
         assertThat(trend.slope()).isZero();
         assertThat(trend.firstThird()).isEqualTo(300.0);
         assertThat(trend.lastThird()).isEqualTo(300.0);

@@ -3,23 +3,17 @@ package io.cxstream.config;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.voc.VocConfig;
-import io.cxstream.voc.VocDimension;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.kafka.common.config.provider.EnvVarConfigProvider;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,7 +22,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
+
+import static io.cxstream.config.ConfigReads.deliveryGuarantee;
+import static io.cxstream.config.ConfigReads.detectors;
+import static io.cxstream.config.ConfigReads.enumValue;
+import static io.cxstream.config.ConfigReads.get;
+import static io.cxstream.config.ConfigReads.nonBlank;
+import static io.cxstream.config.ConfigReads.nonNegative;
+import static io.cxstream.config.ConfigReads.oneOf;
+import static io.cxstream.config.ConfigReads.positive;
+import static io.cxstream.config.ConfigReads.range;
+import static io.cxstream.config.ConfigReads.require;
+import static io.cxstream.config.ConfigReads.wireFormat;
 
 /**
  * The job's settings, typed and validated once at start. Built from {@code --key value} arguments
@@ -38,18 +43,12 @@ import java.util.TreeSet;
 public final class CxConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Program-argument keys with this prefix are Kafka client properties. */
-    public static final String KAFKA_PREFIX = "kafka.";
+    /** Program-argument keys with this prefix are Kafka client properties ({@link KafkaClientProperties}). */
+    public static final String KAFKA_PREFIX = KafkaClientProperties.KAFKA_PREFIX;
     /** Environment variables with this prefix are Kafka client properties (secrets go here). */
-    public static final String KAFKA_ENV_PREFIX = "CX_KAFKA_";
-    /**
-     * Environment variable naming a directory of Kafka client properties, one file each, named by the
-     * property (e.g. {@code sasl.jaas.config}) and holding its value: how Kubernetes mounts a Secret.
-     */
-    public static final String KAFKA_SECRETS_DIR_ENV = "CX_KAFKA_SECRETS_DIR";
-    /** Kafka config provider aliases of the secret references (environment, secret files). */
-    static final String ENV_PROVIDER = "cxenv";
-    static final String FILES_PROVIDER = "cxfiles";
+    public static final String KAFKA_ENV_PREFIX = KafkaClientProperties.KAFKA_ENV_PREFIX;
+    /** Environment variable naming a directory of Kafka client properties, one file each (a mounted Secret). */
+    public static final String KAFKA_SECRETS_DIR_ENV = KafkaClientProperties.KAFKA_SECRETS_DIR_ENV;
 
     private static final Map<String, ConfigOption<?>> OPTIONS_BY_KEY = new HashMap<>();
 
@@ -167,7 +166,7 @@ public final class CxConfig implements Serializable {
 
         this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
 
-        this.voc = vocConfig(c);
+        this.voc = VocSettings.read(c);
 
         this.rulesTopic = nonBlank(c, CxOptions.TOPIC_RULES);
         this.rulesStatusTopic = nonBlank(c, CxOptions.TOPIC_RULES_STATUS);
@@ -228,13 +227,7 @@ public final class CxConfig implements Serializable {
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(KAFKA_PREFIX)) {
-                String property = key.substring(KAFKA_PREFIX.length());
-                if (isSecret(property)) {
-                    throw new InvalidConfigException(key, "secrets are not accepted as arguments (they would show in process "
-                            + "lists); set the environment variable " + envName(property) + " instead, or put a file named '"
-                            + property + "' in the directory " + KAFKA_SECRETS_DIR_ENV + " names");
-                }
-                kafka.put(property, e.getValue());
+                KafkaClientProperties.putArgument(kafka, key, e.getValue());
             } else if (OPTIONS_BY_KEY.containsKey(key)) {
                 flink.put(key, e.getValue());
             } else {
@@ -242,82 +235,8 @@ public final class CxConfig implements Serializable {
                         + ", and kafka.<client property>");
             }
         }
-        addSecretReferences(kafka, env);
+        KafkaClientProperties.addSecretReferences(kafka, env);
         return new CxConfig(Configuration.fromMap(flink), kafka);
-    }
-
-    /**
-     * Adds the Kafka properties the environment gives ({@code CX_KAFKA_*} variables and the files in
-     * {@link #KAFKA_SECRETS_DIR_ENV}) as references ({@code ${alias:...}}) that each Kafka client
-     * resolves in its own JVM through a Kafka config provider: the values never enter the job graph.
-     */
-    private static void addSecretReferences(Map<String, String> kafka, Map<String, String> env) {
-        List<String> providers = new ArrayList<>();
-        Set<String> fromFiles = new HashSet<>();
-        String secretsDir = env.get(KAFKA_SECRETS_DIR_ENV);
-        if (secretsDir != null) {
-            String dir = Path.of(secretsDir).toAbsolutePath().normalize().toString();
-            for (String property : secretFileNames(dir)) {
-                kafka.put(property, "${" + FILES_PROVIDER + ":" + dir + ":" + property + "}");
-                fromFiles.add(property);
-            }
-            kafka.put("config.providers." + FILES_PROVIDER + ".class", SecretFilesConfigProvider.class.getName());
-            kafka.put("config.providers." + FILES_PROVIDER + ".param." + SecretFilesConfigProvider.ALLOWED_DIR, dir);
-            providers.add(FILES_PROVIDER);
-        }
-        for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length() && !name.equals(KAFKA_SECRETS_DIR_ENV)) {
-                String property = name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                if (fromFiles.contains(property)) {
-                    throw new InvalidConfigException(name, "the Kafka property '" + property + "' is set both here and by a file in "
-                            + KAFKA_SECRETS_DIR_ENV + "; set it once");
-                }
-                kafka.put(property, "${" + ENV_PROVIDER + ":" + name + "}");
-                if (!providers.contains(ENV_PROVIDER)) {
-                    kafka.put("config.providers." + ENV_PROVIDER + ".class", EnvVarConfigProvider.class.getName());
-                    providers.add(ENV_PROVIDER);
-                }
-            }
-        }
-        if (!providers.isEmpty()) {
-            String own = kafka.get("config.providers");
-            if (own != null && !own.isBlank()) {
-                providers.add(0, own);
-            }
-            kafka.put("config.providers", String.join(",", providers));
-        }
-    }
-
-    /**
-     * The properties in {@link #KAFKA_SECRETS_DIR_ENV}: each regular file whose name does not start
-     * with a dot (Kubernetes keeps its own {@code ..data} links there). Read at start, so a missing or
-     * unreadable file fails here rather than in a task.
-     */
-    static List<String> secretFileNames(String dir) {
-        Path path = Path.of(dir);
-        if (!Files.isDirectory(path)) {
-            throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "'" + dir + "' is not a directory");
-        }
-        if (dir.contains(":")) {
-            throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "'" + dir + "' contains ':', which Kafka's ${provider:path:key} references cannot carry");
-        }
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(path)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.startsWith(".") || !Files.isRegularFile(file)) {
-                    continue;
-                }
-                if (!Files.isReadable(file)) {
-                    throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "cannot read '" + file + "'");
-                }
-                names.add(name);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "cannot read '" + dir + "': " + e.getMessage());
-        }
-        Collections.sort(names);
-        return names;
     }
 
     /** {@code --key value} pairs (also {@code --key=value}); a flag without value is "true". */
@@ -355,172 +274,5 @@ public final class CxConfig implements Serializable {
     /** Kafka property names without values, safe to log. */
     public List<String> kafkaPropertyNames() {
         return new ArrayList<>(kafkaProperties.keySet());
-    }
-
-    static boolean isSecret(String property) {
-        String p = property.toLowerCase(Locale.ROOT);
-        return p.contains("password") || p.contains("jaas") || p.endsWith(".key") || p.contains("secret");
-    }
-
-    static String envName(String property) {
-        return KAFKA_ENV_PREFIX + property.toUpperCase(Locale.ROOT).replace('.', '_');
-    }
-
-    // ---- typed reads; every failure names the key --------------------------------------------
-
-    private static <T> T get(Configuration c, ConfigOption<T> option) {
-        try {
-            return c.get(option);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(option.key(), "cannot parse '" + c.toMap().get(option.key()) + "' ("
-                    + e.getMessage() + ")");
-        }
-    }
-
-    private static String require(Configuration c, ConfigOption<String> option) {
-        String v = get(c, option);
-        if (v == null || v.isBlank()) {
-            throw new InvalidConfigException(option.key(), "is required (" + option.description() + ")");
-        }
-        return v.trim();
-    }
-
-    private static String nonBlank(Configuration c, ConfigOption<String> option) {
-        String v = get(c, option);
-        if (v == null || v.isBlank()) {
-            throw new InvalidConfigException(option.key(), "must not be empty");
-        }
-        return v.trim();
-    }
-
-    private static String oneOf(Configuration c, ConfigOption<String> option, String... allowed) {
-        String v = nonBlank(c, option).toLowerCase(Locale.ROOT);
-        for (String a : allowed) {
-            if (a.equals(v)) {
-                return v;
-            }
-        }
-        throw new InvalidConfigException(option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
-    }
-
-    private static Duration positive(Configuration c, ConfigOption<Duration> option) {
-        Duration d = get(c, option);
-        if (d.isZero() || d.isNegative()) {
-            throw new InvalidConfigException(option.key(), "must be positive, was " + d);
-        }
-        return d;
-    }
-
-    private static Duration nonNegative(Configuration c, ConfigOption<Duration> option) {
-        Duration d = get(c, option);
-        if (d.isNegative()) {
-            throw new InvalidConfigException(option.key(), "must not be negative, was " + d);
-        }
-        return d;
-    }
-
-    private static int range(Configuration c, ConfigOption<Integer> option, int min, int max) {
-        int v = get(c, option);
-        if (v < min || v > max) {
-            throw new InvalidConfigException(option.key(), "must be between " + min + " and " + max + ", was " + v);
-        }
-        return v;
-    }
-
-    private static <E extends Enum<E>> E enumValue(Configuration c, ConfigOption<String> option, Class<E> type) {
-        String v = nonBlank(c, option);
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            List<String> allowed = new ArrayList<>();
-            for (E constant : type.getEnumConstants()) {
-                allowed.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-            }
-            throw new InvalidConfigException(option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
-        }
-    }
-
-    private static WireFormat wireFormat(String key, String value) {
-        try {
-            return WireFormat.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(key, "must be avro or json" + (key.equals(CxOptions.INPUT_FORMAT.key()) ? " or auto" : "")
-                    + ", was '" + value + "'");
-        }
-    }
-
-    private static DeliveryGuarantee deliveryGuarantee(String value) {
-        switch (value.toLowerCase(Locale.ROOT).replace('_', '-')) {
-            case "at-least-once":
-                return DeliveryGuarantee.AT_LEAST_ONCE;
-            case "exactly-once":
-                return DeliveryGuarantee.EXACTLY_ONCE;
-            default:
-                throw new InvalidConfigException(CxOptions.DELIVERY_GUARANTEE.key(),
-                        "must be at-least-once or exactly-once, was '" + value + "'");
-        }
-    }
-
-    private static Set<TriggerType> detectors(List<String> names) {
-        Set<TriggerType> set = EnumSet.noneOf(TriggerType.class);
-        for (String name : names) {
-            if (name.isBlank()) {
-                continue;
-            }
-            try {
-                TriggerType t = TriggerType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-                if (t == TriggerType.UNKNOWN) {
-                    throw new IllegalArgumentException();
-                }
-                set.add(t);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(CxOptions.DETECTORS.key(), "unknown detector '" + name + "'; known: "
-                        + "DETRACTOR, PAYMENT_FRICTION, REPEAT_CONTACT, ERROR_THEN_ABANDON, PROMOTER");
-            }
-        }
-        if (set.isEmpty()) {
-            throw new InvalidConfigException(CxOptions.DETECTORS.key(), "must enable at least one detector");
-        }
-        return Collections.unmodifiableSet(set);
-    }
-
-    // ---- Voice of the Customer ------------------------------------------------------------------
-
-    private static VocConfig vocConfig(Configuration c) {
-        Set<VocDimension> gauges = EnumSet.noneOf(VocDimension.class);
-        for (String d : get(c, CxOptions.VOC_GAUGE_DIMENSIONS)) {
-            if (d.isBlank()) {
-                continue;
-            }
-            try {
-                gauges.add(VocDimension.ofLabel(d));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(CxOptions.VOC_GAUGE_DIMENSIONS.key(), "unknown dimension '" + d.trim()
-                        + "'; known: overall, touchpoint, channel, agent, segment, survey, touchpoint_channel");
-            }
-        }
-        Map<String, Double> goals = new HashMap<>();
-        List<String> goalSpecs = get(c, CxOptions.VOC_GOALS);
-        for (String spec : goalSpecs == null ? List.<String>of() : goalSpecs) {
-            if (spec.isBlank()) {
-                continue;
-            }
-            try {
-                VocConfig.parseGoal(spec.trim(), goals);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(CxOptions.VOC_GOALS.key(), e.getMessage());
-            }
-        }
-        double minDrop = get(c, CxOptions.VOC_ALERT_MIN_DROP);
-        if (!(minDrop >= 0 && minDrop <= 200)) {
-            throw new InvalidConfigException(CxOptions.VOC_ALERT_MIN_DROP.key(), "must be between 0 and 200, was " + minDrop);
-        }
-        double minZ = get(c, CxOptions.VOC_ALERT_MIN_Z);
-        if (!(minZ >= 0 && minZ <= 20)) {
-            throw new InvalidConfigException(CxOptions.VOC_ALERT_MIN_Z.key(), "must be between 0 and 20, was " + minZ);
-        }
-        return new VocConfig(get(c, CxOptions.VOC_ENABLED), nonBlank(c, CxOptions.TOPIC_VOC), nonBlank(c, CxOptions.TOPIC_VOC_ALERTS),
-                range(c, CxOptions.VOC_MIN_SAMPLE, 1, 1_000_000), range(c, CxOptions.VOC_MAX_VALUES, 1, 10_000), gauges,
-                minDrop, minZ, nonNegative(c, CxOptions.VOC_ALERT_COOLDOWN), goals);
     }
 }

@@ -58,9 +58,12 @@ public final class CxLocal {
             "checkpoint.interval", "5 s",
             "detect.abandonment.window", "1 min",
             "outreach.cooldown", "10 min",
-            "starting-offsets", "latest",
+            // The broker is fresh on every run: earliest skips nothing, not even events sent before the job was up.
+            "starting-offsets", "earliest",
             // Local topics are often quiet (a few events sent by hand): event time follows the clock after 2 s.
             "watermark.idleness", "2 s");
+    /** {@code serve} on top of {@link #LOCAL_DEFAULTS}: outputs as JSON, so kcat prints them readably. */
+    static final Map<String, String> SERVE_DEFAULTS = Map.of("output-format", "json");
 
     private final PrintStream out;
     private final String mode;
@@ -106,7 +109,15 @@ public final class CxLocal {
         this.vocDegradeAfter = degrade == null ? Duration.ofMinutes(3) : parseDuration("voc-degrade-after", degrade);
         this.vocRate = parseDouble("voc-rate", rest.remove("voc-rate"), 3600);
         this.jobSettings = new LinkedHashMap<>(LOCAL_DEFAULTS);
+        if ("serve".equals(mode)) {
+            this.jobSettings.putAll(SERVE_DEFAULTS);
+        }
         this.jobSettings.putAll(rest);
+    }
+
+    /** The job settings this run starts with: the local defaults, then the arguments. */
+    Map<String, String> jobSettings() {
+        return Map.copyOf(jobSettings);
     }
 
     public static void main(String[] args) throws Exception {
@@ -145,7 +156,7 @@ public final class CxLocal {
         }, "cx-local-shutdown"));
 
         long started = System.nanoTime();
-        out.printf("cx-stream %s: starting Kafka (KRaft) on 127.0.0.1:%d ...%n", mode, kafkaPort);
+        out.printf("cx-stream %s: starting Kafka (KRaft) on 127.0.0.1:%s ...%n", mode, kafkaPort == 0 ? "<any free port>" : kafkaPort);
         EmbeddedKafkaBroker broker;
         try {
             broker = EmbeddedKafkaBroker.builder().port(kafkaPort).start();
@@ -161,7 +172,11 @@ public final class CxLocal {
         int status = 0;
         try {
             jobSettings.put("bootstrap-servers", broker.bootstrapServers());
-            jobSettings.putIfAbsent("checkpoint.dir", Path.of(".cx", "checkpoints").toAbsolutePath().toUri().toString());
+            if (!jobSettings.containsKey("checkpoint.dir")) {
+                Path checkpoints = Path.of(".cx", "checkpoints").toAbsolutePath();
+                LocalCheckpoints.removeOlderRuns(checkpoints, LocalCheckpoints.QUIET_FOR);
+                jobSettings.put("checkpoint.dir", checkpoints.toUri().toString());
+            }
             CxConfig config = CxConfig.fromMap(jobSettings, System.getenv());
             broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
                     config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic,
@@ -170,6 +185,7 @@ public final class CxLocal {
 
             PrometheusReporterSettings.requireFree("metrics-port", metricsPort);
             PrometheusReporterSettings.requireFree("flink-metrics-port", flinkMetricsPort);
+            out.println(portsLine(mode, broker, metricsPort, flinkMetricsPort));
             Configuration flink = PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort, flinkMetricsPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(parallelism);
@@ -221,10 +237,10 @@ public final class CxLocal {
             } else {
                 out.printf("%ncx-stream serve: Kafka at %s, topics %s, %s, %s (input) and %s, %s, %s (output); "
                                 + "rules on %s, their status on %s.%n"
-                                + "Send JSON or Avro events (README: \"Send your own events\"); outreach appears below. Ctrl-C to stop.%n%n",
+                                + "Send JSON or Avro events (README: \"Send your own events\"); output topics carry %s; outreach appears below. Ctrl-C to stop.%n%n",
                         broker.bootstrapServers(), config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
                         config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesTopic,
-                        config.rulesStatusTopic);
+                        config.rulesStatusTopic, config.outputFormat == WireFormat.JSON ? "JSON (--output-format avro for Avro)" : "Avro");
             }
 
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
@@ -273,6 +289,13 @@ public final class CxLocal {
             out.flush();
             stopped.countDown();
         }
+    }
+
+    /** Every port this run listens on, in one line: Kafka's, its controller's, both metrics endpoints. */
+    static String portsLine(String mode, EmbeddedKafkaBroker broker, int metricsPort, int flinkMetricsPort) {
+        return String.format("cx-stream %s: ports: Kafka %d (bootstrap %s), Kafka controller %d, cx metrics %s, Flink metrics %s",
+                mode, broker.port(), broker.bootstrapServers(), broker.port(EmbeddedKafkaBroker.CONTROLLER_LISTENER),
+                metricsPort > 0 ? Integer.toString(metricsPort) : "off", flinkMetricsPort > 0 ? Integer.toString(flinkMetricsPort) : "off");
     }
 
     private static void waitUntilRunning(JobClient job) throws Exception {

@@ -49,7 +49,7 @@ public final class EmbeddedKafkaMain {
             return;
         }
 
-        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder()
+        EmbeddedKafkaBrokerBuilder builder = EmbeddedKafkaBroker.builder()
                 .port(options.port)
                 .controllerPort(options.controllerPort);
         if (options.logDir != null) {
