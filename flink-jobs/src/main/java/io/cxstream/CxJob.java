@@ -199,7 +199,7 @@ public class CxJob {
                 journeys.getSideOutput(JourneyFunction.TRIGGERS), t -> t.customerId, Types.STRING);
         DataStream<OutreachEvent> outreach = triggers
                 .process(new OutreachDecisionFunction(config.rulesMaxWindow, config.stateTtl,
-                        config.defaultServiceConsent, config.defaultMarketingConsent))
+                        config.defaultServiceConsent, config.defaultMarketingConsent, config.consentGrace))
                 .uid("outreach-decision").name("outreach-decision").startNewChain();
 
         journeys.getSideOutput(JourneyFunction.RULE_STATUS)

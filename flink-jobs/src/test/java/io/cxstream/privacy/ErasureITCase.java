@@ -297,7 +297,8 @@ class ErasureITCase {
         states.put(JOURNEY, List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
         states.put(RULES, List.of(RuleEngine.stateDescriptor(config.stateTtl)));
         states.put(DECISION, List.of(OutreachDecisionFunction.cooldownDescriptor(config.rulesMaxWindow, config.stateTtl),
-                OutreachDecisionFunction.consentDescriptor(), OutreachDecisionFunction.pendingDescriptor()));
+                OutreachDecisionFunction.consentDescriptor(), OutreachDecisionFunction.consentSentDescriptor(config.stateTtl),
+                OutreachDecisionFunction.pendingDescriptor()));
         DataStream<String> all = null;
         for (Map.Entry<String, List<StateDescriptor<?, ?>>> e : states.entrySet()) {
             String uid = e.getKey().equals(RULES) ? JOURNEY : e.getKey(); // the rule engine runs in the journey operator
