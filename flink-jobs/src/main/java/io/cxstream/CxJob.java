@@ -180,7 +180,8 @@ public class CxJob {
                 .connect(rules)
                 .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
                         new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
-                        DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic))
+                        DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic,
+                        config.maxEventAge.plus(config.maxFutureSkew)))
                 .uid("journey").name("journey");
 
         // Voice of the Customer: keyed event-time aggregates, trend alerts and gauges (io.cxstream.voc).
