@@ -126,6 +126,17 @@ class ConsentAsOfTimeTest {
         assertThat(h.out()).isEmpty();
     }
 
+    /** The flags state of earlier versions (bit 0 service stated, 1 allowed, 2 marketing stated, 3 allowed) is moved over. */
+    @Test
+    void consentFlagsOfAnEarlierVersionAreKeptAsStatementsFromBeforeAnyEvent() throws Exception {
+        h.legacyConsentFlags("c1", 1 | 4 | 8); // service opted out, marketing opted in
+        h.arrive(finding("c1", "DETRACTOR", T, "d1")).arrive(finding("c1", "PROMOTER", T, "p1")).watermark(T + GRACE);
+        assertThat(h.out()).extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("p1");
+        h.consent("c1", T0, OPT_IN, SERVICE); // any stamped statement is newer than the moved flags
+        h.arrive(finding("c1", "DETRACTOR", T + 10, "d2")).watermark(T + 10 + GRACE);
+        assertThat(h.out()).extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("p1", "d2");
+    }
+
     @Test
     void statementsSurviveARestoreAndDecideAsOfTimeAfterIt() throws Exception {
         h.consent("c1", T0 + 2, OPT_OUT, SERVICE);

@@ -168,6 +168,16 @@ final class DecisionHarness implements AutoCloseable {
         return list;
     }
 
+    /** Writes the consent flags state of versions before consent-history for a customer, as a restored savepoint holds it. */
+    @SuppressWarnings("unchecked")
+    DecisionHarness legacyConsentFlags(String customer, int flags) throws Exception {
+        KeyedProcessOperator<String, Trigger, OutreachEvent> operator =
+                (KeyedProcessOperator<String, Trigger, OutreachEvent>) harness.getOperator();
+        operator.setCurrentKey(customer);
+        operator.getUserFunction().getRuntimeContext().getState(ConsentHistory.legacyDescriptor()).update(flags);
+        return this;
+    }
+
     int stateEntries() {
         return harness.numKeyedStateEntries();
     }
