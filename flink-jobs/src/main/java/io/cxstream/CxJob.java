@@ -180,7 +180,8 @@ public class CxJob {
                 .connect(rules)
                 .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
                         new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
-                        DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic))
+                        DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic,
+                        config.maxEventAge.plus(config.maxFutureSkew)))
                 .uid("journey").name("journey");
 
         // Voice of the Customer: keyed event-time aggregates, trend alerts and gauges (io.cxstream.voc).
@@ -199,7 +200,7 @@ public class CxJob {
                 journeys.getSideOutput(JourneyFunction.TRIGGERS), t -> t.customerId, Types.STRING);
         DataStream<OutreachEvent> outreach = triggers
                 .process(new OutreachDecisionFunction(config.rulesMaxWindow, config.stateTtl,
-                        config.defaultServiceConsent, config.defaultMarketingConsent))
+                        config.defaultServiceConsent, config.defaultMarketingConsent, config.consentGrace))
                 .uid("outreach-decision").name("outreach-decision").startNewChain();
 
         journeys.getSideOutput(JourneyFunction.RULE_STATUS)

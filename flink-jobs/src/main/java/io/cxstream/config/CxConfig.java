@@ -122,6 +122,8 @@ public final class CxConfig implements Serializable {
 
     public final Duration cooldown;
     public final boolean defaultServiceConsent;
+    /** consent.grace: findings are decided on the consent as of last evidence + this (default: maxOutOfOrderness). */
+    public final Duration consentGrace;
     public final boolean defaultMarketingConsent;
 
     private final Map<String, String> kafkaProperties;
@@ -206,6 +208,7 @@ public final class CxConfig implements Serializable {
         this.cooldown = nonNegative(c, CxOptions.COOLDOWN);
         this.defaultServiceConsent = get(c, CxOptions.DEFAULT_SERVICE_CONSENT);
         this.defaultMarketingConsent = get(c, CxOptions.DEFAULT_MARKETING_CONSENT);
+        this.consentGrace = get(c, CxOptions.CONSENT_GRACE) == null ? maxOutOfOrderness : nonNegative(c, CxOptions.CONSENT_GRACE);
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
 
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeout.compareTo(checkpointInterval) <= 0) {

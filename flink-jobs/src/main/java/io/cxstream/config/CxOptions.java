@@ -218,6 +218,13 @@ public final class CxOptions {
             .booleanType().defaultValue(false)
             .withDescription("Whether a customer who never stated a MARKETING consent may receive marketing triggers (opt-in by default).");
 
+    public static final ConfigOption<Duration> CONSENT_GRACE = ConfigOptions.key("consent.grace")
+            .durationType().noDefaultValue()
+            .withDescription("A finding is decided on the consent as of its last evidence plus this (event time; the latest-stamped "
+                    + "statement per purpose wins), so it waits until the watermark passes that point: the same input gives the "
+                    + "same decisions however the topics interleave. An OPT_OUT known when the finding is decided suppresses it "
+                    + "whatever its stamp. Unset: watermark.max-out-of-orderness.");
+
     // ---- Input bounds (see EventValidator) ----------------------------------------------------------
     public static final ConfigOption<Integer> MAX_COMMENT_LENGTH = ConfigOptions.key("validation.max-comment-length")
             .intType().defaultValue(2000)

@@ -35,6 +35,10 @@ public final class Metrics {
     public static final String LATE_EVENTS = "cx_late_events";
     public static final String OUTREACH_EMITTED = "cx_outreach_emitted";
     public static final String OUTREACH_SUPPRESSED = "cx_outreach_suppressed";
+    /** OPT_OUTs that arrived after an outreach they would have suppressed (stamped at or before its decision point); label {@code purpose}. */
+    public static final String CONSENT_AFTER_OUTREACH = "cx_consent_after_outreach";
+    /** Events and consents of an erased customer stamped at or before the erasure, dropped by the journey (never dead-lettered). */
+    public static final String ERASED_EVENTS_DROPPED = "cx_erased_events_dropped";
     /** Event time of the last evidence → emission, ms, a bucketed histogram; exported as {@code cx_alert_latency_seconds}. */
     public static final String ALERT_LATENCY = "cx_alert_latency_millis";
     /** Published rules rejected (bad JSON, type error, unknown field, limits); the reason is on cx.rules.status. */

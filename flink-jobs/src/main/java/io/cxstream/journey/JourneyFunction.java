@@ -9,6 +9,7 @@ import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
+import io.cxstream.config.CxOptions;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Metrics;
 import io.cxstream.rules.RuleBook;
@@ -24,6 +25,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -45,6 +47,12 @@ import java.time.Instant;
  * changes and erasure markers to the outreach decision; {@link #LATE} dead-letters events at or
  * behind the watermark; {@link #RULE_STATUS} says what became of each published rule (subtask 0
  * only, since every subtask sees every rule). Consent changes are never late: they always apply.
+ *
+ * <p>An erasure leaves a tombstone ({@link #erasedDescriptor}: the erasure's event time, for at least
+ * {@code validation.max-event-age}): the customer's events and consent changes stamped at or before it
+ * that arrive later are dropped and counted ({@code cx_erased_events_dropped}), never dead-lettered
+ * (that would keep their payload), so they re-create no journey, rule or consent state and no outreach.
+ * Whatever is stamped after the erasure is new and kept.
  */
 public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEvent, RuleRecord, JourneyEvent> {
     private static final long serialVersionUID = 1L;
@@ -65,7 +73,23 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         return descriptor;
     }
 
+    /**
+     * The tombstone of an erased customer: the latest erasure's event time. Expires (processing time)
+     * {@code erasureMemory} after the erasure: by then an event stamped before it is older than
+     * {@code validation.max-event-age} and dead-lettered by validation (live mode).
+     */
+    public static ValueStateDescriptor<Long> erasedDescriptor(Duration erasureMemory) {
+        ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("erased-at", Types.LONG);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(erasureMemory)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build());
+        return descriptor;
+    }
+
     private final Duration stateTtl;
+    private final Duration erasureMemory;
     private final int recentTouchpoints;
     private final RuleBook ruleBook;
     private final RuleLimits ruleLimits;
@@ -78,6 +102,8 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private transient RuleEngine engine;
     private transient RuleSetHolder rules;
     private transient Counter lateEvents;
+    private transient ValueState<Long> erasedAt;
+    private transient Counter erasedDropped;
     private transient WireCodec<InteractionEvent> interactionCodec;
     private transient WireCodec<FeedbackEvent> feedbackCodec;
 
@@ -91,6 +117,16 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      */
     public JourneyFunction(Duration stateTtl, int recentTouchpoints, RuleBook ruleBook, RuleLimits ruleLimits,
                            int maxPendingRuleEvents, String interactionsTopic, String feedbackTopic) {
+        this(stateTtl, recentTouchpoints, ruleBook, ruleLimits, maxPendingRuleEvents, interactionsTopic, feedbackTopic,
+                CxOptions.MAX_EVENT_AGE.defaultValue().plus(CxOptions.MAX_FUTURE_SKEW.defaultValue()));
+    }
+
+    /**
+     * @param erasureMemory how long an erasure's tombstone is kept (validation.max-event-age + validation.max-future-skew)
+     */
+    public JourneyFunction(Duration stateTtl, int recentTouchpoints, RuleBook ruleBook, RuleLimits ruleLimits,
+                           int maxPendingRuleEvents, String interactionsTopic, String feedbackTopic, Duration erasureMemory) {
+        this.erasureMemory = erasureMemory;
         this.stateTtl = stateTtl;
         this.recentTouchpoints = recentTouchpoints;
         this.ruleBook = ruleBook;
@@ -109,12 +145,18 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
                 maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
         rules = new RuleSetHolder(ruleBook, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
         lateEvents = metrics.counter(Metrics.LATE_EVENTS);
+        erasedAt = getRuntimeContext().getState(erasedDescriptor(erasureMemory));
+        erasedDropped = metrics.counter(Metrics.ERASED_EVENTS_DROPPED);
         interactionCodec = WireCodec.of(InteractionEvent.class);
         feedbackCodec = WireCodec.of(FeedbackEvent.class);
     }
 
     @Override
     public void processElement(CxEvent event, ReadOnlyContext ctx, Collector<JourneyEvent> out) throws Exception {
+        if (erasedBefore(event.eventTime, event.consent)) {
+            erasedDropped.inc();
+            return;
+        }
         if (event.consent != null) {
             onConsent(event.consent, ctx);
             return;
@@ -154,13 +196,24 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         }
     }
 
+    /** Whether the customer was erased at or after {@code eventTime} (an ERASE itself always applies). */
+    private boolean erasedBefore(long eventTime, ConsentEvent consent) throws Exception {
+        if (consent != null && consent.getAction() == ConsentAction.ERASE) {
+            return false;
+        }
+        Long erased = erasedAt.value();
+        return erased != null && eventTime <= erased;
+    }
+
     /**
      * Applies a consent change and passes it on to the decision. An erasure clears the journey and
-     * the customer's rule state, then sends an erasure marker: every finding built from earlier
-     * events is already ahead of it on {@link #TRIGGERS}.
+     * the customer's rule state, leaves its tombstone, then sends an erasure marker: every finding
+     * built from earlier events is already ahead of it on {@link #TRIGGERS}.
      */
     private void onConsent(ConsentEvent e, ReadOnlyContext ctx) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
+            Long erased = erasedAt.value();
+            erasedAt.update(Math.max(erased == null ? Long.MIN_VALUE : erased, e.getEventTime().toEpochMilli()));
             journey.clear();
             engine.erase();
             ctx.output(TRIGGERS, Trigger.erasureMarker(e.getCustomerId(), e.getEventTime().toEpochMilli()));

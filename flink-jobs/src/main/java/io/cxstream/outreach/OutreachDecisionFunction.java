@@ -1,8 +1,6 @@
 package io.cxstream.outreach;
 
-import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentEvent;
-import io.cxstream.avro.ConsentPurpose;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.Route;
 import io.cxstream.avro.TriggerType;
@@ -14,7 +12,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -32,23 +29,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outreach decision, per customer: drops findings the customer did not consent to (on the rule's
- * route), drops a finding whose trigger fired for the same customer within the rule's cooldown (event
- * time), and gives the rest a deterministic outreachId.
+ * The outreach decision, per customer: consent → cooldown → emit. Drops findings the customer did not
+ * consent to (on the rule's route), drops a finding whose trigger fired for the same customer within the
+ * rule's cooldown (event time), and gives the rest a deterministic outreachId.
  *
  * <p>Its one input is the journey operator's {@code triggers} output, in the customer's order:
- * findings, consent changes and erasure markers. A finding is decided in event time: it waits (in
- * {@link #pendingDescriptor()}) until the watermark passes its last evidence, so every consent change
- * stamped before that evidence has arrived — consents come from their own topic and can arrive after
- * a finding they precede. An erasure marker comes after every finding built from the customer's
- * earlier events, so erasure is a plain {@code clear()} of everything kept here.
- * Counts {@code cx_outreach_emitted} by trigger and route and {@code cx_outreach_suppressed} by reason.
+ * findings, consent changes and erasure markers. A finding is decided at its <em>decision point</em>,
+ * its last evidence's event time plus {@code consent.grace}, on the consent as of that point
+ * ({@link ConsentHistory}): it waits (in {@link #pendingDescriptor()}) until the watermark passes the
+ * decision point, so every consent stamped up to it has arrived within the lateness bound, and the same
+ * input gives the same decisions however the topics interleave. An OPT_OUT known when the finding is
+ * decided suppresses it whatever its stamp. The outreach record's timestamp is the decision point.
+ * An erasure marker comes after every finding built from the customer's earlier events, so erasure is
+ * a plain {@code clear()} of everything kept here.
+ * Counts {@code cx_outreach_emitted} by trigger and route, {@code cx_outreach_suppressed} by reason and
+ * {@code cx_consent_after_outreach} by purpose (opt-outs that came too late for an outreach sent).
  */
 public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigger, OutreachEvent> {
     private static final long serialVersionUID = 1L;
 
     public static final String SUPPRESSED_CONSENT = "consent";
     public static final String SUPPRESSED_COOLDOWN = "cooldown";
+    /** An OPT_OUT stamped after the decision point, but known when the finding was decided. */
+    public static final String SUPPRESSED_LATER_OPT_OUT = "consent-later-opt-out";
 
     /**
      * Last emitted outreach per trigger name (event time, epoch millis). A cooldown is decided in event
@@ -61,18 +64,23 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         return d;
     }
 
-    /** Findings waiting for the watermark to pass their last evidence: event time → findings. */
+    /** Findings waiting for the watermark to pass their decision point: decision point (event time) → findings. */
     public static MapStateDescriptor<Long, List<Trigger>> pendingDescriptor() {
         return new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(TypeInformation.of(Trigger.class)));
     }
 
     /**
-     * Consent flags: bit 0 = service stated, bit 1 = service allowed, bit 2 = marketing stated, bit 3 =
-     * marketing allowed. No TTL: a stated consent (an opt-out above all) holds until it is changed or
-     * the customer is erased; only the defaults are implicit.
+     * Consent statements with their event times ({@link ConsentHistory}). No TTL: a stated consent (an
+     * opt-out above all) holds until it is changed or the customer is erased; only the defaults are implicit.
+     * Named "consent-history": the flags state "consent" of earlier versions is moved over on first access.
      */
-    public static ValueStateDescriptor<Integer> consentDescriptor() {
-        return new ValueStateDescriptor<>("consent", Types.INT);
+    public static ValueStateDescriptor<long[]> consentDescriptor() {
+        return ConsentHistory.descriptor();
+    }
+
+    /** When the last outreach per purpose was decided (for {@code cx_consent_after_outreach}); expires after {@code state.ttl}. */
+    public static ValueStateDescriptor<long[]> consentSentDescriptor(Duration stateTtl) {
+        return ConsentHistory.sentDescriptor(stateTtl);
     }
 
     private static StateTtlConfig ttl(Duration ttl) {
@@ -83,19 +91,16 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
                 .build();
     }
 
-    static final int SERVICE_STATED = 1;
-    static final int SERVICE_ALLOWED = 2;
-    static final int MARKETING_STATED = 4;
-    static final int MARKETING_ALLOWED = 8;
-
     private final Duration maxCooldown;
     private final Duration stateTtl;
     private final boolean defaultServiceConsent;
     private final boolean defaultMarketingConsent;
+    private final long graceMillis;
 
     private transient MapState<String, Long> lastEmitted;
     private transient MapState<Long, List<Trigger>> pending;
-    private transient ValueState<Integer> consent;
+    private transient ConsentHistory consent;
+    private transient Map<String, Counter> lateConsents;
     private transient MetricGroup metrics;
     private transient Map<String, Counter> counters;
     private transient Histogram latency;
@@ -105,6 +110,16 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
      */
     public OutreachDecisionFunction(Duration maxCooldown, Duration stateTtl, boolean defaultServiceConsent,
                                     boolean defaultMarketingConsent) {
+        this(maxCooldown, stateTtl, defaultServiceConsent, defaultMarketingConsent, Duration.ZERO);
+    }
+
+    /**
+     * @param maxCooldown the longest cooldown a rule may have (rules.max-window): how long cooldown state is kept
+     * @param consentGrace consent.grace: a finding is decided on the consent as of its last evidence plus this
+     */
+    public OutreachDecisionFunction(Duration maxCooldown, Duration stateTtl, boolean defaultServiceConsent,
+                                    boolean defaultMarketingConsent, Duration consentGrace) {
+        this.graceMillis = consentGrace.toMillis();
         this.maxCooldown = maxCooldown;
         this.stateTtl = stateTtl;
         this.defaultServiceConsent = defaultServiceConsent;
@@ -114,7 +129,11 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     @Override
     public void open(OpenContext openContext) {
         lastEmitted = getRuntimeContext().getMapState(cooldownDescriptor(maxCooldown, stateTtl));
-        consent = getRuntimeContext().getState(consentDescriptor());
+        consent = new ConsentHistory(getRuntimeContext().getState(consentDescriptor()),
+                getRuntimeContext().getState(consentSentDescriptor(stateTtl)),
+                getRuntimeContext().getState(ConsentHistory.legacyDescriptor()),
+                defaultServiceConsent, defaultMarketingConsent);
+        lateConsents = new HashMap<>();
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         metrics = getRuntimeContext().getMetricGroup();
         counters = new HashMap<>();
@@ -130,14 +149,18 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
             return;
         }
         if (trigger.consent != null) {
-            onConsent(trigger.consent);
+            onConsent(trigger.consent, ctx.timerService().currentWatermark());
             return;
         }
-        long time = trigger.lastEvidenceTime;
+        long time = decisionPoint(trigger);
         if (time <= ctx.timerService().currentWatermark()) {
             decide(trigger, ctx.timerService().currentProcessingTime(), out);
             return;
         }
+        hold(trigger, time, ctx);
+    }
+
+    private void hold(Trigger trigger, long time, Context ctx) throws Exception {
         List<Trigger> waiting = pending.get(time);
         if (waiting == null) {
             waiting = new ArrayList<>(1);
@@ -156,14 +179,25 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         pending.remove(timestamp);
         long now = ctx.timerService().currentProcessingTime();
         for (Trigger trigger : waiting) {
-            decide(trigger, now, out);
+            if (decisionPoint(trigger) > timestamp) {
+                hold(trigger, decisionPoint(trigger), ctx); // restored from a version that waited for the evidence only
+            } else {
+                decide(trigger, now, out);
+            }
         }
+    }
+
+    private long decisionPoint(Trigger trigger) {
+        long t = trigger.lastEvidenceTime;
+        return t > Long.MAX_VALUE - graceMillis ? Long.MAX_VALUE : t + graceMillis;
     }
 
     private void decide(Trigger trigger, long now, Collector<OutreachEvent> out) throws Exception {
         Route route = trigger.route;
-        if (!consented(route)) {
-            count(SUPPRESSED_CONSENT, trigger);
+        boolean marketing = route == Route.MARKETING;
+        ConsentHistory.Verdict verdict = consent.decide(marketing, decisionPoint(trigger));
+        if (verdict != ConsentHistory.Verdict.ALLOWED) {
+            count(verdict == ConsentHistory.Verdict.OPTED_OUT ? SUPPRESSED_CONSENT : SUPPRESSED_LATER_OPT_OUT, trigger);
             return;
         }
         Long last = lastEmitted.get(trigger.trigger);
@@ -172,6 +206,7 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
             return;
         }
         lastEmitted.put(trigger.trigger, trigger.lastEvidenceTime);
+        consent.sent(marketing, decisionPoint(trigger));
 
         OutreachEvent outreach = OutreachEvent.newBuilder()
                 .setOutreachId(OutreachIds.of(trigger.customerId, trigger.trigger, trigger.evidence))
@@ -205,29 +240,11 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         return TriggerType.UNKNOWN;
     }
 
-    private void onConsent(ConsentEvent event) throws Exception {
-        if (event.getAction() == ConsentAction.ERASE) {
-            return; // the journey sends an erasure marker instead
+    private void onConsent(ConsentEvent event, long watermark) throws Exception {
+        if (consent.add(event, watermark)) { // an ERASE is ignored: the journey sends an erasure marker instead
+            String purpose = event.getPurpose().name();
+            lateConsents.computeIfAbsent(purpose, p -> metrics.addGroup("purpose", p).counter(Metrics.CONSENT_AFTER_OUTREACH)).inc();
         }
-        boolean allowed = event.getAction() == ConsentAction.OPT_IN;
-        int flags = consent.value() == null ? 0 : consent.value();
-        ConsentPurpose purpose = event.getPurpose();
-        if (purpose == ConsentPurpose.SERVICE || purpose == ConsentPurpose.ALL) {
-            flags = (flags & ~SERVICE_ALLOWED) | SERVICE_STATED | (allowed ? SERVICE_ALLOWED : 0);
-        }
-        if (purpose == ConsentPurpose.MARKETING || purpose == ConsentPurpose.ALL) {
-            flags = (flags & ~MARKETING_ALLOWED) | MARKETING_STATED | (allowed ? MARKETING_ALLOWED : 0);
-        }
-        consent.update(flags);
-    }
-
-    private boolean consented(Route route) throws Exception {
-        Integer value = consent.value();
-        int flags = value == null ? 0 : value;
-        if (route == Route.MARKETING) {
-            return (flags & MARKETING_STATED) != 0 ? (flags & MARKETING_ALLOWED) != 0 : defaultMarketingConsent;
-        }
-        return (flags & SERVICE_STATED) != 0 ? (flags & SERVICE_ALLOWED) != 0 : defaultServiceConsent;
     }
 
     /** Counts an emitted (reason null) or suppressed finding by trigger and route. */

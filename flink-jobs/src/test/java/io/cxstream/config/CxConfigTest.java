@@ -83,6 +83,19 @@ class CxConfigTest {
     }
 
     @Test
+    void theConsentGraceDefaultsToTheOutOfOrdernessBound() {
+        assertThat(parse("--bootstrap-servers", "b:1").consentGrace).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("--bootstrap-servers", "b:1", "--watermark.max-out-of-orderness", "5 s").consentGrace)
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse("--bootstrap-servers", "b:1", "--consent.grace", "30 s").consentGrace).isEqualTo(Duration.ofSeconds(30));
+        assertThat(parse("--bootstrap-servers", "b:1", "--consent.grace", "0 s").consentGrace).isZero();
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--consent.grace", "-1 s"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'consent.grace'");
+        assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--consent.grace", "soon"))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'consent.grace'");
+    }
+
+    @Test
     void exactlyOnceNeedsATransactionTimeoutAboveTheCheckpointInterval() {
         assertThatThrownBy(() -> parse("--bootstrap-servers", "b:1", "--delivery-guarantee", "exactly-once",
                 "--checkpoint.interval", "15 min", "--transaction.timeout", "10 min"))

@@ -148,9 +148,12 @@ class JourneyFunctionTest {
         send(CxEvent.of(interaction("c2", T0, InteractionType.PAYMENT_FAILED, "checkout")));
         assertThat(journey.keyedStateEntries()).as("journey and rule state of both").isEqualTo(4);
         send(CxEvent.of(consent("c1", T0 + 2, ConsentAction.ERASE, ConsentPurpose.ALL)));
-        assertThat(journey.keyedStateEntries()).as("nothing of c1 left").isEqualTo(2);
+        assertThat(journey.keyedStateEntries()).as("nothing of c1 left but its tombstone").isEqualTo(3);
         assertThat(state("c1")).isNull();
         assertThat(state("c2")).isNotNull();
+        journey.setCurrentKey("c1");
+        assertThat(journey.function().getRuntimeContext().getState(JourneyFunction.erasedDescriptor(Duration.ofDays(30))).value())
+                .as("the tombstone holds the erasure's event time, nothing else").isEqualTo(T0 + 2);
 
         List<Trigger> out = journey.triggerRecords().stream().map(StreamRecord::getValue).toList();
         assertThat(out).extracting(t -> t.customerId + ":" + (t.erasure ? "ERASURE" : t.trigger))

@@ -10,7 +10,17 @@ import io.cxstream.avro.Route;
 import io.cxstream.rules.Trigger;
 import io.cxstream.testing.Events;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
+import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
+import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
+import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -20,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The outreach decision in Flink's keyed harness, fed the way the journey operator feeds it. */
 final class DecisionHarness implements AutoCloseable {
@@ -27,21 +38,55 @@ final class DecisionHarness implements AutoCloseable {
     static final Duration COOLDOWN = Duration.ofHours(24);
 
     private KeyedOneInputStreamOperatorTestHarness<String, Trigger, OutreachEvent> harness;
+    private final Duration grace;
+    private final List<Map.Entry<String, Metric>> metrics = new ArrayList<>();
     private long watermark = Long.MIN_VALUE;
 
     DecisionHarness() throws Exception {
-        this(null);
+        this(Duration.ZERO);
     }
 
-    private DecisionHarness(OperatorSubtaskState restoreFrom) throws Exception {
+    /** @param grace consent.grace: findings are decided on the consent as of their evidence plus this */
+    DecisionHarness(Duration grace) throws Exception {
+        this(grace, null);
+    }
+
+    private DecisionHarness(Duration grace, OperatorSubtaskState restoreFrom) throws Exception {
+        this.grace = grace;
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false)),
-                t -> t.customerId, Types.STRING);
+                new KeyedProcessOperator<>(new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false, grace)),
+                t -> t.customerId, Types.STRING, environment());
         harness.setProcessingTime(T0 + 5_000);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }
         harness.open();
+    }
+
+    /** An environment whose metric registry keeps every metric the operator registers, with its group's variables. */
+    private MockEnvironment environment() {
+        TestingMetricRegistry registry = TestingMetricRegistry.builder()
+                .setRegisterConsumer((metric, name, group) -> metrics.add(Map.entry(name + group.getAllVariables(), metric)))
+                .build();
+        TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "localhost", ResourceID.generate())
+                .addJob(new JobID(), "cx-stream").addTask(ExecutionAttemptID.randomId(), "outreach-decision");
+        return new MockEnvironmentBuilder().setMetricGroup(task).build();
+    }
+
+    /** The sum of the counters of that name whose groups carry every given label (label, value, label, value...). */
+    long counter(String name, String... labels) {
+        long sum = 0;
+        for (Map.Entry<String, Metric> m : metrics) {
+            boolean match = m.getKey().startsWith(name + "{");
+            for (int i = 0; i < labels.length; i += 2) {
+                match &= m.getKey().contains("<" + labels[i] + ">=" + labels[i + 1] + ",")
+                        || m.getKey().contains("<" + labels[i] + ">=" + labels[i + 1] + "}");
+            }
+            if (match && m.getValue() instanceof Counter c) {
+                sum += c.getCount();
+            }
+        }
+        return sum;
     }
 
     static Trigger finding(String customer, String trigger, Route route, long time, String... eventIds) {
@@ -84,6 +129,11 @@ final class DecisionHarness implements AutoCloseable {
         return arrive(Trigger.consentChange(Events.consent(customer, time, action, purpose)));
     }
 
+    /** A consent change of any purpose, arriving now (at its event time as record timestamp). */
+    DecisionHarness consent(io.cxstream.avro.ConsentEvent consent) throws Exception {
+        return arrive(Trigger.consentChange(consent));
+    }
+
     DecisionHarness erase(String customer, long time) throws Exception {
         return arrive(Trigger.erasureMarker(customer, time));
     }
@@ -118,6 +168,16 @@ final class DecisionHarness implements AutoCloseable {
         return list;
     }
 
+    /** Writes the consent flags state of versions before consent-history for a customer, as a restored savepoint holds it. */
+    @SuppressWarnings("unchecked")
+    DecisionHarness legacyConsentFlags(String customer, int flags) throws Exception {
+        KeyedProcessOperator<String, Trigger, OutreachEvent> operator =
+                (KeyedProcessOperator<String, Trigger, OutreachEvent>) harness.getOperator();
+        operator.setCurrentKey(customer);
+        operator.getUserFunction().getRuntimeContext().getState(ConsentHistory.legacyDescriptor()).update(flags);
+        return this;
+    }
+
     int stateEntries() {
         return harness.numKeyedStateEntries();
     }
@@ -126,7 +186,7 @@ final class DecisionHarness implements AutoCloseable {
     DecisionHarness restart() throws Exception {
         OperatorSubtaskState snapshot = harness.snapshot(1, watermark);
         harness.close();
-        DecisionHarness restored = new DecisionHarness(snapshot);
+        DecisionHarness restored = new DecisionHarness(grace, snapshot);
         restored.watermark = Long.MIN_VALUE;
         return restored;
     }

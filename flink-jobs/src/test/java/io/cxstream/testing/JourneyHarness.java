@@ -55,7 +55,8 @@ public final class JourneyHarness implements AutoCloseable {
         this.config = CxConfig.fromMap(all, Map.of());
         this.function = new JourneyFunction(config.stateTtl, config.recentTouchpoints,
                 new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
-                DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic);
+                DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic,
+                config.maxEventAge.plus(config.maxFutureSkew));
         this.rocksDb = rocksDb;
         this.harness = create();
     }
