@@ -14,15 +14,11 @@ import io.cxstream.avro.Route;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,11 +46,7 @@ class CxJobITCase {
     private static final Duration WITHIN = Duration.ofSeconds(25);
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster();
 
     private CxTopics topics;
     private TestKafkaClient kafka;
@@ -62,16 +54,8 @@ class CxJobITCase {
 
     @BeforeEach
     void setUp() {
-        topics = new CxTopics(KAFKA);
-        kafka = new TestKafkaClient(KAFKA.bootstrapServers());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-        kafka.close();
+        topics = CX.topics();
+        kafka = CX.kafka();
     }
 
     private void send(String customer, long t, InteractionType type, String touchpoint, WireFormat format) {
@@ -88,7 +72,7 @@ class CxJobITCase {
         Map<String, String> settings = topics.jobSettings();
         settings.put("delivery-guarantee", deliveryGuarantee);
         settings.put("detect.abandonment.window", "2 s");
-        job = CxJobRunner.start(settings, 2);
+        job = CX.start(settings, 2);
 
         long t = System.currentTimeMillis();
         // should alert
@@ -152,7 +136,7 @@ class CxJobITCase {
 
     @Test
     void badRecordsGoToTheDeadLetterTopicWithAReasonWhileGoodOnesFlow() throws Exception {
-        job = CxJobRunner.start(topics.jobSettings(), 2);
+        job = CX.start(topics.jobSettings(), 2);
         long now = System.currentTimeMillis();
         WireCodec<InteractionEvent> interactions = WireCodec.of(InteractionEvent.class);
         byte[] good = interactions.encode(interaction("x", now, InteractionType.PAGE_VIEW, "home"), WireFormat.AVRO);

@@ -1,13 +1,8 @@
 package io.cxstream;
 
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
-import io.cxstream.testing.SharedKafkaBroker;
 
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,13 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class KcatITCase {
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private JobClient job;
+    static final CxJobCluster CX = new CxJobCluster();
 
     @BeforeAll
     static void requireKcat() {
@@ -54,19 +43,12 @@ class KcatITCase {
         assumeTrue(present, "kcat is not on PATH (apt-get install kcat)");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-    }
-
     @Test
     void kcatSendsJsonEventsAndReadsTheOutreachBack() throws Exception {
-        CxTopics topics = new CxTopics(KAFKA);
+        CxTopics topics = CX.topics();
         Map<String, String> settings = topics.jobSettings();
         settings.put("output-format", "json");
-        job = CxJobRunner.start(settings, 2);
+        CX.start(settings, 2);
         // Wait until the job reads (a garbage record's dead letter needs no watermark), so the job's
         // start does not age the events below.
         kcat(List.of("-P", "-t", topics.consents), "not an event\n");
@@ -113,7 +95,7 @@ class KcatITCase {
     }
 
     private static String kcat(List<String> args, String stdin) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kcat", "-b", KAFKA.bootstrapServers()));
+        List<String> command = new ArrayList<>(List.of("kcat", "-b", CX.bootstrapServers()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

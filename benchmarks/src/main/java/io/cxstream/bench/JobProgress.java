@@ -4,42 +4,45 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.reporter.MetricReporter;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
- * A Flink metric reporter that keeps, per job name, the metrics the harness polls: the Kafka source
- * reader's {@code currentOffset} gauges (offset of the last record read, per partition) and every
- * operator's {@code numRecordsIn} counter. Works because the MiniCluster runs in this JVM.
- * Registered through {@link #configure(Configuration)}.
+ * The metrics the harness polls, per job name, read through Flink's {@link InMemoryReporter} (the MiniCluster runs in
+ * this JVM): the Kafka source reader's {@code currentOffset} gauges (offset of the last record read, per partition),
+ * every operator's {@code numRecordsIn} counter, the job's checkpoint gauges and RocksDB's native gauges. Only running
+ * tasks' metrics are kept (a restarted task's replace its predecessor's). Registered through {@link #configure}.
  */
 final class JobProgress {
     static final String JOB_NAME = "<job_name>";
-    private static final Map<String, Map<String, Metric>> OFFSETS = new ConcurrentHashMap<>();
-    private static final Map<String, Map<String, Metric>> RECORDS_IN = new ConcurrentHashMap<>();
-    /** Job-level checkpoint gauges (JobManager), per job: lastCheckpointFullSize, lastCheckpointDuration, ... */
-    private static final Map<String, Map<String, Metric>> CHECKPOINTS = new ConcurrentHashMap<>();
-    /** RocksDB native gauges per job; key = metric identifier (operator, subtask, column family, property). */
-    private static final Map<String, Map<String, Metric>> ROCKSDB = new ConcurrentHashMap<>();
+    private static final String OPERATOR_NAME = "<operator_name>";
     /** The job-level checkpoint metrics kept (Flink's names). */
-    static final java.util.Set<String> CHECKPOINT_METRICS = java.util.Set.of("lastCheckpointSize", "lastCheckpointFullSize",
+    static final Set<String> CHECKPOINT_METRICS = Set.of("lastCheckpointSize", "lastCheckpointFullSize",
             "lastCheckpointDuration", "numberOfCompletedCheckpoints", "numberOfFailedCheckpoints");
+    /**
+     * One reporter per job: each job runs on a MiniCluster of its own, which closes its reporter when it shuts down
+     * (a closed InMemoryReporter forgets its metrics and cannot serve another MiniCluster).
+     */
+    private static final List<InMemoryReporter> REPORTERS = new CopyOnWriteArrayList<>();
 
     private JobProgress() {
     }
 
     /**
-     * Adds this reporter to a Flink configuration, and switches on the RocksDB native metrics the
+     * Adds the reporter to a Flink configuration, and switches on the RocksDB native metrics the
      * state phases read (total SST bytes and RocksDB's estimate of live data, per column family).
      */
     static void configure(Configuration conf) {
-        conf.setString("metrics.reporter.cxbench.factory.class", Factory.class.getName());
+        InMemoryReporter reporter = InMemoryReporter.create();
+        REPORTERS.add(reporter);
+        reporter.addToConfiguration(conf);
         conf.setString("state.backend.rocksdb.metrics.total-sst-files-size", "true");
         conf.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         conf.setString("state.backend.rocksdb.metrics.cur-size-all-mem-tables", "true");
@@ -47,14 +50,30 @@ final class JobProgress {
         conf.setString("state.backend.rocksdb.metrics.column-family-as-variable", "true");
     }
 
+    /** Calls {@code action} with every metric of the job {@code job} and its group. */
+    private static void forEachMetric(String job, BiConsumer<MetricGroup, Map.Entry<String, Metric>> action) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : REPORTERS.stream()
+                .flatMap(r -> r.getMetricsByGroup().entrySet().stream()).toList()) {
+            if (job.equals(group.getKey().getAllVariables().get(JOB_NAME))) {
+                group.getValue().entrySet().forEach(metric -> action.accept(group.getKey(), metric));
+            }
+        }
+    }
+
+    private static long number(Metric metric) {
+        return metric instanceof Gauge<?> g && g.getValue() instanceof Number n ? n.longValue() : Long.MIN_VALUE;
+    }
+
     /** A job-level checkpoint gauge (see {@link #CHECKPOINT_METRICS}); -1 if not (yet) known. */
     static long checkpointMetric(String job, String name) {
-        Map<String, Metric> m = CHECKPOINTS.get(job);
-        Metric metric = m == null ? null : m.get(name);
-        if (metric instanceof Gauge<?> g && g.getValue() instanceof Number n) {
-            return n.longValue();
-        }
-        return -1;
+        long[] value = {-1};
+        forEachMetric(job, (group, metric) -> {
+            if (metric.getKey().equals(name) && !group.getAllVariables().containsKey(OPERATOR_NAME)
+                    && number(metric.getValue()) != Long.MIN_VALUE) {
+                value[0] = number(metric.getValue());
+            }
+        });
+        return value[0];
     }
 
     /**
@@ -62,22 +81,7 @@ final class JobProgress {
      * subtask and column family of the job, grouped by operator name ({@code "total"} = all); empty if none.
      */
     static Map<String, Long> rocksDb(String job, String property) {
-        Map<String, Long> byOperator = new java.util.TreeMap<>();
-        Map<String, Metric> m = ROCKSDB.get(job);
-        if (m == null) {
-            return byOperator;
-        }
-        long total = 0;
-        for (Map.Entry<String, Metric> e : m.entrySet()) {
-            String[] key = e.getKey().split("\u0000");
-            if (!key[1].endsWith(property) || !(e.getValue() instanceof Gauge<?> g) || !(g.getValue() instanceof Number n)) {
-                continue;
-            }
-            byOperator.merge(key[0], n.longValue(), Long::sum);
-            total += n.longValue();
-        }
-        byOperator.put("total", total);
-        return byOperator;
+        return rocksDbGrouped(job, property, false);
     }
 
     /**
@@ -85,22 +89,32 @@ final class JobProgress {
      * the column family is the state's name), plus {@code "total"}; empty if none.
      */
     static Map<String, Long> rocksDbByState(String job, String property) {
-        Map<String, Long> byState = new java.util.TreeMap<>();
-        Map<String, Metric> m = ROCKSDB.get(job);
-        if (m == null) {
-            return byState;
-        }
-        long total = 0;
-        for (Map.Entry<String, Metric> e : m.entrySet()) {
-            String[] key = e.getKey().split("\u0000");
-            if (!key[1].endsWith(property) || !(e.getValue() instanceof Gauge<?> g) || !(g.getValue() instanceof Number n)) {
-                continue;
+        return rocksDbGrouped(job, property, true);
+    }
+
+    private static Map<String, Long> rocksDbGrouped(String job, String property, boolean byState) {
+        Map<String, Long> grouped = new TreeMap<>();
+        long[] total = {0};
+        boolean[] anyRocksDb = {false};
+        forEachMetric(job, (group, metric) -> {
+            String operator = group.getAllVariables().get(OPERATOR_NAME);
+            String id = group.getMetricIdentifier(metric.getKey());
+            if (operator == null || !id.contains("rocksdb") || !(metric.getValue() instanceof Gauge)) {
+                return;
             }
-            byState.merge(key[0] + "/" + key[2], n.longValue(), Long::sum);
-            total += n.longValue();
+            anyRocksDb[0] = true;
+            long value = number(metric.getValue());
+            if (!id.endsWith(property) || value == Long.MIN_VALUE) {
+                return;
+            }
+            String family = group.getAllVariables().getOrDefault("<column_family>", "?");
+            grouped.merge(byState ? operator + "/" + family : operator, value, Long::sum);
+            total[0] += value;
+        });
+        if (anyRocksDb[0]) {
+            grouped.put("total", total[0]);
         }
-        byState.put("total", total);
-        return byState;
+        return grouped;
     }
 
     /**
@@ -111,77 +125,34 @@ final class JobProgress {
      * what a run sent.
      */
     static long recordsRead(String job) {
-        Map<String, Metric> m = OFFSETS.get(job);
-        if (m == null || m.isEmpty()) {
-            return -1;
-        }
-        long sum = 0;
-        for (Metric metric : m.values()) {
-            Object v = ((Gauge<?>) metric).getValue();
-            if (v instanceof Number n && n.longValue() >= 0) {
-                sum += n.longValue() + 1;
+        long[] sum = {0};
+        boolean[] seen = {false};
+        forEachMetric(job, (group, metric) -> {
+            if (metric.getKey().equals("currentOffset") && metric.getValue() instanceof Gauge
+                    && group.getMetricIdentifier(metric.getKey()).contains("KafkaSourceReader")) {
+                seen[0] = true;
+                long offset = number(metric.getValue());
+                if (offset >= 0) {
+                    sum[0] += offset + 1;
+                }
             }
-        }
-        return sum;
+        });
+        return seen[0] ? sum[0] : -1;
     }
 
     /** Sum of every operator's numRecordsIn: changes while records move through the job. */
     static long recordsInAllOperators(String job) {
-        Map<String, Metric> m = RECORDS_IN.get(job);
-        if (m == null) {
-            return -1;
-        }
-        long sum = 0;
-        for (Metric metric : m.values()) {
-            sum += ((Counter) metric).getCount();
-        }
-        return sum;
-    }
-
-    /** The reporter itself: only keeps references, reports nothing. */
-    public static final class Reporter implements MetricReporter {
-        @Override
-        public void open(MetricConfig config) {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-            String job = group.getAllVariables().get(JOB_NAME);
-            if (job == null) {
-                return;
+        long[] sum = {0};
+        boolean[] seen = {false};
+        forEachMetric(job, (group, metric) -> {
+            String operator = group.getAllVariables().get(OPERATOR_NAME);
+            // sink committers receive committables on every checkpoint: not records of the backlog
+            if (metric.getKey().equals("numRecordsIn") && metric.getValue() instanceof Counter counter
+                    && operator != null && !operator.contains("Committer")) {
+                seen[0] = true;
+                sum[0] += counter.getCount();
             }
-            String id = group.getMetricIdentifier(name);
-            String operator = group.getAllVariables().get("<operator_name>");
-            if (CHECKPOINT_METRICS.contains(name) && operator == null && metric instanceof Gauge) {
-                CHECKPOINTS.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(name, metric);
-            } else if (operator != null && id.contains("rocksdb") && metric instanceof Gauge) {
-                String family = group.getAllVariables().getOrDefault("<column_family>", "?");
-                ROCKSDB.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(operator + "\u0000" + id + "\u0000" + family, metric);
-            } else if (name.equals("currentOffset") && metric instanceof Gauge && id.contains("KafkaSourceReader")) {
-                OFFSETS.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(id, metric);
-            } else if (name.equals("numRecordsIn") && metric instanceof Counter
-                    && group.getAllVariables().containsKey("<operator_name>")
-                    && !group.getAllVariables().get("<operator_name>").contains("Committer")) {
-                // sink committers receive committables on every checkpoint: not records of the backlog
-                RECORDS_IN.computeIfAbsent(job, j -> new ConcurrentHashMap<>()).put(id, metric);
-            }
-        }
-
-        @Override
-        public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-            // keep the last values: the harness reads them after the job is cancelled too
-        }
-    }
-
-    /** Found by Flink through META-INF/services. */
-    public static final class Factory implements MetricReporterFactory {
-        @Override
-        public MetricReporter createMetricReporter(Properties properties) {
-            return new Reporter();
-        }
+        });
+        return seen[0] ? sum[0] : -1;
     }
 }

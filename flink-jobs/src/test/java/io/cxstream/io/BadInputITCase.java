@@ -11,9 +11,10 @@ import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
+import io.cxstream.testing.MetricsCapture;
 import io.cxstream.testing.Poll;
 import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
@@ -22,8 +23,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -69,21 +67,9 @@ class BadInputITCase {
     private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(MetricsCapture.configure(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster(MetricsCapture.configure(new Configuration()));
 
     private JobClient job;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-    }
 
     /** Input topics that take 5 MiB records (the broker's default limit is 1 MiB). */
     private static Map<String, String> bigRecordTopics() throws Exception {
@@ -115,13 +101,13 @@ class BadInputITCase {
 
     @Test
     void everyBadRecordIsDeadLetteredWithItsReasonEveryGoodOneIsProcessedAndTheCountsReconcile() throws Exception {
-        CxTopics topics = new CxTopics(KAFKA);
+        CxTopics topics = CX.topics();
         Map<String, String> inputs = bigRecordTopics();
         Map<String, String> settings = topics.jobSettings();
         settings.put("topic.interactions", inputs.get(CxRecordDeserializer.INTERACTIONS));
         settings.put("topic.feedback", inputs.get(CxRecordDeserializer.FEEDBACK));
         settings.put("topic.consents", inputs.get(CxRecordDeserializer.CONSENTS));
-        job = CxJobRunner.start(settings, 2);
+        job = CX.start(settings, 2);
         JobID jobId = job.getJobID();
 
         long now = System.currentTimeMillis();
@@ -184,7 +170,7 @@ class BadInputITCase {
                     () -> MetricsCapture.byLabel(jobId, Metrics.RECORDS_IN, "input"), toLongs(sent)::equals);
 
             List<OutreachEvent> outreach;
-            try (TestKafkaClient reader = new TestKafkaClient(KAFKA.bootstrapServers())) {
+            try (TestKafkaClient reader = new TestKafkaClient(CX.bootstrapServers())) {
                 outreach = reader.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN.plusMillis(goodTime - now),
                         seen -> detractorsOf(seen).size() >= detractors.size());
 

@@ -9,15 +9,11 @@ import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.avro.wire.WireFormatException;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,11 +56,7 @@ class EventTimeITCase {
     private static final Duration WITHIN = Duration.ofSeconds(40);
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster();
 
     private CxTopics topics;
     private TestKafkaClient kafka;
@@ -72,16 +64,8 @@ class EventTimeITCase {
 
     @BeforeEach
     void setUp() {
-        topics = new CxTopics(KAFKA);
-        kafka = new TestKafkaClient(KAFKA.bootstrapServers());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-        kafka.close();
+        topics = CX.topics();
+        kafka = CX.kafka();
     }
 
     private Map<String, String> settings() {
@@ -96,7 +80,7 @@ class EventTimeITCase {
      * no watermark) has come out. So a test's stamps are not aged by the job's start.
      */
     private void startAndWaitUntilReading(Map<String, String> settings) throws Exception {
-        job = CxJobRunner.start(settings, 2);
+        job = CX.start(settings, 2);
         kafka.send(topics.consents, "warm-up", "not an event".getBytes(StandardCharsets.UTF_8));
         List<DeadLetter> dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, WITHIN, seen -> !seen.isEmpty());
         assertThat(dead).as("the job reads its input").hasSize(1);

@@ -30,6 +30,9 @@ class CxLocalITCase {
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertThat(status).as(printed).isZero();
         assertThat(printed).contains("running on the Flink MiniCluster", "cx-stream: stopped.");
+        // --kafka-port 0: the port picked is printed, with every other port, in one line
+        assertThat(printed).containsPattern("ports: Kafka [1-9]\\d* \\(bootstrap 127\\.0\\.0\\.1:[1-9]\\d*\\), Kafka controller [1-9]\\d*, "
+                + "cx metrics off, Flink metrics off");
         Matcher alert = Pattern.compile("P[1-4] +(CONTACT_CENTER|MARKETING) +([A-Z_]+) +c-\\d+ .*\\(latency (\\d+\\.\\d) s\\)").matcher(printed);
         assertThat(alert.find()).as("at least one outreach printed:\n" + printed).isTrue();
         assertThat(Double.parseDouble(alert.group(3))).as("event-to-alert latency").isLessThan(10.0);

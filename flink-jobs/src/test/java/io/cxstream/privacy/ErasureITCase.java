@@ -16,9 +16,9 @@ import io.cxstream.config.CxConfig;
 import io.cxstream.journey.JourneyFunction;
 import io.cxstream.outreach.OutreachDecisionFunction;
 import io.cxstream.rules.RuleEngine;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.WatermarkTicker;
 
@@ -41,15 +41,12 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -107,11 +104,7 @@ class ErasureITCase {
     private static final String TOMBSTONE = "journey tombstone";
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster();
 
     @TempDir
     Path savepoints;
@@ -122,16 +115,8 @@ class ErasureITCase {
 
     @BeforeEach
     void setUp() {
-        topics = new CxTopics(KAFKA);
-        kafka = new TestKafkaClient(KAFKA.bootstrapServers());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
-        kafka.close();
+        topics = CX.topics();
+        kafka = CX.kafka();
     }
 
     @Test
@@ -142,7 +127,7 @@ class ErasureITCase {
         // ahead of the clock to decide what waits, which live mode's cap at the clock would not allow.
         settings.put("event-time.mode", "replay");
         CxConfig config = CxConfig.fromMap(settings, Map.of());
-        job = start(config, null);
+        job = CX.cancelAfterTest(start(config, null));
         awaitConsuming(1);
 
         // ---- X and Y get state everywhere ----
@@ -194,7 +179,7 @@ class ErasureITCase {
                 .contains(PROBE_ANSWERS, PROBE_ERASURE);
 
         // ---- resumed: X's former half patterns cannot complete, Y's do ----
-        job = start(config, savepoint);
+        job = CX.cancelAfterTest(start(config, savepoint));
         awaitConsuming(2);
         // X's answer and marketing opt-in from before the erasure, arriving only now (sent first, so not late):
         // dropped by the tombstone. Before it, the answer gave X a second detractor outreach (X's cooldown

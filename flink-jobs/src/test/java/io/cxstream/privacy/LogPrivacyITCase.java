@@ -15,11 +15,11 @@ import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.io.Metrics;
-import io.cxstream.io.MetricsCapture;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxJobRunner;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
-import io.cxstream.testing.SharedKafkaBroker;
+import io.cxstream.testing.MetricsCapture;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.Poll;
 
@@ -27,8 +27,6 @@ import org.apache.avro.Schema;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,27 +51,22 @@ class LogPrivacyITCase {
     private static final Duration WITHIN = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(MetricsCapture.configure(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster(MetricsCapture.configure(new Configuration()));
 
     @Test
     void commentsNeverReachALogLineNorMarketing() throws Exception {
         String canary = "CANARY" + UUID.randomUUID().toString().replace("-", "");
         String comment = "My name is Jane Doe, call me at home " + canary + " about the late parcel";
-        CxTopics topics = new CxTopics(KAFKA);
+        CxTopics topics = CX.topics();
         List<OutreachEvent> marketing;
         List<OutreachEvent> contactCenter;
         List<DeadLetter> dead;
         List<DeadLetterReason> expectedDead;
         JobClient job = null;
         try (LogCapture logs = LogCapture.install(canary, "route-input");
-             TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
+             TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
             try {
-                job = CxJobRunner.start(topics.jobSettings(), 2);
+                job = CxJobRunner.start(topics.jobSettings(), 2);   // cancelled below, while the logs are captured
                 // Event time ahead of the wall clock: event time never runs past the clock minus
                 // out-of-orderness, so nothing can be behind the watermark, however slow the start. The
                 // outreach leaves once the clock has passed it; nothing else is sent.

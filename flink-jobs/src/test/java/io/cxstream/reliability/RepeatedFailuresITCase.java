@@ -10,9 +10,8 @@ import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.testing.CommittedOffsets;
 import io.cxstream.testing.CustomerLoad;
 import io.cxstream.testing.CustomerLoad.Expected;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TaskManagerFailures;
 import io.cxstream.testing.TaskManagerFailures.Recovery;
 import io.cxstream.testing.TestKafkaClient;
@@ -20,10 +19,7 @@ import io.cxstream.testing.TestKafkaClient;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,11 +53,7 @@ class RepeatedFailuresITCase {
     private static final int FAILURES = 3;
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster();
 
     private CxTopics topics;
     private TestKafkaClient kafka;
@@ -69,22 +61,14 @@ class RepeatedFailuresITCase {
 
     @BeforeEach
     void setUp() {
-        topics = new CxTopics(KAFKA);
-        kafka = new TestKafkaClient(KAFKA.bootstrapServers());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-        kafka.close();
+        topics = CX.topics();
+        kafka = CX.kafka();
     }
 
     @Test
     void threeTaskManagerDeathsInOneRunStillReconcileExactly(@InjectMiniCluster MiniCluster cluster) throws Exception {
         Map<String, String> settings = ReliabilitySettings.of(topics, "exactly-once");
-        job = CxJobRunner.start(settings, 2);
+        job = CX.start(settings, 2);
         JobID jobId = job.getJobID();
         TaskManagerFailures.awaitAllTasksRunning(cluster, jobId, TIMEOUT);
 
@@ -92,7 +76,7 @@ class RepeatedFailuresITCase {
         List<String> contacts = new ArrayList<>();
         List<String> suppressedAnswers = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        try (CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
+        try (CommittedOffsets offsets = new CommittedOffsets(CX.bootstrapServers());
              CustomerLoad load = new CustomerLoad(kafka, topics, "r", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
             expected.putAll(load.expected());
 

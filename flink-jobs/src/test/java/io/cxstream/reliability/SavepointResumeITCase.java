@@ -11,10 +11,9 @@ import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.testing.CommittedOffsets;
 import io.cxstream.testing.CustomerLoad;
 import io.cxstream.testing.CustomerLoad.Expected;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.SavepointJobRunner;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TaskManagerFailures;
 import io.cxstream.testing.TestKafkaClient;
 
@@ -23,10 +22,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,11 +59,7 @@ class SavepointResumeITCase {
     private static final int ROUNDS = 8;
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster();
 
     @TempDir
     Path savepoints;
@@ -78,26 +70,18 @@ class SavepointResumeITCase {
 
     @BeforeEach
     void setUp() {
-        topics = new CxTopics(KAFKA);
-        kafka = new TestKafkaClient(KAFKA.bootstrapServers());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
-        kafka.close();
+        topics = CX.topics();
+        kafka = CX.kafka();
     }
 
     @Test
     void aNewJobFromTheSavepointCarriesOnWhereTheOldOneStopped(@InjectMiniCluster MiniCluster cluster) throws Exception {
         Map<String, String> settings = ReliabilitySettings.of(topics, "exactly-once");
-        job = CxJobRunner.start(settings, 2);
+        job = CX.start(settings, 2);
         TaskManagerFailures.awaitAllTasksRunning(cluster, job.getJobID(), TIMEOUT);
 
         Map<String, Expected> expected = new LinkedHashMap<>();
-        try (CommittedOffsets offsets = new CommittedOffsets(KAFKA.bootstrapServers());
+        try (CommittedOffsets offsets = new CommittedOffsets(CX.bootstrapServers());
              CustomerLoad load = new CustomerLoad(kafka, topics, "s", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
             expected.putAll(load.expected());
 
@@ -128,7 +112,7 @@ class SavepointResumeITCase {
             assertThat(job.getJobStatus().get()).as("the old job after stop-with-savepoint").isEqualTo(JobStatus.FINISHED);
             int sentToOldJob = load.eventsSent();
 
-            job = SavepointJobRunner.start(settings, 2, savepoint);
+            job = CX.cancelAfterTest(SavepointJobRunner.start(settings, 2, savepoint));
             RestoredCheckpointStats restored = TaskManagerFailures.awaitAllTasksRunning(cluster, job.getJobID(), TIMEOUT)
                     .getCheckpointStatsSnapshot().getLatestRestoredCheckpoint();
             assertThat(restored).as("the new job restored a savepoint").isNotNull();

@@ -4,20 +4,15 @@ import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
 import io.cxstream.testing.Kcat;
 import io.cxstream.testing.Poll;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,34 +48,21 @@ class RulesLiveITCase {
             + "\"reason\":\"r\",\"action\":\"a\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.score == 'high'\"}}";
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private JobClient job;
+    static final CxJobCluster CX = new CxJobCluster();
 
     @BeforeAll
     static void requireKcat() {
         Kcat.require();
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-    }
-
     @Test
     void aThresholdChangeAndANewRuleTakeEffectOnTheRunningJob() throws Exception {
-        CxTopics topics = new CxTopics(KAFKA);
-        job = CxJobRunner.start(topics.jobSettings(), 2);
-        Kcat kcat = new Kcat(KAFKA.bootstrapServers());
+        CxTopics topics = CX.topics();
+        CX.start(topics.jobSettings(), 2);
+        Kcat kcat = new Kcat(CX.bootstrapServers());
 
         // No filler ticker: a quiet input follows the job's clock, so waiting findings are decided.
-        try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
+        try (TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
             // ---- before: the shipped rules ----
             long t = System.currentTimeMillis();
             nps(kafka, topics, "before-6", t, 6);

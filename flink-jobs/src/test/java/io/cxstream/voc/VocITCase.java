@@ -6,21 +6,16 @@ import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.VocAggregate;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.WatermarkTicker;
 
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,27 +42,14 @@ class VocITCase {
     private static final Duration WITHIN = Duration.ofSeconds(120);
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private JobClient job;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-    }
+    static final CxJobCluster CX = new CxJobCluster();
 
     @Test
     void aggregateCountsReconcileExactlyWithTheAnswersSent() throws Exception {
-        CxTopics topics = new CxTopics(KAFKA);
+        CxTopics topics = CX.topics();
         Map<String, String> settings = topics.jobSettings();
         settings.put("voc.min-sample", "10");
-        job = CxJobRunner.start(settings, 2);
+        CX.start(settings, 2);
 
         // Answers stamped when sent (like the ticker's events), so none can fall behind the watermark: stamping
         // them in the past would let the ticker's partition move the watermark past a partition not yet read.
@@ -76,7 +58,7 @@ class VocITCase {
         Channel[] channels = {Channel.EMAIL, Channel.WEB};
         Map<String, long[]> expected = new HashMap<>();
         int answers = 150;
-        try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
+        try (TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
             for (int i = 0; i < answers; i++) {
                 FeedbackMetric metric = i % 3 == 0 ? FeedbackMetric.CSAT : FeedbackMetric.NPS;
                 int score = metric == FeedbackMetric.NPS ? random.nextInt(11) : 1 + random.nextInt(5);
@@ -154,7 +136,7 @@ class VocITCase {
         WireCodec<VocAggregate> codec = WireCodec.of(VocAggregate.class);
         Map<String, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CX.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "voc-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
