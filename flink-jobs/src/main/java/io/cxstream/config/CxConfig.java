@@ -1,6 +1,9 @@
 package io.cxstream.config;
 
+import io.cxstream.avro.Priority;
+import io.cxstream.avro.Route;
 import io.cxstream.avro.TriggerType;
+import io.cxstream.loop.LoopConfig;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.voc.VocConfig;
 import io.cxstream.voc.VocDimension;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -101,6 +105,8 @@ public final class CxConfig implements Serializable {
 
     /** Voice of the Customer: aggregates, trend alerts, goals, gauges. */
     public final VocConfig voc;
+    /** The outreach lifecycle: SLA, caps, holdout, recovery (io.cxstream.loop). */
+    public final LoopConfig loop;
 
     public final String rulesTopic;
     public final String rulesStatusTopic;
@@ -168,6 +174,7 @@ public final class CxConfig implements Serializable {
         this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
 
         this.voc = vocConfig(c);
+        this.loop = loopConfig(c);
 
         this.rulesTopic = nonBlank(c, CxOptions.TOPIC_RULES);
         this.rulesStatusTopic = nonBlank(c, CxOptions.TOPIC_RULES_STATUS);
@@ -522,5 +529,30 @@ public final class CxConfig implements Serializable {
         return new VocConfig(get(c, CxOptions.VOC_ENABLED), nonBlank(c, CxOptions.TOPIC_VOC), nonBlank(c, CxOptions.TOPIC_VOC_ALERTS),
                 range(c, CxOptions.VOC_MIN_SAMPLE, 1, 1_000_000), range(c, CxOptions.VOC_MAX_VALUES, 1, 10_000), gauges,
                 minDrop, minZ, nonNegative(c, CxOptions.VOC_ALERT_COOLDOWN), goals);
+    }
+    // ---- Closing the loop -----------------------------------------------------------------------
+
+    private static LoopConfig loopConfig(Configuration c) {
+        Map<Route, Map<Priority, Duration>> sla = new EnumMap<>(Route.class);
+        sla.put(Route.CONTACT_CENTER, sla(c, CxOptions.ACK_SLA_CONTACT_CENTER));
+        sla.put(Route.MARKETING, sla(c, CxOptions.ACK_SLA_MARKETING));
+        Map<Route, Integer> cap = new EnumMap<>(Route.class);
+        cap.put(Route.CONTACT_CENTER, range(c, CxOptions.CAP_CONTACT_CENTER, 0, 1000));
+        cap.put(Route.MARKETING, range(c, CxOptions.CAP_MARKETING, 0, 1000));
+        Map<Route, Duration> capPeriod = new EnumMap<>(Route.class);
+        capPeriod.put(Route.CONTACT_CENTER, positive(c, CxOptions.CAP_CONTACT_CENTER_PERIOD));
+        capPeriod.put(Route.MARKETING, positive(c, CxOptions.CAP_MARKETING_PERIOD));
+        return new LoopConfig(nonBlank(c, CxOptions.TOPIC_OUTREACH_UPDATES), nonBlank(c, CxOptions.TOPIC_OUTREACH_FEEDBACK),
+                nonBlank(c, CxOptions.TOPIC_OUTREACH_RECOVERY), sla, nonBlank(c, CxOptions.ESCALATION_ROUTE), cap, capPeriod,
+                range(c, CxOptions.HOLDOUT_PERCENT, 0, 50), positive(c, CxOptions.RECOVERY_PERIOD),
+                positive(c, CxOptions.RESOLVE_WITHIN), positive(c, CxOptions.EARLY_EVENTS_TTL));
+    }
+
+    private static Map<Priority, Duration> sla(Configuration c, ConfigOption<List<String>> option) {
+        try {
+            return LoopConfig.parseSla(get(c, option));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(option.key(), e.getMessage());
+        }
     }
 }
