@@ -542,7 +542,7 @@ public final class CxConfig implements Serializable {
         Map<Route, Duration> capPeriod = new EnumMap<>(Route.class);
         capPeriod.put(Route.CONTACT_CENTER, positive(c, CxOptions.CAP_CONTACT_CENTER_PERIOD));
         capPeriod.put(Route.MARKETING, positive(c, CxOptions.CAP_MARKETING_PERIOD));
-        return new LoopConfig(nonBlank(c, CxOptions.TOPIC_OUTREACH_UPDATES), nonBlank(c, CxOptions.TOPIC_OUTREACH_FEEDBACK),
+        return new LoopConfig(get(c, CxOptions.LIFECYCLE_ENABLED), nonBlank(c, CxOptions.TOPIC_OUTREACH_UPDATES), nonBlank(c, CxOptions.TOPIC_OUTREACH_FEEDBACK),
                 nonBlank(c, CxOptions.TOPIC_OUTREACH_RECOVERY), sla, nonBlank(c, CxOptions.ESCALATION_ROUTE), cap, capPeriod,
                 range(c, CxOptions.HOLDOUT_PERCENT, 0, 50), positive(c, CxOptions.RECOVERY_PERIOD),
                 positive(c, CxOptions.RESOLVE_WITHIN), positive(c, CxOptions.EARLY_EVENTS_TTL));

@@ -219,6 +219,10 @@ public final class CxOptions {
             .withDescription("Whether a customer who never stated a MARKETING consent may receive marketing triggers (opt-in by default).");
 
     // ---- Closing the loop (io.cxstream.loop) --------------------------------------------------------
+    public static final ConfigOption<Boolean> LIFECYCLE_ENABLED = ConfigOptions.key("outreach.lifecycle.enabled")
+            .booleanType().defaultValue(false)
+            .withDescription("Closes the loop: caps, holdout, lifecycle (acks, SLA, escalation, auto-resolve) and recovery "
+                    + "after the decision; needs topic.outreach.updates, topic.outreach.feedback and topic.outreach.recovery.");
     public static final ConfigOption<String> TOPIC_OUTREACH_UPDATES = ConfigOptions.key("topic.outreach.updates")
             .stringType().defaultValue("cx.outreach.updates")
             .withDescription("Output: status changes of every outreach (OPEN, ACKED, CLOSED, RESOLVED, ESCALATED, EXPIRED, "

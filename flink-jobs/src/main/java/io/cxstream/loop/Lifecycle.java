@@ -67,8 +67,17 @@ public class Lifecycle {
                 || status == OutreachStatus.HELD_OUT;
     }
 
-    /** The update that tells its current state (with {@code detail}, never personal data). */
+    /** The update that tells its current status (with {@code detail}, never personal data); no recovery. */
     OutreachUpdate update(String detail, long now) {
+        return update(detail, null, now);
+    }
+
+    /** The one update with its recovery outcome (no note: the status update carried it). */
+    OutreachUpdate outcome(String detail, long now) {
+        return update(detail, recovery, now);
+    }
+
+    private OutreachUpdate update(String detail, RecoveryOutcome outcome, long now) {
         return OutreachUpdate.newBuilder()
                 .setOutreachId(outreachId)
                 .setCustomerId(customerId)
@@ -80,8 +89,8 @@ public class Lifecycle {
                 .setDetail(detail)
                 .setHandledBy(handledBy)
                 .setOutcomeCode(outcomeCode)
-                .setNote(status == OutreachStatus.CLOSED && recovery == null ? note : null)
-                .setRecovery(recovery)
+                .setNote(status == OutreachStatus.CLOSED && outcome == null ? note : null)
+                .setRecovery(outcome)
                 .setHeldOut(heldOut)
                 .setUpdatedAt(Instant.ofEpochMilli(now))
                 .build();

@@ -21,6 +21,8 @@ import java.util.Map;
 public final class LoopConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the job runs the loop at all (outreach.lifecycle.enabled). */
+    public final boolean enabled;
     public final String updatesTopic;
     public final String feedbackTopic;
     public final String recoveryTopic;
@@ -35,9 +37,10 @@ public final class LoopConfig implements Serializable {
     public final Duration resolveWithin;
     public final Duration earlyEventsTtl;
 
-    public LoopConfig(String updatesTopic, String feedbackTopic, String recoveryTopic, Map<Route, Map<Priority, Duration>> ackSla,
+    public LoopConfig(boolean enabled, String updatesTopic, String feedbackTopic, String recoveryTopic, Map<Route, Map<Priority, Duration>> ackSla,
                       String escalationRoute, Map<Route, Integer> cap, Map<Route, Duration> capPeriod, int holdoutPercent,
                       Duration recoveryPeriod, Duration resolveWithin, Duration earlyEventsTtl) {
+        this.enabled = enabled;
         this.updatesTopic = updatesTopic;
         this.feedbackTopic = feedbackTopic;
         this.recoveryTopic = recoveryTopic;

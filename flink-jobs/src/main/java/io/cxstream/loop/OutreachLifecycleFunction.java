@@ -308,7 +308,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     private void outcome(Context ctx, Lifecycle l, RecoveryOutcome outcome, String why, long now) {
         l.recovery = outcome;
         metrics.recovery(l.triggerName, l.heldOut, outcome);
-        ctx.output(UPDATES, l.update(outcome + " " + why, now));
+        ctx.output(UPDATES, l.outcome(outcome + " " + why, now));
     }
 
     private void emit(Context ctx, Lifecycle l, String detail, long now) {
