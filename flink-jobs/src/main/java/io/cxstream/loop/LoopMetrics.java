@@ -7,6 +7,7 @@ import io.cxstream.avro.Route;
 import io.cxstream.io.Metrics;
 import io.cxstream.metrics.BucketedHistogram;
 
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -74,6 +75,36 @@ final class LoopMetrics {
 
     void closed(Priority p) {
         open.decrementAndGet(p.ordinal());
+    }
+
+    /** Adds the open counts taken over on a restore (null: none). */
+    void addOpen(long[] counts) {
+        for (int i = 0; counts != null && i < counts.length; i++) {
+            open.addAndGet(i, counts[i]);
+        }
+    }
+
+    void snapshotOpen(ListState<Long> state) throws Exception {
+        state.clear();
+        for (int i = 0; i < open.length(); i++) {
+            state.add(open.get(i));
+        }
+    }
+
+    /**
+     * The open counts a subtask takes over on a restore: union state gives every subtask every subtask's
+     * counts; subtask 0 takes their sum, the others nothing, so the sum over subtasks stays right at any parallelism.
+     */
+    static long[] restoredOpen(ListState<Long> state, int subtask) throws Exception {
+        if (subtask != 0) {
+            return null;
+        }
+        long[] counts = new long[Priority.values().length];
+        int i = 0;
+        for (Long c : state.get()) {
+            counts[i++ % counts.length] += c;
+        }
+        return counts;
     }
 
     private Counter counter(String name, String... labels) {

@@ -7,18 +7,13 @@ import io.cxstream.avro.OutreachStatus;
 import io.cxstream.avro.OutreachUpdate;
 import io.cxstream.avro.RecoveryOutcome;
 import io.cxstream.journey.JourneyEvent;
-import io.cxstream.rules.LoopSpec;
 import io.cxstream.rules.RuleException;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -30,9 +25,7 @@ import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Closes the loop per customer, downstream of the outreach decision. An approved outreach is held out
@@ -61,7 +54,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     private transient MapState<String, List<Long>> sent;
     private transient ValueState<List<Touch>> touches;
     private transient ListState<Long> openCounts;
-    private transient Map<String, LoopSpec> specs;
+    private transient LoopPolicies policies;
     private transient LoopMetrics metrics;
     private transient long[] restoredOpen;
 
@@ -72,40 +65,14 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         this.deadLetters = new FeedbackDeadLetters(config.feedbackTopic);
     }
 
-    public static MapStateDescriptor<String, Lifecycle> lifecyclesDescriptor() {
-        return new MapStateDescriptor<>("lifecycles", Types.STRING, TypeInformation.of(Lifecycle.class));
-    }
-
     @Override
     public void open(OpenContext openContext) throws RuleException {
-        lifecycles = getRuntimeContext().getMapState(lifecyclesDescriptor());
-        Duration longestCap = config.capPeriod.values().stream().max(Duration::compareTo).orElse(Duration.ofDays(1));
-        MapStateDescriptor<String, List<Long>> sentDescriptor = new MapStateDescriptor<>("sent", Types.STRING, Types.LIST(Types.LONG));
-        sentDescriptor.enableTimeToLive(ttl(longestCap.plus(longestCap)));
-        sent = getRuntimeContext().getMapState(sentDescriptor);
-        ValueStateDescriptor<List<Touch>> touchDescriptor =
-                new ValueStateDescriptor<>("touches", Types.LIST(TypeInformation.of(Touch.class)));
-        touchDescriptor.enableTimeToLive(ttl(config.earlyEventsTtl));
-        touches = getRuntimeContext().getState(touchDescriptor);
-        specs = new HashMap<>();
-        for (String json : ruleJsons) {
-            LoopSpec spec = LoopSpec.ofRuleJson(json);
-            if (spec != null) {
-                specs.put(spec.ruleId, spec);
-            }
-        }
+        lifecycles = getRuntimeContext().getMapState(LoopState.lifecycles(config));
+        sent = getRuntimeContext().getMapState(LoopState.sent(config));
+        touches = getRuntimeContext().getState(LoopState.touches(config));
+        policies = new LoopPolicies(config, ruleJsons);
         metrics = new LoopMetrics(getRuntimeContext().getMetricGroup());
-        if (restoredOpen != null) {
-            for (int i = 0; i < restoredOpen.length; i++) {
-                metrics.open.addAndGet(i, restoredOpen[i]);
-            }
-        }
-    }
-
-    private static StateTtlConfig ttl(Duration ttl) {
-        return StateTtlConfig.newBuilder(ttl).setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000).build();
+        metrics.addOpen(restoredOpen);
     }
 
     @Override
@@ -151,7 +118,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
             } else {
                 sent.put(l.route.name(), ContactCaps.record(times, l.triggerTime, period));
                 out.collect(o);
-                Duration sla = slaOf(l, l.priority);
+                Duration sla = policies.sla(l, l.priority);
                 if (sla != null) {
                     l.slaMillis = sla.toMillis();
                     l.ackDeadline = now + l.slaMillis;
@@ -182,18 +149,14 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         touch.eventTime = e.eventTime;
         touch.kind = e.kind();
         touch.recovery = RecoverySignals.of(e);
-        for (LoopSpec spec : specs.values()) {
-            if (spec.resolves(e)) {
-                touch.resolves.add(spec.ruleId);
-            }
-        }
+        touch.resolves.addAll(policies.resolvedBy(e));
         if (!touch.matters()) {
             return;
         }
-        List<String> done = new ArrayList<>();
+        List<Lifecycle> touched = new ArrayList<>();
         for (Lifecycle l : lifecycles.values()) {
             boolean changed = false;
-            if (l.awaitingAck() && resolves(touch, l)) {
+            if (l.awaitingAck() && policies.resolves(touch, l)) {
                 metrics.closed(l.priority);
                 l.status = OutreachStatus.RESOLVED;
                 emit(ctx, l, "resolved by " + touch.kind, now);
@@ -204,19 +167,11 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
                 changed = true;
             }
             if (changed) {
-                if (l.ended() && l.recovery != null) {
-                    done.add(l.outreachId);
-                } else {
-                    lifecycles.put(l.outreachId, l);
-                }
+                touched.add(l);
             }
         }
-        for (String id : done) {
-            lifecycles.remove(id);
-        }
-        List<Touch> kept = touches.value() == null ? new ArrayList<>() : new ArrayList<>(touches.value());
-        kept.add(touch);
-        touches.update(kept.size() > MAX_TOUCHES ? new ArrayList<>(kept.subList(kept.size() - MAX_TOUCHES, kept.size())) : kept);
+        store(touched);
+        touches.update(Touch.append(touches.value(), touch, MAX_TOUCHES));
     }
 
     private void onFeedback(LoopInput in, Context ctx, long now) throws Exception {
@@ -250,17 +205,23 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         l.outcomeCode = f.getOutcomeCode() != null ? f.getOutcomeCode() : l.outcomeCode;
         l.note = f.getNote() != null ? f.getNote() : l.note;
         emit(ctx, l, null, now);
-        if (l.ended() && l.recovery != null) {
-            lifecycles.remove(l.outreachId);
-        } else {
-            lifecycles.put(l.outreachId, l);
+        store(List.of(l));
+    }
+
+    /** Keeps the changed lifecycles; one that has ended and has its outcome is done and forgotten. */
+    private void store(List<Lifecycle> changed) throws Exception {
+        for (Lifecycle l : changed) {
+            if (l.ended() && l.recovery != null) {
+                lifecycles.remove(l.outreachId);
+            } else {
+                lifecycles.put(l.outreachId, l);
+            }
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutreachEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        List<String> done = new ArrayList<>();
         List<Lifecycle> changed = new ArrayList<>();
         for (Lifecycle l : lifecycles.values()) {
             if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
@@ -274,16 +235,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
                 changed.add(l);
             }
         }
-        for (Lifecycle l : changed) {
-            if (l.ended() && l.recovery != null) {
-                done.add(l.outreachId);
-            } else {
-                lifecycles.put(l.outreachId, l);
-            }
-        }
-        for (String id : done) {
-            lifecycles.remove(id);
-        }
+        store(changed);
     }
 
     private void missedSla(OnTimerContext ctx, Lifecycle l, long now) {
@@ -292,7 +244,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         String missed = l.priority + " not acked within " + Duration.ofMillis(l.slaMillis);
         if (l.status == OutreachStatus.OPEN) {
             l.priority = Lifecycle.up(l.priority);
-            Duration next = slaOf(l, l.priority);
+            Duration next = policies.sla(l, l.priority);
             l.slaMillis = next != null ? next.toMillis() : l.slaMillis;
             l.ackDeadline = now + l.slaMillis;
             ctx.timerService().registerProcessingTimeTimer(l.ackDeadline);
@@ -316,16 +268,10 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         ctx.output(UPDATES, l.update(detail, now));
     }
 
-    private boolean resolves(Touch t, Lifecycle l) {
-        LoopSpec spec = specs.get(l.ruleId);
-        return spec != null && t.resolves.contains(l.ruleId) && t.eventTime > l.triggerTime
-                && t.eventTime <= l.triggerTime + spec.within.toMillis();
-    }
-
     private Touch earlyResolver(Lifecycle l) throws Exception {
         List<Touch> early = touches.value();
         for (Touch t : early == null ? List.<Touch>of() : early) {
-            if (resolves(t, l)) {
+            if (policies.resolves(t, l)) {
                 return t;
             }
         }
@@ -336,33 +282,20 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         return eventTime > l.triggerTime && eventTime <= l.triggerTime + config.recoveryPeriod.toMillis();
     }
 
-    private Duration slaOf(Lifecycle l, io.cxstream.avro.Priority priority) {
-        LoopSpec spec = specs.get(l.ruleId);
-        return spec != null && spec.ackSla != null ? spec.ackSla : config.sla(l.route, priority);
-    }
-
     private static String ruleIdOf(OutreachEvent o) {
         return o.getRuleId() != null ? o.getRuleId() : o.getTrigger().name();
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        openCounts.clear();
-        for (int i = 0; i < metrics.open.length(); i++) {
-            openCounts.add(metrics.open.get(i));
-        }
+        metrics.snapshotOpen(openCounts);
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         openCounts = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("open-counts", Types.LONG));
-        if (context.isRestored() && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-            // union state: every subtask sees every subtask's counts; one of them takes the sum (a total across subtasks)
-            restoredOpen = new long[io.cxstream.avro.Priority.values().length];
-            int i = 0;
-            for (Long c : openCounts.get()) {
-                restoredOpen[i++ % restoredOpen.length] += c;
-            }
+        if (context.isRestored()) {
+            restoredOpen = LoopMetrics.restoredOpen(openCounts, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         }
     }
 }

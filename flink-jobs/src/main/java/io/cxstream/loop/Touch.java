@@ -21,6 +21,13 @@ public class Touch {
 
     public Touch() {}
 
+    /** {@code kept} plus {@code t}, at most the {@code max} latest. */
+    static List<Touch> append(List<Touch> kept, Touch t, int max) {
+        List<Touch> result = kept == null ? new ArrayList<>() : new ArrayList<>(kept);
+        result.add(t);
+        return result.size() > max ? new ArrayList<>(result.subList(result.size() - max, result.size())) : result;
+    }
+
     boolean matters() {
         return recovery != null || !resolves.isEmpty();
     }
