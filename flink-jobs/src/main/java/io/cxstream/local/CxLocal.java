@@ -60,7 +60,13 @@ public final class CxLocal {
             "outreach.cooldown", "10 min",
             "starting-offsets", "latest",
             // Local topics are often quiet (a few events sent by hand): event time follows the clock after 2 s.
-            "watermark.idleness", "2 s");
+            "watermark.idleness", "2 s",
+            // The closed loop, on a demo's time scale: SLAs in seconds, a 20 % holdout, a 2 min follow-up.
+            "outreach.lifecycle.enabled", "true",
+            "outreach.sla.contact-center", "P1=30 s;P2=1 min;P3=2 min",
+            "outreach.cap.contact-center", "2",
+            "outreach.holdout-percent", "20",
+            "outreach.recovery.period", "2 min");
 
     private final PrintStream out;
     private final String mode;
@@ -157,6 +163,7 @@ public final class CxLocal {
         VocSurveyLoad surveys = null;
         VocPrinter vocPrinter = null;
         AlertPrinter printer = null;
+        LoopDemo loop = null;
         JobClient job = null;
         int status = 0;
         try {
@@ -166,6 +173,7 @@ public final class CxLocal {
             broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
                     config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic,
                     config.voc.aggregatesTopic, config.voc.alertsTopic);
+            broker.createTopics(parallelism, LoopDemo.topics(config));
             broker.createCompactedTopics(config.rulesTopic);
 
             PrometheusReporterSettings.requireFree("metrics-port", metricsPort);
@@ -190,6 +198,7 @@ public final class CxLocal {
             printerThread.setDaemon(true);
             printerThread.start();
 
+            loop = LoopDemo.start(config, broker.bootstrapServers(), out, "demo".equals(mode));
             if (config.voc.enabled) {
                 vocPrinter = new VocPrinter(broker.bootstrapServers(), config.voc.aggregatesTopic, config.voc.alertsTopic, out, false);
                 Thread vocThread = new Thread(vocPrinter, "voc-printer");
@@ -240,6 +249,9 @@ public final class CxLocal {
                 if (vocPrinter != null) {
                     out.println("         " + vocPrinter.summary());
                 }
+                if (!loop.summary().isEmpty()) {
+                    out.println(loop.summary());
+                }
                 if (System.nanoTime() >= deadline) {
                     break;
                 }
@@ -247,6 +259,9 @@ public final class CxLocal {
             out.println();
             out.println("cx-stream: stopping ...");
             out.println(summary(load, printer, started));
+            if (loop != null && !loop.summary().isEmpty()) {
+                out.println(loop.summary());
+            }
             return status;
         } finally {
             if (load != null) {
@@ -257,6 +272,9 @@ public final class CxLocal {
             }
             if (vocPrinter != null) {
                 vocPrinter.close();
+            }
+            if (loop != null) {
+                loop.close();
             }
             if (job != null) {
                 try {

@@ -18,6 +18,8 @@ public class LoopInput {
     public int feedbackPartition;
     public long feedbackOffset;
     public boolean erasure;
+    /** Event time of the erasure (markers only). */
+    public long erasureTime;
 
     public LoopInput() {}
 
@@ -49,6 +51,7 @@ public class LoopInput {
         LoopInput in = new LoopInput();
         in.customerId = marker.customerId;
         in.erasure = true;
+        in.erasureTime = marker.lastEvidenceTime;
         return in;
     }
 

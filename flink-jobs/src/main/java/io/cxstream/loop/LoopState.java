@@ -41,6 +41,16 @@ public final class LoopState {
         return d;
     }
 
+    /**
+     * When the customer was last erased (event time), for {@code outreach.lifecycle.early-events-ttl}: an outreach
+     * the decision emitted before the erasure can still be on its way here (another path than the marker's).
+     */
+    public static ValueStateDescriptor<Long> erasedAt(LoopConfig config) {
+        ValueStateDescriptor<Long> d = new ValueStateDescriptor<>("erased-at", Types.LONG);
+        d.enableTimeToLive(ttl(config.earlyEventsTtl));
+        return d;
+    }
+
     private static StateTtlConfig ttl(Duration ttl) {
         return StateTtlConfig.newBuilder(ttl).setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)

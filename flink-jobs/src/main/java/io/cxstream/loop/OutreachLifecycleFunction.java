@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.TimeUtils;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     private transient MapState<String, Lifecycle> lifecycles;
     private transient MapState<String, List<Long>> sent;
     private transient ValueState<List<Touch>> touches;
+    private transient ValueState<Long> erasedAt;
     private transient ListState<Long> openCounts;
     private transient LoopPolicies policies;
     private transient LoopMetrics metrics;
@@ -70,6 +72,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         lifecycles = getRuntimeContext().getMapState(LoopState.lifecycles(config));
         sent = getRuntimeContext().getMapState(LoopState.sent(config));
         touches = getRuntimeContext().getState(LoopState.touches(config));
+        erasedAt = getRuntimeContext().getState(LoopState.erasedAt(config));
         policies = new LoopPolicies(config, ruleJsons);
         metrics = new LoopMetrics(getRuntimeContext().getMetricGroup());
         metrics.addOpen(restoredOpen);
@@ -87,6 +90,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
             lifecycles.clear(); // its timers fire and find nothing
             sent.clear();
             touches.clear();
+            erasedAt.update(in.erasureTime);
         } else if (in.outreach != null) {
             onOutreach(in.outreach, ctx, out, now);
         } else if (in.event != null) {
@@ -99,6 +103,10 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     private void onOutreach(OutreachEvent o, Context ctx, Collector<OutreachEvent> out, long now) throws Exception {
         if (lifecycles.contains(o.getOutreachId())) {
             return; // the same decision again (a replay): its lifecycle runs already
+        }
+        Long erased = erasedAt.value();
+        if (erased != null && o.getLastEvidenceTime().toEpochMilli() <= erased) {
+            return; // decided before the customer's erasure, overtaken by the marker: nobody contacts them
         }
         boolean heldOut = Holdout.heldOut(o.getCustomerId(), ruleIdOf(o), config.holdoutPercent);
         Lifecycle l = Lifecycle.of(o, heldOut ? OutreachStatus.HELD_OUT : OutreachStatus.OPEN, heldOut, now);
@@ -231,7 +239,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
                 }
             } else if (l.recovery == null && l.triggerTime + config.recoveryPeriod.toMillis() <= timestamp) {
                 outcome(ctx, l, RecoveryOutcome.NOT_RECOVERED, "no order, good answer or closure within "
-                        + config.recoveryPeriod, now);
+                        + TimeUtils.formatWithHighestUnit(config.recoveryPeriod), now);
                 changed.add(l);
             }
         }
@@ -241,7 +249,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     private void missedSla(OnTimerContext ctx, Lifecycle l, long now) {
         metrics.slaBreach(l.route, l.priority);
         metrics.closed(l.priority);
-        String missed = l.priority + " not acked within " + Duration.ofMillis(l.slaMillis);
+        String missed = l.priority + " not acked within " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(l.slaMillis));
         if (l.status == OutreachStatus.OPEN) {
             l.priority = Lifecycle.up(l.priority);
             Duration next = policies.sla(l, l.priority);

@@ -132,7 +132,7 @@ class ClosedLoopITCase {
             assertThat(outcomes(updates, unanswered)).containsExactly(RecoveryOutcome.NOT_RECOVERED);
             OutreachUpdate escalated = updates.stream().filter(u -> u.getCustomerId().equals(unanswered)
                     && u.getStatus() == OutreachStatus.ESCALATED).findFirst().orElseThrow();
-            assertThat(escalated.getDetail()).isEqualTo("P1 not acked within PT3S: escalated to supervisor as P1");
+            assertThat(escalated.getDetail()).isEqualTo("P1 not acked within 3 s: escalated to supervisor as P1");
             assertThat(sent.stream().filter(o -> o.getCustomerId().equals(capped))).as("the cap: one a day").hasSize(1);
             assertThat(changes(updates, capped)).containsExactly("OPEN");
             assertThat(outcomes(updates, capped)).containsExactly(RecoveryOutcome.NOT_RECOVERED);

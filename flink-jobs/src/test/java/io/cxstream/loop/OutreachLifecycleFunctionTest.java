@@ -101,7 +101,7 @@ class OutreachLifecycleFunctionTest {
             assertThat(h.statuses()).containsExactly("OPEN P2");
             h.clock(60 * MIN);
             assertThat(h.statuses()).containsExactly("OPEN P2", "ESCALATED P1");
-            assertThat(h.updates().get(1).getDetail()).isEqualTo("P2 not acked within PT1H: escalated to supervisor as P1");
+            assertThat(h.updates().get(1).getDetail()).isEqualTo("P2 not acked within 1 h: escalated to supervisor as P1");
             assertThat(h.updates().get(1).getUpdatedAt().toEpochMilli()).isEqualTo(T0 + 60 * MIN);
             h.clock(75 * MIN - 1);
             assertThat(h.statuses()).hasSize(2);
@@ -180,10 +180,21 @@ class OutreachLifecycleFunctionTest {
         try (LifecycleHarness h = new LifecycleHarness()) {
             h.send(FRICTION).event(Events.journeyInteraction("c1", T0 - MIN, InteractionType.ORDER_PLACED, "x"))
                     .erase("c1", T0 + MIN);
-            assertThat(h.stateEntries()).isZero();
+            assertThat(h.stateEntries()).as("only the time of the erasure").isEqualTo(1);
             h.feedback("c1", FRICTION.getOutreachId(), ACK, T0 + 2 * MIN, "note").clock(100 * MIN).watermark(T0 + 30L * 24 * 60 * MIN);
             assertThat(h.statuses()).containsExactly("OPEN P1");
             assertThat(h.deadLetters()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anOutreachDecidedBeforeAnErasureButArrivingAfterItsMarkerIsDropped() throws Exception {
+        try (LifecycleHarness h = new LifecycleHarness()) {
+            h.erase("c1", T0 + MIN).send(FRICTION);
+            assertThat(h.sent()).isEmpty();
+            assertThat(h.updates()).isEmpty();
+            h.send(outreach("c1", "payment-friction", "PAYMENT_FRICTION", Priority.P1, T0 + 2 * MIN));
+            assertThat(h.sent()).as("a trigger after the erasure is a new relationship").hasSize(1);
         }
     }
 
