@@ -18,6 +18,7 @@ import io.cxstream.testing.CxJobRunner;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Poll;
 import io.cxstream.testing.Events;
+import io.cxstream.testing.Kcat;
 import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
 
@@ -170,6 +171,36 @@ class ClosedLoopITCase {
             List<DeadLetter> dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, TIMEOUT, s -> s.size() >= 2);
             assertThat(dead).extracting(DeadLetter::getReason)
                     .containsExactlyInAnyOrder(DeadLetterReason.UNKNOWN_OUTREACH, DeadLetterReason.UNRECOGNIZED_FORMAT);
+        }
+    }
+
+    @Test
+    void kcatAcksAndClosesAsTheReadmeShows() throws Exception {
+        Kcat.require();
+        CxTopics topics = new CxTopics(KAFKA);
+        Map<String, String> settings = topics.jobSettings();
+        settings.put("outreach.lifecycle.enabled", "true");
+        settings.put("output-format", "json");
+        job = CxJobRunner.start(settings, 2);
+        Kcat kcat = new Kcat(KAFKA.bootstrapServers());
+        try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
+            nps(kafka, topics, "alice", System.currentTimeMillis(), 2);
+            String id = Poll.until("alice's outreach id in a header", TIMEOUT,
+                    () -> kcat.consumeAll(topics.contactCenter, "%k %h\n"), out -> out.startsWith("alice ")).trim();
+            id = id.substring(id.indexOf("cx-outreach-id=") + "cx-outreach-id=".length()).split("[ ,]")[0];
+            long now = System.currentTimeMillis();
+            kcat.produceKeyed(topics.outreachFeedback,
+                    "alice|{\"outreachId\":\"" + id + "\",\"customerId\":\"alice\",\"action\":\"ACK\",\"handledBy\":\"agent-7\","
+                            + "\"outcomeCode\":null,\"note\":null,\"eventTime\":" + now + "}",
+                    "alice|{\"outreachId\":\"" + id + "\",\"customerId\":\"alice\",\"action\":\"CLOSE\",\"handledBy\":\"agent-7\","
+                            + "\"outcomeCode\":{\"string\":\"REFUNDED\"},\"note\":{\"string\":\"refund sent, apologised\"},"
+                            + "\"eventTime\":" + (now + 1) + "}");
+            String updates = Poll.until("ACKED and CLOSED on the updates topic", TIMEOUT,
+                    () -> kcat.consumeAll(topics.outreachUpdates), out -> out.contains("\"CLOSED\""));
+            assertThat(updates.lines().map(l -> l.replaceAll(".*\"status\":\"([A-Z_]+)\".*", "$1")))
+                    .containsExactly("OPEN", "ACKED", "CLOSED");
+            assertThat(updates.lines().reduce((a, b) -> b).orElseThrow())
+                    .contains("\"outreachId\":\"" + id + "\"", "agent-7", "REFUNDED", "refund sent, apologised");
         }
     }
 
