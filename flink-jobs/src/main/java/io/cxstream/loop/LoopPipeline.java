@@ -18,7 +18,7 @@ import java.util.List;
  * The closed loop, downstream of the outreach decision:
  * <pre>
  * decision ─approved─┐
- * journey ─events────┼─ keyBy customer ─▶ outreach-lifecycle ─▶ outreach (sent), updates, dead letters
+ * journey ─events (those that resolve or recover)─┼─ keyBy customer ─▶ outreach-lifecycle ─▶ outreach (sent), updates, dead letters
  * journey ─erasures──┤                              └─ updates with an outcome ─keyBy rule─▶ recovery-rate
  * feedback topic ─▶ feedback-router (bad ones: dead letters)
  * </pre>
@@ -39,7 +39,8 @@ public final class LoopPipeline {
         SingleOutputStreamOperator<LoopInput> acks = feedback
                 .process(new FeedbackRouter()).returns(in).uid("outreach-feedback-router").name("outreach-feedback-router");
         DataStream<LoopInput> inputs = approved.map(LoopInput::of).returns(in).name("loop-outreach")
-                .union(journeys.map(LoopInput::of).returns(in).name("loop-events"),
+                .union(journeys.filter(new LoopEventFilter(config, ruleJsons)).name("loop-events-filter")
+                                .map(LoopInput::of).returns(in).name("loop-events"),
                         triggers.filter(t -> t.erasure).map(LoopInput::erasure).returns(in).name("loop-erasures"),
                         acks);
         SingleOutputStreamOperator<OutreachEvent> lifecycle = inputs
