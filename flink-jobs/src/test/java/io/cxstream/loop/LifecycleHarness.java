@@ -17,6 +17,7 @@ import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -33,12 +34,19 @@ final class LifecycleHarness implements AutoCloseable {
     static final long MIN = 60_000L;
 
     private final CxConfig config;
+    private final boolean rocksDb;
     private KeyedOneInputStreamOperatorTestHarness<String, LoopInput, OutreachEvent> harness;
     private long watermark = Long.MIN_VALUE;
     private long offset;
 
     /** {@code settings}: job settings on top of the defaults, e.g. outreach.cap.contact-center=2. */
     LifecycleHarness(String... settings) throws Exception {
+        this(false, settings);
+    }
+
+    /** On RocksDB (the job's backend) when {@code rocksDb}, else on the heap. */
+    LifecycleHarness(boolean rocksDb, String... settings) throws Exception {
+        this.rocksDb = rocksDb;
         Map<String, String> map = new HashMap<>();
         map.put("bootstrap-servers", "localhost:9092");
         for (int i = 0; i < settings.length; i += 2) {
@@ -52,6 +60,9 @@ final class LifecycleHarness implements AutoCloseable {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new OutreachLifecycleFunction(config.loop, DefaultRules.load(config))),
                 in -> in.customerId, Types.STRING);
+        if (rocksDb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         harness.setProcessingTime(T0);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);

@@ -8,6 +8,8 @@ import io.cxstream.avro.InteractionType;
 import io.cxstream.testing.Events;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 
 import static io.cxstream.avro.FeedbackAction.ACK;
@@ -198,14 +200,18 @@ class OutreachLifecycleFunctionTest {
         }
     }
 
-    @Test
-    void aRestoreMidLifecycleKeepsTheStateAndTheSlaTimer() throws Exception {
-        try (LifecycleHarness h = new LifecycleHarness()) {
+    @ParameterizedTest(name = "rocksDb={0}")
+    @ValueSource(booleans = {false, true})
+    void aRestoreMidLifecycleKeepsTheStateAndTheSlaTimer(boolean rocksDb) throws Exception {
+        try (LifecycleHarness h = new LifecycleHarness(rocksDb)) {
             h.send(DETRACTOR).send(FRICTION).feedback("c1", FRICTION.getOutreachId(), ACK, T0 + MIN, null).clock(10 * MIN);
             h.restart();
             h.feedback("c1", FRICTION.getOutreachId(), CLOSE, T0 + 20 * MIN, null).clock(60 * MIN);
             assertThat(h.statuses()).containsExactly("CLOSED P1", "ESCALATED P1");
             assertThat(h.updates().get(1).getOutreachId()).isEqualTo(DETRACTOR.getOutreachId());
+            h.event(Events.journeyNps("c1", T0 + 61 * MIN, 9)); // an escalated one is still withdrawn when healed
+            assertThat(h.statuses().subList(2, h.statuses().size())).as("the two outreach in the state's order")
+                    .containsExactlyInAnyOrder("RESOLVED P1", "RESOLVED/RECOVERED", "CLOSED/RECOVERED");
         }
     }
 
