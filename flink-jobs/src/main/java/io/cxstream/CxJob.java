@@ -2,6 +2,8 @@ package io.cxstream;
 
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.OutreachUpdate;
+import io.cxstream.avro.RecoveryRate;
 import io.cxstream.avro.VocAggregate;
 import io.cxstream.avro.VocTrendAlert;
 import io.cxstream.config.CxConfig;
@@ -12,6 +14,8 @@ import io.cxstream.io.KafkaIo;
 import io.cxstream.io.WallClockWatermarks;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
+import io.cxstream.loop.FeedbackDecoded;
+import io.cxstream.loop.LoopPipeline;
 import io.cxstream.outreach.OutreachDecisionFunction;
 import io.cxstream.rules.DefaultRules;
 import io.cxstream.rules.IdleWatermarks;
@@ -60,6 +64,8 @@ import org.slf4j.LoggerFactory;
  *                   cx.deadletter ◀── late events      ▲ broadcast         └─ rule statuses ─▶ cx.rules.status
  *                                                      │
  *  cx.rules (compacted, JSON) ─▶ rules ────────────────┘
+ *  with outreach.lifecycle.enabled: decision ─▶ outreach-lifecycle (+ journey events, erasures, cx.outreach.feedback)
+ *                                  ─▶ cx.outreach.*, cx.outreach.updates; outcomes ─▶ recovery-rate ─▶ cx.outreach.recovery
  *                                  journey ─ feedback ─▶ voc-split ─▶ voc-cardinality ─▶ voc-aggregate ─▶ cx.voc, cx.voc.alerts (+ gauges)
  * </pre>
  *
@@ -80,6 +86,9 @@ public class CxJob {
     private final Sink<RuleStatus> ruleStatusSink;
     private Sink<VocAggregate> vocAggregateSink;
     private Sink<VocTrendAlert> vocAlertSink;
+    private Source<FeedbackDecoded, ?, ?> outreachFeedbackSource;
+    private Sink<OutreachUpdate> outreachUpdatesSink;
+    private Sink<RecoveryRate> recoverySink;
 
     /** A job over the given sources and sinks (tests pass their own). */
     public CxJob(CxConfig config, Source<Decoded, ?, ?> source, Source<RuleRecord, ?, ?> rulesSource,
@@ -96,7 +105,16 @@ public class CxJob {
     public static CxJob onKafka(CxConfig config) {
         return new CxJob(config, KafkaIo.source(config), KafkaIo.rulesSource(config), KafkaIo.outreachSink(config),
                 KafkaIo.deadLetterSink(config), KafkaIo.ruleStatusSink(config))
-                .withVocSinks(KafkaIo.vocAggregateSink(config), KafkaIo.vocAlertSink(config));
+                .withVocSinks(KafkaIo.vocAggregateSink(config), KafkaIo.vocAlertSink(config))
+                .withLoop(KafkaIo.outreachFeedbackSource(config), KafkaIo.outreachUpdatesSink(config), KafkaIo.recoverySink(config));
+    }
+
+    /** The closed loop's acks and closes in, status updates and recovery figures out (used when outreach.lifecycle.enabled). */
+    public CxJob withLoop(Source<FeedbackDecoded, ?, ?> feedback, Sink<OutreachUpdate> updates, Sink<RecoveryRate> recovery) {
+        this.outreachFeedbackSource = feedback;
+        this.outreachUpdatesSink = updates;
+        this.recoverySink = recovery;
+        return this;
     }
 
     /** Where the Voice-of-the-Customer aggregates and alerts go; without, they only feed the gauges. */
@@ -206,10 +224,23 @@ public class CxJob {
         journeys.getSideOutput(JourneyFunction.RULE_STATUS)
                 .sinkTo(ruleStatusSink).uid("rule-status-sink").name("rule-status-sink");
 
-        outreach.sinkTo(outreachSink).uid("outreach-sink").name("outreach-sink");
+        DataStream<DeadLetter> deadLetters = events.getSideOutput(InputRouter.DEAD_LETTERS)
+                .union(journeys.getSideOutput(JourneyFunction.LATE));
 
-        events.getSideOutput(InputRouter.DEAD_LETTERS)
-                .union(journeys.getSideOutput(JourneyFunction.LATE))
-                .sinkTo(deadLetterSink).uid("deadletter-sink").name("deadletter-sink");
+        // Closing the loop (io.cxstream.loop): caps, holdout, lifecycle and recovery after the decision.
+        if (config.loop.enabled && outreachFeedbackSource != null) {
+            DataStream<FeedbackDecoded> feedback = env.fromSource(outreachFeedbackSource,
+                    WatermarkStrategy.<FeedbackDecoded>forGenerator(ctx -> new IdleWatermarks<>()), "outreach-feedback-input")
+                    .uid("outreach-feedback-input");
+            LoopPipeline.Streams loop = LoopPipeline.apply(outreach, journeys, journeys.getSideOutput(JourneyFunction.TRIGGERS),
+                    feedback, config.loop, DefaultRules.load(config));
+            outreach = loop.outreach();
+            loop.updates().sinkTo(outreachUpdatesSink).uid("outreach-updates-sink").name("outreach-updates-sink");
+            loop.recovery().sinkTo(recoverySink).uid("outreach-recovery-sink").name("outreach-recovery-sink");
+            deadLetters = deadLetters.union(loop.deadLetters());
+        }
+
+        outreach.sinkTo(outreachSink).uid("outreach-sink").name("outreach-sink");
+        deadLetters.sinkTo(deadLetterSink).uid("deadletter-sink").name("deadletter-sink");
     }
 }

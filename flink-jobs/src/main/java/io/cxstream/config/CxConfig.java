@@ -2,6 +2,7 @@ package io.cxstream.config;
 
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
+import io.cxstream.loop.LoopConfig;
 import io.cxstream.voc.VocConfig;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -100,6 +101,8 @@ public final class CxConfig implements Serializable {
 
     /** Voice of the Customer: aggregates, trend alerts, goals, gauges. */
     public final VocConfig voc;
+    /** The outreach lifecycle: SLA, caps, holdout, recovery (io.cxstream.loop). */
+    public final LoopConfig loop;
 
     public final String rulesTopic;
     public final String rulesStatusTopic;
@@ -169,6 +172,7 @@ public final class CxConfig implements Serializable {
         this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
 
         this.voc = VocSettings.read(c);
+        this.loop = LoopSettings.read(c);
 
         this.rulesTopic = nonBlank(c, CxOptions.TOPIC_RULES);
         this.rulesStatusTopic = nonBlank(c, CxOptions.TOPIC_RULES_STATUS);

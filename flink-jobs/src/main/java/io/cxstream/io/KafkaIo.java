@@ -4,7 +4,13 @@ import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.VocAggregate;
 import io.cxstream.avro.VocTrendAlert;
+import io.cxstream.avro.OutreachUpdate;
+import io.cxstream.avro.RecoveryRate;
 import io.cxstream.config.CxConfig;
+import io.cxstream.loop.FeedbackDecoded;
+import io.cxstream.loop.OutreachFeedbackDeserializer;
+import io.cxstream.loop.OutreachUpdateSerializationSchema;
+import io.cxstream.loop.RecoveryRateSerializationSchema;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
 import io.cxstream.voc.VocAggregateSerializationSchema;
@@ -102,6 +108,44 @@ public final class KafkaIo {
                 .setRecordSerializer(new VocAlertSerializationSchema(config.voc.alertsTopic, config.outputFormat))
                 .setDeliveryGuarantee(config.deliveryGuarantee)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix + "-voc-alerts")
+                .build();
+    }
+
+    /**
+     * Acks and closes of outreach (topic.outreach.feedback), from the earliest offset without a checkpoint:
+     * an ack must not be missed because the job started after it.
+     */
+    public static KafkaSource<FeedbackDecoded> outreachFeedbackSource(CxConfig config) {
+        Properties props = config.kafkaProperties();
+        props.putIfAbsent("isolation.level", "read_committed");
+        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        return KafkaSource.<FeedbackDecoded>builder()
+                .setProperties(props)
+                .setTopics(config.loop.feedbackTopic)
+                .setGroupId(config.groupId)
+                .setClientIdPrefix(config.groupId + "-outreach-feedback")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new OutreachFeedbackDeserializer(config.inputFormat, config.maxRecordBytes, config.maxCommentLength))
+                .build();
+    }
+
+    /** Outreach status updates and recovery outcomes to topic.outreach.updates. */
+    public static KafkaSink<OutreachUpdate> outreachUpdatesSink(CxConfig config) {
+        return KafkaSink.<OutreachUpdate>builder()
+                .setKafkaProducerConfig(producerProperties(config))
+                .setRecordSerializer(new OutreachUpdateSerializationSchema(config.loop.updatesTopic, config.outputFormat))
+                .setDeliveryGuarantee(config.deliveryGuarantee)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-outreach-updates")
+                .build();
+    }
+
+    /** Recovery figures per rule to topic.outreach.recovery. */
+    public static KafkaSink<RecoveryRate> recoverySink(CxConfig config) {
+        return KafkaSink.<RecoveryRate>builder()
+                .setKafkaProducerConfig(producerProperties(config))
+                .setRecordSerializer(new RecoveryRateSerializationSchema(config.loop.recoveryTopic, config.outputFormat))
+                .setDeliveryGuarantee(config.deliveryGuarantee)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-outreach-recovery")
                 .build();
     }
 

@@ -54,6 +54,23 @@ public final class Metrics {
     /** Average CES over the last hour, normalised 0-100, 100 = least effort (Voice-of-the-Customer gauge). */
     public static final String CES = "cx_ces";
 
+    /** Outreach whose lifecycle changed status; labels {@code status}, {@code route} (io.cxstream.loop). */
+    public static final String OUTREACH_STATUS = "cx_outreach_status_changes";
+    /** Open → acked, processing time, ms, a bucketed histogram (minutes to a day); exported as {@code cx_outreach_time_to_ack_seconds}. */
+    public static final String TIME_TO_ACK = "cx_outreach_time_to_ack_millis";
+    /** Missed times to ack (an escalation or an expiry); labels {@code route}, {@code priority}. */
+    public static final String SLA_BREACHES = "cx_outreach_sla_breaches";
+    /** Outreach open now (not acked, not ended) per subtask; label {@code priority}. Sum over subtasks. */
+    public static final String OUTREACH_OPEN = "cx_outreach_open";
+    /** Triggers held out of outreach for the uplift measurement; labels {@code trigger}, {@code route}. */
+    public static final String OUTREACH_HELD_OUT = "cx_outreach_held_out";
+    /** Acks and closes dead-lettered (malformed, unknown or ended outreach); label {@code reason}. */
+    public static final String FEEDBACK_REJECTED = "cx_outreach_feedback_rejected";
+    /** Acks and closes without effect (duplicate, out_of_order); label {@code reason}. */
+    public static final String FEEDBACK_IGNORED = "cx_outreach_feedback_ignored";
+    /** Recovery outcomes after the follow-up; labels {@code trigger}, {@code arm} (treated, held_out), {@code outcome}. */
+    public static final String RECOVERY_OUTCOMES = "cx_recovery_outcomes";
+
     /** The {@code input} label of records whose topic is not one of the configured inputs (never expected). */
     public static final String UNKNOWN_INPUT = "unknown";
 

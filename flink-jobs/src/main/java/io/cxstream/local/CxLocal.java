@@ -61,7 +61,14 @@ public final class CxLocal {
             // The broker is fresh on every run: earliest skips nothing, not even events sent before the job was up.
             "starting-offsets", "earliest",
             // Local topics are often quiet (a few events sent by hand): event time follows the clock after 2 s.
-            "watermark.idleness", "2 s");
+            "watermark.idleness", "2 s",
+            // The closed loop, on a local time scale: SLAs in seconds, a cap, a 2 min follow-up.
+            "outreach.lifecycle.enabled", "true",
+            "outreach.sla.contact-center", "P1=30 s;P2=1 min;P3=2 min",
+            "outreach.cap.contact-center", "2",
+            "outreach.recovery.period", "2 min");
+    /** {@code demo} on top of {@link #LOCAL_DEFAULTS}: a 20 % holdout, so the summary can compare recovery. */
+    static final Map<String, String> DEMO_DEFAULTS = Map.of("outreach.holdout-percent", "20");
     /** {@code serve} on top of {@link #LOCAL_DEFAULTS}: outputs as JSON, so kcat prints them readably. */
     static final Map<String, String> SERVE_DEFAULTS = Map.of("output-format", "json");
 
@@ -111,6 +118,8 @@ public final class CxLocal {
         this.jobSettings = new LinkedHashMap<>(LOCAL_DEFAULTS);
         if ("serve".equals(mode)) {
             this.jobSettings.putAll(SERVE_DEFAULTS);
+        } else if ("demo".equals(mode)) {
+            this.jobSettings.putAll(DEMO_DEFAULTS);
         }
         this.jobSettings.putAll(rest);
     }
@@ -168,6 +177,7 @@ public final class CxLocal {
         VocSurveyLoad surveys = null;
         VocPrinter vocPrinter = null;
         AlertPrinter printer = null;
+        LoopDemo loop = null;
         JobClient job = null;
         int status = 0;
         try {
@@ -181,6 +191,7 @@ public final class CxLocal {
             broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
                     config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic,
                     config.voc.aggregatesTopic, config.voc.alertsTopic);
+            broker.createTopics(parallelism, LoopDemo.topics(config));
             broker.createCompactedTopics(config.rulesTopic);
 
             PrometheusReporterSettings.requireFree("metrics-port", metricsPort);
@@ -206,6 +217,7 @@ public final class CxLocal {
             printerThread.setDaemon(true);
             printerThread.start();
 
+            loop = LoopDemo.start(config, broker.bootstrapServers(), out, "demo".equals(mode));
             if (config.voc.enabled) {
                 vocPrinter = new VocPrinter(broker.bootstrapServers(), config.voc.aggregatesTopic, config.voc.alertsTopic, out, false);
                 Thread vocThread = new Thread(vocPrinter, "voc-printer");
@@ -256,6 +268,9 @@ public final class CxLocal {
                 if (vocPrinter != null) {
                     out.println("         " + vocPrinter.summary());
                 }
+                if (!loop.summary().isEmpty()) {
+                    out.println(loop.summary());
+                }
                 if (System.nanoTime() >= deadline) {
                     break;
                 }
@@ -263,6 +278,9 @@ public final class CxLocal {
             out.println();
             out.println("cx-stream: stopping ...");
             out.println(summary(load, printer, started));
+            if (loop != null && !loop.summary().isEmpty()) {
+                out.println(loop.summary());
+            }
             return status;
         } finally {
             if (load != null) {
@@ -273,6 +291,9 @@ public final class CxLocal {
             }
             if (vocPrinter != null) {
                 vocPrinter.close();
+            }
+            if (loop != null) {
+                loop.close();
             }
             if (job != null) {
                 try {

@@ -98,6 +98,7 @@ public final class DefaultRules {
         }
         s.put(CxOptions.ABANDON_TOUCHPOINTS.key(), "[" + String.join(", ", quoted) + "]");
         s.put(CxOptions.COOLDOWN.key(), duration(c.cooldown));
+        s.put(CxOptions.RESOLVE_WITHIN.key(), duration(c.loop.resolveWithin));
         return s;
     }
 

@@ -30,7 +30,7 @@ public final class RuleParser {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern TRIGGER = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private static final Set<String> RULE_FIELDS = Set.of("id", "version", "enabled", "description", "trigger", "route",
-            "priority", "boostAtRisk", "reason", "action", "cooldown", "effectiveFrom", "pattern");
+            "priority", "boostAtRisk", "reason", "action", "cooldown", "effectiveFrom", "pattern", "loop");
     private static final Set<String> FILE_FIELDS = Set.of("schema", "rules");
 
     private final RuleLimits limits;
@@ -99,6 +99,7 @@ public final class RuleParser {
                     + " is longer than rules.max-window " + TimeUtils.formatWithHighestUnit(limits.maxWindow));
         }
         PatternSpec pattern = pattern(node.get("pattern"), where);
+        LoopSpec.parse(id, node.get("loop"), where); // checked here, read by the outreach lifecycle
         return new Rule(id, v.intValue(), bool(node, "enabled", true, where), text(node, "description", "", where), trigger,
                 route, priority, bool(node, "boostAtRisk", route == Route.CONTACT_CENTER, where), reason, action, cooldown,
                 effectiveFrom(node.get("effectiveFrom"), where), pattern, node.toString());

@@ -50,6 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * was emitted (and checkpointed) before it answers again after the restart — the cooldown must
  * hold; and a payer with one payment failure before the failure and the second after it — the
  * half-seen CEP match must complete into exactly one PAYMENT_FRICTION.
+ *
+ * <p>The closed loop runs too: every outreach sent is OPEN exactly once on the updates topic (once per id under
+ * at-least-once), and no other id appears there.
  */
 class JobFailureRecoveryITCase {
     private static final Logger LOG = LoggerFactory.getLogger(JobFailureRecoveryITCase.class);
@@ -75,6 +78,7 @@ class JobFailureRecoveryITCase {
     void aTaskManagerDiesMidStreamAndNothingIsLostOrDuplicated(String deliveryGuarantee, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
         Map<String, String> settings = ReliabilitySettings.of(topics, deliveryGuarantee);
+        settings.put("outreach.lifecycle.enabled", "true"); // its ids are reconciled too
         job = CX.start(settings, 2);
         JobID jobId = job.getJobID();
         TaskManagerFailures.awaitAllTasksRunning(cluster, jobId, TIMEOUT);
@@ -125,6 +129,8 @@ class JobFailureRecoveryITCase {
 
             OutreachReconciliation.Result result = OutreachReconciliation.reconcile(kafka, topics, expected,
                     deliveryGuarantee.equals("exactly-once"), TIMEOUT);
+
+            OutreachReconciliation.reconcileLifecycle(kafka, topics, expected.keySet(), deliveryGuarantee.equals("exactly-once"), TIMEOUT);
 
             assertThat(OutreachReconciliation.ids(result.records())).as("the cooldown suppresses the answer after the restart")
                     .doesNotContain(secondAnswerId);

@@ -3,6 +3,8 @@ package io.cxstream.reliability;
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.Evidence;
 import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.OutreachStatus;
+import io.cxstream.avro.OutreachUpdate;
 import io.cxstream.testing.CustomerLoad.Expected;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.TestKafkaClient;
@@ -83,6 +85,35 @@ final class OutreachReconciliation {
         dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), records -> false);
         assertThat(dead).as("dead letters (a replayed event must never be LATE): %s", summary(dead)).isEmpty();
         return new Result(seen, byId.size(), duplicates);
+    }
+
+    /**
+     * Reconciles the lifecycle (outreach.lifecycle.enabled) with the outreach: on the updates topic every
+     * expected outreachId is OPEN and no other id has any update; under exactly-once each id has one OPEN record,
+     * under at-least-once a repeated OPEN is the same update again (all fields but updatedAt).
+     */
+    static void reconcileLifecycle(TestKafkaClient kafka, CxTopics topics, Set<String> ids, boolean exactlyOnce,
+                                   Duration timeout) {
+        List<OutreachUpdate> seen = kafka.readUntil(topics.outreachUpdates, OutreachUpdate.class, timeout,
+                records -> opened(records).keySet().containsAll(ids));
+        seen = kafka.readUntil(topics.outreachUpdates, OutreachUpdate.class, QUIET, records -> false);
+        assertThat(seen.stream().map(OutreachUpdate::getOutreachId).collect(Collectors.toSet()))
+                .as("lifecycle ids on the updates topic: exactly the outreach sent").containsExactlyInAnyOrderElementsOf(ids);
+        Map<String, List<OutreachUpdate>> open = opened(seen);
+        assertThat(open.keySet()).as("every outreach sent is OPEN").containsExactlyInAnyOrderElementsOf(ids);
+        open.forEach((id, list) -> {
+            if (exactlyOnce) {
+                assertThat(list).as("exactly-once: one OPEN record of %s", id).hasSize(1);
+            } else {
+                assertThat(list.stream().map(u -> OutreachUpdate.newBuilder(u).setUpdatedAt(Instant.EPOCH).build()).distinct())
+                        .as("at-least-once: the OPEN copies of %s are the same update", id).hasSize(1);
+            }
+        });
+    }
+
+    private static Map<String, List<OutreachUpdate>> opened(List<OutreachUpdate> updates) {
+        return updates.stream().filter(u -> u.getStatus() == OutreachStatus.OPEN && u.getRecovery() == null)
+                .collect(Collectors.groupingBy(OutreachUpdate::getOutreachId, TreeMap::new, Collectors.toList()));
     }
 
     /** Reason and detail of each dead letter, for failure messages. */

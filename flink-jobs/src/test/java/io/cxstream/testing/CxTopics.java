@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** A fresh set of the job's topics (inputs, outputs, rules, rule status, VoC), and the job settings that name them. */
+/** A fresh set of the job's topics (inputs, outputs, rules, rule status, VoC, the closed loop's), and the job settings that name them. */
 public final class CxTopics {
     public final String interactions;
     public final String feedback;
@@ -20,6 +20,9 @@ public final class CxTopics {
     public final String rulesStatus;
     public final String voc;
     public final String vocAlerts;
+    public final String outreachUpdates;
+    public final String outreachFeedback;
+    public final String outreachRecovery;
     private final String bootstrapServers;
 
     /** On the broker the test classes share. */
@@ -55,6 +58,9 @@ public final class CxTopics {
         this.rulesStatus = freshTopic.apply("cx.rules.status");
         this.voc = freshTopic.apply("cx.voc");
         this.vocAlerts = freshTopic.apply("cx.voc.alerts");
+        this.outreachUpdates = freshTopic.apply("cx.outreach.updates");
+        this.outreachFeedback = freshTopic.apply("cx.outreach.feedback");
+        this.outreachRecovery = freshTopic.apply("cx.outreach.recovery");
     }
 
     /** Job settings for these topics, quick event time and a fresh consumer group; add or override freely. */
@@ -71,6 +77,9 @@ public final class CxTopics {
         s.put("topic.rules-status", rulesStatus);
         s.put("topic.voc", voc);
         s.put("topic.voc-alerts", vocAlerts);
+        s.put("topic.outreach.updates", outreachUpdates);
+        s.put("topic.outreach.feedback", outreachFeedback);
+        s.put("topic.outreach.recovery", outreachRecovery);
         s.put("group-id", "it-" + interactions);
         s.put("transactional-id-prefix", "it-" + interactions);
         s.put("starting-offsets", "earliest");

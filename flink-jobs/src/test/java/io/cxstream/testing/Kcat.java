@@ -39,6 +39,11 @@ public final class Kcat {
         return run(List.of("-C", "-t", topic, "-o", "beginning", "-e", "-q"), "");
     }
 
+    /** Everything on a topic so far, formatted by kcat's {@code -f} (e.g. {@code '%k %h\\n'}: key and headers). */
+    public String consumeAll(String topic, String format) throws IOException, InterruptedException {
+        return run(List.of("-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", format), "");
+    }
+
     private String run(List<String> args, String stdin) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ExternalTool.find("kcat").orElseThrow().toString(), "-b", bootstrapServers));
         command.addAll(args);
