@@ -13,20 +13,16 @@ import io.cxstream.avro.RecoveryOutcome;
 import io.cxstream.avro.RecoveryRate;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.io.Metrics;
-import io.cxstream.io.MetricsCapture;
-import io.cxstream.testing.CxJobRunner;
+import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Poll;
 import io.cxstream.testing.Events;
 import io.cxstream.testing.Kcat;
-import io.cxstream.testing.SharedKafkaBroker;
+import io.cxstream.testing.MetricsCapture;
 import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,25 +48,13 @@ class ClosedLoopITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(MetricsCapture.configure(new Configuration()))
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final CxJobCluster CX = new CxJobCluster(MetricsCapture.configure(new Configuration()));
 
     private JobClient job;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-    }
-
     @Test
     void resolvedEscalatedCappedAckedAndRecoveryReconciled() throws Exception {
-        CxTopics topics = new CxTopics(KAFKA);
+        CxTopics topics = CX.topics();
         Map<String, String> settings = topics.jobSettings();
         settings.put("outreach.lifecycle.enabled", "true");
         settings.put("outreach.sla.contact-center", "P1=3 s;P2=1 h");
@@ -78,7 +62,7 @@ class ClosedLoopITCase {
         settings.put("outreach.cooldown", "0 ms"); // so a second detractor answer reaches the cap
         settings.put("outreach.holdout-percent", "50");
         settings.put("outreach.recovery.period", "5 s");
-        job = CxJobRunner.start(settings, 2);
+        job = CX.start(settings, 2);
 
         String resolved = customer("resolved", false, "payment-friction", 0);
         String unanswered = customer("unanswered", false, "payment-friction", 0);
@@ -89,7 +73,7 @@ class ClosedLoopITCase {
             heldOut.add(customer("held", true, "detractor", i));
             treated.add(customer("treated", false, "detractor", i));
         }
-        try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
+        try (TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
             long t = System.currentTimeMillis();
             for (String c : List.of(resolved, unanswered)) {
                 interaction(kafka, topics, c, t, InteractionType.PAYMENT_FAILED);
@@ -177,13 +161,13 @@ class ClosedLoopITCase {
     @Test
     void kcatAcksAndClosesAsTheReadmeShows() throws Exception {
         Kcat.require();
-        CxTopics topics = new CxTopics(KAFKA);
+        CxTopics topics = CX.topics();
         Map<String, String> settings = topics.jobSettings();
         settings.put("outreach.lifecycle.enabled", "true");
         settings.put("output-format", "json");
-        job = CxJobRunner.start(settings, 2);
-        Kcat kcat = new Kcat(KAFKA.bootstrapServers());
-        try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
+        job = CX.start(settings, 2);
+        Kcat kcat = new Kcat(CX.bootstrapServers());
+        try (TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
             nps(kafka, topics, "alice", System.currentTimeMillis(), 2);
             String id = Poll.until("alice's outreach id in a header", TIMEOUT,
                     () -> kcat.consumeAll(topics.contactCenter, "%k %h\n"), out -> out.startsWith("alice ")).trim();
