@@ -9,14 +9,11 @@ import io.cxstream.avro.RecoveryRate;
 import io.cxstream.config.CxConfig;
 import io.cxstream.loop.FeedbackDecoded;
 import io.cxstream.loop.OutreachFeedbackDeserializer;
-import io.cxstream.loop.OutreachUpdateSerializationSchema;
-import io.cxstream.loop.RecoveryRateSerializationSchema;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
-import io.cxstream.voc.VocAggregateSerializationSchema;
-import io.cxstream.voc.VocAlertSerializationSchema;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -73,42 +70,22 @@ public final class KafkaIo {
     }
 
     public static KafkaSink<OutreachEvent> outreachSink(CxConfig config) {
-        return KafkaSink.<OutreachEvent>builder()
-                .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(new OutreachSerializationSchema(
-                        config.contactCenterTopic, config.marketingTopic, config.outputFormat))
-                .setDeliveryGuarantee(config.deliveryGuarantee)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-outreach")
-                .build();
+        return sink(config, new OutreachSerializationSchema(config.contactCenterTopic, config.marketingTopic, config.outputFormat),
+                "-outreach");
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(CxConfig config) {
-        return KafkaSink.<DeadLetter>builder()
-                .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(new DeadLetterSerializationSchema(config.deadLetterTopic, config.outputFormat))
-                .setDeliveryGuarantee(config.deliveryGuarantee)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-deadletter")
-                .build();
+        return sink(config, Outputs.deadLetters(config.deadLetterTopic, config.outputFormat), "-deadletter");
     }
 
     /** Voice-of-the-Customer aggregates to the compacted topic.voc. */
     public static KafkaSink<VocAggregate> vocAggregateSink(CxConfig config) {
-        return KafkaSink.<VocAggregate>builder()
-                .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(new VocAggregateSerializationSchema(config.voc.aggregatesTopic, config.outputFormat))
-                .setDeliveryGuarantee(config.deliveryGuarantee)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-voc")
-                .build();
+        return sink(config, Outputs.vocAggregates(config.voc.aggregatesTopic, config.outputFormat), "-voc");
     }
 
     /** Voice-of-the-Customer trend and goal alerts to topic.voc-alerts. */
     public static KafkaSink<VocTrendAlert> vocAlertSink(CxConfig config) {
-        return KafkaSink.<VocTrendAlert>builder()
-                .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(new VocAlertSerializationSchema(config.voc.alertsTopic, config.outputFormat))
-                .setDeliveryGuarantee(config.deliveryGuarantee)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-voc-alerts")
-                .build();
+        return sink(config, Outputs.vocAlerts(config.voc.alertsTopic, config.outputFormat), "-voc-alerts");
     }
 
     /**
@@ -131,21 +108,21 @@ public final class KafkaIo {
 
     /** Outreach status updates and recovery outcomes to topic.outreach.updates. */
     public static KafkaSink<OutreachUpdate> outreachUpdatesSink(CxConfig config) {
-        return KafkaSink.<OutreachUpdate>builder()
-                .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(new OutreachUpdateSerializationSchema(config.loop.updatesTopic, config.outputFormat))
-                .setDeliveryGuarantee(config.deliveryGuarantee)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-outreach-updates")
-                .build();
+        return sink(config, Outputs.outreachUpdates(config.loop.updatesTopic, config.outputFormat), "-outreach-updates");
     }
 
     /** Recovery figures per rule to topic.outreach.recovery. */
     public static KafkaSink<RecoveryRate> recoverySink(CxConfig config) {
-        return KafkaSink.<RecoveryRate>builder()
+        return sink(config, Outputs.recoveryRates(config.loop.recoveryTopic, config.outputFormat), "-outreach-recovery");
+    }
+
+    /** A sink with the job's delivery guarantee; its transactional ids are the job's prefix plus {@code idSuffix}. */
+    private static <T> KafkaSink<T> sink(CxConfig config, KafkaRecordSerializationSchema<T> records, String idSuffix) {
+        return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producerProperties(config))
-                .setRecordSerializer(new RecoveryRateSerializationSchema(config.loop.recoveryTopic, config.outputFormat))
+                .setRecordSerializer(records)
                 .setDeliveryGuarantee(config.deliveryGuarantee)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix + "-outreach-recovery")
+                .setTransactionalIdPrefix(config.transactionalIdPrefix + idSuffix)
                 .build();
     }
 

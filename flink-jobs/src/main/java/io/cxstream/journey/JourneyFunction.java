@@ -19,9 +19,9 @@ import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleSetHolder;
 import io.cxstream.rules.RuleStatus;
 import io.cxstream.rules.Trigger;
+import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -65,11 +65,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     public static ValueStateDescriptor<JourneyState> journeyDescriptor(Duration ttl) {
         ValueStateDescriptor<JourneyState> descriptor =
                 new ValueStateDescriptor<>("journey", new AvroTypeInfo<>(JourneyState.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
+        descriptor.enableTimeToLive(StateTtl.afterWrite(ttl));
         return descriptor;
     }
 
@@ -80,11 +76,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      */
     public static ValueStateDescriptor<Long> erasedDescriptor(Duration erasureMemory) {
         ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("erased-at", Types.LONG);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(erasureMemory)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
+        descriptor.enableTimeToLive(StateTtl.afterWrite(erasureMemory));
         return descriptor;
     }
 

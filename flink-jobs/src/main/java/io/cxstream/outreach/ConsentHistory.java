@@ -3,8 +3,8 @@ package io.cxstream.outreach;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.ConsentPurpose;
+import io.cxstream.state.StateTtl;
 
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -51,11 +51,7 @@ final class ConsentHistory {
     /** Decision point of the last outreach sent per purpose: [service, marketing]; for the late-consent count only. */
     static ValueStateDescriptor<long[]> sentDescriptor(Duration ttl) {
         ValueStateDescriptor<long[]> d = new ValueStateDescriptor<>("consent-last-sent", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
+        d.enableTimeToLive(StateTtl.afterWrite(ttl));
         return d;
     }
 

@@ -7,11 +7,11 @@ import io.cxstream.avro.TriggerType;
 import io.cxstream.io.Metrics;
 import io.cxstream.metrics.BucketedHistogram;
 import io.cxstream.rules.Trigger;
+import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -60,7 +60,7 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
      */
     public static MapStateDescriptor<String, Long> cooldownDescriptor(Duration maxCooldown, Duration stateTtl) {
         MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("cooldown", Types.STRING, Types.LONG);
-        d.enableTimeToLive(ttl(maxCooldown.compareTo(stateTtl) > 0 ? maxCooldown : stateTtl));
+        d.enableTimeToLive(StateTtl.afterWrite(maxCooldown.compareTo(stateTtl) > 0 ? maxCooldown : stateTtl));
         return d;
     }
 
@@ -81,14 +81,6 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     /** When the last outreach per purpose was decided (for {@code cx_consent_after_outreach}); expires after {@code state.ttl}. */
     public static ValueStateDescriptor<long[]> consentSentDescriptor(Duration stateTtl) {
         return ConsentHistory.sentDescriptor(stateTtl);
-    }
-
-    private static StateTtlConfig ttl(Duration ttl) {
-        return StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build();
     }
 
     private final Duration maxCooldown;

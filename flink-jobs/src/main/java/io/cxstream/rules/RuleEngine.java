@@ -7,8 +7,8 @@ import io.cxstream.avro.RuleMark;
 import io.cxstream.avro.RuleProgress;
 import io.cxstream.avro.RuleState;
 import io.cxstream.journey.JourneyEvent;
+import io.cxstream.state.StateTtl;
 
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -42,11 +42,7 @@ public final class RuleEngine {
     /** Per-customer rule state; expires after {@code ttl} without writes (a safety net: timers clear it). */
     public static ValueStateDescriptor<RuleState> stateDescriptor(Duration ttl) {
         ValueStateDescriptor<RuleState> d = new ValueStateDescriptor<>("rules", new AvroTypeInfo<>(RuleState.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build());
+        d.enableTimeToLive(StateTtl.afterWrite(ttl));
         return d;
     }
 

@@ -15,7 +15,7 @@ import java.time.Duration;
  * Hour buckets are the sums of their minute buckets (each answer is added to both); raw events are never
  * kept or re-read.
  */
-final class VocWindows {
+public final class VocWindows {
     private VocWindows() {}
 
     static final long MINUTE = 60_000L;
@@ -25,7 +25,7 @@ final class VocWindows {
     static final long DAY_HOURS = 24;
     static final long WEEK_HOURS = 168;
 
-    static final String MINUTE_LABEL = "1m";
+    public static final String MINUTE_LABEL = "1m";
     static final String HOUR_LABEL = "1h";
     static final String DAY_LABEL = "24h";
     static final String WEEK_LABEL = "7d";

@@ -6,6 +6,7 @@ import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.VocAggregate;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
+import io.cxstream.io.Outputs;
 import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
@@ -88,7 +89,7 @@ class VocITCase {
                 VocAggregate a = codec.decode(r.value());
                 String id = a.getMetric() + "/" + a.getDimension() + "/" + a.getValue();
                 assertThat(r.timestamp()).as("record timestamp = window end").isEqualTo(a.getWindowEnd().toEpochMilli());
-                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(VocAggregateSerializationSchema.keyOf(a));
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(Outputs.vocAggregateKey(a));
                 String payload = new String(r.value(), StandardCharsets.ISO_8859_1);
                 assertThat(payload).doesNotContain("voc-customer-").doesNotContain("a personal comment");
                 if (a.getWindow().equals("1m")) {
