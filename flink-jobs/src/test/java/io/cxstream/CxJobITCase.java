@@ -19,7 +19,6 @@ import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,15 +47,9 @@ class CxJobITCase {
     @RegisterExtension
     static final CxJobCluster CX = new CxJobCluster();
 
-    private CxTopics topics;
-    private TestKafkaClient kafka;
+    private final CxTopics topics = CX.topics();
+    private final TestKafkaClient kafka = CX.kafka();
     private JobClient job;
-
-    @BeforeEach
-    void setUp() {
-        topics = CX.topics();
-        kafka = CX.kafka();
-    }
 
     private void send(String customer, long t, InteractionType type, String touchpoint, WireFormat format) {
         kafka.send(topics.interactions, customer, io.cxstream.testing.Events.interaction(customer, t, type, touchpoint), format);

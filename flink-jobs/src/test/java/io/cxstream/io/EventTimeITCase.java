@@ -14,7 +14,6 @@ import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,15 +57,9 @@ class EventTimeITCase {
     @RegisterExtension
     static final CxJobCluster CX = new CxJobCluster();
 
-    private CxTopics topics;
-    private TestKafkaClient kafka;
+    private final CxTopics topics = CX.topics();
+    private final TestKafkaClient kafka = CX.kafka();
     private JobClient job;
-
-    @BeforeEach
-    void setUp() {
-        topics = CX.topics();
-        kafka = CX.kafka();
-    }
 
     private Map<String, String> settings() {
         Map<String, String> s = topics.jobSettings();

@@ -47,7 +47,6 @@ import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,15 +108,9 @@ class ErasureITCase {
     @TempDir
     Path savepoints;
 
-    private CxTopics topics;
-    private TestKafkaClient kafka;
+    private final CxTopics topics = CX.topics();
+    private final TestKafkaClient kafka = CX.kafka();
     private JobClient job;
-
-    @BeforeEach
-    void setUp() {
-        topics = CX.topics();
-        kafka = CX.kafka();
-    }
 
     @Test
     void anErasedCustomerLeavesNoStateInAnyOperatorAndNoLaterOutreach() throws Exception {

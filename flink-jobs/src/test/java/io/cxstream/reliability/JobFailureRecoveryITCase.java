@@ -20,7 +20,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,15 +62,9 @@ class JobFailureRecoveryITCase {
     @RegisterExtension
     static final CxJobCluster CX = new CxJobCluster();
 
-    private CxTopics topics;
-    private TestKafkaClient kafka;
+    private final CxTopics topics = CX.topics();
+    private final TestKafkaClient kafka = CX.kafka();
     private JobClient job;
-
-    @BeforeEach
-    void setUp() {
-        topics = CX.topics();
-        kafka = CX.kafka();
-    }
 
     @ParameterizedTest(name = "delivery-guarantee={0}")
     @ValueSource(strings = {"exactly-once", "at-least-once"})

@@ -23,7 +23,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,15 +63,9 @@ class SavepointResumeITCase {
     @TempDir
     Path savepoints;
 
-    private CxTopics topics;
-    private TestKafkaClient kafka;
+    private final CxTopics topics = CX.topics();
+    private final TestKafkaClient kafka = CX.kafka();
     private JobClient job;
-
-    @BeforeEach
-    void setUp() {
-        topics = CX.topics();
-        kafka = CX.kafka();
-    }
 
     @Test
     void aNewJobFromTheSavepointCarriesOnWhereTheOldOneStopped(@InjectMiniCluster MiniCluster cluster) throws Exception {
