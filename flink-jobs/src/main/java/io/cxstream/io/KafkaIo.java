@@ -28,10 +28,7 @@ public final class KafkaIo {
 
     /** One source over the three input topics; each record is decoded by its topic's schema. */
     public static KafkaSource<Decoded> source(CxConfig config) {
-        Properties props = config.kafkaProperties();
-        // Inputs written transactionally must not be seen before they commit.
-        props.putIfAbsent("isolation.level", "read_committed");
-        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        Properties props = consumerProperties(config);
         return KafkaSource.<Decoded>builder()
                 .setProperties(props)
                 .setTopics(List.of(config.interactionsTopic, config.feedbackTopic, config.consentsTopic))
@@ -47,9 +44,7 @@ public final class KafkaIo {
      * reading it whole gives every rule's latest version.
      */
     public static KafkaSource<RuleRecord> rulesSource(CxConfig config) {
-        Properties props = config.kafkaProperties();
-        props.putIfAbsent("isolation.level", "read_committed");
-        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        Properties props = consumerProperties(config);
         return KafkaSource.<RuleRecord>builder()
                 .setProperties(props)
                 .setTopics(config.rulesTopic)
@@ -93,9 +88,7 @@ public final class KafkaIo {
      * an ack must not be missed because the job started after it.
      */
     public static KafkaSource<FeedbackDecoded> outreachFeedbackSource(CxConfig config) {
-        Properties props = config.kafkaProperties();
-        props.putIfAbsent("isolation.level", "read_committed");
-        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        Properties props = consumerProperties(config);
         return KafkaSource.<FeedbackDecoded>builder()
                 .setProperties(props)
                 .setTopics(config.loop.feedbackTopic)
@@ -124,6 +117,14 @@ public final class KafkaIo {
                 .setDeliveryGuarantee(config.deliveryGuarantee)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix + idSuffix)
                 .build();
+    }
+
+    /** Inputs written transactionally must not be seen before they commit; new partitions are found within a minute. */
+    private static Properties consumerProperties(CxConfig config) {
+        Properties props = config.kafkaProperties();
+        props.putIfAbsent("isolation.level", "read_committed");
+        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        return props;
     }
 
     static Properties producerProperties(CxConfig config) {
