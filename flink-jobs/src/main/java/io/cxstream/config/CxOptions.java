@@ -121,42 +121,6 @@ public final class CxOptions {
     public static final ConfigOption<Integer> RECENT_TOUCHPOINTS = ConfigOptions.key("journey.recent-touchpoints")
             .intType().defaultValue(10).withDescription("How many recent touchpoints the journey state keeps per customer.");
 
-    // ---- Voice of the Customer (io.cxstream.voc) --------------------------------------------------
-    public static final ConfigOption<Boolean> VOC_ENABLED = ConfigOptions.key("voc.enabled")
-            .booleanType().defaultValue(true)
-            .withDescription("Voice-of-the-Customer aggregates (topic.voc), trend alerts (topic.voc-alerts) and gauges.");
-    public static final ConfigOption<String> TOPIC_VOC = ConfigOptions.key("topic.voc")
-            .stringType().defaultValue("cx.voc")
-            .withDescription("Output topic of VocAggregate records (compacted; key window/dimension/value/metric, plus the minute for 1m).");
-    public static final ConfigOption<String> TOPIC_VOC_ALERTS = ConfigOptions.key("topic.voc-alerts")
-            .stringType().defaultValue("cx.voc.alerts").withDescription("Output topic of VocTrendAlert records (for the CX team).");
-    public static final ConfigOption<Integer> VOC_MIN_SAMPLE = ConfigOptions.key("voc.min-sample")
-            .intType().defaultValue(30)
-            .withDescription("Windows with fewer answers are marked insufficient: no score, no interval, no gauge value, no alert.");
-    public static final ConfigOption<Integer> VOC_MAX_VALUES = ConfigOptions.key("voc.max-values")
-            .intType().defaultValue(200)
-            .withDescription("Distinct values kept per dimension (touchpoint, agent, ...); answers with further values are counted "
-                    + "under value \"other\" and in cx_voc_folded. A value unseen for 7 days frees its place.");
-    public static final ConfigOption<List<String>> VOC_GAUGE_DIMENSIONS = ConfigOptions.key("voc.gauge-dimensions")
-            .stringType().asList().defaultValues("overall", "touchpoint", "channel", "segment", "touchpoint_channel")
-            .withDescription("Dimensions exported as gauges (cx_nps, cx_csat, cx_ces, cx_voc_answers; semicolon-separated). "
-                    + "Each adds up to voc.max-values series per metric.");
-    public static final ConfigOption<Double> VOC_ALERT_MIN_DROP = ConfigOptions.key("voc.alert.min-drop")
-            .doubleType().defaultValue(10.0)
-            .withDescription("Smallest drop of the last hour's score below the 7-day baseline that alerts (score points: NPS -100..100, CSAT/CES 0..100).");
-    public static final ConfigOption<Double> VOC_ALERT_MIN_Z = ConfigOptions.key("voc.alert.min-z")
-            .doubleType().defaultValue(4.0)
-            .withDescription("The drop must also be at least this many standard errors (one-sided z-test; tested every minute, "
-                    + "so well above 1.645; see the trend-alert benchmark for the false-alarm rate).");
-    public static final ConfigOption<Duration> VOC_ALERT_COOLDOWN = ConfigOptions.key("voc.alert.cooldown")
-            .durationType().defaultValue(Duration.ofHours(6))
-            .withDescription("After a trend alert, the same dimension value and metric does not alert again for this long (event time).");
-    public static final ConfigOption<List<String>> VOC_GOALS = ConfigOptions.key("voc.goals")
-            .stringType().asList().noDefaultValue()
-            .withDescription("NPS goals, dimension:value=goal, semicolon-separated (e.g. touchpoint:delivery=40;agent:a-17=50). "
-                    + "Aggregates show the gap; a 24 h NPS below its goal is flagged and alerted once a day.");
-
-
     // ---- Rules ----------------------------------------------------------------------------------
     public static final ConfigOption<String> TOPIC_RULES = ConfigOptions.key("topic.rules")
             .stringType().defaultValue("cx.rules")
@@ -224,58 +188,6 @@ public final class CxOptions {
                     + "statement per purpose wins), so it waits until the watermark passes that point: the same input gives the "
                     + "same decisions however the topics interleave. An OPT_OUT known when the finding is decided suppresses it "
                     + "whatever its stamp. Unset: watermark.max-out-of-orderness.");
-    // ---- Closing the loop (io.cxstream.loop) --------------------------------------------------------
-    public static final ConfigOption<Boolean> LIFECYCLE_ENABLED = ConfigOptions.key("outreach.lifecycle.enabled")
-            .booleanType().defaultValue(false)
-            .withDescription("Closes the loop: caps, holdout, lifecycle (acks, SLA, escalation, auto-resolve) and recovery "
-                    + "after the decision; needs topic.outreach.updates, topic.outreach.feedback and topic.outreach.recovery.");
-    public static final ConfigOption<String> TOPIC_OUTREACH_UPDATES = ConfigOptions.key("topic.outreach.updates")
-            .stringType().defaultValue("cx.outreach.updates")
-            .withDescription("Output: status changes of every outreach (OPEN, ACKED, CLOSED, RESOLVED, ESCALATED, EXPIRED, "
-                    + "HELD_OUT) and its one recovery outcome, keyed by customerId.");
-    public static final ConfigOption<String> TOPIC_OUTREACH_FEEDBACK = ConfigOptions.key("topic.outreach.feedback")
-            .stringType().defaultValue("cx.outreach.feedback")
-            .withDescription("Input: acks and closes of outreach from the contact center or CRM, keyed by customerId.");
-    public static final ConfigOption<String> TOPIC_OUTREACH_RECOVERY = ConfigOptions.key("topic.outreach.recovery")
-            .stringType().defaultValue("cx.outreach.recovery")
-            .withDescription("Output: recovery counts per rule, treated versus held out, keyed by ruleId.");
-    public static final ConfigOption<List<String>> ACK_SLA_CONTACT_CENTER = ConfigOptions.key("outreach.sla.contact-center")
-            .stringType().asList().defaultValues("P1=15 min", "P2=1 h", "P3=4 h")
-            .withDescription("Time to ack per priority on the contact-center route (processing time), e.g. P1=15 min;P2=1 h; "
-                    + "a priority not listed has no SLA. A rule's loop.ackSla overrides it.");
-    public static final ConfigOption<List<String>> ACK_SLA_MARKETING = ConfigOptions.key("outreach.sla.marketing")
-            .stringType().asList().noDefaultValue()
-            .withDescription("Time to ack per priority on the marketing route; none by default (marketing is not acked).");
-    public static final ConfigOption<String> ESCALATION_ROUTE = ConfigOptions.key("outreach.escalation.route")
-            .stringType().defaultValue("supervisor")
-            .withDescription("Who an ESCALATED outreach goes to (named in the update's detail); a second missed SLA is EXPIRED.");
-    public static final ConfigOption<Integer> CAP_CONTACT_CENTER = ConfigOptions.key("outreach.cap.contact-center")
-            .intType().defaultValue(0)
-            .withDescription("At most this many contact-center outreach per customer per outreach.cap.contact-center.period, "
-                    + "across triggers; 0 = no cap.");
-    public static final ConfigOption<Duration> CAP_CONTACT_CENTER_PERIOD = ConfigOptions.key("outreach.cap.contact-center.period")
-            .durationType().defaultValue(Duration.ofDays(1)).withDescription("Period of the contact-center cap (event time).");
-    public static final ConfigOption<Integer> CAP_MARKETING = ConfigOptions.key("outreach.cap.marketing")
-            .intType().defaultValue(0)
-            .withDescription("At most this many marketing outreach per customer per outreach.cap.marketing.period; 0 = no cap.");
-    public static final ConfigOption<Duration> CAP_MARKETING_PERIOD = ConfigOptions.key("outreach.cap.marketing.period")
-            .durationType().defaultValue(Duration.ofDays(7)).withDescription("Period of the marketing cap (event time).");
-    public static final ConfigOption<Integer> HOLDOUT_PERCENT = ConfigOptions.key("outreach.holdout-percent")
-            .intType().defaultValue(0)
-            .withDescription("Percent of triggers (by a hash of customer and rule) recorded as HELD_OUT instead of sent, "
-                    + "to measure uplift; 0..50.");
-    public static final ConfigOption<Duration> RECOVERY_PERIOD = ConfigOptions.key("outreach.recovery.period")
-            .durationType().defaultValue(Duration.ofDays(7))
-            .withDescription("How long after its trigger (event time) an outreach's customer is followed for a recovery outcome.");
-    public static final ConfigOption<Duration> RESOLVE_WITHIN = ConfigOptions.key("outreach.resolve-within")
-            .durationType().defaultValue(Duration.ofHours(24))
-            .withDescription("The shipped rules' loop.within: how long after the trigger an order (payment friction, "
-                    + "abandonment) or a promoter answer (detractor) resolves an unacked outreach.");
-    public static final ConfigOption<Duration> EARLY_EVENTS_TTL = ConfigOptions.key("outreach.lifecycle.early-events-ttl")
-            .durationType().defaultValue(Duration.ofHours(1))
-            .withDescription("How long (processing time) the lifecycle keeps a customer's orders, answers and closures that "
-                    + "arrive before the outreach they resolve (the decision waits for the watermark).");
-
     // ---- Input bounds (see EventValidator) ----------------------------------------------------------
     public static final ConfigOption<Integer> MAX_COMMENT_LENGTH = ConfigOptions.key("validation.max-comment-length")
             .intType().defaultValue(2000)
@@ -291,15 +203,17 @@ public final class CxOptions {
         return new org.apache.flink.configuration.description.HtmlFormatter().format(option.description());
     }
 
-    /** All options, in declaration order. */
+    /** All options: these, then {@link VocOptions} and {@link LoopOptions}, each in declaration order. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field field : CxOptions.class.getDeclaredFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
-                try {
-                    options.add((ConfigOption<?>) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
+        for (Class<?> holder : List.of(CxOptions.class, VocOptions.class, LoopOptions.class)) {
+            for (Field field : holder.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+                    try {
+                        options.add((ConfigOption<?>) field.get(null));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
             }
         }

@@ -25,19 +25,19 @@ final class LoopSettings {
 
     static LoopConfig read(Configuration c) {
         Map<Route, Map<Priority, Duration>> sla = new EnumMap<>(Route.class);
-        sla.put(Route.CONTACT_CENTER, sla(c, CxOptions.ACK_SLA_CONTACT_CENTER));
-        sla.put(Route.MARKETING, sla(c, CxOptions.ACK_SLA_MARKETING));
+        sla.put(Route.CONTACT_CENTER, sla(c, LoopOptions.ACK_SLA_CONTACT_CENTER));
+        sla.put(Route.MARKETING, sla(c, LoopOptions.ACK_SLA_MARKETING));
         Map<Route, Integer> cap = new EnumMap<>(Route.class);
-        cap.put(Route.CONTACT_CENTER, range(c, CxOptions.CAP_CONTACT_CENTER, 0, 1000));
-        cap.put(Route.MARKETING, range(c, CxOptions.CAP_MARKETING, 0, 1000));
+        cap.put(Route.CONTACT_CENTER, range(c, LoopOptions.CAP_CONTACT_CENTER, 0, 1000));
+        cap.put(Route.MARKETING, range(c, LoopOptions.CAP_MARKETING, 0, 1000));
         Map<Route, Duration> capPeriod = new EnumMap<>(Route.class);
-        capPeriod.put(Route.CONTACT_CENTER, positive(c, CxOptions.CAP_CONTACT_CENTER_PERIOD));
-        capPeriod.put(Route.MARKETING, positive(c, CxOptions.CAP_MARKETING_PERIOD));
-        return new LoopConfig(get(c, CxOptions.LIFECYCLE_ENABLED), nonBlank(c, CxOptions.TOPIC_OUTREACH_UPDATES),
-                nonBlank(c, CxOptions.TOPIC_OUTREACH_FEEDBACK), nonBlank(c, CxOptions.TOPIC_OUTREACH_RECOVERY), sla,
-                nonBlank(c, CxOptions.ESCALATION_ROUTE), cap, capPeriod, range(c, CxOptions.HOLDOUT_PERCENT, 0, 50),
-                positive(c, CxOptions.RECOVERY_PERIOD), positive(c, CxOptions.RESOLVE_WITHIN),
-                positive(c, CxOptions.EARLY_EVENTS_TTL));
+        capPeriod.put(Route.CONTACT_CENTER, positive(c, LoopOptions.CAP_CONTACT_CENTER_PERIOD));
+        capPeriod.put(Route.MARKETING, positive(c, LoopOptions.CAP_MARKETING_PERIOD));
+        return new LoopConfig(get(c, LoopOptions.LIFECYCLE_ENABLED), nonBlank(c, LoopOptions.TOPIC_OUTREACH_UPDATES),
+                nonBlank(c, LoopOptions.TOPIC_OUTREACH_FEEDBACK), nonBlank(c, LoopOptions.TOPIC_OUTREACH_RECOVERY), sla,
+                nonBlank(c, LoopOptions.ESCALATION_ROUTE), cap, capPeriod, range(c, LoopOptions.HOLDOUT_PERCENT, 0, 50),
+                positive(c, LoopOptions.RECOVERY_PERIOD), positive(c, LoopOptions.RESOLVE_WITHIN),
+                positive(c, LoopOptions.EARLY_EVENTS_TTL));
     }
 
     private static Map<Priority, Duration> sla(Configuration c, ConfigOption<List<String>> option) {

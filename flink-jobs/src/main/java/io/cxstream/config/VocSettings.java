@@ -24,19 +24,19 @@ final class VocSettings {
 
     static VocConfig read(Configuration c) {
         Set<VocDimension> gauges = EnumSet.noneOf(VocDimension.class);
-        for (String d : get(c, CxOptions.VOC_GAUGE_DIMENSIONS)) {
+        for (String d : get(c, VocOptions.VOC_GAUGE_DIMENSIONS)) {
             if (d.isBlank()) {
                 continue;
             }
             try {
                 gauges.add(VocDimension.ofLabel(d));
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(CxOptions.VOC_GAUGE_DIMENSIONS.key(), "unknown dimension '" + d.trim()
+                throw new InvalidConfigException(VocOptions.VOC_GAUGE_DIMENSIONS.key(), "unknown dimension '" + d.trim()
                         + "'; known: overall, touchpoint, channel, agent, segment, survey, touchpoint_channel");
             }
         }
         Map<String, Double> goals = new HashMap<>();
-        List<String> goalSpecs = get(c, CxOptions.VOC_GOALS);
+        List<String> goalSpecs = get(c, VocOptions.VOC_GOALS);
         for (String spec : goalSpecs == null ? List.<String>of() : goalSpecs) {
             if (spec.isBlank()) {
                 continue;
@@ -44,19 +44,19 @@ final class VocSettings {
             try {
                 VocConfig.parseGoal(spec.trim(), goals);
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(CxOptions.VOC_GOALS.key(), e.getMessage());
+                throw new InvalidConfigException(VocOptions.VOC_GOALS.key(), e.getMessage());
             }
         }
-        double minDrop = get(c, CxOptions.VOC_ALERT_MIN_DROP);
+        double minDrop = get(c, VocOptions.VOC_ALERT_MIN_DROP);
         if (!(minDrop >= 0 && minDrop <= 200)) {
-            throw new InvalidConfigException(CxOptions.VOC_ALERT_MIN_DROP.key(), "must be between 0 and 200, was " + minDrop);
+            throw new InvalidConfigException(VocOptions.VOC_ALERT_MIN_DROP.key(), "must be between 0 and 200, was " + minDrop);
         }
-        double minZ = get(c, CxOptions.VOC_ALERT_MIN_Z);
+        double minZ = get(c, VocOptions.VOC_ALERT_MIN_Z);
         if (!(minZ >= 0 && minZ <= 20)) {
-            throw new InvalidConfigException(CxOptions.VOC_ALERT_MIN_Z.key(), "must be between 0 and 20, was " + minZ);
+            throw new InvalidConfigException(VocOptions.VOC_ALERT_MIN_Z.key(), "must be between 0 and 20, was " + minZ);
         }
-        return new VocConfig(get(c, CxOptions.VOC_ENABLED), nonBlank(c, CxOptions.TOPIC_VOC), nonBlank(c, CxOptions.TOPIC_VOC_ALERTS),
-                range(c, CxOptions.VOC_MIN_SAMPLE, 1, 1_000_000), range(c, CxOptions.VOC_MAX_VALUES, 1, 10_000), gauges,
-                minDrop, minZ, nonNegative(c, CxOptions.VOC_ALERT_COOLDOWN), goals);
+        return new VocConfig(get(c, VocOptions.VOC_ENABLED), nonBlank(c, VocOptions.TOPIC_VOC), nonBlank(c, VocOptions.TOPIC_VOC_ALERTS),
+                range(c, VocOptions.VOC_MIN_SAMPLE, 1, 1_000_000), range(c, VocOptions.VOC_MAX_VALUES, 1, 10_000), gauges,
+                minDrop, minZ, nonNegative(c, VocOptions.VOC_ALERT_COOLDOWN), goals);
     }
 }

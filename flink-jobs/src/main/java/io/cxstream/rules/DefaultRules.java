@@ -2,6 +2,7 @@ package io.cxstream.rules;
 
 import io.cxstream.config.CxConfig;
 import io.cxstream.config.CxOptions;
+import io.cxstream.config.LoopOptions;
 import io.cxstream.config.InvalidConfigException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,7 +99,7 @@ public final class DefaultRules {
         }
         s.put(CxOptions.ABANDON_TOUCHPOINTS.key(), "[" + String.join(", ", quoted) + "]");
         s.put(CxOptions.COOLDOWN.key(), duration(c.cooldown));
-        s.put(CxOptions.RESOLVE_WITHIN.key(), duration(c.loop.resolveWithin));
+        s.put(LoopOptions.RESOLVE_WITHIN.key(), duration(c.loop.resolveWithin));
         return s;
     }
 
