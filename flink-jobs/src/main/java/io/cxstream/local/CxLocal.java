@@ -3,18 +3,10 @@ package io.cxstream.local;
 import io.cxstream.CxJob;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxConfig;
-import io.cxstream.config.CxOptions;
 import io.cxstream.config.InvalidConfigException;
-import io.cxstream.generator.SimulatorConfig;
-import io.cxstream.generator.SyntheticLoad;
-import io.cxstream.generator.VocSurveyLoad;
-import io.cxstream.generator.VocSurveys;
-import io.cxstream.generator.SyntheticLoadConfig;
-import io.cxstream.generator.TopicNames;
 import io.cxstream.kafka.EmbeddedKafkaBroker;
 
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -135,7 +127,7 @@ public final class CxLocal {
         int status;
         try {
             if ("options".equals(mode)) {
-                System.out.print(optionsTable());
+                System.out.print(OptionsTable.markdown());
                 return;
             }
             if ("voc".equals(mode)) {
@@ -173,8 +165,7 @@ public final class CxLocal {
             throw new InvalidConfigException("kafka-port", "cannot start Kafka on port " + kafkaPort
                     + " (" + e.getMessage() + "); is it in use? Try --kafka-port 0 for any free port");
         }
-        SyntheticLoad load = null;
-        VocSurveyLoad surveys = null;
+        DemoFeed feed = null;
         VocPrinter vocPrinter = null;
         AlertPrinter printer = null;
         LoopDemo loop = null;
@@ -224,28 +215,8 @@ public final class CxLocal {
                 vocThread.setDaemon(true);
                 vocThread.start();
             }
-            if ("demo".equals(mode) && config.voc.enabled) {
-                // a week of survey history first (the trend alerts' baseline), before anything newer is sent
-                surveys = new VocSurveyLoad(broker.bootstrapServers(), config.feedbackTopic, config.consentsTopic, vocRate, vocDegradeAfter);
-                int history = surveys.sendHistory();
-                Thread surveyThread = new Thread(surveys, "voc-surveys");
-                surveyThread.setDaemon(true);
-                surveyThread.start();
-                out.printf("cx-stream demo: sent a week of survey history (%d answers); touchpoint '%s' degrades in %s: watch for a VOC alert.%n",
-                        history, VocSurveys.DEGRADING, TimeUtils.formatWithHighestUnit(vocDegradeAfter));
-            }
             if ("demo".equals(mode)) {
-                load = new SyntheticLoad(SyntheticLoadConfig.builder(broker.bootstrapServers())
-                        .topics(new TopicNames(config.interactionsTopic, config.feedbackTopic, config.consentsTopic))
-                        .eventsPerSecond(rate)
-                        .format(WireFormat.AVRO)
-                        .simulator(SimulatorConfig.builder().customers(customers).build())
-                        .build());
-                Thread loadThread = new Thread(load, "synthetic-customers");
-                loadThread.setDaemon(true);
-                loadThread.start();
-                out.printf("cx-stream demo: %d synthetic customers at %.0f events/s; outreach appears below as it happens. Ctrl-C to stop.%n%n",
-                        customers, rate);
+                feed = DemoFeed.start(config, broker.bootstrapServers(), rate, customers, vocRate, vocDegradeAfter, out);
             } else {
                 out.printf("%ncx-stream serve: Kafka at %s, topics %s, %s, %s (input) and %s, %s, %s (output); "
                                 + "rules on %s, their status on %s.%n"
@@ -264,7 +235,7 @@ public final class CxLocal {
                     status = 1;
                     break;
                 }
-                out.println(summary(load, printer, started));
+                out.println(summary(feed, printer, started));
                 if (vocPrinter != null) {
                     out.println("         " + vocPrinter.summary());
                 }
@@ -277,17 +248,14 @@ public final class CxLocal {
             }
             out.println();
             out.println("cx-stream: stopping ...");
-            out.println(summary(load, printer, started));
+            out.println(summary(feed, printer, started));
             if (loop != null && !loop.summary().isEmpty()) {
                 out.println(loop.summary());
             }
             return status;
         } finally {
-            if (load != null) {
-                load.close();
-            }
-            if (surveys != null) {
-                surveys.close();
+            if (feed != null) {
+                feed.close();
             }
             if (vocPrinter != null) {
                 vocPrinter.close();
@@ -334,23 +302,10 @@ public final class CxLocal {
         throw new IllegalStateException("the job did not reach RUNNING within 60 s");
     }
 
-    private String summary(SyntheticLoad load, AlertPrinter printer, long started) {
+    private String summary(DemoFeed feed, AlertPrinter printer, long started) {
         long seconds = Math.max(1, (System.nanoTime() - started) / 1_000_000_000L);
-        String sent = load == null ? "" : String.format("sent %d events | ", load.sent());
+        String sent = feed == null ? "" : String.format("sent %d events | ", feed.sent());
         return String.format("[%4d s] %s%s", seconds, sent, printer == null ? "" : printer.summary());
-    }
-
-    /** Every job setting as a Markdown table (docs/configuration.md, checked by {@code ConfigurationDocTest}). */
-    static String optionsTable() {
-        StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
-        for (ConfigOption<?> o : CxOptions.all()) {
-            Object def = o.hasDefaultValue() ? o.defaultValue() : null;
-            String shown = def == null ? "(none)" : def instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) def)
-                    : def instanceof List ? String.join(";", ((List<?>) def).stream().map(String::valueOf).toList()) : def.toString();
-            sb.append("| `").append(o.key()).append("` | ").append(shown).append(" | ")
-                    .append(CxOptions.describe(o).replace("|", "\\|")).append(" |\n");
-        }
-        return sb.toString();
     }
 
     private static Duration parseDuration(String key, String value) {

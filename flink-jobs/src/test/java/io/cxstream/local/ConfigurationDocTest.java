@@ -15,7 +15,7 @@ class ConfigurationDocTest {
     @Test
     void theConfigurationPageHasTheGeneratedTable() throws IOException {
         String doc = Files.readString(DOC);
-        String table = CxLocal.optionsTable();
+        String table = OptionsTable.markdown();
 
         assertThat(table).contains("| `bootstrap-servers` |");
         assertThat(doc)
