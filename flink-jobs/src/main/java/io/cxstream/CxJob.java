@@ -233,7 +233,7 @@ public class CxJob {
                     WatermarkStrategy.<FeedbackDecoded>forGenerator(ctx -> new IdleWatermarks<>()), "outreach-feedback-input")
                     .uid("outreach-feedback-input");
             LoopPipeline.Streams loop = LoopPipeline.apply(outreach, journeys, journeys.getSideOutput(JourneyFunction.TRIGGERS),
-                    feedback, config.loop, DefaultRules.load(config));
+                    feedback, rules, config.loop, DefaultRules.load(config));
             outreach = loop.outreach();
             loop.updates().sinkTo(outreachUpdatesSink).uid("outreach-updates-sink").name("outreach-updates-sink");
             loop.recovery().sinkTo(recoverySink).uid("outreach-recovery-sink").name("outreach-recovery-sink");

@@ -5,10 +5,12 @@ import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.OutreachUpdate;
 import io.cxstream.avro.RecoveryRate;
 import io.cxstream.journey.JourneyEvent;
+import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -33,7 +35,7 @@ public final class LoopPipeline {
                           DataStream<RecoveryRate> recovery, DataStream<DeadLetter> deadLetters) {}
 
     public static Streams apply(DataStream<OutreachEvent> approved, DataStream<JourneyEvent> journeys,
-                                DataStream<Trigger> triggers, DataStream<FeedbackDecoded> feedback, LoopConfig config,
+                                DataStream<Trigger> triggers, DataStream<FeedbackDecoded> feedback, BroadcastStream<RuleRecord> rules, LoopConfig config,
                                 List<String> ruleJsons) {
         TypeInformation<LoopInput> in = TypeInformation.of(LoopInput.class);
         SingleOutputStreamOperator<LoopInput> acks = feedback
@@ -45,6 +47,7 @@ public final class LoopPipeline {
                         acks);
         SingleOutputStreamOperator<OutreachEvent> lifecycle = inputs
                 .keyBy(i -> i.customerId, Types.STRING)
+                .connect(rules)
                 .process(new OutreachLifecycleFunction(config, ruleJsons)).returns(TypeInformation.of(OutreachEvent.class))
                 .uid("outreach-lifecycle").name("outreach-lifecycle");
         DataStream<OutreachUpdate> updates = lifecycle.getSideOutput(OutreachLifecycleFunction.UPDATES);

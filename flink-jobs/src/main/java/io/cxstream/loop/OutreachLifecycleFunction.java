@@ -8,6 +8,7 @@ import io.cxstream.avro.OutreachUpdate;
 import io.cxstream.avro.RecoveryOutcome;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.rules.RuleException;
+import io.cxstream.rules.RuleRecord;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -19,7 +20,7 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.TimeUtils;
@@ -39,7 +40,7 @@ import java.util.List;
  * outcome. Status changes go to {@link #UPDATES}; bad acks to {@link #DEAD_LETTERS}. An erasure marker clears
  * everything kept for the customer.
  */
-public class OutreachLifecycleFunction extends KeyedProcessFunction<String, LoopInput, OutreachEvent>
+public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<String, LoopInput, RuleRecord, OutreachEvent>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -79,7 +80,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     }
 
     @Override
-    public void processElement(LoopInput in, Context ctx, Collector<OutreachEvent> out) throws Exception {
+    public void processElement(LoopInput in, ReadOnlyContext ctx, Collector<OutreachEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         if (in.erasure) {
             for (Lifecycle l : lifecycles.values()) {
@@ -100,7 +101,11 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         }
     }
 
-    private void onOutreach(OutreachEvent o, Context ctx, Collector<OutreachEvent> out, long now) throws Exception {
+    @Override
+    public void processBroadcastElement(RuleRecord record, Context ctx, Collector<OutreachEvent> out) {
+    }
+
+    private void onOutreach(OutreachEvent o, ReadOnlyContext ctx, Collector<OutreachEvent> out, long now) throws Exception {
         if (lifecycles.contains(o.getOutreachId())) {
             return; // the same decision again (a replay): its lifecycle runs already
         }
@@ -152,7 +157,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         }
     }
 
-    private void onEvent(JourneyEvent e, Context ctx, long now) throws Exception {
+    private void onEvent(JourneyEvent e, ReadOnlyContext ctx, long now) throws Exception {
         Touch touch = new Touch();
         touch.eventTime = e.eventTime;
         touch.kind = e.kind();
@@ -182,7 +187,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         touches.update(Touch.append(touches.value(), touch, MAX_TOUCHES));
     }
 
-    private void onFeedback(LoopInput in, Context ctx, long now) throws Exception {
+    private void onFeedback(LoopInput in, ReadOnlyContext ctx, long now) throws Exception {
         OutreachFeedback f = in.feedback;
         Lifecycle l = lifecycles.get(f.getOutreachId());
         if (l == null) {
@@ -265,13 +270,13 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         }
     }
 
-    private void outcome(Context ctx, Lifecycle l, RecoveryOutcome outcome, String why, long now) {
+    private void outcome(ReadOnlyContext ctx, Lifecycle l, RecoveryOutcome outcome, String why, long now) {
         l.recovery = outcome;
         metrics.recovery(l.triggerName, l.heldOut, outcome);
         ctx.output(UPDATES, l.outcome(outcome + " " + why, now));
     }
 
-    private void emit(Context ctx, Lifecycle l, String detail, long now) {
+    private void emit(ReadOnlyContext ctx, Lifecycle l, String detail, long now) {
         metrics.status(l.status, l.route);
         ctx.output(UPDATES, l.update(detail, now));
     }
