@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a day, a 50 % holdout and a 5 s follow-up: a payment friction healed by an order is never called; a P1 nobody
  * acks is escalated, then expires; a second trigger of a capped customer is suppressed; an ack and a close from
  * the feedback topic move an outreach to ACKED and CLOSED, and bad ones are dead-lettered; the detractor's
- * recovery figures (treated versus held out) equal exactly what the input implies.
+ * recovery figures (treated versus held out) equal exactly what the input implies. A rule published on the
+ * rules topic while the job runs brings its {@code loop}: the event it names resolves its outreach.
  */
 class ClosedLoopITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -185,6 +186,29 @@ class ClosedLoopITCase {
                     .containsExactly("OPEN", "ACKED", "CLOSED");
             assertThat(updates.lines().reduce((a, b) -> b).orElseThrow())
                     .contains("\"outreachId\":\"" + id + "\"", "agent-7", "REFUNDED", "refund sent, apologised");
+        }
+    }
+
+    @Test
+    void aRulePublishedOnTheRulesTopicIsResolvedByTheEventItsLoopNames() throws Exception {
+        CxTopics topics = CX.topics();
+        Map<String, String> settings = topics.jobSettings();
+        settings.put("outreach.lifecycle.enabled", "true");
+        job = CX.start(settings, 2);
+        try (TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
+            kafka.send(topics.rules, "cart-help", PublishedLoopRulesTest.CART_HELP_V1.getBytes(StandardCharsets.UTF_8));
+            long t = System.currentTimeMillis(); // after the publication: the rule is in force
+            kafka.send(topics.interactions, "bob", Events.interaction("bob", t, InteractionType.ERROR, "login"), WireFormat.JSON);
+            List<OutreachEvent> sent = kafka.readUntil(topics.contactCenter, OutreachEvent.class, TIMEOUT,
+                    s -> customers(s).contains("bob"));
+            assertThat(sent).extracting(OutreachEvent::getRuleId).containsExactly("cart-help");
+            kafka.send(topics.interactions, "bob", Events.interaction("bob", t + 1_000, InteractionType.PAGE_VIEW, "home"), WireFormat.JSON);
+            kafka.send(topics.interactions, "bob", Events.interaction("bob", t + 2_000, InteractionType.PAGE_VIEW, "help"), WireFormat.JSON);
+            List<OutreachUpdate> updates = kafka.readUntil(topics.outreachUpdates, OutreachUpdate.class, TIMEOUT,
+                    has(u -> u.getStatus() == OutreachStatus.RESOLVED));
+            assertThat(changes(updates, "bob")).as("the help page its loop names resolves it, the home page does not")
+                    .containsExactly("OPEN", "RESOLVED");
+            assertThat(updates.get(1).getDetail()).isEqualTo("resolved by PAGE_VIEW");
         }
     }
 

@@ -65,7 +65,7 @@ final class LifecycleHarness implements AutoCloseable {
 
     private void open(OperatorSubtaskState restoreFrom) throws Exception {
         harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new OutreachLifecycleFunction(config.loop, DefaultRules.load(config)), List.of(RuleBook.RULES)),
+                new OutreachLifecycleFunction(config.loop, ruleBook(config)), List.of(RuleBook.RULES)),
                 in -> in.customerId, Types.STRING, 1, 1, 0);
         if (rocksDb) {
             harness.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -76,6 +76,11 @@ final class LifecycleHarness implements AutoCloseable {
         }
         harness.open();
         harness.processBroadcastWatermark(Long.MAX_VALUE); // the rules input carries no event time (idle in the job)
+    }
+
+    /** The rule book the job gives the rule engine and the loop. */
+    static RuleBook ruleBook(CxConfig config) {
+        return new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown);
     }
 
     static OutreachEvent outreach(String customer, String ruleId, String trigger, Priority priority, long time) {
