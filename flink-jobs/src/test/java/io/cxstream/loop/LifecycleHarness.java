@@ -53,6 +53,15 @@ final class LifecycleHarness implements AutoCloseable {
 
     /** On RocksDB (the job's backend) when {@code rocksDb}, else on the heap. */
     LifecycleHarness(boolean rocksDb, String... settings) throws Exception {
+        this(null, rocksDb, settings);
+    }
+
+    /** Restored from {@code snapshot} (of this operator or another with the same state), on the heap. */
+    static LifecycleHarness restoredFrom(OperatorSubtaskState snapshot, String... settings) throws Exception {
+        return new LifecycleHarness(snapshot, false, settings);
+    }
+
+    private LifecycleHarness(OperatorSubtaskState restoreFrom, boolean rocksDb, String... settings) throws Exception {
         this.rocksDb = rocksDb;
         Map<String, String> map = new HashMap<>();
         map.put("bootstrap-servers", "localhost:9092");
@@ -60,7 +69,7 @@ final class LifecycleHarness implements AutoCloseable {
             map.put(settings[i], settings[i + 1]);
         }
         this.config = CxConfig.fromMap(map, Map.of());
-        open(null);
+        open(restoreFrom);
     }
 
     private void open(OperatorSubtaskState restoreFrom) throws Exception {
