@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *                   cx.deadletter ◀── late events      ▲ broadcast         └─ rule statuses ─▶ cx.rules.status
  *                                                      │
  *  cx.rules (compacted, JSON) ─▶ rules ────────────────┘
- *  with outreach.lifecycle.enabled: decision ─▶ outreach-lifecycle (+ journey events, erasures, cx.outreach.feedback)
+ *  with outreach.lifecycle.enabled: decision ─▶ outreach-lifecycle (+ journey events, erasures, cx.outreach.feedback, rules)
  *                                  ─▶ cx.outreach.*, cx.outreach.updates; outcomes ─▶ recovery-rate ─▶ cx.outreach.recovery
  *                                  journey ─ feedback ─▶ voc-split ─▶ voc-cardinality ─▶ voc-aggregate ─▶ cx.voc, cx.voc.alerts (+ gauges)
  * </pre>
