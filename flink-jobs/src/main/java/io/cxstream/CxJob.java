@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *                   cx.deadletter ◀── late events      ▲ broadcast         └─ rule statuses ─▶ cx.rules.status
  *                                                      │
  *  cx.rules (compacted, JSON) ─▶ rules ────────────────┘
- *  with outreach.lifecycle.enabled: decision ─▶ outreach-lifecycle (+ journey events, erasures, cx.outreach.feedback)
+ *  with outreach.lifecycle.enabled: decision ─▶ outreach-lifecycle (+ journey events, erasures, cx.outreach.feedback, rules)
  *                                  ─▶ cx.outreach.*, cx.outreach.updates; outcomes ─▶ recovery-rate ─▶ cx.outreach.recovery
  *                                  journey ─ feedback ─▶ voc-split ─▶ voc-cardinality ─▶ voc-aggregate ─▶ cx.voc, cx.voc.alerts (+ gauges)
  * </pre>
@@ -192,12 +192,16 @@ public class CxJob {
                         "rules-input").uid("rules-input").setParallelism(1)
                 .broadcast(RuleBook.RULES);
 
+        // The start rules and how published ones are checked: the rule engine's, and the loop's (which must
+        // apply exactly what the rule engine accepts).
+        RuleBook ruleBook = new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown);
+
         // One keyed operator per customer: the journey and every rule, on point-lookup state.
         SingleOutputStreamOperator<JourneyEvent> journeys = events
                 .keyBy(e -> e.customerId, Types.STRING)
                 .connect(rules)
                 .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
-                        new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
+                        ruleBook,
                         DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic,
                         config.maxEventAge.plus(config.maxFutureSkew)))
                 .uid("journey").name("journey");
@@ -233,7 +237,7 @@ public class CxJob {
                     WatermarkStrategy.<FeedbackDecoded>forGenerator(ctx -> new IdleWatermarks<>()), "outreach-feedback-input")
                     .uid("outreach-feedback-input");
             LoopPipeline.Streams loop = LoopPipeline.apply(outreach, journeys, journeys.getSideOutput(JourneyFunction.TRIGGERS),
-                    feedback, config.loop, DefaultRules.load(config));
+                    feedback, rules, config.loop, ruleBook);
             outreach = loop.outreach();
             loop.updates().sinkTo(outreachUpdatesSink).uid("outreach-updates-sink").name("outreach-updates-sink");
             loop.recovery().sinkTo(recoverySink).uid("outreach-recovery-sink").name("outreach-recovery-sink");

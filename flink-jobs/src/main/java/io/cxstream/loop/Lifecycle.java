@@ -45,7 +45,7 @@ public class Lifecycle {
         Lifecycle l = new Lifecycle();
         l.outreachId = o.getOutreachId();
         l.customerId = o.getCustomerId();
-        l.ruleId = o.getRuleId() != null ? o.getRuleId() : o.getTrigger().name();
+        l.ruleId = ruleIdOf(o);
         l.triggerName = o.getTriggerName() != null ? o.getTriggerName() : o.getTrigger().name();
         l.route = o.getRoute();
         l.priority = o.getPriority();
@@ -104,5 +104,10 @@ public class Lifecycle {
     @Override
     public String toString() {
         return "Lifecycle{" + outreachId + ", " + status + ", " + priority + (heldOut ? ", held out" : "") + "}";
+    }
+
+    /** The outreach's rule id (its trigger's name for an outreach without one). */
+    static String ruleIdOf(OutreachEvent o) {
+        return o.getRuleId() != null ? o.getRuleId() : o.getTrigger().name();
     }
 }

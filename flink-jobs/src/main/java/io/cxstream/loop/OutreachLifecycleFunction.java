@@ -7,7 +7,8 @@ import io.cxstream.avro.OutreachStatus;
 import io.cxstream.avro.OutreachUpdate;
 import io.cxstream.avro.RecoveryOutcome;
 import io.cxstream.journey.JourneyEvent;
-import io.cxstream.rules.RuleException;
+import io.cxstream.rules.RuleBook;
+import io.cxstream.rules.RuleRecord;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -19,7 +20,7 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.TimeUtils;
@@ -37,9 +38,10 @@ import java.util.List;
  * about people) ESCALATES it one priority up, a second miss EXPIRES it. Every outreach sent or held out is
  * followed for {@code outreach.recovery.period} after its trigger (event-time timer) and gets one recovery
  * outcome. Status changes go to {@link #UPDATES}; bad acks to {@link #DEAD_LETTERS}. An erasure marker clears
- * everything kept for the customer.
+ * everything kept for the customer. The rules (start rules and those published on the rules topic, checked as
+ * the rule engine checks them) come on the broadcast input ({@link LoopRules}).
  */
-public class OutreachLifecycleFunction extends KeyedProcessFunction<String, LoopInput, OutreachEvent>
+public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<String, LoopInput, RuleRecord, OutreachEvent>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -48,7 +50,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     static final int MAX_TOUCHES = 32;
 
     private final LoopConfig config;
-    private final List<String> ruleJsons;
+    private final LoopRules rules;
     private final FeedbackDeadLetters deadLetters;
 
     private transient MapState<String, Lifecycle> lifecycles;
@@ -56,30 +58,29 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
     private transient ValueState<List<Touch>> touches;
     private transient ValueState<Long> erasedAt;
     private transient ListState<Long> openCounts;
-    private transient LoopPolicies policies;
     private transient LoopMetrics metrics;
     private transient long[] restoredOpen;
 
-    /** @param ruleJsons the job's start rules (their {@code loop} specs are read; published rules use the defaults) */
-    public OutreachLifecycleFunction(LoopConfig config, List<String> ruleJsons) {
+    /** @param rules the job's start rules and how published ones are checked (as the rule engine's) */
+    public OutreachLifecycleFunction(LoopConfig config, RuleBook rules) {
         this.config = config;
-        this.ruleJsons = new ArrayList<>(ruleJsons);
+        this.rules = new LoopRules(config, rules);
         this.deadLetters = new FeedbackDeadLetters(config.feedbackTopic);
     }
 
     @Override
-    public void open(OpenContext openContext) throws RuleException {
+    public void open(OpenContext openContext) {
         lifecycles = getRuntimeContext().getMapState(LoopState.lifecycles(config));
         sent = getRuntimeContext().getMapState(LoopState.sent(config));
         touches = getRuntimeContext().getState(LoopState.touches(config));
         erasedAt = getRuntimeContext().getState(LoopState.erasedAt(config));
-        policies = new LoopPolicies(config, ruleJsons);
+        rules.open();
         metrics = new LoopMetrics(getRuntimeContext().getMetricGroup());
         metrics.addOpen(restoredOpen);
     }
 
     @Override
-    public void processElement(LoopInput in, Context ctx, Collector<OutreachEvent> out) throws Exception {
+    public void processElement(LoopInput in, ReadOnlyContext ctx, Collector<OutreachEvent> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         if (in.erasure) {
             for (Lifecycle l : lifecycles.values()) {
@@ -100,7 +101,16 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         }
     }
 
-    private void onOutreach(OutreachEvent o, Context ctx, Collector<OutreachEvent> out, long now) throws Exception {
+    @Override
+    public void processBroadcastElement(RuleRecord record, Context ctx, Collector<OutreachEvent> out) throws Exception {
+        rules.apply(record, ctx.getBroadcastState(RuleBook.RULES));
+    }
+
+    private LoopPolicies policies(ReadOnlyContext ctx) throws Exception {
+        return rules.get(ctx.getBroadcastState(RuleBook.RULES));
+    }
+
+    private void onOutreach(OutreachEvent o, ReadOnlyContext ctx, Collector<OutreachEvent> out, long now) throws Exception {
         if (lifecycles.contains(o.getOutreachId())) {
             return; // the same decision again (a replay): its lifecycle runs already
         }
@@ -108,7 +118,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         if (erased != null && o.getLastEvidenceTime().toEpochMilli() <= erased) {
             return; // decided before the customer's erasure, overtaken by the marker: nobody contacts them
         }
-        boolean heldOut = Holdout.heldOut(o.getCustomerId(), ruleIdOf(o), config.holdoutPercent);
+        boolean heldOut = Holdout.heldOut(o.getCustomerId(), Lifecycle.ruleIdOf(o), config.holdoutPercent);
         Lifecycle l = Lifecycle.of(o, heldOut ? OutreachStatus.HELD_OUT : OutreachStatus.OPEN, heldOut, now);
         if (heldOut) {
             metrics.heldOut(l.triggerName, l.route);
@@ -119,14 +129,14 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
                 metrics.suppressed("cap", l.triggerName, l.route);
                 return;
             }
-            Touch resolver = earlyResolver(l);
+            Touch resolver = policies(ctx).firstResolver(touches.value(), l);
             if (resolver != null) {
                 l.status = OutreachStatus.RESOLVED;
                 emit(ctx, l, "resolved before it was sent by " + resolver.kind, now);
             } else {
                 sent.put(l.route.name(), ContactCaps.record(times, l.triggerTime, period));
                 out.collect(o);
-                Duration sla = policies.sla(l, l.priority);
+                Duration sla = policies(ctx).sla(l, l.priority);
                 if (sla != null) {
                     l.slaMillis = sla.toMillis();
                     l.ackDeadline = now + l.slaMillis;
@@ -152,11 +162,12 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         }
     }
 
-    private void onEvent(JourneyEvent e, Context ctx, long now) throws Exception {
+    private void onEvent(JourneyEvent e, ReadOnlyContext ctx, long now) throws Exception {
         Touch touch = new Touch();
         touch.eventTime = e.eventTime;
         touch.kind = e.kind();
         touch.recovery = RecoverySignals.of(e);
+        LoopPolicies policies = policies(ctx);
         touch.resolves.addAll(policies.resolvedBy(e));
         if (!touch.matters()) {
             return;
@@ -182,7 +193,7 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         touches.update(Touch.append(touches.value(), touch, MAX_TOUCHES));
     }
 
-    private void onFeedback(LoopInput in, Context ctx, long now) throws Exception {
+    private void onFeedback(LoopInput in, ReadOnlyContext ctx, long now) throws Exception {
         OutreachFeedback f = in.feedback;
         Lifecycle l = lifecycles.get(f.getOutreachId());
         if (l == null) {
@@ -246,13 +257,13 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         store(changed);
     }
 
-    private void missedSla(OnTimerContext ctx, Lifecycle l, long now) {
+    private void missedSla(OnTimerContext ctx, Lifecycle l, long now) throws Exception {
         metrics.slaBreach(l.route, l.priority);
         metrics.closed(l.priority);
         String missed = l.priority + " not acked within " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(l.slaMillis));
         if (l.status == OutreachStatus.OPEN) {
             l.priority = Lifecycle.up(l.priority);
-            Duration next = policies.sla(l, l.priority);
+            Duration next = policies(ctx).sla(l, l.priority);
             l.slaMillis = next != null ? next.toMillis() : l.slaMillis;
             l.ackDeadline = now + l.slaMillis;
             ctx.timerService().registerProcessingTimeTimer(l.ackDeadline);
@@ -265,33 +276,19 @@ public class OutreachLifecycleFunction extends KeyedProcessFunction<String, Loop
         }
     }
 
-    private void outcome(Context ctx, Lifecycle l, RecoveryOutcome outcome, String why, long now) {
+    private void outcome(ReadOnlyContext ctx, Lifecycle l, RecoveryOutcome outcome, String why, long now) {
         l.recovery = outcome;
         metrics.recovery(l.triggerName, l.heldOut, outcome);
         ctx.output(UPDATES, l.outcome(outcome + " " + why, now));
     }
 
-    private void emit(Context ctx, Lifecycle l, String detail, long now) {
+    private void emit(ReadOnlyContext ctx, Lifecycle l, String detail, long now) {
         metrics.status(l.status, l.route);
         ctx.output(UPDATES, l.update(detail, now));
     }
 
-    private Touch earlyResolver(Lifecycle l) throws Exception {
-        List<Touch> early = touches.value();
-        for (Touch t : early == null ? List.<Touch>of() : early) {
-            if (policies.resolves(t, l)) {
-                return t;
-            }
-        }
-        return null;
-    }
-
     private boolean inFollowUp(Lifecycle l, long eventTime) {
         return eventTime > l.triggerTime && eventTime <= l.triggerTime + config.recoveryPeriod.toMillis();
-    }
-
-    private static String ruleIdOf(OutreachEvent o) {
-        return o.getRuleId() != null ? o.getRuleId() : o.getTrigger().name();
     }
 
     @Override

@@ -110,6 +110,10 @@ public final class LoopSpec implements Serializable {
             }
             vars = new EventVariables();
         }
+        String key = RuleSet.keyOf(event);
+        if (condition.keys != null && (key == null || !condition.keys.contains(key))) {
+            return false; // not an event of the types or metrics the condition is about: no need to evaluate it
+        }
         return condition.test(vars.of(event, null));
     }
 }

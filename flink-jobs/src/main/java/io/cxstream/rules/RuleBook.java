@@ -77,12 +77,7 @@ public final class RuleBook implements Serializable {
 
     /** The compiled rules: the defaults, with every id the topic published replaced by its stored versions. */
     public RuleSet ruleSet(ReadOnlyBroadcastState<String, String> state) throws Exception {
-        Map<String, List<String>> all = new LinkedHashMap<>(defaults);
-        if (state != null) {
-            for (Map.Entry<String, String> e : state.immutableEntries()) {
-                all.put(e.getKey(), readVersions(e.getValue()));
-            }
-        }
+        Map<String, List<String>> all = overlaid(state);
         Map<String, List<CompiledRule>> versions = new HashMap<>();
         for (Map.Entry<String, List<String>> e : all.entrySet()) {
             List<CompiledRule> list = new ArrayList<>();
@@ -92,6 +87,35 @@ public final class RuleBook implements Serializable {
             versions.put(e.getKey(), list);
         }
         return new RuleSet(versions);
+    }
+
+    /**
+     * The accepted rules without compiling them: per rule id its stored versions (oldest effectiveFrom first,
+     * disabled and deleted ones included), the defaults overlaid by what the topic published. For operators
+     * that read a part of the rules (the outreach lifecycle reads {@code loop}).
+     */
+    public Map<String, List<Rule>> versions(ReadOnlyBroadcastState<String, String> state) throws Exception {
+        Map<String, List<String>> all = overlaid(state);
+        Map<String, List<Rule>> rules = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : all.entrySet()) {
+            List<Rule> list = new ArrayList<>();
+            for (String json : e.getValue()) {
+                list.add(acceptedParser.parse(json));
+            }
+            rules.put(e.getKey(), list);
+        }
+        return rules;
+    }
+
+    /** Rule id → its versions' JSON: the defaults, with every id the topic published replaced by its stored versions. */
+    private Map<String, List<String>> overlaid(ReadOnlyBroadcastState<String, String> state) throws Exception {
+        Map<String, List<String>> all = new LinkedHashMap<>(defaults);
+        if (state != null) {
+            for (Map.Entry<String, String> e : state.immutableEntries()) {
+                all.put(e.getKey(), readVersions(e.getValue()));
+            }
+        }
+        return all;
     }
 
     /** Validates one record of the rules topic and stores it if it passes; never throws on a bad rule. */

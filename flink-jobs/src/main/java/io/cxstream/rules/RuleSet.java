@@ -51,6 +51,12 @@ public final class RuleSet {
         return keys;
     }
 
+    /** The key a condition's {@link Condition#keys} name the event by ({@code type:ORDER_PLACED}, {@code metric:NPS}); null: none. */
+    static String keyOf(JourneyEvent event) {
+        return event.interactionType != null ? TYPE_KEYS.get(event.interactionType)
+                : event.metric != null ? METRIC_KEYS.get(event.metric) : null;
+    }
+
     private final Map<String, List<CompiledRule>> versions;
     private final Map<String, List<Entry>> byKey = new HashMap<>();
     private final List<Entry> anyEvent = new ArrayList<>();
@@ -129,8 +135,7 @@ public final class RuleSet {
      */
     List<Hit> evaluate(JourneyEvent event, java.util.Map<String, String> attributes, EventVariables vars) {
         List<Hit> hits = null;
-        String key = event.interactionType != null ? TYPE_KEYS.get(event.interactionType)
-                : event.metric != null ? METRIC_KEYS.get(event.metric) : null;
+        String key = keyOf(event);
         List<Entry> keyed = key == null ? null : byKey.get(key);
         if (keyed == null && anyEvent.isEmpty()) {
             return List.of();

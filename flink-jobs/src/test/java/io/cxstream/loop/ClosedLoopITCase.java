@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a day, a 50 % holdout and a 5 s follow-up: a payment friction healed by an order is never called; a P1 nobody
  * acks is escalated, then expires; a second trigger of a capped customer is suppressed; an ack and a close from
  * the feedback topic move an outreach to ACKED and CLOSED, and bad ones are dead-lettered; the detractor's
- * recovery figures (treated versus held out) equal exactly what the input implies.
+ * recovery figures (treated versus held out) equal exactly what the input implies. A rule published on the
+ * rules topic while the job runs brings its {@code loop}: the event it names resolves its outreach.
  */
 class ClosedLoopITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -185,6 +186,35 @@ class ClosedLoopITCase {
                     .containsExactly("OPEN", "ACKED", "CLOSED");
             assertThat(updates.lines().reduce((a, b) -> b).orElseThrow())
                     .contains("\"outreachId\":\"" + id + "\"", "agent-7", "REFUNDED", "refund sent, apologised");
+        }
+    }
+
+    @Test
+    void aRulePublishedOnTheRulesTopicIsResolvedByTheEventItsLoopNames() throws Exception {
+        CxTopics topics = CX.topics();
+        Map<String, String> settings = topics.jobSettings();
+        settings.put("outreach.lifecycle.enabled", "true");
+        job = CX.start(settings, 2);
+        try (TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
+            kafka.send(topics.rules, "cart-help", PublishedLoopRulesTest.CART_HELP_V1.getBytes(StandardCharsets.UTF_8));
+            // an error from a new customer every few seconds until the job reads the rule (its own source) and alerts
+            int[] attempt = {0};
+            List<OutreachEvent> sent = Poll.until("an outreach of the published rule", TIMEOUT, () -> {
+                String c = "bob-" + attempt[0]++;
+                kafka.send(topics.interactions, c, Events.interaction(c, System.currentTimeMillis(), InteractionType.ERROR, "login"),
+                        WireFormat.JSON);
+                return kafka.readUntil(topics.contactCenter, OutreachEvent.class, Duration.ofSeconds(5), l -> !l.isEmpty());
+            }, l -> !l.isEmpty());
+            assertThat(sent).extracting(OutreachEvent::getRuleId).containsOnly("cart-help");
+            String bob = sent.get(0).getCustomerId();
+            long now = System.currentTimeMillis(); // the watermark follows the wall clock: not late
+            kafka.send(topics.interactions, bob, Events.interaction(bob, now, InteractionType.PAGE_VIEW, "home"), WireFormat.JSON);
+            kafka.send(topics.interactions, bob, Events.interaction(bob, now + 1, InteractionType.PAGE_VIEW, "help"), WireFormat.JSON);
+            List<OutreachUpdate> updates = kafka.readUntil(topics.outreachUpdates, OutreachUpdate.class, TIMEOUT,
+                    has(u -> u.getCustomerId().equals(bob) && u.getStatus() == OutreachStatus.RESOLVED));
+            assertThat(changes(updates, bob)).as("the help page its loop names resolves it").containsExactly("OPEN", "RESOLVED");
+            assertThat(updates).filteredOn(u -> u.getCustomerId().equals(bob)).last()
+                    .satisfies(u -> assertThat(u.getDetail()).isEqualTo("resolved by PAGE_VIEW"));
         }
     }
 

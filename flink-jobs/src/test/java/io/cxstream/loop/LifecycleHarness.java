@@ -13,29 +13,36 @@ import io.cxstream.avro.TriggerType;
 import io.cxstream.config.CxConfig;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.rules.DefaultRules;
+import io.cxstream.rules.RuleBook;
+import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The outreach lifecycle in Flink's keyed harness, fed the way the job feeds it (decision, journey, feedback topic). */
+/**
+ * The outreach lifecycle in Flink's keyed broadcast harness, fed the way the job feeds it (decision, journey,
+ * feedback topic; rules topic on the broadcast input).
+ */
 final class LifecycleHarness implements AutoCloseable {
     static final long T0 = 1_700_000_000_000L;
     static final long MIN = 60_000L;
 
     private final CxConfig config;
     private final boolean rocksDb;
-    private KeyedOneInputStreamOperatorTestHarness<String, LoopInput, OutreachEvent> harness;
+    private KeyedBroadcastOperatorTestHarness<String, LoopInput, RuleRecord, OutreachEvent> harness;
     private long watermark = Long.MIN_VALUE;
     private long offset;
 
@@ -46,6 +53,15 @@ final class LifecycleHarness implements AutoCloseable {
 
     /** On RocksDB (the job's backend) when {@code rocksDb}, else on the heap. */
     LifecycleHarness(boolean rocksDb, String... settings) throws Exception {
+        this(null, rocksDb, settings);
+    }
+
+    /** Restored from {@code snapshot} (of this operator or another with the same state), on the heap. */
+    static LifecycleHarness restoredFrom(OperatorSubtaskState snapshot, String... settings) throws Exception {
+        return new LifecycleHarness(snapshot, false, settings);
+    }
+
+    private LifecycleHarness(OperatorSubtaskState restoreFrom, boolean rocksDb, String... settings) throws Exception {
         this.rocksDb = rocksDb;
         Map<String, String> map = new HashMap<>();
         map.put("bootstrap-servers", "localhost:9092");
@@ -53,13 +69,13 @@ final class LifecycleHarness implements AutoCloseable {
             map.put(settings[i], settings[i + 1]);
         }
         this.config = CxConfig.fromMap(map, Map.of());
-        open(null);
+        open(restoreFrom);
     }
 
     private void open(OperatorSubtaskState restoreFrom) throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OutreachLifecycleFunction(config.loop, DefaultRules.load(config))),
-                in -> in.customerId, Types.STRING);
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new OutreachLifecycleFunction(config.loop, ruleBook(config)), List.of(RuleBook.RULES)),
+                in -> in.customerId, Types.STRING, 1, 1, 0);
         if (rocksDb) {
             harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -68,13 +84,20 @@ final class LifecycleHarness implements AutoCloseable {
             harness.initializeState(restoreFrom);
         }
         harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE); // the rules input carries no event time (idle in the job)
+    }
+
+    /** The rule book the job gives the rule engine and the loop. */
+    static RuleBook ruleBook(CxConfig config) {
+        return new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown);
     }
 
     static OutreachEvent outreach(String customer, String ruleId, String trigger, Priority priority, long time) {
         return OutreachEvent.newBuilder()
                 .setOutreachId(customer + "-" + ruleId + "-" + time)
                 .setCustomerId(customer)
-                .setTrigger(TriggerType.valueOf(trigger))
+                .setTrigger(Arrays.stream(TriggerType.values()).anyMatch(t -> t.name().equals(trigger))
+                        ? TriggerType.valueOf(trigger) : TriggerType.UNKNOWN)
                 .setTriggerName(trigger)
                 .setRuleId(ruleId)
                 .setRuleVersion(1)
@@ -91,6 +114,12 @@ final class LifecycleHarness implements AutoCloseable {
 
     LifecycleHarness send(OutreachEvent o) throws Exception {
         harness.processElement(new StreamRecord<>(LoopInput.of(o), o.getLastEvidenceTime().toEpochMilli()));
+        return this;
+    }
+
+    /** A record of the rules topic on the broadcast input: the rule's JSON, or null (a tombstone), published at {@code time}. */
+    LifecycleHarness rule(String id, String json, long time) throws Exception {
+        harness.processBroadcastElement(new StreamRecord<>(new RuleRecord(id, json, time), time));
         return this;
     }
 
@@ -148,8 +177,9 @@ final class LifecycleHarness implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /** Keyed state entries (heap backend only). */
     int stateEntries() {
-        return harness.numKeyedStateEntries();
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
     /** Snapshot, close, restore into a fresh operator at the same processing time; earlier outputs are gone. */
