@@ -39,19 +39,17 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
-import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 
 /**
  * The cx-stream job: Kafka in → per-customer journey and rules → outreach decision → Kafka out.
@@ -91,8 +89,13 @@ public class CxJob {
     private Sink<RecoveryRate> recoverySink;
 
     /** A job over the given sources and sinks (tests pass their own). */
-    public CxJob(CxConfig config, Source<Decoded, ?, ?> source, Source<RuleRecord, ?, ?> rulesSource,
-                 Sink<OutreachEvent> outreachSink, Sink<DeadLetter> deadLetterSink, Sink<RuleStatus> ruleStatusSink) {
+    public CxJob(
+            CxConfig config,
+            Source<Decoded, ?, ?> source,
+            Source<RuleRecord, ?, ?> rulesSource,
+            Sink<OutreachEvent> outreachSink,
+            Sink<DeadLetter> deadLetterSink,
+            Sink<RuleStatus> ruleStatusSink) {
         this.config = config;
         this.source = source;
         this.rulesSource = rulesSource;
@@ -103,14 +106,23 @@ public class CxJob {
 
     /** The production job: Kafka sources and sinks as configured. */
     public static CxJob onKafka(CxConfig config) {
-        return new CxJob(config, KafkaIo.source(config), KafkaIo.rulesSource(config), KafkaIo.outreachSink(config),
-                KafkaIo.deadLetterSink(config), KafkaIo.ruleStatusSink(config))
+        return new CxJob(
+                        config,
+                        KafkaIo.source(config),
+                        KafkaIo.rulesSource(config),
+                        KafkaIo.outreachSink(config),
+                        KafkaIo.deadLetterSink(config),
+                        KafkaIo.ruleStatusSink(config))
                 .withVocSinks(KafkaIo.vocAggregateSink(config), KafkaIo.vocAlertSink(config))
-                .withLoop(KafkaIo.outreachFeedbackSource(config), KafkaIo.outreachUpdatesSink(config), KafkaIo.recoverySink(config));
+                .withLoop(
+                        KafkaIo.outreachFeedbackSource(config),
+                        KafkaIo.outreachUpdatesSink(config),
+                        KafkaIo.recoverySink(config));
     }
 
     /** The closed loop's acks and closes in, status updates and recovery figures out (used when outreach.lifecycle.enabled). */
-    public CxJob withLoop(Source<FeedbackDecoded, ?, ?> feedback, Sink<OutreachUpdate> updates, Sink<RecoveryRate> recovery) {
+    public CxJob withLoop(
+            Source<FeedbackDecoded, ?, ?> feedback, Sink<OutreachUpdate> updates, Sink<RecoveryRate> recovery) {
         this.outreachFeedbackSource = feedback;
         this.outreachUpdatesSink = updates;
         this.recoverySink = recovery;
@@ -126,8 +138,11 @@ public class CxJob {
 
     public static void main(String[] args) throws Exception {
         CxConfig config = CxConfig.fromArgs(args, System.getenv());
-        LOG.info("Starting cx-stream on {} (delivery {}, Kafka client properties set: {})",
-                config.bootstrapServers, config.deliveryGuarantee, config.kafkaPropertyNames());
+        LOG.info(
+                "Starting cx-stream on {} (delivery {}, Kafka client properties set: {})",
+                config.bootstrapServers,
+                config.deliveryGuarantee,
+                config.kafkaPropertyNames());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
         onKafka(config).execute(env);
     }
@@ -149,7 +164,9 @@ public class CxJob {
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (config.checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
         }
@@ -181,15 +198,20 @@ public class CxJob {
         WatermarkStrategy<Decoded> watermarks = WallClockWatermarks.<Decoded>strategy(config)
                 .withTimestampAssigner((d, kafkaTimestamp) -> d.event != null ? d.event.eventTime : Long.MIN_VALUE);
 
-        SingleOutputStreamOperator<CxEvent> events = env
-                .fromSource(source, watermarks, "kafka-input").uid("kafka-input")
-                .process(new InputRouter()).uid("route-input").name("route-input");
+        SingleOutputStreamOperator<CxEvent> events = env.fromSource(source, watermarks, "kafka-input")
+                .uid("kafka-input")
+                .process(new InputRouter())
+                .uid("route-input")
+                .name("route-input");
 
         // Rules reach every parallel instance (broadcast). The rules stream carries no event time of
         // its own: it is always idle, so it neither holds back nor moves the events' watermark.
-        BroadcastStream<RuleRecord> rules = env
-                .fromSource(rulesSource, WatermarkStrategy.<RuleRecord>forGenerator(ctx -> new IdleWatermarks<>()),
-                        "rules-input").uid("rules-input").setParallelism(1)
+        BroadcastStream<RuleRecord> rules = env.fromSource(
+                        rulesSource,
+                        WatermarkStrategy.<RuleRecord>forGenerator(ctx -> new IdleWatermarks<>()),
+                        "rules-input")
+                .uid("rules-input")
+                .setParallelism(1)
                 .broadcast(RuleBook.RULES);
 
         // The start rules and how published ones are checked: the rule engine's, and the loop's (which must
@@ -197,14 +219,19 @@ public class CxJob {
         RuleBook ruleBook = new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown);
 
         // One keyed operator per customer: the journey and every rule, on point-lookup state.
-        SingleOutputStreamOperator<JourneyEvent> journeys = events
-                .keyBy(e -> e.customerId, Types.STRING)
+        SingleOutputStreamOperator<JourneyEvent> journeys = events.keyBy(e -> e.customerId, Types.STRING)
                 .connect(rules)
-                .process(new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+                .process(new JourneyFunction(
+                        config.stateTtl,
+                        config.recentTouchpoints,
                         ruleBook,
-                        DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic,
+                        DefaultRules.limits(config),
+                        config.rulesMaxPending,
+                        config.interactionsTopic,
+                        config.feedbackTopic,
                         config.maxEventAge.plus(config.maxFutureSkew)))
-                .uid("journey").name("journey");
+                .uid("journey")
+                .name("journey");
 
         // Voice of the Customer: keyed event-time aggregates, trend alerts and gauges (io.cxstream.voc).
         if (config.voc.enabled) {
@@ -220,26 +247,44 @@ public class CxJob {
         // its own so that it runs on another thread than the journey (the bottleneck) where cores allow.
         KeyedStream<Trigger, String> triggers = DataStreamUtils.reinterpretAsKeyedStream(
                 journeys.getSideOutput(JourneyFunction.TRIGGERS), t -> t.customerId, Types.STRING);
-        DataStream<OutreachEvent> outreach = triggers
-                .process(new OutreachDecisionFunction(config.rulesMaxWindow, config.stateTtl,
-                        config.defaultServiceConsent, config.defaultMarketingConsent, config.consentGrace))
-                .uid("outreach-decision").name("outreach-decision").startNewChain();
+        DataStream<OutreachEvent> outreach = triggers.process(new OutreachDecisionFunction(
+                        config.rulesMaxWindow,
+                        config.stateTtl,
+                        config.defaultServiceConsent,
+                        config.defaultMarketingConsent,
+                        config.consentGrace))
+                .uid("outreach-decision")
+                .name("outreach-decision")
+                .startNewChain();
 
         journeys.getSideOutput(JourneyFunction.RULE_STATUS)
-                .sinkTo(ruleStatusSink).uid("rule-status-sink").name("rule-status-sink");
+                .sinkTo(ruleStatusSink)
+                .uid("rule-status-sink")
+                .name("rule-status-sink");
 
-        DataStream<DeadLetter> deadLetters = events.getSideOutput(InputRouter.DEAD_LETTERS)
-                .union(journeys.getSideOutput(JourneyFunction.LATE));
+        DataStream<DeadLetter> deadLetters =
+                events.getSideOutput(InputRouter.DEAD_LETTERS).union(journeys.getSideOutput(JourneyFunction.LATE));
 
         // Closing the loop (io.cxstream.loop): caps, holdout, lifecycle and recovery after the decision.
         if (config.loop.enabled && outreachFeedbackSource != null) {
-            DataStream<FeedbackDecoded> feedback = env.fromSource(outreachFeedbackSource,
-                    WatermarkStrategy.<FeedbackDecoded>forGenerator(ctx -> new IdleWatermarks<>()), "outreach-feedback-input")
+            DataStream<FeedbackDecoded> feedback = env.fromSource(
+                            outreachFeedbackSource,
+                            WatermarkStrategy.<FeedbackDecoded>forGenerator(ctx -> new IdleWatermarks<>()),
+                            "outreach-feedback-input")
                     .uid("outreach-feedback-input");
-            LoopPipeline.Streams loop = LoopPipeline.apply(outreach, journeys, journeys.getSideOutput(JourneyFunction.TRIGGERS),
-                    feedback, rules, config.loop, ruleBook);
+            LoopPipeline.Streams loop = LoopPipeline.apply(
+                    outreach,
+                    journeys,
+                    journeys.getSideOutput(JourneyFunction.TRIGGERS),
+                    feedback,
+                    rules,
+                    config.loop,
+                    ruleBook);
             outreach = loop.outreach();
-            loop.updates().sinkTo(outreachUpdatesSink).uid("outreach-updates-sink").name("outreach-updates-sink");
+            loop.updates()
+                    .sinkTo(outreachUpdatesSink)
+                    .uid("outreach-updates-sink")
+                    .name("outreach-updates-sink");
             loop.recovery().sinkTo(recoverySink).uid("outreach-recovery-sink").name("outreach-recovery-sink");
             deadLetters = deadLetters.union(loop.deadLetters());
         }

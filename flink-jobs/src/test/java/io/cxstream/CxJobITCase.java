@@ -11,7 +11,6 @@ import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.Priority;
 import io.cxstream.avro.Route;
-import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.testing.CxJobCluster;
@@ -52,7 +51,11 @@ class CxJobITCase {
     private JobClient job;
 
     private void send(String customer, long t, InteractionType type, String touchpoint, WireFormat format) {
-        kafka.send(topics.interactions, customer, io.cxstream.testing.Events.interaction(customer, t, type, touchpoint), format);
+        kafka.send(
+                topics.interactions,
+                customer,
+                io.cxstream.testing.Events.interaction(customer, t, type, touchpoint),
+                format);
     }
 
     private void nps(String customer, long t, int score, WireFormat format) {
@@ -78,14 +81,22 @@ class CxJobITCase {
             send("caller", t + i, InteractionType.SUPPORT_CONTACT, "support", WireFormat.JSON);
         }
         send("abandoner", t, InteractionType.ERROR, "checkout", WireFormat.AVRO);
-        kafka.send(topics.consents, "promoter", consent("promoter", t, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.JSON);
+        kafka.send(
+                topics.consents,
+                "promoter",
+                consent("promoter", t, ConsentAction.OPT_IN, ConsentPurpose.MARKETING),
+                WireFormat.JSON);
         nps("promoter", t + 100, 10, WireFormat.AVRO);
         nps("repeat-detractor", t, 2, WireFormat.AVRO);
         nps("repeat-detractor", t + 50, 3, WireFormat.AVRO);
         // should not alert
         nps("passive", t, 7, WireFormat.AVRO);
         nps("promoter-without-consent", t, 10, WireFormat.AVRO);
-        kafka.send(topics.consents, "opted-out", consent("opted-out", t, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE), WireFormat.AVRO);
+        kafka.send(
+                topics.consents,
+                "opted-out",
+                consent("opted-out", t, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE),
+                WireFormat.AVRO);
         nps("opted-out", t + 100, 0, WireFormat.AVRO);
         send("recovered-payer", t, InteractionType.PAYMENT_FAILED, "checkout", WireFormat.AVRO);
         send("recovered-payer", t + 1, InteractionType.ORDER_PLACED, "checkout", WireFormat.AVRO);
@@ -93,25 +104,38 @@ class CxJobITCase {
         send("buyer", t, InteractionType.ERROR, "checkout", WireFormat.AVRO);
         send("buyer", t + 10, InteractionType.ORDER_PLACED, "checkout", WireFormat.AVRO);
 
-        Set<String> expectedContactCenter = Set.of("detractor/DETRACTOR", "detractor-json/DETRACTOR", "payer/PAYMENT_FRICTION",
-                "caller/REPEAT_CONTACT", "abandoner/ERROR_THEN_ABANDON", "repeat-detractor/DETRACTOR");
+        Set<String> expectedContactCenter = Set.of(
+                "detractor/DETRACTOR",
+                "detractor-json/DETRACTOR",
+                "payer/PAYMENT_FRICTION",
+                "caller/REPEAT_CONTACT",
+                "abandoner/ERROR_THEN_ABANDON",
+                "repeat-detractor/DETRACTOR");
         List<OutreachEvent> contactCenter;
         List<OutreachEvent> marketing;
         // Nothing else is sent: event time moves on with the clock once the input is quiet.
         long sent = System.nanoTime();
-        contactCenter = kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN.plusSeconds(5),
+        contactCenter = kafka.readUntil(
+                topics.contactCenter,
+                OutreachEvent.class,
+                WITHIN.plusSeconds(5),
                 seen -> keys(seen).containsAll(expectedContactCenter));
-        marketing = kafka.readUntil(topics.marketing, OutreachEvent.class, WITHIN,
+        marketing = kafka.readUntil(
+                topics.marketing,
+                OutreachEvent.class,
+                WITHIN,
                 seen -> keys(seen).contains("promoter/PROMOTER"));
         assertThat(Duration.ofNanos(System.nanoTime() - sent))
                 .as("all outreach within %s of the events (first run includes job start)", WITHIN.plusSeconds(5))
                 .isLessThan(WITHIN.plusSeconds(5));
         // Nothing else may show up while event time moves on for another two seconds.
-        contactCenter = kafka.readUntil(topics.contactCenter, OutreachEvent.class, Duration.ofSeconds(2), seen -> false);
+        contactCenter =
+                kafka.readUntil(topics.contactCenter, OutreachEvent.class, Duration.ofSeconds(2), seen -> false);
         marketing = kafka.readUntil(topics.marketing, OutreachEvent.class, Duration.ofSeconds(1), seen -> false);
 
         assertThat(keys(contactCenter)).containsExactlyInAnyOrderElementsOf(expectedContactCenter);
-        assertThat(contactCenter).as("one outreach per customer and trigger: cooldown and no duplicates")
+        assertThat(contactCenter)
+                .as("one outreach per customer and trigger: cooldown and no duplicates")
                 .hasSize(expectedContactCenter.size());
         assertThat(keys(marketing)).containsExactly("promoter/PROMOTER");
 
@@ -122,7 +146,11 @@ class CxJobITCase {
         assertThat(detractor.getJourney().getLastNps()).isEqualTo(1);
         assertThat(detractor.getEmittedAt()).isAfterOrEqualTo(detractor.getLastEvidenceTime());
         assertThat(byCustomer(contactCenter, "payer").getEvidence()).hasSize(2);
-        assertThat(byCustomer(contactCenter, "repeat-detractor").getEvidence().get(0).getKind()).isEqualTo("NPS=2");
+        assertThat(byCustomer(contactCenter, "repeat-detractor")
+                        .getEvidence()
+                        .get(0)
+                        .getKind())
+                .isEqualTo("NPS=2");
         assertThat(marketing.get(0).getRoute()).isEqualTo(Route.MARKETING);
         assertThat(marketing.get(0).toString()).doesNotContain("a personal comment");
     }
@@ -141,21 +169,36 @@ class CxJobITCase {
         kafka.send(topics.interactions, "k", Arrays.copyOf(good, 12));
         kafka.send(topics.interactions, "k", "{\"eventId\": ".getBytes(StandardCharsets.UTF_8));
         kafka.send(topics.interactions, "k", interaction("", now, InteractionType.PAGE_VIEW, "home"), WireFormat.AVRO);
-        kafka.send(topics.interactions, "k", interaction("c", 7_258_118_400_000L, InteractionType.PAGE_VIEW, "home"), WireFormat.AVRO);
-        kafka.send(topics.interactions, "k", interaction("c", 1_000L, InteractionType.PAGE_VIEW, "home"), WireFormat.JSON);
+        kafka.send(
+                topics.interactions,
+                "k",
+                interaction("c", 7_258_118_400_000L, InteractionType.PAGE_VIEW, "home"),
+                WireFormat.AVRO);
+        kafka.send(
+                topics.interactions, "k", interaction("c", 1_000L, InteractionType.PAGE_VIEW, "home"), WireFormat.JSON);
         kafka.send(topics.feedback, "k", feedback("c", now, FeedbackMetric.NPS, 11), WireFormat.AVRO);
         kafka.send(topics.feedback, "k", feedback("c", now, FeedbackMetric.NPS, -1), WireFormat.JSON);
         FeedbackEvent goodDetractor = feedback("still-flowing", now, FeedbackMetric.NPS, 0);
         kafka.send(topics.feedback, "still-flowing", goodDetractor, WireFormat.AVRO);
 
-        List<DeadLetterReason> expected = List.of(DeadLetterReason.UNRECOGNIZED_FORMAT, DeadLetterReason.UNKNOWN_SCHEMA,
-                DeadLetterReason.UNDECODABLE, DeadLetterReason.UNDECODABLE, DeadLetterReason.MISSING_CUSTOMER_ID,
-                DeadLetterReason.TIMESTAMP_IN_FUTURE, DeadLetterReason.TIMESTAMP_TOO_OLD,
-                DeadLetterReason.SCORE_OUT_OF_RANGE, DeadLetterReason.SCORE_OUT_OF_RANGE);
+        List<DeadLetterReason> expected = List.of(
+                DeadLetterReason.UNRECOGNIZED_FORMAT,
+                DeadLetterReason.UNKNOWN_SCHEMA,
+                DeadLetterReason.UNDECODABLE,
+                DeadLetterReason.UNDECODABLE,
+                DeadLetterReason.MISSING_CUSTOMER_ID,
+                DeadLetterReason.TIMESTAMP_IN_FUTURE,
+                DeadLetterReason.TIMESTAMP_TOO_OLD,
+                DeadLetterReason.SCORE_OUT_OF_RANGE,
+                DeadLetterReason.SCORE_OUT_OF_RANGE);
         List<DeadLetter> dead;
         List<OutreachEvent> outreach;
-        dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, WITHIN.plusSeconds(5), seen -> seen.size() >= expected.size());
-        outreach = kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN,
+        dead = kafka.readUntil(
+                topics.deadLetter, DeadLetter.class, WITHIN.plusSeconds(5), seen -> seen.size() >= expected.size());
+        outreach = kafka.readUntil(
+                topics.contactCenter,
+                OutreachEvent.class,
+                WITHIN,
                 seen -> keys(seen).contains("still-flowing/DETRACTOR"));
         assertThat(dead).extracting(DeadLetter::getReason).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(dead).allSatisfy(d -> {
@@ -163,19 +206,28 @@ class CxJobITCase {
             assertThat(d.getSourceOffset()).isGreaterThanOrEqualTo(0);
             assertThat(d.getDetail()).isNotBlank();
         });
-        DeadLetter garbage = dead.stream().filter(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT).findFirst().orElseThrow();
-        assertThat(StandardCharsets.UTF_8.decode(garbage.getPayload()).toString()).isEqualTo("definitely not avro");
+        DeadLetter garbage = dead.stream()
+                .filter(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT)
+                .findFirst()
+                .orElseThrow();
+        assertThat(StandardCharsets.UTF_8.decode(garbage.getPayload()).toString())
+                .isEqualTo("definitely not avro");
         assertThat(keys(outreach)).contains("still-flowing/DETRACTOR");
-        assertThat(job.getJobStatus().get()).as("the job keeps running").isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+        assertThat(job.getJobStatus().get())
+                .as("the job keeps running")
+                .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
     }
 
     static Set<String> keys(List<OutreachEvent> outreach) {
-        return outreach.stream().map(o -> o.getCustomerId() + "/" + o.getTrigger()).collect(Collectors.toSet());
+        return outreach.stream()
+                .map(o -> o.getCustomerId() + "/" + o.getTrigger())
+                .collect(Collectors.toSet());
     }
 
     static OutreachEvent byCustomer(List<OutreachEvent> outreach, String customer) {
-        return outreach.stream().filter(o -> o.getCustomerId().equals(customer)).findFirst()
+        return outreach.stream()
+                .filter(o -> o.getCustomerId().equals(customer))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no outreach for " + customer));
     }
-
 }

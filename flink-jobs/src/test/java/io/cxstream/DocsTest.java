@@ -71,7 +71,9 @@ class DocsTest {
         if (!Files.exists(resolved)) {
             return "no such file";
         }
-        if (anchor != null && resolved.toString().endsWith(".md") && !anchors(resolved).contains(anchor)) {
+        if (anchor != null
+                && resolved.toString().endsWith(".md")
+                && !anchors(resolved).contains(anchor)) {
             return "no heading for #" + anchor;
         }
         return null;
@@ -93,7 +95,9 @@ class DocsTest {
         List<Path> pages = new ArrayList<>();
         try (Stream<Path> files = Files.walk(REPO)) {
             files.filter(f -> f.toString().endsWith(".md"))
-                    .filter(f -> !REPO.relativize(f).toString().matches("(.*/)?(target|node_modules|\\..*)/.*|benchmarks/results/.*"))
+                    .filter(f -> !REPO.relativize(f)
+                            .toString()
+                            .matches("(.*/)?(target|node_modules|\\..*)/.*|benchmarks/results/.*"))
                     .forEach(pages::add);
         }
         return pages;
@@ -104,7 +108,8 @@ class DocsTest {
         Path readme = REPO.resolve("README.md");
 
         assertThat(problem(readme, "docs/no-such-page.md")).isEqualTo("no such file");
-        assertThat(problem(readme, "docs/configuration.md#no-such-heading")).isEqualTo("no heading for #no-such-heading");
+        assertThat(problem(readme, "docs/configuration.md#no-such-heading"))
+                .isEqualTo("no heading for #no-such-heading");
         assertThat(problem(readme, "docs/configuration.md")).isNull();
     }
 }

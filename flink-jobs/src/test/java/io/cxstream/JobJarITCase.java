@@ -21,15 +21,19 @@ class JobJarITCase {
     void theJobJarHasTheJobButNotTheGeneratorOrTheBroker() throws IOException {
         Path jar;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            List<Path> jars = files.filter(f -> f.getFileName().toString().endsWith("-job.jar")).toList();
+            List<Path> jars = files.filter(f -> f.getFileName().toString().endsWith("-job.jar"))
+                    .toList();
             assertThat(jars).as("the shaded job jar in target/").hasSize(1);
             jar = jars.get(0);
         }
         try (JarFile jarFile = new JarFile(jar.toFile())) {
             List<String> names = jarFile.stream().map(e -> e.getName()).toList();
 
-            assertThat(names).contains("io/cxstream/CxJob.class", "io/cxstream/rules/RuleEngine.class",
-                    "io/cxstream/avro/OutreachEvent.class");
+            assertThat(names)
+                    .contains(
+                            "io/cxstream/CxJob.class",
+                            "io/cxstream/rules/RuleEngine.class",
+                            "io/cxstream/avro/OutreachEvent.class");
             assertThat(names).noneMatch(n -> n.startsWith("io/cxstream/generator/"));
             assertThat(names).noneMatch(n -> n.startsWith("io/cxstream/kafka/"));
         }

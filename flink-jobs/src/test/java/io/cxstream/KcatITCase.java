@@ -67,7 +67,9 @@ class KcatITCase {
                 + "\"touchpoint\":\"checkout\",\"type\":\"PAYMENT_FAILED\",\"sessionId\":{\"string\":\"s-1\"},"
                 + "\"agentId\":null,\"attributes\":{\"errorCode\":\"card_declined\"}}";
         kcat(List.of("-P", "-t", topics.feedback, "-K", "|"), "kcat-customer|" + detractor + "\n");
-        kcat(List.of("-P", "-t", topics.interactions), String.format(failure, 2, now) + "\n" + String.format(failure, 3, now + 1) + "\n");
+        kcat(
+                List.of("-P", "-t", topics.interactions),
+                String.format(failure, 2, now) + "\n" + String.format(failure, 3, now + 1) + "\n");
 
         long quietFrom = System.currentTimeMillis();
         // Nothing else is sent: the alerts must leave with the input quiet.
@@ -77,8 +79,12 @@ class KcatITCase {
                 && !(output.contains("\"kcat-customer\"") && output.contains("\"kcat-payer\""))) {
             output = kcat(List.of("-C", "-t", topics.contactCenter, "-o", "beginning", "-e", "-q"), "");
         }
-        assertThat(output).contains("\"customerId\":\"kcat-customer\"", "\"trigger\":\"DETRACTOR\"",
-                "\"customerId\":\"kcat-payer\"", "\"trigger\":\"PAYMENT_FRICTION\"");
+        assertThat(output)
+                .contains(
+                        "\"customerId\":\"kcat-customer\"",
+                        "\"trigger\":\"DETRACTOR\"",
+                        "\"customerId\":\"kcat-payer\"",
+                        "\"trigger\":\"PAYMENT_FRICTION\"");
         assertThat(output).as("comments never leave the job").doesNotContain("late and broken");
 
         // One event in, its alert out within max(idleness, out-of-orderness + consent grace) + 1 s
@@ -88,7 +94,8 @@ class KcatITCase {
         int alerts = 0;
         while (emitted.find()) {
             alerts++;
-            assertThat(Long.parseLong(emitted.group(1)) - quietFrom).as("alert %d out within %d ms of the last event", alerts, bound)
+            assertThat(Long.parseLong(emitted.group(1)) - quietFrom)
+                    .as("alert %d out within %d ms of the last event", alerts, bound)
                     .isLessThanOrEqualTo(bound);
         }
         assertThat(alerts).isEqualTo(2);
@@ -106,7 +113,8 @@ class KcatITCase {
             throw new IllegalStateException("kcat did not finish: " + command);
         }
         if (p.exitValue() != 0) {
-            throw new IllegalStateException("kcat failed (" + p.exitValue() + "): " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            throw new IllegalStateException("kcat failed (" + p.exitValue() + "): "
+                    + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         return new String(out, StandardCharsets.UTF_8);
     }

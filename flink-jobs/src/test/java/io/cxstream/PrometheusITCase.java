@@ -74,8 +74,10 @@ class PrometheusITCase {
     private static final Duration WITHIN = Duration.ofSeconds(90);
     /** Alerts for the latency comparison: enough for a p99 that is not just the maximum. */
     private static final int LATENCY_ALERTS = 300;
+
     private static final long PACE_MILLIS = 40;
-    private static final String JOB_WIDE_P99 = "histogram_quantile(0.99, sum by (le) (rate(cx_alert_latency_seconds_bucket[1m])))";
+    private static final String JOB_WIDE_P99 =
+            "histogram_quantile(0.99, sum by (le) (rate(cx_alert_latency_seconds_bucket[1m])))";
 
     @RegisterExtension
     static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
@@ -89,10 +91,12 @@ class PrometheusITCase {
         Optional<Path> lint = ExternalTool.find("promtool");
         boolean present = server.isPresent() && lint.isPresent();
         if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("prometheus/promtool are not installed, and CI=true: .ci/run must install the Debian package prometheus");
+            fail(
+                    "prometheus/promtool are not installed, and CI=true: .ci/run must install the Debian package prometheus");
         }
         if (!present) {
-            LOG.warn("PrometheusITCase SKIPPED: prometheus or promtool is not on PATH (apt-get install prometheus to run it)");
+            LOG.warn(
+                    "PrometheusITCase SKIPPED: prometheus or promtool is not on PATH (apt-get install prometheus to run it)");
         }
         assumeTrue(present, "prometheus or promtool is not on PATH (apt-get install prometheus)");
         prometheus = server.get();
@@ -113,43 +117,66 @@ class PrometheusITCase {
 
         JobClient job = env.executeAsync("cx-stream-prometheus-it");
         try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers());
-             AlertClock alerts = new AlertClock(KAFKA.bootstrapServers(), topics.contactCenter, topics.marketing);
-             PrometheusServer server = new PrometheusServer(prometheus, workDir, cxPort, flinkPort)) {
+                AlertClock alerts = new AlertClock(KAFKA.bootstrapServers(), topics.contactCenter, topics.marketing);
+                PrometheusServer server = new PrometheusServer(prometheus, workDir, cxPort, flinkPort)) {
             // rate() must see the histograms at zero before the first alert: both subtasks' empty histograms scraped
             assertEventually(server, "count(cx_alert_latency_seconds_count)", Map.of("{}", 2.0));
             sendKnownEvents(kafka, topics);
             { // no filler ticker: a quiet input follows the job's clock
                 Poll.until("the two detractors reach the contact center", WITHIN, alerts::count, n -> n >= 2);
 
-                String scraped = Poll.until("the job's metrics on http://127.0.0.1:" + cxPort + "/metrics", WITHIN,
-                        () -> PrometheusText.scrape(cxPort), text -> text.contains("cx_nps{") && text.contains("cx_csat{")
-                                && text.contains("cx_outreach_suppressed_total{") && text.contains("cx_outreach_emitted_total{")
+                String scraped = Poll.until(
+                        "the job's metrics on http://127.0.0.1:" + cxPort + "/metrics",
+                        WITHIN,
+                        () -> PrometheusText.scrape(cxPort),
+                        text -> text.contains("cx_nps{")
+                                && text.contains("cx_csat{")
+                                && text.contains("cx_outreach_suppressed_total{")
+                                && text.contains("cx_outreach_emitted_total{")
                                 && text.contains("cx_dead_letters_total{"));
-                assertThat(scraped).contains("# TYPE cx_events_in_total counter", "# TYPE cx_alert_latency_seconds histogram",
-                        "dimension=\"touchpoint\"", "value=\"delivery\"", "reason=\"SCORE_OUT_OF_RANGE\"");
-                assertThat(scraped).as("label keys are labels, not part of the name")
+                assertThat(scraped)
+                        .contains(
+                                "# TYPE cx_events_in_total counter",
+                                "# TYPE cx_alert_latency_seconds histogram",
+                                "dimension=\"touchpoint\"",
+                                "value=\"delivery\"",
+                                "reason=\"SCORE_OUT_OF_RANGE\"");
+                assertThat(scraped)
+                        .as("label keys are labels, not part of the name")
                         .doesNotContainPattern("(?m)^(input|reason|trigger|channel)_\\w*cx_")
                         .doesNotContain("flink_taskmanager_job_task_operator_");
                 for (String name : helmChartNames("cx_")) {
-                    assertThat(scraped).as("job metric %s of the Helm chart's alerts and dashboard (metrics.names)", name)
+                    assertThat(scraped)
+                            .as("job metric %s of the Helm chart's alerts and dashboard (metrics.names)", name)
                             .containsAnyOf(name + "{", name + "_bucket{");
                 }
                 promtoolAccepts(scraped);
 
                 List<String> flinkNames = helmChartNames("flink_");
-                String flinkScraped = Poll.until("Flink's system metrics the Helm chart uses " + flinkNames + ", on port " + flinkPort,
-                        WITHIN, () -> PrometheusText.scrape(flinkPort),
+                String flinkScraped = Poll.until(
+                        "Flink's system metrics the Helm chart uses " + flinkNames + ", on port " + flinkPort,
+                        WITHIN,
+                        () -> PrometheusText.scrape(flinkPort),
                         text -> flinkNames.stream().allMatch(n -> text.contains(n + "{") || text.contains(n + " ")));
                 assertThat(PrometheusText.familiesContaining(flinkScraped, "cx_"))
-                        .as("Flink's reporter leaves the job's metrics to ours (filter.excludes)").isBlank();
+                        .as("Flink's reporter leaves the job's metrics to ours (filter.excludes)")
+                        .isBlank();
 
                 assertEventually(server, "sum(cx_outreach_emitted_total{trigger=\"DETRACTOR\"})", Map.of("{}", 2.0));
-                assertEventually(server, "sum by (reason) (cx_dead_letters_total)",
+                assertEventually(
+                        server,
+                        "sum by (reason) (cx_dead_letters_total)",
                         Map.of("{reason=SCORE_OUT_OF_RANGE}", 2.0, "{reason=UNRECOGNIZED_FORMAT}", 1.0));
-                assertEventually(server, "sum by (trigger, reason) (cx_outreach_suppressed_total)",
+                assertEventually(
+                        server,
+                        "sum by (trigger, reason) (cx_outreach_suppressed_total)",
                         Map.of("{reason=consent, trigger=PROMOTER}", 2.0));
-                assertEventually(server, "sum by (input) (cx_records_in_total{input=\"feedback\"})", Map.of("{input=feedback}", 9.0));
-                // Last-hour NPS (voc-aggregate): delivery 10, 3, 0 → (+100 -100 -100)/3; WEB 9, 8 → (+100 + 0)/2; overall 0.
+                assertEventually(
+                        server,
+                        "sum by (input) (cx_records_in_total{input=\"feedback\"})",
+                        Map.of("{input=feedback}", 9.0));
+                // Last-hour NPS (voc-aggregate): delivery 10, 3, 0 → (+100 -100 -100)/3; WEB 9, 8 → (+100 + 0)/2;
+                // overall 0.
                 assertEventually(server, "cx_nps{dimension=\"touchpoint\",value=\"delivery\"}", -100.0 / 3);
                 assertEventually(server, "cx_nps{dimension=\"channel\",value=\"WEB\"}", 50.0);
                 assertEventually(server, "cx_nps{dimension=\"overall\",value=\"all\"}", 0.0);
@@ -158,23 +185,44 @@ class PrometheusITCase {
 
                 sendPacedDetractors(kafka, topics);
                 int expected = 2 + LATENCY_ALERTS;
-                Poll.until(expected + " alerts at the consumer", Duration.ofSeconds(60), alerts::count, n -> n >= expected);
-                assertEventually(server, "sum(cx_outreach_emitted_total{trigger=\"DETRACTOR\"})", Map.of("{}", (double) expected));
+                Poll.until(
+                        expected + " alerts at the consumer",
+                        Duration.ofSeconds(60),
+                        alerts::count,
+                        n -> n >= expected);
+                assertEventually(server, "sum(cx_outreach_emitted_total{trigger=\"DETRACTOR\"})", Map.of("{}", (double)
+                        expected));
                 assertEventually(server, "sum(cx_alert_latency_seconds_count)", Map.of("{}", (double) expected));
                 assertEventually(server, "count(cx_alert_latency_seconds_count > 0)", Map.of("{}", 2.0));
 
-                double exported = Poll.until(JOB_WIDE_P99, WITHIN, () -> server.query(JOB_WIDE_P99),
-                        r -> r.size() == 1 && !r.values().iterator().next().isNaN()).values().iterator().next();
+                double exported = Poll.until(
+                                JOB_WIDE_P99,
+                                WITHIN,
+                                () -> server.query(JOB_WIDE_P99),
+                                r -> r.size() == 1
+                                        && !r.values().iterator().next().isNaN())
+                        .values()
+                        .iterator()
+                        .next();
                 org.HdrHistogram.Histogram measured = alerts.latencies();
                 assertThat(measured.getTotalCount()).isEqualTo(expected);
                 double harness = measured.getValueAtPercentile(99.0) / 1000.0;
                 double[] bucket = bucketAround(harness);
-                LOG.info("alert latency p99 over {} alerts: Prometheus (job-wide, sum by le) {} s, harness HdrHistogram {} s "
-                                + "(p50 {} s, max {} s), bucket ({}, {}] s", expected, exported, harness,
-                        measured.getValueAtPercentile(50.0) / 1000.0, measured.getMaxValue() / 1000.0, bucket[0], bucket[1]);
+                LOG.info(
+                        "alert latency p99 over {} alerts: Prometheus (job-wide, sum by le) {} s, harness HdrHistogram {} s "
+                                + "(p50 {} s, max {} s), bucket ({}, {}] s",
+                        expected,
+                        exported,
+                        harness,
+                        measured.getValueAtPercentile(50.0) / 1000.0,
+                        measured.getMaxValue() / 1000.0,
+                        bucket[0],
+                        bucket[1]);
                 assertThat(Math.abs(exported - harness))
-                        .as("job-wide p99 from Prometheus %s s vs the harness's HdrHistogram p99 %s s: within the width of "
-                                + "its bucket (%s, %s]", exported, harness, bucket[0], bucket[1])
+                        .as(
+                                "job-wide p99 from Prometheus %s s vs the harness's HdrHistogram p99 %s s: within the width of "
+                                        + "its bucket (%s, %s]",
+                                exported, harness, bucket[0], bucket[1])
                         .isLessThanOrEqualTo(bucket[1] - bucket[0]);
             }
         } finally {
@@ -205,15 +253,29 @@ class PrometheusITCase {
     private static void sendPacedDetractors(TestKafkaClient kafka, CxTopics topics) {
         long next = System.nanoTime();
         for (int i = 0; i < LATENCY_ALERTS; i++) {
-            feedback(kafka, topics, "latency-" + i, System.currentTimeMillis(), FeedbackMetric.NPS, i % 7, Channel.CALL_CENTER,
+            feedback(
+                    kafka,
+                    topics,
+                    "latency-" + i,
+                    System.currentTimeMillis(),
+                    FeedbackMetric.NPS,
+                    i % 7,
+                    Channel.CALL_CENTER,
                     "latency-probe");
             next += TimeUnit.MILLISECONDS.toNanos(PACE_MILLIS);
             LockSupport.parkNanos(next - System.nanoTime()); // pacing the load, not waiting for a result
         }
     }
 
-    private static void feedback(TestKafkaClient kafka, CxTopics topics, String customer, long t, FeedbackMetric metric,
-                                 int score, Channel channel, String touchpoint) {
+    private static void feedback(
+            TestKafkaClient kafka,
+            CxTopics topics,
+            String customer,
+            long t,
+            FeedbackMetric metric,
+            int score,
+            Channel channel,
+            String touchpoint) {
         FeedbackEvent e = Events.feedback(customer, t, metric, score);
         e.setChannel(channel);
         e.setTouchpoint(touchpoint);
@@ -234,23 +296,31 @@ class PrometheusITCase {
     }
 
     private void promtoolAccepts(String text) throws Exception {
-        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("promtool finishes").isTrue();
-        String context = String.format("promtool check metrics on everything cx-stream's reporter exports (exit %d):%n%s%n"
-                + "--- input ---%n%s", p.exitValue(), output, text);
+        String context = String.format(
+                "promtool check metrics on everything cx-stream's reporter exports (exit %d):%n%s%n"
+                        + "--- input ---%n%s",
+                p.exitValue(), output, text);
         assertThat(p.exitValue()).as(context).isZero();
         assertThat(output).as(context).isBlank();
     }
 
     private static void assertEventually(PrometheusServer server, String promql, double expected) throws Exception {
-        Poll.until("PromQL " + promql + " == " + expected + " (Prometheus log: " + server.logTail() + ")", WITHIN,
-                () -> server.query(promql), r -> r.size() == 1 && Math.abs(r.values().iterator().next() - expected) < 0.01);
+        Poll.until(
+                "PromQL " + promql + " == " + expected + " (Prometheus log: " + server.logTail() + ")",
+                WITHIN,
+                () -> server.query(promql),
+                r -> r.size() == 1 && Math.abs(r.values().iterator().next() - expected) < 0.01);
     }
 
-    private static void assertEventually(PrometheusServer server, String promql, Map<String, Double> expected) throws Exception {
+    private static void assertEventually(PrometheusServer server, String promql, Map<String, Double> expected)
+            throws Exception {
         Poll.until("PromQL " + promql + " == " + expected, WITHIN, () -> server.query(promql), expected::equals);
     }
 
@@ -272,7 +342,9 @@ class PrometheusITCase {
                 names.add(m.group(1));
             }
         }
-        assertThat(names).as("metrics.names starting with %s in the chart", prefix).isNotEmpty();
+        assertThat(names)
+                .as("metrics.names starting with %s in the chart", prefix)
+                .isNotEmpty();
         return names;
     }
 
@@ -296,23 +368,29 @@ class PrometheusITCase {
             p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             WireCodec<OutreachEvent> codec = WireCodec.of(OutreachEvent.class);
-            thread = new Thread(() -> {
-                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-                    consumer.subscribe(List.of(topics));
-                    while (running) {
-                        var records = consumer.poll(Duration.ofMillis(20));
-                        long now = System.currentTimeMillis();
-                        for (ConsumerRecord<byte[], byte[]> r : records) {
-                            OutreachEvent alert = decode(codec, r.value());
-                            synchronized (latencies) {
-                                latencies.recordValue(Math.max(0, now - alert.getLastEvidenceTime().toEpochMilli()));
+            thread = new Thread(
+                    () -> {
+                        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+                            consumer.subscribe(List.of(topics));
+                            while (running) {
+                                var records = consumer.poll(Duration.ofMillis(20));
+                                long now = System.currentTimeMillis();
+                                for (ConsumerRecord<byte[], byte[]> r : records) {
+                                    OutreachEvent alert = decode(codec, r.value());
+                                    synchronized (latencies) {
+                                        latencies.recordValue(Math.max(
+                                                0,
+                                                now
+                                                        - alert.getLastEvidenceTime()
+                                                                .toEpochMilli()));
+                                    }
+                                }
                             }
+                        } catch (RuntimeException e) {
+                            failure = e;
                         }
-                    }
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-            }, "alert-clock");
+                    },
+                    "alert-clock");
             thread.setDaemon(true);
             thread.start();
         }

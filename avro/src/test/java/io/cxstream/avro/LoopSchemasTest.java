@@ -12,9 +12,9 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,16 +33,37 @@ class LoopSchemasTest {
     @ParameterizedTest
     @EnumSource(WireFormat.class)
     void theLoopsRecordsRoundTrip(WireFormat format) throws Exception {
-        OutreachFeedback f = OutreachFeedback.newBuilder().setOutreachId("o-1").setCustomerId("alice")
-                .setAction(FeedbackAction.CLOSE).setHandledBy("agent-7").setOutcomeCode("REFUNDED").setNote("note")
-                .setEventTime(T).build();
-        OutreachUpdate u = OutreachUpdate.newBuilder().setOutreachId("o-1").setCustomerId("alice").setRuleId("detractor")
-                .setTriggerName("DETRACTOR").setRoute(Route.CONTACT_CENTER).setPriority(Priority.P1)
-                .setStatus(OutreachStatus.CLOSED).setRecovery(RecoveryOutcome.RECOVERED).setHeldOut(false).setUpdatedAt(T).build();
+        OutreachFeedback f = OutreachFeedback.newBuilder()
+                .setOutreachId("o-1")
+                .setCustomerId("alice")
+                .setAction(FeedbackAction.CLOSE)
+                .setHandledBy("agent-7")
+                .setOutcomeCode("REFUNDED")
+                .setNote("note")
+                .setEventTime(T)
+                .build();
+        OutreachUpdate u = OutreachUpdate.newBuilder()
+                .setOutreachId("o-1")
+                .setCustomerId("alice")
+                .setRuleId("detractor")
+                .setTriggerName("DETRACTOR")
+                .setRoute(Route.CONTACT_CENTER)
+                .setPriority(Priority.P1)
+                .setStatus(OutreachStatus.CLOSED)
+                .setRecovery(RecoveryOutcome.RECOVERED)
+                .setHeldOut(false)
+                .setUpdatedAt(T)
+                .build();
         RecoveryRate r = new RecoveryRate("detractor", 10L, 6L, 1L, 2L, 1L, 0L, T);
-        assertThat(WireCodec.of(OutreachFeedback.class).decode(WireCodec.of(OutreachFeedback.class).encode(f, format))).isEqualTo(f);
-        assertThat(WireCodec.of(OutreachUpdate.class).decode(WireCodec.of(OutreachUpdate.class).encode(u, format))).isEqualTo(u);
-        assertThat(WireCodec.of(RecoveryRate.class).decode(WireCodec.of(RecoveryRate.class).encode(r, format))).isEqualTo(r);
+        assertThat(WireCodec.of(OutreachFeedback.class)
+                        .decode(WireCodec.of(OutreachFeedback.class).encode(f, format)))
+                .isEqualTo(f);
+        assertThat(WireCodec.of(OutreachUpdate.class)
+                        .decode(WireCodec.of(OutreachUpdate.class).encode(u, format)))
+                .isEqualTo(u);
+        assertThat(WireCodec.of(RecoveryRate.class)
+                        .decode(WireCodec.of(RecoveryRate.class).encode(r, format)))
+                .isEqualTo(r);
     }
 
     @Test
@@ -57,8 +78,7 @@ class LoopSchemasTest {
     @Test
     void aReleasedReaderReadsTheNewDeadLetterReasonAsUnknown() throws Exception {
         Schema current = DeadLetterReason.getClassSchema();
-        Schema released = new Schema.Parser().parse(current.toString()
-                .replace(",\"UNKNOWN_OUTREACH\"", ""));
+        Schema released = new Schema.Parser().parse(current.toString().replace(",\"UNKNOWN_OUTREACH\"", ""));
         assertThat(released.getEnumSymbols()).doesNotContain("UNKNOWN_OUTREACH");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);

@@ -112,7 +112,10 @@ class SchemaEvolutionTest {
         assertThat(event.getType()).isEqualTo(InteractionType.RETURN_REFUND);
         assertThat(event.getSessionId()).isEqualTo("s-old");
         assertThat(event.getAgentId()).as("new field, default null").isNull();
-        assertThat(event.getAttributes()).as("new field, default {}").isNotNull().isEmpty();
+        assertThat(event.getAttributes())
+                .as("new field, default {}")
+                .isNotNull()
+                .isEmpty();
     }
 
     @Test
@@ -180,7 +183,10 @@ class SchemaEvolutionTest {
     void outreachOfARuleWithATriggerOfItsOwnIsReadableByTheReleasedSchema() throws Exception {
         Schema v1 = onlyPreviousVersion("OutreachEvent");
         OutreachEvent now = OutreachEvent.newBuilder(AvroFixtures.outreach())
-                .setTrigger(TriggerType.UNKNOWN).setTriggerName("TWO_LOW_CSAT").setRuleId("two-low-csat").setRuleVersion(3)
+                .setTrigger(TriggerType.UNKNOWN)
+                .setTriggerName("TWO_LOW_CSAT")
+                .setRuleId("two-low-csat")
+                .setRuleVersion(3)
                 .build();
 
         assertReadable(v1, OutreachEvent.getClassSchema());
@@ -188,7 +194,9 @@ class SchemaEvolutionTest {
         assertThat(old.get("trigger")).hasToString("UNKNOWN");
         assertThat(old.get("customerId")).hasToString("c-0000042");
         assertThat(old.get("reason")).hasToString(now.getReason());
-        assertThat(old.getSchema().getField("triggerName")).as("v1 readers do not see the new fields").isNull();
+        assertThat(old.getSchema().getField("triggerName"))
+                .as("v1 readers do not see the new fields")
+                .isNull();
     }
 
     @Test
@@ -224,9 +232,10 @@ class SchemaEvolutionTest {
         Schema current = FeedbackEvent.getClassSchema();
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field f : current.getFields()) {
-            fields.add(f.name().equals("score")
-                    ? new Schema.Field(f.name(), Schema.create(Schema.Type.STRING), f.doc(), (Object) null)
-                    : f);
+            fields.add(
+                    f.name().equals("score")
+                            ? new Schema.Field(f.name(), Schema.create(Schema.Type.STRING), f.doc(), (Object) null)
+                            : f);
         }
         Schema reader = withFields(current, fields);
 
@@ -269,10 +278,12 @@ class SchemaEvolutionTest {
 
         GenericRecord written = asGeneric(fixture, newer);
         written.put(field, new GenericData.EnumSymbol(newerEnum, NEWER_SYMBOL));
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(written).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer)
+                .encode(written)
+                .array();
 
-        BinaryMessageDecoder<SpecificRecordBase> decoder = new BinaryMessageDecoder<>(
-                SpecificData.getForSchema(current), current);
+        BinaryMessageDecoder<SpecificRecordBase> decoder =
+                new BinaryMessageDecoder<>(SpecificData.getForSchema(current), current);
         decoder.addSchema(newer);
         SpecificRecordBase read = decoder.decode(bytes);
 
@@ -288,12 +299,16 @@ class SchemaEvolutionTest {
     @Test
     void codecRefusesANewerWriterItWasNotToldAbout() throws Exception {
         Schema current = InteractionEvent.getClassSchema();
-        Schema newerChannel = withSymbolAppended(enumOf(current.getField("channel").schema()), NEWER_SYMBOL);
+        Schema newerChannel =
+                withSymbolAppended(enumOf(current.getField("channel").schema()), NEWER_SYMBOL);
         Schema newer = replaceNamedType(current, newerChannel);
         GenericRecord written = asGeneric(AvroFixtures.interaction(), newer);
         written.put("channel", new GenericData.EnumSymbol(newerChannel, NEWER_SYMBOL));
-        byte[] avro = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(written).array();
-        byte[] json = AvroFixtures.utf8(WireCodecTest.README_INTERACTION_JSON.replace("\"WEB\"", "\"" + NEWER_SYMBOL + "\""));
+        byte[] avro = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer)
+                .encode(written)
+                .array();
+        byte[] json =
+                AvroFixtures.utf8(WireCodecTest.README_INTERACTION_JSON.replace("\"WEB\"", "\"" + NEWER_SYMBOL + "\""));
 
         WireCodec<InteractionEvent> codec = WireCodec.of(InteractionEvent.class);
 
@@ -306,7 +321,11 @@ class SchemaEvolutionTest {
     private static void assertReadable(Schema reader, Schema writer) {
         SchemaPairCompatibility result = compatibility(reader, writer);
         assertThat(result.getType())
-                .as("%s reading %s: %s", reader.getFullName(), writer.getFullName(), result.getResult().getIncompatibilities())
+                .as(
+                        "%s reading %s: %s",
+                        reader.getFullName(),
+                        writer.getFullName(),
+                        result.getResult().getIncompatibilities())
                 .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
 
@@ -337,7 +356,8 @@ class SchemaEvolutionTest {
     }
 
     private static byte[] writeSingleObject(GenericRecord record) throws IOException {
-        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema()).encode(record);
+        ByteBuffer buffer =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema()).encode(record);
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return bytes;
@@ -349,7 +369,10 @@ class SchemaEvolutionTest {
             return schema;
         }
         if (schema.getType() == Schema.Type.UNION) {
-            return schema.getTypes().stream().filter(s -> s.getType() == Schema.Type.ENUM).findFirst().orElse(null);
+            return schema.getTypes().stream()
+                    .filter(s -> s.getType() == Schema.Type.ENUM)
+                    .findFirst()
+                    .orElse(null);
         }
         return null;
     }
@@ -357,7 +380,11 @@ class SchemaEvolutionTest {
     private static Schema withSymbolAppended(Schema enumSchema, String symbol) {
         List<String> symbols = new ArrayList<>(enumSchema.getEnumSymbols());
         symbols.add(symbol);
-        return Schema.createEnum(enumSchema.getName(), enumSchema.getDoc(), enumSchema.getNamespace(), symbols,
+        return Schema.createEnum(
+                enumSchema.getName(),
+                enumSchema.getDoc(),
+                enumSchema.getNamespace(),
+                symbols,
                 enumSchema.getEnumDefault());
     }
 
@@ -372,7 +399,9 @@ class SchemaEvolutionTest {
 
     private static Schema replaceIn(Schema schema, Schema replacement) {
         if (schema.getType() == Schema.Type.UNION) {
-            return Schema.createUnion(schema.getTypes().stream().map(s -> replaceIn(s, replacement)).toList());
+            return Schema.createUnion(schema.getTypes().stream()
+                    .map(s -> replaceIn(s, replacement))
+                    .toList());
         }
         if (schema.getType() == replacement.getType() && schema.getFullName().equals(replacement.getFullName())) {
             return replacement;
@@ -382,7 +411,8 @@ class SchemaEvolutionTest {
 
     /** A record of the same name with the given fields (copied: a field belongs to one record only). */
     private static Schema withFields(Schema record, List<Schema.Field> fields) {
-        List<Schema.Field> copies = fields.stream().map(f -> new Schema.Field(f, f.schema())).toList();
+        List<Schema.Field> copies =
+                fields.stream().map(f -> new Schema.Field(f, f.schema())).toList();
         return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, copies);
     }
 

@@ -4,9 +4,9 @@ import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,25 +20,52 @@ class VocSchemasTest {
 
     static VocAggregate aggregate() {
         return VocAggregate.newBuilder()
-                .setWindow("1h").setWindowStart(END.minusSeconds(3600)).setWindowEnd(END)
-                .setDimension("touchpoint").setValue("delivery").setMetric(FeedbackMetric.NPS)
-                .setCount(40).setPromoters(20).setPassives(10).setDetractors(10)
+                .setWindow("1h")
+                .setWindowStart(END.minusSeconds(3600))
+                .setWindowEnd(END)
+                .setDimension("touchpoint")
+                .setValue("delivery")
+                .setMetric(FeedbackMetric.NPS)
+                .setCount(40)
+                .setPromoters(20)
+                .setPassives(10)
+                .setDetractors(10)
                 .setDistribution(List.of(1L, 1L, 1L, 1L, 2L, 2L, 2L, 5L, 5L, 10L, 10L))
-                .setSufficient(true).setMinSample(30)
-                .setMean(7.6).setScore(25.0).setScoreLow(2.5).setScoreHigh(47.5)
-                .setGoal(30.0).setGoalGap(-5.0).setGoalMissedDay(false)
+                .setSufficient(true)
+                .setMinSample(30)
+                .setMean(7.6)
+                .setScore(25.0)
+                .setScoreLow(2.5)
+                .setScoreHigh(47.5)
+                .setGoal(30.0)
+                .setGoalGap(-5.0)
+                .setGoalMissedDay(false)
                 .build();
     }
 
     static VocTrendAlert alert() {
         return VocTrendAlert.newBuilder()
-                .setAlertId("SCORE_DROP/touchpoint/delivery/NPS/" + END.toEpochMilli()).setKind("SCORE_DROP")
-                .setDimension("touchpoint").setValue("delivery").setMetric(FeedbackMetric.NPS).setDetectedAt(END)
-                .setRecentStart(END.minusSeconds(3600)).setRecentEnd(END).setRecentCount(60)
-                .setRecentScore(-20.0).setRecentLow(-40.0).setRecentHigh(0.0)
-                .setBaselineStart(END.minusSeconds(7 * 86400 + 7200)).setBaselineEnd(END.minusSeconds(7200))
-                .setBaselineCount(5000).setBaselineScore(30.0).setBaselineLow(28.0).setBaselineHigh(32.0)
-                .setDrop(50.0).setZ(4.8).setTopTouchpoints(List.of("delivery"))
+                .setAlertId("SCORE_DROP/touchpoint/delivery/NPS/" + END.toEpochMilli())
+                .setKind("SCORE_DROP")
+                .setDimension("touchpoint")
+                .setValue("delivery")
+                .setMetric(FeedbackMetric.NPS)
+                .setDetectedAt(END)
+                .setRecentStart(END.minusSeconds(3600))
+                .setRecentEnd(END)
+                .setRecentCount(60)
+                .setRecentScore(-20.0)
+                .setRecentLow(-40.0)
+                .setRecentHigh(0.0)
+                .setBaselineStart(END.minusSeconds(7 * 86400 + 7200))
+                .setBaselineEnd(END.minusSeconds(7200))
+                .setBaselineCount(5000)
+                .setBaselineScore(30.0)
+                .setBaselineLow(28.0)
+                .setBaselineHigh(32.0)
+                .setDrop(50.0)
+                .setZ(4.8)
+                .setTopTouchpoints(List.of("delivery"))
                 .build();
     }
 
@@ -64,10 +91,18 @@ class VocSchemasTest {
 
     @Test
     void insufficientAggregateHasNoNumbers() throws Exception {
-        VocAggregate a = VocAggregate.newBuilder(aggregate()).setCount(3).setSufficient(false)
-                .setMean(null).setScore(null).setScoreLow(null).setScoreHigh(null).setGoalGap(null).build();
+        VocAggregate a = VocAggregate.newBuilder(aggregate())
+                .setCount(3)
+                .setSufficient(false)
+                .setMean(null)
+                .setScore(null)
+                .setScoreLow(null)
+                .setScoreHigh(null)
+                .setGoalGap(null)
+                .build();
 
-        VocAggregate back = WireCodec.of(VocAggregate.class).decode(WireCodec.of(VocAggregate.class).encode(a, WireFormat.JSON));
+        VocAggregate back = WireCodec.of(VocAggregate.class)
+                .decode(WireCodec.of(VocAggregate.class).encode(a, WireFormat.JSON));
         assertThat(back.getScore()).isNull();
         assertThat(back.getSufficient()).isFalse();
     }
@@ -76,9 +111,13 @@ class VocSchemasTest {
     @Test
     void noFieldCanCarryPersonalData() {
         for (Schema schema : List.of(VocAggregate.getClassSchema(), VocTrendAlert.getClassSchema())) {
-            assertThat(schema.getFields()).extracting(f -> f.name().toLowerCase(Locale.ROOT))
+            assertThat(schema.getFields())
+                    .extracting(f -> f.name().toLowerCase(Locale.ROOT))
                     .as(schema.getName())
-                    .noneMatch(n -> n.contains("customer") || n.contains("comment") || n.contains("email") || n.contains("name"));
+                    .noneMatch(n -> n.contains("customer")
+                            || n.contains("comment")
+                            || n.contains("email")
+                            || n.contains("name"));
         }
     }
 }

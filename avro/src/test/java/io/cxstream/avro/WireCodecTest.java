@@ -43,9 +43,10 @@ class WireCodecTest {
      * What a kcat user types, as the README shows: nullable fields wrapped in their branch name,
      * {@code null} bare, the timestamp as epoch milliseconds.
      */
-    static final String README_INTERACTION_JSON = "{\"eventId\":\"e1\",\"customerId\":\"c-1\",\"eventTime\":1732350000000,"
-            + "\"channel\":\"WEB\",\"touchpoint\":\"checkout\",\"type\":\"PAYMENT_FAILED\","
-            + "\"sessionId\":{\"string\":\"s1\"},\"agentId\":null,\"attributes\":{}}";
+    static final String README_INTERACTION_JSON =
+            "{\"eventId\":\"e1\",\"customerId\":\"c-1\",\"eventTime\":1732350000000,"
+                    + "\"channel\":\"WEB\",\"touchpoint\":\"checkout\",\"type\":\"PAYMENT_FAILED\","
+                    + "\"sessionId\":{\"string\":\"s1\"},\"agentId\":null,\"attributes\":{}}";
 
     static Stream<Arguments> recordsAndFormats() {
         return AvroFixtures.all().stream()
@@ -59,7 +60,8 @@ class WireCodecTest {
 
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("recordsAndFormats")
-    void roundTripsEveryRecordTypeInBothFormats(String name, SpecificRecordBase record, WireFormat format) throws Exception {
+    void roundTripsEveryRecordTypeInBothFormats(String name, SpecificRecordBase record, WireFormat format)
+            throws Exception {
         WireCodec<SpecificRecordBase> codec = codecFor(record);
 
         byte[] bytes = codec.encode(record, format);
@@ -77,7 +79,8 @@ class WireCodecTest {
 
         assertThat(bytes[0]).isEqualTo(WireCodec.MARKER_0);
         assertThat(bytes[1]).isEqualTo(WireCodec.MARKER_1);
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint =
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(fingerprint).isEqualTo(codec.fingerprint());
         assertThat(WireCodec.isSingleObject(bytes)).isTrue();
     }
@@ -187,7 +190,8 @@ class WireCodecTest {
             byte[] truncated = Arrays.copyOf(bytes, length);
             assertThat(catchThrowable(() -> codec.decode(truncated)))
                     .as("prefix of %d of %d bytes", length, bytes.length)
-                    .isInstanceOfSatisfying(WireFormatException.class,
+                    .isInstanceOfSatisfying(
+                            WireFormatException.class,
                             e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.UNDECODABLE));
         }
     }
@@ -278,14 +282,15 @@ class WireCodecTest {
     // ---- bad JSON -------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{",
-        "{}",
-        "{\"eventId\": }",
-        "{ not json at all",
-        "{\"eventId\":\"e1\",\"customerId\":\"c-1\",\"eventTime\":1732350000000,",
-        "{\"eventId\":\"e1\"}}}}",
-    })
+    @ValueSource(
+            strings = {
+                "{",
+                "{}",
+                "{\"eventId\": }",
+                "{ not json at all",
+                "{\"eventId\":\"e1\",\"customerId\":\"c-1\",\"eventTime\":1732350000000,",
+                "{\"eventId\":\"e1\"}}}}",
+            })
     void malformedJsonIsUndecodable(String json) {
         assertReason(() -> WireCodec.of(InteractionEvent.class).decode(utf8(json)), DeadLetterReason.UNDECODABLE);
     }
@@ -309,13 +314,15 @@ class WireCodecTest {
     void jsonWithTrailingWhiteSpaceDecodes() throws Exception {
         String json = README_INTERACTION_JSON + " \r\n\t";
 
-        assertThat(WireCodec.of(InteractionEvent.class).decode(utf8(json)).getEventId()).isEqualTo("e1");
+        assertThat(WireCodec.of(InteractionEvent.class).decode(utf8(json)).getEventId())
+                .isEqualTo("e1");
     }
 
     /** Documented leniency of Avro's JSON decoder: fields the schema does not know are skipped. */
     @Test
     void jsonWithUnknownExtraFieldsDecodesIgnoringThem() throws Exception {
-        String json = README_INTERACTION_JSON.replace("{\"eventId\"", "{\"tenant\":\"t1\",\"eventId\"")
+        String json = README_INTERACTION_JSON
+                .replace("{\"eventId\"", "{\"tenant\":\"t1\",\"eventId\"")
                 .replace("\"attributes\":{}", "\"attributes\":{},\"extra\":{\"nested\":[1,2]}");
 
         InteractionEvent event = WireCodec.of(InteractionEvent.class).decode(utf8(json));
@@ -324,22 +331,23 @@ class WireCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        // event time as an ISO string instead of epoch millis
-        "\"eventTime\":1732350000000=>\"eventTime\":\"2024-11-23T08:20:00Z\"",
-        // a number for a string
-        "\"customerId\":\"c-1\"=>\"customerId\":1",
-        // a symbol that is not in the enum
-        "\"channel\":\"WEB\"=>\"channel\":\"FAX\"",
-        // enum in lower case
-        "\"type\":\"PAYMENT_FAILED\"=>\"type\":\"payment_failed\"",
-        // a nullable field without its union branch name
-        "\"sessionId\":{\"string\":\"s1\"}=>\"sessionId\":\"s1\"",
-        // null for a required field
-        "\"customerId\":\"c-1\"=>\"customerId\":null",
-        // a non-string map value
-        "\"attributes\":{}=>\"attributes\":{\"amount\":12.5}",
-    })
+    @ValueSource(
+            strings = {
+                // event time as an ISO string instead of epoch millis
+                "\"eventTime\":1732350000000=>\"eventTime\":\"2024-11-23T08:20:00Z\"",
+                // a number for a string
+                "\"customerId\":\"c-1\"=>\"customerId\":1",
+                // a symbol that is not in the enum
+                "\"channel\":\"WEB\"=>\"channel\":\"FAX\"",
+                // enum in lower case
+                "\"type\":\"PAYMENT_FAILED\"=>\"type\":\"payment_failed\"",
+                // a nullable field without its union branch name
+                "\"sessionId\":{\"string\":\"s1\"}=>\"sessionId\":\"s1\"",
+                // null for a required field
+                "\"customerId\":\"c-1\"=>\"customerId\":null",
+                // a non-string map value
+                "\"attributes\":{}=>\"attributes\":{\"amount\":12.5}",
+            })
     void jsonWithWrongTypesIsUndecodable(String replacement) {
         String[] parts = replacement.split("=>");
         String json = README_INTERACTION_JSON.replace(parts[0], parts[1]);
@@ -456,8 +464,10 @@ class WireCodecTest {
 
     private static void assertReason(ThrowingCall call, DeadLetterReason expected) {
         Throwable thrown = catchThrowable(call::run);
-        assertThat(thrown).isInstanceOfSatisfying(WireFormatException.class,
-                e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(expected));
+        assertThat(thrown)
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(expected));
     }
 
     /** Removes {@code "field":value,} from the single-line README example. */

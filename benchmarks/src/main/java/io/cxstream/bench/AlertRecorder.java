@@ -80,8 +80,12 @@ final class AlertRecorder implements Runnable, AutoCloseable {
         if (histogram.getTotalCount() == 0) {
             return "outreach " + received + ", no latency recorded yet";
         }
-        return String.format("outreach %d | latency p50 %d ms, p99 %d ms, max %d ms (n=%d)", received,
-                histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getMaxValue(),
+        return String.format(
+                "outreach %d | latency p50 %d ms, p99 %d ms, max %d ms (n=%d)",
+                received,
+                histogram.getValueAtPercentile(50),
+                histogram.getValueAtPercentile(99),
+                histogram.getMaxValue(),
                 histogram.getTotalCount());
     }
 

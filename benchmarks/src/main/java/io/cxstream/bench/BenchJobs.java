@@ -12,9 +12,9 @@ import io.cxstream.kafka.EmbeddedKafkaBroker;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -52,7 +52,8 @@ final class BenchJobs {
      * The job's settings for one run: RocksDB, the guarantee, the parallelism, --checkpoint-interval, a checkpoint
      * directory, consumer group and transactional id prefix of the run's own, then --job settings, then {@code overrides}.
      */
-    CxConfig jobConfig(EmbeddedKafkaBroker broker, String run, String guarantee, int parallelism, Map<String, String> overrides) {
+    CxConfig jobConfig(
+            EmbeddedKafkaBroker broker, String run, String guarantee, int parallelism, Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("bootstrap-servers", broker.bootstrapServers());
         settings.put("state.backend", "rocksdb");
@@ -115,10 +116,22 @@ final class BenchJobs {
      * A paced load that never drops a slot and stamps each event with its intended send time
      * ({@link IntendedTimeClock}): the harness's answer to coordinated omission.
      */
-    SyntheticLoad pacedLoad(EmbeddedKafkaBroker broker, TopicNames topics, double rate, long customers, IntendedTimeClock clock,
+    SyntheticLoad pacedLoad(
+            EmbeddedKafkaBroker broker,
+            TopicNames topics,
+            double rate,
+            long customers,
+            IntendedTimeClock clock,
             Duration duration) {
-        SyntheticLoadConfig config = loadConfig(broker, topics, rate, customers).duration(duration).maxCatchUp(NEVER_DROP).build();
-        return new SyntheticLoad(config, new KafkaProducer<>(SyntheticLoad.producerProperties(config)), clock, System::nanoTime,
+        SyntheticLoadConfig config = loadConfig(broker, topics, rate, customers)
+                .duration(duration)
+                .maxCatchUp(NEVER_DROP)
+                .build();
+        return new SyntheticLoad(
+                config,
+                new KafkaProducer<>(SyntheticLoad.producerProperties(config)),
+                clock,
+                System::nanoTime,
                 LockSupport::parkNanos);
     }
 
@@ -154,9 +167,18 @@ final class BenchJobs {
         return m;
     }
 
-    static void createTopics(EmbeddedKafkaBroker broker, int partitions, TopicNames topics, CxConfig config) throws Exception {
-        broker.createTopics(partitions, topics.interactions(), topics.feedback(), topics.consents(),
-                config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.voc.aggregatesTopic, config.voc.alertsTopic);
+    static void createTopics(EmbeddedKafkaBroker broker, int partitions, TopicNames topics, CxConfig config)
+            throws Exception {
+        broker.createTopics(
+                partitions,
+                topics.interactions(),
+                topics.feedback(),
+                topics.consents(),
+                config.contactCenterTopic,
+                config.marketingTopic,
+                config.deadLetterTopic,
+                config.voc.aggregatesTopic,
+                config.voc.alertsTopic);
     }
 
     /** Deletes a directory tree, best effort (a full run writes gigabytes of checkpoints and RocksDB files). */
@@ -165,7 +187,8 @@ final class BenchJobs {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | RuntimeException e) {
             System.err.println("cx bench: could not delete " + dir + ": " + e);
         }
@@ -215,8 +238,11 @@ final class BenchJobs {
         Map<String, Long> m = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker, null)) {
             for (String topic : topics) {
-                m.put(topic, consumer.endOffsets(partitions(consumer, List.of(topic))).values().stream()
-                        .mapToLong(Long::longValue).sum());
+                m.put(
+                        topic,
+                        consumer.endOffsets(partitions(consumer, List.of(topic))).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum());
             }
         }
         return m;

@@ -85,19 +85,24 @@ public final class BenchMain {
     }
 
     /** What a preload sent, and how many sends failed. */
-    record Preloaded(long sent, long failed) {
-    }
+    record Preloaded(long sent, long failed) {}
 
     /**
      * Preloads {@code events} events of the generator (default seed, {@code customers} ids) into {@code topics} as fast
      * as it goes, stamped by a {@link BacklogClock} ending now. The same arguments always give the same events.
      */
-    Preloaded preload(EmbeddedKafkaBroker broker, TopicNames topics, long events, long customers) throws InterruptedException {
+    Preloaded preload(EmbeddedKafkaBroker broker, TopicNames topics, long events, long customers)
+            throws InterruptedException {
         long t0 = System.nanoTime();
-        SyntheticLoadConfig preload = jobs.loadConfig(broker, topics, 0, customers).maxEvents(events).build();
+        SyntheticLoadConfig preload =
+                jobs.loadConfig(broker, topics, 0, customers).maxEvents(events).build();
         BacklogClock clock = new BacklogClock(System.currentTimeMillis(), events);
-        try (SyntheticLoad load = new SyntheticLoad(preload, new KafkaProducer<>(SyntheticLoad.producerProperties(preload)), clock,
-                System::nanoTime, LockSupport::parkNanos)) {
+        try (SyntheticLoad load = new SyntheticLoad(
+                preload,
+                new KafkaProducer<>(SyntheticLoad.producerProperties(preload)),
+                clock,
+                System::nanoTime,
+                LockSupport::parkNanos)) {
             Thread thread = new Thread(load, "bench-preload");
             thread.start();
             while (!load.awaitFinished(Duration.ofSeconds(2))) {
@@ -121,7 +126,8 @@ public final class BenchMain {
             if (needsKafka) {
                 log("starting Kafka (KRaft, in this JVM) ...");
             }
-            try (EmbeddedKafkaBroker broker = needsKafka ? EmbeddedKafkaBroker.builder().port(0).start() : null) {
+            try (EmbeddedKafkaBroker broker =
+                    needsKafka ? EmbeddedKafkaBroker.builder().port(0).start() : null) {
                 long limitRate = -1;
                 long backlogEvents = -1;
                 if (options.phases().contains("limit") || options.phases().contains("throughput")) {
@@ -141,7 +147,9 @@ public final class BenchMain {
                     for (String guarantee : options.guarantees()) {
                         for (int p : options.parallelisms()) {
                             memory.reset();
-                            Map<String, Object> t = survive(runs, Map.of("delivery_guarantee", guarantee, "parallelism", p),
+                            Map<String, Object> t = survive(
+                                    runs,
+                                    Map.of("delivery_guarantee", guarantee, "parallelism", p),
                                     () -> new PrefilledSustain(this, broker).run(backlog, guarantee, p, limit));
                             if (t != null && p == options.mainParallelism()) {
                                 sustained.put(guarantee, ((Number) t.get("sustained_events_per_s")).doubleValue());
@@ -165,7 +173,9 @@ public final class BenchMain {
                         for (double rate : rates) {
                             memory.reset();
                             int i = index++;
-                            survive(latency, Map.of("delivery_guarantee", guarantee, "target_events_per_s", Math.round(rate)),
+                            survive(
+                                    latency,
+                                    Map.of("delivery_guarantee", guarantee, "target_events_per_s", Math.round(rate)),
                                     () -> new LatencyPhase(this, broker).run(i, guarantee, rate));
                         }
                     }
@@ -249,7 +259,8 @@ public final class BenchMain {
             return options.rates();
         }
         if (sustained == null || sustained <= 0) {
-            throw new IllegalStateException("latency: no sustained maximum was measured to take fractions of; give --rates");
+            throw new IllegalStateException(
+                    "latency: no sustained maximum was measured to take fractions of; give --rates");
         }
         List<Double> rates = new ArrayList<>();
         for (double f : options.rateFractions()) {
@@ -261,7 +272,9 @@ public final class BenchMain {
     /** Writes {@code <prefix>-<time>.json} and {@code .md} into --out and prints the Markdown. */
     List<Path> write(String prefix, Map<String, Object> result, String markdown) throws IOException {
         Files.createDirectories(options.out());
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         Path json = options.out().resolve(prefix + "-" + stamp + ".json");
         Path md = options.out().resolve(prefix + "-" + stamp + ".md");
         Files.writeString(json, Json.write(result) + "\n");

@@ -45,22 +45,44 @@ import java.util.function.Function;
  * @param out directory of the result files
  * @param throughputTimeout give up on a backlog drain after this long
  */
-public record BenchOptions(boolean quick, long customers, long events, Duration duration, Duration warmup,
-        List<Double> rateFractions, List<Double> rates, List<Integer> parallelisms, List<String> guarantees,
-        Duration checkpointInterval, Duration confirmDuration, double confirmFraction, double probeFraction,
-        List<Long> stateCustomers, String stateProfile, Set<String> phases, Duration soak, double soakRate, Duration soakTtl,
-        long soakCustomers, Duration soakSample, double soakTolerance, Map<String, String> jobSettings, String jmhArgs, Path out,
+public record BenchOptions(
+        boolean quick,
+        long customers,
+        long events,
+        Duration duration,
+        Duration warmup,
+        List<Double> rateFractions,
+        List<Double> rates,
+        List<Integer> parallelisms,
+        List<String> guarantees,
+        Duration checkpointInterval,
+        Duration confirmDuration,
+        double confirmFraction,
+        double probeFraction,
+        List<Long> stateCustomers,
+        String stateProfile,
+        Set<String> phases,
+        Duration soak,
+        double soakRate,
+        Duration soakTtl,
+        long soakCustomers,
+        Duration soakSample,
+        double soakTolerance,
+        Map<String, String> jobSettings,
+        String jmhArgs,
+        Path out,
         Duration throughputTimeout) {
 
     static final List<String> STATE_PROFILES = List.of("minimal", "typical");
     static final List<String> ALL_PHASES = List.of("limit", "throughput", "latency", "state", "jmh");
 
-    static final String USAGE = "usage: BenchMain [--quick] [--customers 1000000] [--events 2000000] [--parallelism 1,2] "
-            + "[--delivery exactly-once,at-least-once] [--checkpoint-interval 1s] [--confirm-duration 60s] "
-            + "[--probe-fraction 1.1] [--confirm-fraction 0.9] [--rate-fractions 0.1,0.5,0.8 | --rates 1000,5000] [--duration 2min] [--warmup 15s] "
-            + "[--state-customers 1000000,10000000] [--state-profile minimal|typical] [--phases limit,throughput,latency,state,jmh] [--jmh-args '-f 1'] "
-            + "[--soak 10m [--soak-rate 500] [--soak-ttl 1m] [--soak-customers 100000000] [--soak-sample 10s] "
-            + "[--soak-tolerance 0.25]] [--job key=value ...] [--out benchmarks/results] [--throughput-timeout 30min]";
+    static final String USAGE =
+            "usage: BenchMain [--quick] [--customers 1000000] [--events 2000000] [--parallelism 1,2] "
+                    + "[--delivery exactly-once,at-least-once] [--checkpoint-interval 1s] [--confirm-duration 60s] "
+                    + "[--probe-fraction 1.1] [--confirm-fraction 0.9] [--rate-fractions 0.1,0.5,0.8 | --rates 1000,5000] [--duration 2min] [--warmup 15s] "
+                    + "[--state-customers 1000000,10000000] [--state-profile minimal|typical] [--phases limit,throughput,latency,state,jmh] [--jmh-args '-f 1'] "
+                    + "[--soak 10m [--soak-rate 500] [--soak-ttl 1m] [--soak-customers 100000000] [--soak-sample 10s] "
+                    + "[--soak-tolerance 0.25]] [--job key=value ...] [--out benchmarks/results] [--throughput-timeout 30min]";
 
     public static BenchOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
@@ -107,19 +129,22 @@ public record BenchOptions(boolean quick, long customers, long events, Duration 
                     case "--rate-fractions" -> fractions = list(v, Double::parseDouble);
                     case "--rates" -> rates = list(v, Double::parseDouble);
                     case "--parallelism", "--parallelisms" -> parallelisms = list(v, Integer::parseInt);
-                    case "--delivery", "--delivery-guarantee" -> guarantees = list(v, s -> {
-                        if (!s.equals("exactly-once") && !s.equals("at-least-once")) {
-                            throw new IllegalArgumentException("--delivery: exactly-once or at-least-once, not '" + s + "'");
-                        }
-                        return s;
-                    });
+                    case "--delivery", "--delivery-guarantee" ->
+                        guarantees = list(v, s -> {
+                            if (!s.equals("exactly-once") && !s.equals("at-least-once")) {
+                                throw new IllegalArgumentException(
+                                        "--delivery: exactly-once or at-least-once, not '" + s + "'");
+                            }
+                            return s;
+                        });
                     case "--checkpoint-interval" -> checkpointInterval = TimeUtils.parseDuration(v);
                     case "--confirm-duration" -> confirmDuration = TimeUtils.parseDuration(v);
                     case "--confirm-fraction" -> confirmFraction = Double.parseDouble(v);
                     case "--probe-fraction" -> probeFraction = Double.parseDouble(v);
                     case "--state-profile" -> {
                         if (!STATE_PROFILES.contains(v)) {
-                            throw new IllegalArgumentException("--state-profile: one of " + STATE_PROFILES + ", not '" + v + "'");
+                            throw new IllegalArgumentException(
+                                    "--state-profile: one of " + STATE_PROFILES + ", not '" + v + "'");
                         }
                         stateProfile = v;
                     }
@@ -152,21 +177,55 @@ public record BenchOptions(boolean quick, long customers, long events, Duration 
                 throw new IllegalArgumentException(a + ": not a number: '" + v + "'; " + USAGE);
             }
         }
-        if (customers <= 0 || events <= 0 || parallelisms.isEmpty() || parallelisms.stream().anyMatch(p -> p <= 0)
-                || stateCustomers.stream().anyMatch(n -> n <= 0) || guarantees.isEmpty()) {
-            throw new IllegalArgumentException("customers, events, parallelisms, state customers must be positive; " + USAGE);
+        if (customers <= 0
+                || events <= 0
+                || parallelisms.isEmpty()
+                || parallelisms.stream().anyMatch(p -> p <= 0)
+                || stateCustomers.stream().anyMatch(n -> n <= 0)
+                || guarantees.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "customers, events, parallelisms, state customers must be positive; " + USAGE);
         }
-        if (fractions.isEmpty() && rates.isEmpty() || fractions.stream().anyMatch(f -> f <= 0)
-                || rates.stream().anyMatch(r -> r <= 0) || confirmFraction <= 0 || probeFraction <= 0 || soakRate <= 0 || soakCustomers <= 0) {
-            throw new IllegalArgumentException("rates, rate fractions, confirm fraction and soak settings must be positive; " + USAGE);
+        if (fractions.isEmpty() && rates.isEmpty()
+                || fractions.stream().anyMatch(f -> f <= 0)
+                || rates.stream().anyMatch(r -> r <= 0)
+                || confirmFraction <= 0
+                || probeFraction <= 0
+                || soakRate <= 0
+                || soakCustomers <= 0) {
+            throw new IllegalArgumentException(
+                    "rates, rate fractions, confirm fraction and soak settings must be positive; " + USAGE);
         }
         if (phases.contains("latency") && rates.isEmpty() && !phases.contains("throughput")) {
             throw new IllegalArgumentException("--phases latency without throughput needs absolute --rates; " + USAGE);
         }
-        return new BenchOptions(quick, customers, events, duration, warmup, fractions, rates, List.copyOf(parallelisms),
-                guarantees, checkpointInterval, confirmDuration, confirmFraction, probeFraction, List.copyOf(stateCustomers),
-                stateProfile, phases, soak,
-                soakRate, soakTtl, soakCustomers, soakSample, soakTolerance, Map.copyOf(jobSettings), jmhArgs, out, timeout);
+        return new BenchOptions(
+                quick,
+                customers,
+                events,
+                duration,
+                warmup,
+                fractions,
+                rates,
+                List.copyOf(parallelisms),
+                guarantees,
+                checkpointInterval,
+                confirmDuration,
+                confirmFraction,
+                probeFraction,
+                List.copyOf(stateCustomers),
+                stateProfile,
+                phases,
+                soak,
+                soakRate,
+                soakTtl,
+                soakCustomers,
+                soakSample,
+                soakTolerance,
+                Map.copyOf(jobSettings),
+                jmhArgs,
+                out,
+                timeout);
     }
 
     /** The parallelism of latency and state runs. */

@@ -24,16 +24,19 @@ final class JobProgress {
     static final String JOB_NAME = "<job_name>";
     private static final String OPERATOR_NAME = "<operator_name>";
     /** The job-level checkpoint metrics kept (Flink's names). */
-    static final Set<String> CHECKPOINT_METRICS = Set.of("lastCheckpointSize", "lastCheckpointFullSize",
-            "lastCheckpointDuration", "numberOfCompletedCheckpoints", "numberOfFailedCheckpoints");
+    static final Set<String> CHECKPOINT_METRICS = Set.of(
+            "lastCheckpointSize",
+            "lastCheckpointFullSize",
+            "lastCheckpointDuration",
+            "numberOfCompletedCheckpoints",
+            "numberOfFailedCheckpoints");
     /**
      * One reporter per job: each job runs on a MiniCluster of its own, which closes its reporter when it shuts down
      * (a closed InMemoryReporter forgets its metrics and cannot serve another MiniCluster).
      */
     private static final List<InMemoryReporter> REPORTERS = new CopyOnWriteArrayList<>();
 
-    private JobProgress() {
-    }
+    private JobProgress() {}
 
     /**
      * Adds the reporter to a Flink configuration, and switches on the RocksDB native metrics the
@@ -53,7 +56,8 @@ final class JobProgress {
     /** Calls {@code action} with every metric of the job {@code job} and its group. */
     private static void forEachMetric(String job, BiConsumer<MetricGroup, Map.Entry<String, Metric>> action) {
         for (Map.Entry<MetricGroup, Map<String, Metric>> group : REPORTERS.stream()
-                .flatMap(r -> r.getMetricsByGroup().entrySet().stream()).toList()) {
+                .flatMap(r -> r.getMetricsByGroup().entrySet().stream())
+                .toList()) {
             if (job.equals(group.getKey().getAllVariables().get(JOB_NAME))) {
                 group.getValue().entrySet().forEach(metric -> action.accept(group.getKey(), metric));
             }
@@ -68,7 +72,8 @@ final class JobProgress {
     static long checkpointMetric(String job, String name) {
         long[] value = {-1};
         forEachMetric(job, (group, metric) -> {
-            if (metric.getKey().equals(name) && !group.getAllVariables().containsKey(OPERATOR_NAME)
+            if (metric.getKey().equals(name)
+                    && !group.getAllVariables().containsKey(OPERATOR_NAME)
                     && number(metric.getValue()) != Long.MIN_VALUE) {
                 value[0] = number(metric.getValue());
             }
@@ -128,7 +133,8 @@ final class JobProgress {
         long[] sum = {0};
         boolean[] seen = {false};
         forEachMetric(job, (group, metric) -> {
-            if (metric.getKey().equals("currentOffset") && metric.getValue() instanceof Gauge
+            if (metric.getKey().equals("currentOffset")
+                    && metric.getValue() instanceof Gauge
                     && group.getMetricIdentifier(metric.getKey()).contains("KafkaSourceReader")) {
                 seen[0] = true;
                 long offset = number(metric.getValue());
@@ -147,8 +153,10 @@ final class JobProgress {
         forEachMetric(job, (group, metric) -> {
             String operator = group.getAllVariables().get(OPERATOR_NAME);
             // sink committers receive committables on every checkpoint: not records of the backlog
-            if (metric.getKey().equals("numRecordsIn") && metric.getValue() instanceof Counter counter
-                    && operator != null && !operator.contains("Committer")) {
+            if (metric.getKey().equals("numRecordsIn")
+                    && metric.getValue() instanceof Counter counter
+                    && operator != null
+                    && !operator.contains("Committer")) {
                 seen[0] = true;
                 sum[0] += counter.getCount();
             }

@@ -40,8 +40,12 @@ record LagTrend(double slope, double firstThird, double lastThird, double readRa
             den += (x[0] - mt) * (x[0] - mt);
         }
         int third = Math.max(1, s.size() / 3);
-        double first = s.subList(0, third).stream().mapToDouble(x -> x[3]).average().orElse(0);
-        double last = s.subList(s.size() - third, s.size()).stream().mapToDouble(x -> x[3]).average().orElse(0);
+        double first =
+                s.subList(0, third).stream().mapToDouble(x -> x[3]).average().orElse(0);
+        double last = s.subList(s.size() - third, s.size()).stream()
+                .mapToDouble(x -> x[3])
+                .average()
+                .orElse(0);
         double[] a = s.get(0);
         double[] b = s.get(s.size() - 1);
         double readRate = b[0] > a[0] ? (b[2] - a[2]) / (b[0] - a[0]) : 0;

@@ -34,11 +34,14 @@ final class LatencyPhase {
     Map<String, Object> run(int index, String guarantee, double rate) throws Exception {
         String run = "lat" + index + "-" + BenchJobs.shortName(guarantee);
         TopicNames topics = BenchJobs.inputTopics(run);
-        CxConfig config = bench.jobs().jobConfig(broker, run, guarantee, options.mainParallelism(), BenchJobs.freshTopicSettings(run, topics));
+        CxConfig config = bench.jobs()
+                .jobConfig(
+                        broker, run, guarantee, options.mainParallelism(), BenchJobs.freshTopicSettings(run, topics));
         BenchJobs.createTopics(broker, options.mainParallelism(), topics, config);
         bench.log("latency %s @ %,.0f events/s: starting the job on fresh topics ...", guarantee, rate);
         JobClient job = bench.jobs().startJob(config, "cx-bench " + run, run);
-        AlertRecorder alerts = new AlertRecorder(BenchJobs.consumer(broker, "cx-bench-alerts-" + run),
+        AlertRecorder alerts = new AlertRecorder(
+                BenchJobs.consumer(broker, "cx-bench-alerts-" + run),
                 List.of(config.contactCenterTopic, config.marketingTopic));
         Thread alertThread = new Thread(alerts, "bench-alerts");
         alertThread.setDaemon(true);
@@ -47,22 +50,32 @@ final class LatencyPhase {
         long t0;
         IntendedTimeClock clock = new IntendedTimeClock(rate);
         try {
-            try (SyntheticLoad load = bench.jobs().pacedLoad(broker, topics, rate, options.customers(), clock, options.duration())) {
+            try (SyntheticLoad load =
+                    bench.jobs().pacedLoad(broker, topics, rate, options.customers(), clock, options.duration())) {
                 alerts.recordFrom(System.currentTimeMillis() + options.warmup().toMillis());
                 t0 = System.nanoTime();
                 Thread loadThread = new Thread(load, "bench-load");
                 loadThread.start();
                 while (!load.awaitFinished(Duration.ofSeconds(5))) {
-                    bench.log("latency %s @ %,.0f events/s: sent %,d (%,.0f events/s, max %d ms behind schedule) | %s", guarantee, rate,
-                            load.sent(), load.sent() / BenchMain.seconds(t0), clock.maxBehindMillis(), alerts.summary());
+                    bench.log(
+                            "latency %s @ %,.0f events/s: sent %,d (%,.0f events/s, max %d ms behind schedule) | %s",
+                            guarantee,
+                            rate,
+                            load.sent(),
+                            load.sent() / BenchMain.seconds(t0),
+                            clock.maxBehindMillis(),
+                            alerts.summary());
                     BenchJobs.failIfEnded(job, run);
                 }
                 loadThread.join();
                 sent = load.sent();
             }
             double sendSeconds = BenchMain.seconds(t0);
-            Thread.sleep(DRAIN.toMillis() + options.checkpointInterval().toMillis()); // the last alerts: watermark delay, idleness, commit
-            bench.log("latency %s @ %,.0f events/s: done, sent %,d in %.1f s | %s", guarantee, rate, sent, sendSeconds, alerts.summary());
+            Thread.sleep(DRAIN.toMillis()
+                    + options.checkpointInterval().toMillis()); // the last alerts: watermark delay, idleness, commit
+            bench.log(
+                    "latency %s @ %,.0f events/s: done, sent %,d in %.1f s | %s",
+                    guarantee, rate, sent, sendSeconds, alerts.summary());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("delivery_guarantee", guarantee);
             m.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());

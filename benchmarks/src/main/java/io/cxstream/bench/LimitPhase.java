@@ -36,13 +36,17 @@ final class LimitPhase {
     Map<String, Object> run() throws Exception {
         TopicNames topics = TopicNames.DEFAULT;
         broker.createTopics(options.backlogPartitions(), topics.interactions(), topics.feedback(), topics.consents());
-        bench.log("limit: preloading %,d events (%,d customers) as fast as possible ...", options.events(), options.customers());
+        bench.log(
+                "limit: preloading %,d events (%,d customers) as fast as possible ...",
+                options.events(), options.customers());
         long t0 = System.nanoTime();
         BenchMain.Preloaded preloaded = bench.preload(broker, topics, options.events(), options.customers());
         long sent = preloaded.sent();
         long failed = preloaded.failed();
         double preloadSeconds = BenchMain.seconds(t0);
-        bench.log("limit: preloaded %,d events in %.1f s (%,.0f events/s), %d failed", sent, preloadSeconds, sent / preloadSeconds, failed);
+        bench.log(
+                "limit: preloaded %,d events in %.1f s (%,.0f events/s), %d failed",
+                sent, preloadSeconds, sent / preloadSeconds, failed);
 
         WireCodec<InteractionEvent> interactions = WireCodec.of(InteractionEvent.class);
         WireCodec<FeedbackEvent> feedback = WireCodec.of(FeedbackEvent.class);
@@ -51,10 +55,13 @@ final class LimitPhase {
         long total;
         long t1;
         try (KafkaConsumer<byte[], byte[]> consumer = BenchJobs.consumer(broker, null)) {
-            List<TopicPartition> partitions = BenchJobs.partitions(consumer, List.of(topics.interactions(), topics.feedback(), topics.consents()));
+            List<TopicPartition> partitions = BenchJobs.partitions(
+                    consumer, List.of(topics.interactions(), topics.feedback(), topics.consents()));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            total = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            total = consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             bench.log("limit: reading and decoding %,d records with a plain KafkaConsumer ...", total);
             t1 = System.nanoTime();
             long lastLog = t1;

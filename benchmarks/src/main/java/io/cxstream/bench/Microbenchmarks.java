@@ -34,7 +34,8 @@ final class Microbenchmarks {
         String args = bench.options().jmhArgs().trim();
         CommandLineOptions cli = new CommandLineOptions(args.isEmpty() ? new String[0] : args.split("\\s+"));
         Files.createDirectories(bench.options().out());
-        ChainedOptionsBuilder builder = new OptionsBuilder().parent(cli)
+        ChainedOptionsBuilder builder = new OptionsBuilder()
+                .parent(cli)
                 .resultFormat(ResultFormatType.JSON)
                 .result(bench.options().out().resolve("jmh-results.json").toString());
         if (cli.getIncludes().isEmpty()) {

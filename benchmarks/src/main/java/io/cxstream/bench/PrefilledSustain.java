@@ -64,6 +64,7 @@ final class PrefilledSustain {
     static final double CONFIRM_SKIP = 0.25;
     /** Confirmation runs: after a failed attempt the next is at this share of the rate. */
     static final double CONFIRM_BACKOFF = 0.8;
+
     static final int CONFIRM_ATTEMPTS = 3;
     /** The generator keeps up with a target when it sends at least this share of it. */
     static final double GENERATOR_SHARE = 0.95;
@@ -82,7 +83,8 @@ final class PrefilledSustain {
      * Target rates of the paced attempts: {@code probe} × drain first, then {@code confirm} × drain, then each
      * {@code backoff} × the one before; {@code 1 + backoffAttempts} rates in all, each at least 1 event/s.
      */
-    static List<Double> attemptRates(double drainRate, double probe, double confirm, double backoff, int backoffAttempts) {
+    static List<Double> attemptRates(
+            double drainRate, double probe, double confirm, double backoff, int backoffAttempts) {
         List<Double> rates = new ArrayList<>();
         rates.add((double) Math.max(1, Math.round(probe * drainRate)));
         double rate = Math.max(1, Math.round(confirm * drainRate));
@@ -119,11 +121,13 @@ final class PrefilledSustain {
         m.put("parallelism", parallelism);
         try (KafkaConsumer<byte[], byte[]> consumer = BenchJobs.consumer(broker, null)) {
             offsets = consumer;
-            bench.log("throughput %s p%d: preloading the run's backlog of %,d events (%,d customers) ...", guarantee, parallelism,
-                    events, options.customers());
+            bench.log(
+                    "throughput %s p%d: preloading the run's backlog of %,d events (%,d customers) ...",
+                    guarantee, parallelism, events, options.customers());
             BenchMain.Preloaded preloaded = bench.preload(broker, topics, events, options.customers());
             if (preloaded.failed() > 0) {
-                throw new IllegalStateException(run + ": " + preloaded.failed() + " of " + events + " backlog events failed to send");
+                throw new IllegalStateException(
+                        run + ": " + preloaded.failed() + " of " + events + " backlog events failed to send");
             }
             long total = endOffsets(topics);
             String name = "cx-bench " + run;
@@ -131,7 +135,9 @@ final class PrefilledSustain {
             JobClient job = bench.jobs().startJob(config, name, run);
             try {
                 Map<String, Object> drain = drain(job, name, config, total, guarantee, parallelism, run, submitted);
-                drain.put("customers_with_state", customersTouched(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED), total));
+                drain.put(
+                        "customers_with_state",
+                        customersTouched(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED), total));
                 m.put("drain", drain);
                 double drainRate = ((Number) drain.get("events_per_s")).doubleValue();
                 sustain(m, job, name, topics, guarantee, parallelism, drainRate, limitRate);
@@ -140,8 +146,13 @@ final class PrefilledSustain {
             }
         } finally {
             // free the disk before the next run: this run's backlog, paced events, checkpoints and RocksDB files
-            broker.deleteTopics(topics.interactions(), topics.feedback(), topics.consents(), config.contactCenterTopic,
-                    config.marketingTopic, config.deadLetterTopic);
+            broker.deleteTopics(
+                    topics.interactions(),
+                    topics.feedback(),
+                    topics.consents(),
+                    config.contactCenterTopic,
+                    config.marketingTopic,
+                    config.deadLetterTopic);
             BenchJobs.deleteQuietly(bench.jobs().checkpointDir(run));
             BenchJobs.deleteQuietly(bench.jobs().rocksDbDir(run));
         }
@@ -153,22 +164,32 @@ final class PrefilledSustain {
         return "drain: the job reads the run's preloaded backlog (--events over --customers ids) from earliest; elapsed = job "
                 + "RUNNING until the source has read it all (currentOffset metrics) and every operator's numRecordsIn stopped "
                 + "changing. Sustain, from the drained (pre-filled) state: the same job keeps running and paced loads over the same "
-                + "customer ids are appended to the same topics, each for " + options.confirmDuration().toSeconds() + " s: first at "
+                + "customer ids are appended to the same topics, each for "
+                + options.confirmDuration().toSeconds() + " s: first at "
                 + options.probeFraction() + " x the drain rate (a probe above it), then " + options.confirmFraction()
                 + " x, then " + CONFIRM_BACKOFF + " x the previous rate (up to " + CONFIRM_ATTEMPTS
                 + " more runs) until one keeps up; before each, the job first catches up. lag = the input topics' end offsets - "
                 + "the source's positions, sampled each second; the job keeps up if the least-squares slope of the lag (after "
-                + "the first " + Math.round(CONFIRM_SKIP * 100) + " %) is below " + Math.round(LagTrend.MAX_LAG_SLOPE * 100)
+                + "the first " + Math.round(CONFIRM_SKIP * 100) + " %) is below "
+                + Math.round(LagTrend.MAX_LAG_SLOPE * 100)
                 + " % of the input rate, or its mean in the last third of the run is below " + LagTrend.MAX_LAG_SECONDS
                 + " s of input. Sustained = the highest rate that kept up (every attempt is reported; if the probe kept up, "
                 + "a lower bound: nothing higher was tried)";
     }
 
-    private void sustain(Map<String, Object> m, JobClient job, String name, TopicNames topics, String guarantee, int parallelism,
-            double drainRate, long limitRate) throws Exception {
+    private void sustain(
+            Map<String, Object> m,
+            JobClient job,
+            String name,
+            TopicNames topics,
+            String guarantee,
+            int parallelism,
+            double drainRate,
+            long limitRate)
+            throws Exception {
         BenchOptions options = bench.options();
-        List<Double> rates = attemptRates(drainRate, options.probeFraction(), options.confirmFraction(), CONFIRM_BACKOFF,
-                CONFIRM_ATTEMPTS);
+        List<Double> rates = attemptRates(
+                drainRate, options.probeFraction(), options.confirmFraction(), CONFIRM_BACKOFF, CONFIRM_ATTEMPTS);
         List<Object> attempts = new ArrayList<>();
         double sustained = -1;
         boolean confirmed = false;
@@ -188,21 +209,38 @@ final class PrefilledSustain {
         m.put("confirm_runs", attempts);
         m.put("sustained_confirmed", confirmed);
         m.put("sustained_from_prefilled_state", true);
-        m.put("probe_above_drain_kept_up", !attempts.isEmpty() && (Boolean) ((Map<?, ?>) attempts.get(0)).get("kept_up"));
+        m.put(
+                "probe_above_drain_kept_up",
+                !attempts.isEmpty() && (Boolean) ((Map<?, ?>) attempts.get(0)).get("kept_up"));
         m.put("sustained_events_per_s", Math.round(sustained));
         if (limitRate > 0) {
             m.put("ratio_to_limit", BenchMain.round(sustained / limitRate, 3));
             m.put("drain_ratio_to_limit", BenchMain.round(drainRate / limitRate, 3));
         }
-        bench.log("throughput %s p%d: drain %,.0f events/s, sustained from pre-filled state %,.0f events/s (%s)%s", guarantee,
-                parallelism, drainRate, sustained, confirmed ? "confirmed: lag did not grow" : "NOT confirmed: last attempt's read rate",
+        bench.log(
+                "throughput %s p%d: drain %,.0f events/s, sustained from pre-filled state %,.0f events/s (%s)%s",
+                guarantee,
+                parallelism,
+                drainRate,
+                sustained,
+                confirmed ? "confirmed: lag did not grow" : "NOT confirmed: last attempt's read rate",
                 limitRate > 0 ? String.format(", %.2f x limit", sustained / limitRate) : "");
     }
 
     /** Drains the backlog with the running job; leaves it running. */
-    private Map<String, Object> drain(JobClient job, String name, CxConfig config, long total, String guarantee, int parallelism,
-            String run, long submitted) throws Exception {
-        bench.log("throughput %s p%d: draining the backlog of %,d events (RocksDB, every rule) ...", guarantee, parallelism, total);
+    private Map<String, Object> drain(
+            JobClient job,
+            String name,
+            CxConfig config,
+            long total,
+            String guarantee,
+            int parallelism,
+            String run,
+            long submitted)
+            throws Exception {
+        bench.log(
+                "throughput %s p%d: draining the backlog of %,d events (RocksDB, every rule) ...",
+                guarantee, parallelism, total);
         long running = System.nanoTime();
         long sourceDone = -1;
         long lastChange = running;
@@ -228,8 +266,14 @@ final class PrefilledSustain {
             }
             if (now - lastLog > TimeUnit.SECONDS.toNanos(2)) {
                 lastLog = now;
-                bench.log("throughput %s p%d: read %,d of %,d, lag %,d (%,.0f events/s so far)", guarantee, parallelism, read, total,
-                        total - Math.max(0, read), Math.max(0, read) / BenchMain.seconds(running));
+                bench.log(
+                        "throughput %s p%d: read %,d of %,d, lag %,d (%,.0f events/s so far)",
+                        guarantee,
+                        parallelism,
+                        read,
+                        total,
+                        total - Math.max(0, read),
+                        Math.max(0, read) / BenchMain.seconds(running));
             }
             BenchJobs.failIfEnded(job, run);
             Thread.sleep(50); // polling metrics
@@ -240,10 +284,11 @@ final class PrefilledSustain {
         }
         double s = (lastChange - running) / 1e9;
         double rate = total / s;
-        Map<String, Long> outputs = BenchJobs.endOffsets(broker, config.contactCenterTopic, config.marketingTopic,
-                config.deadLetterTopic);
-        bench.log("throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s; outputs %s", guarantee,
-                parallelism, total, s, rate, outputs);
+        Map<String, Long> outputs =
+                BenchJobs.endOffsets(broker, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+        bench.log(
+                "throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s; outputs %s",
+                guarantee, parallelism, total, s, rate, outputs);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", total);
         m.put("timing", "flink metrics (source read all + operators quiet)");
@@ -256,14 +301,20 @@ final class PrefilledSustain {
     }
 
     /** One paced attempt at {@code rate} appended to the running job's input topics: does it keep up (lag flat)? */
-    private Map<String, Object> pacedAttempt(JobClient job, String name, TopicNames topics, String guarantee, int parallelism,
-            double rate, int attempt) throws Exception {
+    private Map<String, Object> pacedAttempt(
+            JobClient job, String name, TopicNames topics, String guarantee, int parallelism, double rate, int attempt)
+            throws Exception {
         BenchOptions options = bench.options();
         String run = name + " attempt " + attempt;
         double catchUp = catchUp(job, name, topics, run);
         long base = endOffsets(topics);
-        log("sustain %s p%d @ %,.0f events/s: paced load for %d s appended to the drained job's topics (lag before: %,d) ...",
-                guarantee, parallelism, rate, options.confirmDuration().toSeconds(), base - JobProgress.recordsRead(name));
+        log(
+                "sustain %s p%d @ %,.0f events/s: paced load for %d s appended to the drained job's topics (lag before: %,d) ...",
+                guarantee,
+                parallelism,
+                rate,
+                options.confirmDuration().toSeconds(),
+                base - JobProgress.recordsRead(name));
         List<double[]> samples = new ArrayList<>(); // {seconds, sent, read, lag}, counted from the attempt's start
         long sent;
         double sendSeconds;
@@ -278,8 +329,12 @@ final class PrefilledSustain {
                 .duration(options.confirmDuration())
                 .maxCatchUp(BenchJobs.NEVER_DROP)
                 .build();
-        try (SyntheticLoad load = new SyntheticLoad(config, new KafkaProducer<>(SyntheticLoad.producerProperties(config)), clock,
-                System::nanoTime, LockSupport::parkNanos)) {
+        try (SyntheticLoad load = new SyntheticLoad(
+                config,
+                new KafkaProducer<>(SyntheticLoad.producerProperties(config)),
+                clock,
+                System::nanoTime,
+                LockSupport::parkNanos)) {
             long t0 = System.nanoTime();
             Thread thread = new Thread(load, "bench-sustain");
             thread.start();
@@ -288,8 +343,16 @@ final class PrefilledSustain {
                 long read = Math.max(0, JobProgress.recordsRead(name) - base);
                 samples.add(new double[] {BenchMain.seconds(t0), end, read, end - read});
                 if (samples.size() % 5 == 0) {
-                    log("sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d", guarantee, parallelism,
-                            rate, end, end / BenchMain.seconds(t0), read, read / BenchMain.seconds(t0), end - read);
+                    log(
+                            "sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d",
+                            guarantee,
+                            parallelism,
+                            rate,
+                            end,
+                            end / BenchMain.seconds(t0),
+                            read,
+                            read / BenchMain.seconds(t0),
+                            end - read);
                 }
                 BenchJobs.failIfEnded(job, run);
             }
@@ -302,9 +365,17 @@ final class PrefilledSustain {
         double achieved = sent / sendSeconds;
         boolean generatorOk = achieved >= GENERATOR_SHARE * rate;
         boolean keptUp = trend.keptUp(rate);
-        log("sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
-                guarantee, parallelism, rate, achieved, trend.slope(), LagTrend.MAX_LAG_SLOPE * rate, lagFinal,
-                keptUp ? "kept up" : "fell behind", generatorOk ? "" : " (the generator did not reach the target rate)");
+        log(
+                "sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
+                guarantee,
+                parallelism,
+                rate,
+                achieved,
+                trend.slope(),
+                LagTrend.MAX_LAG_SLOPE * rate,
+                lagFinal,
+                keptUp ? "kept up" : "fell behind",
+                generatorOk ? "" : " (the generator did not reach the target rate)");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("attempt", attempt);
         m.put("target_events_per_s", Math.round(rate));
@@ -352,9 +423,11 @@ final class PrefilledSustain {
 
     /** Sum of the end offsets of the three input topics: every record sent so far, backlog included. */
     private long endOffsets(TopicNames topics) {
-        List<TopicPartition> partitions = BenchJobs.partitions(offsets,
-                List.of(topics.interactions(), topics.feedback(), topics.consents()));
-        return offsets.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        List<TopicPartition> partitions =
+                BenchJobs.partitions(offsets, List.of(topics.interactions(), topics.feedback(), topics.consents()));
+        return offsets.endOffsets(partitions).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     static SimulatorConfig simulator(long customers, long seed) {

@@ -2,8 +2,6 @@ package io.cxstream.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -97,13 +95,15 @@ final class ProcessMemory implements AutoCloseable {
             return 0;
         }
         try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0; // deleted while walking (RocksDB compaction, checkpoint cleanup)
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0; // deleted while walking (RocksDB compaction, checkpoint cleanup)
+                        }
+                    })
+                    .sum();
         } catch (IOException | java.io.UncheckedIOException e) {
             return -1;
         }

@@ -63,12 +63,14 @@ final class Soak {
             String name = "cx-bench " + run;
             JobClient job = bench.jobs().startJob(config, name, run);
             IntendedTimeClock clock = new IntendedTimeClock(o.soakRate());
-            try (SyntheticLoad load = bench.jobs().pacedLoad(broker, topics, o.soakRate(), o.soakCustomers(), clock, o.soak())) {
+            try (SyntheticLoad load =
+                    bench.jobs().pacedLoad(broker, topics, o.soakRate(), o.soakCustomers(), clock, o.soak())) {
                 long t0 = System.nanoTime();
                 Thread thread = new Thread(load, "bench-soak");
                 thread.start();
-                bench.log("soak: %s at %,.0f events/s, state.ttl %s, %,d customer ids, %s, sampling every %s", o.soak(), o.soakRate(),
-                        o.soakTtl(), o.soakCustomers(), guarantee, o.soakSample());
+                bench.log(
+                        "soak: %s at %,.0f events/s, state.ttl %s, %,d customer ids, %s, sampling every %s",
+                        o.soak(), o.soakRate(), o.soakTtl(), o.soakCustomers(), guarantee, o.soakSample());
                 while (!load.awaitFinished(o.soakSample())) {
                     Map<String, Object> s = sample(name, load, t0);
                     samples.add(s);
@@ -77,7 +79,8 @@ final class Soak {
                 }
                 thread.join();
                 // which operator holds the state at the end: where to look if it grew
-                result.put("rocksdb_live_bytes_by_operator_at_end", JobProgress.rocksDb(name, "estimate-live-data-size"));
+                result.put(
+                        "rocksdb_live_bytes_by_operator_at_end", JobProgress.rocksDb(name, "estimate-live-data-size"));
                 result.put("sent", load.sent());
                 result.put("achieved_events_per_s", Math.round(load.sent() / BenchMain.seconds(t0)));
                 result.put("generator_max_behind_ms", clock.maxBehindMillis());
@@ -104,8 +107,12 @@ final class Soak {
         s.put("checkpoints", JobProgress.checkpointMetric(job, "numberOfCompletedCheckpoints"));
         s.put("checkpoint_full_bytes", JobProgress.checkpointMetric(job, "lastCheckpointFullSize"));
         s.put("checkpoint_ms", JobProgress.checkpointMetric(job, "lastCheckpointDuration"));
-        s.put("rocksdb_sst_bytes", JobProgress.rocksDb(job, "total-sst-files-size").getOrDefault("total", -1L));
-        s.put("rocksdb_live_bytes", JobProgress.rocksDb(job, "estimate-live-data-size").getOrDefault("total", -1L));
+        s.put(
+                "rocksdb_sst_bytes",
+                JobProgress.rocksDb(job, "total-sst-files-size").getOrDefault("total", -1L));
+        s.put(
+                "rocksdb_live_bytes",
+                JobProgress.rocksDb(job, "estimate-live-data-size").getOrDefault("total", -1L));
         s.put("heap_used_mib", ProcessMemory.heapUsed() >> 20);
         // the live heap: a full GC first (a pause of ~0.1-0.3 s per sample; the soak measures state, not latency),
         // because without it heap in use saw-tooths and G1's old generation only shrinks on a mixed or full GC
@@ -121,7 +128,9 @@ final class Soak {
         int third = samples.size() / 3;
         if (third < 1) {
             v.put("flat", "unknown");
-            v.put("note", "too few samples (" + samples.size() + ") to compare thirds; run longer or sample more often");
+            v.put(
+                    "note",
+                    "too few samples (" + samples.size() + ") to compare thirds; run longer or sample more often");
             return v;
         }
         boolean allFlat = true;
@@ -144,6 +153,9 @@ final class Soak {
     }
 
     private static double mean(List<Map<String, Object>> samples, String key) {
-        return samples.stream().mapToDouble(s -> ((Number) s.get(key)).doubleValue()).average().orElse(0);
+        return samples.stream()
+                .mapToDouble(s -> ((Number) s.get(key)).doubleValue())
+                .average()
+                .orElse(0);
     }
 }

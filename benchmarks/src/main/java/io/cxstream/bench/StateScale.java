@@ -48,17 +48,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StateScale {
     /** Checkpoint interval of this phase: long enough that checkpoints do not dominate a 10M-event drain. */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+
     static final Duration QUIET = Duration.ofSeconds(2);
-    static final String METHOD = "one PAGE_VIEW per customer through the real job (RocksDB, incremental checkpoints every "
-            + CHECKPOINT_INTERVAL.toSeconds() + " s, at-least-once); sizes read after the second checkpoint completed "
-            + "after the job went quiet; savepoint = canonical format; heap timers counted in the last retained checkpoint "
-            + "(raw keyed state, read with Flink's timer snapshot reader)";
-    static final String TYPICAL_METHOD = "typical journeys: the generator (default seed and persona mix, ids [0, N)) until N "
-            + "journeys have ended, every event of them, event time 200 events/s ending now, through the real job (RocksDB, "
-            + "incremental checkpoints every " + CHECKPOINT_INTERVAL.toSeconds() + " s, at-least-once); per-customer figures "
-            + "divide by the customers with state (distinct ids sent); RocksDB live/SST bytes per operator/state (column family); "
-            + "sizes read after the second checkpoint completed after the job went quiet; savepoint = canonical format; heap "
-            + "timers counted in the last retained checkpoint (raw keyed state, read with Flink's timer snapshot reader)";
+    static final String METHOD =
+            "one PAGE_VIEW per customer through the real job (RocksDB, incremental checkpoints every "
+                    + CHECKPOINT_INTERVAL.toSeconds()
+                    + " s, at-least-once); sizes read after the second checkpoint completed "
+                    + "after the job went quiet; savepoint = canonical format; heap timers counted in the last retained checkpoint "
+                    + "(raw keyed state, read with Flink's timer snapshot reader)";
+    static final String TYPICAL_METHOD =
+            "typical journeys: the generator (default seed and persona mix, ids [0, N)) until N "
+                    + "journeys have ended, every event of them, event time 200 events/s ending now, through the real job (RocksDB, "
+                    + "incremental checkpoints every " + CHECKPOINT_INTERVAL.toSeconds()
+                    + " s, at-least-once); per-customer figures "
+                    + "divide by the customers with state (distinct ids sent); RocksDB live/SST bytes per operator/state (column family); "
+                    + "sizes read after the second checkpoint completed after the job went quiet; savepoint = canonical format; heap "
+                    + "timers counted in the last retained checkpoint (raw keyed state, read with Flink's timer snapshot reader)";
 
     private final BenchMain bench;
     private final EmbeddedKafkaBroker broker;
@@ -103,7 +108,8 @@ final class StateScale {
             long lastLog = lastChange;
             // at least 1 ms per event: a 10M-customer drain on a slow machine outlasts the throughput phase's timeout
             Duration timeout = bench.options().throughputTimeout().compareTo(Duration.ofMillis(events)) > 0
-                    ? bench.options().throughputTimeout() : Duration.ofMillis(events);
+                    ? bench.options().throughputTimeout()
+                    : Duration.ofMillis(events);
             long deadline = running + timeout.toNanos();
             while (true) {
                 long read = JobProgress.recordsRead(name);
@@ -117,21 +123,27 @@ final class StateScale {
                     break;
                 }
                 if (now > deadline) {
-                    throw new IllegalStateException(run + ": the job read only " + read + " of " + events + " events within "
-                            + timeout);
+                    throw new IllegalStateException(
+                            run + ": the job read only " + read + " of " + events + " events within " + timeout);
                 }
                 if (now - lastLog > TimeUnit.SECONDS.toNanos(5)) {
                     lastLog = now;
-                    bench.log("state %,d customers: job read %,d (%,.0f events/s), RocksDB SST %,d MiB, RSS %,d MiB", customers,
-                            read, read / BenchMain.seconds(running), JobProgress.rocksDb(name, "total-sst-files-size")
-                                    .getOrDefault("total", 0L) >> 20, ProcessMemory.rssKib() >> 10);
+                    bench.log(
+                            "state %,d customers: job read %,d (%,.0f events/s), RocksDB SST %,d MiB, RSS %,d MiB",
+                            customers,
+                            read,
+                            read / BenchMain.seconds(running),
+                            JobProgress.rocksDb(name, "total-sst-files-size").getOrDefault("total", 0L) >> 20,
+                            ProcessMemory.rssKib() >> 10);
                     BenchJobs.failIfEnded(job, run);
                 }
                 Thread.sleep(100); // polling metrics
             }
             double drainSeconds = (lastChange - running) / 1e9;
             long before = JobProgress.checkpointMetric(name, "numberOfCompletedCheckpoints");
-            bench.log("state %,d customers: all in after %.1f s; waiting for two more checkpoints ...", customers, drainSeconds);
+            bench.log(
+                    "state %,d customers: all in after %.1f s; waiting for two more checkpoints ...",
+                    customers, drainSeconds);
             long cpDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (JobProgress.checkpointMetric(name, "numberOfCompletedCheckpoints") < before + 2) {
                 if (System.nanoTime() > cpDeadline) {
@@ -180,7 +192,8 @@ final class StateScale {
             Map<String, Long> liveByState = JobProgress.rocksDbByState(name, "estimate-live-data-size");
             m.put("rocksdb_live_bytes_by_state", liveByState);
             m.put("rocksdb_live_bytes_per_customer_by_state", TypicalState.perCustomer(liveByState, withState));
-            m.put("rocksdb_sst_bytes_per_customer_by_state",
+            m.put(
+                    "rocksdb_sst_bytes_per_customer_by_state",
                     TypicalState.perCustomer(JobProgress.rocksDbByState(name, "total-sst-files-size"), withState));
             m.put("rocksdb_live_data_bytes", live.getOrDefault("total", -1L));
             m.put("rocksdb_live_bytes_per_customer", perCustomer(live.getOrDefault("total", -1L), withState));
@@ -190,10 +203,17 @@ final class StateScale {
             m.put("savepoint_bytes_per_customer", perCustomer(savepointBytes, withState));
             m.put("savepoint_duration_s", BenchMain.round(savepointSeconds, 2));
             m.put("savepoint", savepoint);
-            bench.log("state %,d customers: checkpoint %,d bytes (%.1f B/customer) in %d ms; RocksDB SST %,d bytes (%.1f B/customer); "
-                    + "savepoint %,d bytes in %.1f s; live bytes per customer by state %s", customers, fullSize,
-                    perCustomer(fullSize, withState), duration, sst.getOrDefault("total", -1L),
-                    perCustomer(sst.getOrDefault("total", -1L), withState), savepointBytes, savepointSeconds,
+            bench.log(
+                    "state %,d customers: checkpoint %,d bytes (%.1f B/customer) in %d ms; RocksDB SST %,d bytes (%.1f B/customer); "
+                            + "savepoint %,d bytes in %.1f s; live bytes per customer by state %s",
+                    customers,
+                    fullSize,
+                    perCustomer(fullSize, withState),
+                    duration,
+                    sst.getOrDefault("total", -1L),
+                    perCustomer(sst.getOrDefault("total", -1L), withState),
+                    savepointBytes,
+                    savepointSeconds,
                     m.get("rocksdb_live_bytes_per_customer_by_state"));
         } finally {
             BenchJobs.cancel(job);
@@ -201,8 +221,13 @@ final class StateScale {
         m.put("memory", bench.memory().peaks());
         heapTimers(m, run, withState);
         // free the disk before the next (larger) point: this run's topics, checkpoints, RocksDB files and savepoint
-        broker.deleteTopics(topics.interactions(), topics.feedback(), topics.consents(), config.contactCenterTopic,
-                config.marketingTopic, config.deadLetterTopic);
+        broker.deleteTopics(
+                topics.interactions(),
+                topics.feedback(),
+                topics.consents(),
+                config.contactCenterTopic,
+                config.marketingTopic,
+                config.deadLetterTopic);
         BenchJobs.deleteQuietly(bench.jobs().checkpointDir(run));
         BenchJobs.deleteQuietly(bench.jobs().rocksDbDir(run));
         BenchJobs.deleteQuietly(bench.workDir().resolve("savepoints").resolve(run));
@@ -215,12 +240,17 @@ final class StateScale {
         try {
             var checkpoint = TypicalState.latestCheckpoint(bench.jobs().checkpointDir(run));
             if (checkpoint.isEmpty()) {
-                m.put("heap_timers_error", "no retained checkpoint with a _metadata under " + bench.jobs().checkpointDir(run));
+                m.put(
+                        "heap_timers_error",
+                        "no retained checkpoint with a _metadata under "
+                                + bench.jobs().checkpointDir(run));
                 return;
             }
             Map<String, Object> timers = TypicalState.heapTimers(checkpoint.get());
             m.put("heap_timers", timers);
-            m.put("heap_timers_per_customer", BenchMain.round(((Number) timers.get("total_timers")).doubleValue() / withState, 3));
+            m.put(
+                    "heap_timers_per_customer",
+                    BenchMain.round(((Number) timers.get("total_timers")).doubleValue() / withState, 3));
             bench.log("state %s: heap timers in %s: %s", run, checkpoint.get().getFileName(), timers);
         } catch (Exception | LinkageError e) {
             // a count that cannot be read must not cost the state point's other numbers
@@ -237,7 +267,8 @@ final class StateScale {
     private void preload(TopicNames topics, long customers) throws InterruptedException {
         WireCodec<InteractionEvent> codec = WireCodec.of(InteractionEvent.class);
         // Not idempotent, one request in flight: ordered (event time must not go backwards) and immune to the
-        // OUT_OF_ORDER_SEQUENCE_NUMBER retry loop an idempotent producer fell into on a freshly created topic under load.
+        // OUT_OF_ORDER_SEQUENCE_NUMBER retry loop an idempotent producer fell into on a freshly created topic under
+        // load.
         SyntheticLoadConfig loadConfig = SyntheticLoadConfig.builder(broker.bootstrapServers())
                 .producerProperty("enable.idempotence", "false")
                 .producerProperty("max.in.flight.requests.per.connection", "1")
@@ -248,7 +279,8 @@ final class StateScale {
         AtomicLong failed = new AtomicLong();
         long t0 = System.nanoTime();
         long lastLog = t0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(SyntheticLoad.producerProperties(loadConfig))) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(SyntheticLoad.producerProperties(loadConfig))) {
             for (long i = 0; i < customers; i++) {
                 String customer = CustomerSimulator.customerId(i);
                 long time = start + i;
@@ -262,7 +294,9 @@ final class StateScale {
                         .setSessionId("s-" + i)
                         .setAttributes(new HashMap<>())
                         .build();
-                producer.send(new ProducerRecord<>(topics.interactions(), null, time, customer, codec.encode(e, WireFormat.AVRO)),
+                producer.send(
+                        new ProducerRecord<>(
+                                topics.interactions(), null, time, customer, codec.encode(e, WireFormat.AVRO)),
                         (md, ex) -> {
                             if (ex != null) {
                                 failed.incrementAndGet();
@@ -270,7 +304,9 @@ final class StateScale {
                         });
                 if ((i & 0xFFF) == 0 && System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(5)) {
                     lastLog = System.nanoTime();
-                    bench.log("state %,d customers: preloaded %,d (%,.0f events/s)", customers, i, i / BenchMain.seconds(t0));
+                    bench.log(
+                            "state %,d customers: preloaded %,d (%,.0f events/s)",
+                            customers, i, i / BenchMain.seconds(t0));
                 }
             }
             producer.flush();

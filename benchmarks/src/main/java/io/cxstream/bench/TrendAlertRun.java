@@ -42,15 +42,23 @@ final class TrendAlertRun {
 
     private TrendAlertRun() {}
 
-    static Result run(VocConfig config, long seed, int streams, double perHour, long warmup, long measured,
-                      double dropPoints, boolean drop) throws Exception {
+    static Result run(
+            VocConfig config,
+            long seed,
+            int streams,
+            double perHour,
+            long warmup,
+            long measured,
+            double dropPoints,
+            boolean drop)
+            throws Exception {
         Random random = new Random(seed);
         double[] promoter = new double[streams];
         double[] detractor = new double[streams];
         long[] dropAt = new long[streams];
         long[] next = new long[streams];
         for (int s = 0; s < streams; s++) {
-            promoter[s] = 0.35 + 0.3 * random.nextDouble();      // NPS between about 5 and 55
+            promoter[s] = 0.35 + 0.3 * random.nextDouble(); // NPS between about 5 and 55
             detractor[s] = 0.1 + 0.2 * random.nextDouble();
             dropAt[s] = drop ? T0 + warmup + (long) (random.nextDouble() * (measured - 12 * HOUR)) : Long.MAX_VALUE;
             next[s] = T0 + exponential(random, perHour);
@@ -59,9 +67,11 @@ final class TrendAlertRun {
         java.util.Arrays.fill(firstAlert, -1);
         int alerts = 0;
         long tested = 0;
-        try (KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAggregate> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VocAggregateFunction(config)),
-                a -> a.metric + "/" + a.dimension.label() + "/" + a.value, Types.STRING)) {
+        try (KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAggregate> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new VocAggregateFunction(config)),
+                        a -> a.metric + "/" + a.dimension.label() + "/" + a.value,
+                        Types.STRING)) {
             h.open();
             long end = T0 + warmup + measured;
             for (long minute = T0; minute < end; minute += MIN) {
@@ -75,7 +85,8 @@ final class TrendAlertRun {
                             d = Math.min(1 - p, d + dropPoints / 200.0);
                         }
                         double u = random.nextDouble();
-                        int score = u < p ? 9 + random.nextInt(2) : u < p + d ? random.nextInt(7) : 7 + random.nextInt(2);
+                        int score =
+                                u < p ? 9 + random.nextInt(2) : u < p + d ? random.nextInt(7) : 7 + random.nextInt(2);
                         VocAnswer a = new VocAnswer();
                         a.dimension = VocDimension.TOUCHPOINT;
                         a.value = "tp-" + s;
@@ -93,7 +104,8 @@ final class TrendAlertRun {
                 }
                 for (StreamRecord<VocTrendAlert> r : drain(h)) {
                     VocTrendAlert alert = r.getValue();
-                    if (!alert.getKind().equals("SCORE_DROP") || alert.getDetectedAt().toEpochMilli() < T0 + warmup) {
+                    if (!alert.getKind().equals("SCORE_DROP")
+                            || alert.getDetectedAt().toEpochMilli() < T0 + warmup) {
                         continue;
                     }
                     alerts++;
@@ -119,7 +131,8 @@ final class TrendAlertRun {
         return new Result(alerts, tested, delays, missed);
     }
 
-    private static List<StreamRecord<VocTrendAlert>> drain(KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAggregate> h) {
+    private static List<StreamRecord<VocTrendAlert>> drain(
+            KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAggregate> h) {
         var side = h.getSideOutput(VocAggregateFunction.ALERTS);
         List<StreamRecord<VocTrendAlert>> out = side == null ? List.of() : new ArrayList<>(side);
         if (side != null) {

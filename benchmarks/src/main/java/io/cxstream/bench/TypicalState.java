@@ -69,15 +69,21 @@ import java.util.stream.Stream;
  */
 final class TypicalState {
     /** Uids of the job's operators (CxJob): to name the operator ids found in a checkpoint. */
-    static final List<String> UIDS = List.of("kafka-input", "route-input", "rules-input", "journey", "voc-gauges",
-            "outreach-decision", "rule-status-sink", "outreach-sink", "deadletter-sink");
+    static final List<String> UIDS = List.of(
+            "kafka-input",
+            "route-input",
+            "rules-input",
+            "journey",
+            "voc-gauges",
+            "outreach-decision",
+            "rule-status-sink",
+            "outreach-sink",
+            "deadletter-sink");
 
-    private TypicalState() {
-    }
+    private TypicalState() {}
 
     /** What a typical-profile preload sent. */
-    record Sent(long events, long journeys, long customersWithState, Map<String, Long> journeysByPersona) {
-    }
+    record Sent(long events, long journeys, long customersWithState, Map<String, Long> journeysByPersona) {}
 
     /**
      * Sends the events of {@code journeys} generated journeys over {@code customers} ids to {@code topics}, as fast as
@@ -85,7 +91,8 @@ final class TypicalState {
      */
     static Sent preload(BenchMain bench, String bootstrap, TopicNames topics, long customers, long journeys)
             throws InterruptedException {
-        CustomerSimulator sim = new CustomerSimulator(SimulatorConfig.builder().customers(customers).build());
+        CustomerSimulator sim = new CustomerSimulator(
+                SimulatorConfig.builder().customers(customers).build());
         SyntheticLoadConfig loadConfig = SyntheticLoadConfig.builder(bootstrap)
                 .producerProperty("enable.idempotence", "false")
                 .producerProperty("max.in.flight.requests.per.connection", "1")
@@ -103,7 +110,8 @@ final class TypicalState {
         long ended = 0;
         long t0 = System.nanoTime();
         long lastLog = t0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(SyntheticLoad.producerProperties(loadConfig))) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(SyntheticLoad.producerProperties(loadConfig))) {
             for (long i = 0; i < events; i++) {
                 long time = clock.millis();
                 SimulatedEvent e = sim.next(time);
@@ -123,8 +131,9 @@ final class TypicalState {
                 });
                 if ((i & 0xFFF) == 0 && System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(5)) {
                     lastLog = System.nanoTime();
-                    bench.log("state (typical) %,d customers: preloaded %,d of %,d events (%,.0f events/s)", customers, i, events,
-                            i / BenchMain.seconds(t0));
+                    bench.log(
+                            "state (typical) %,d customers: preloaded %,d of %,d events (%,.0f events/s)",
+                            customers, i, events, i / BenchMain.seconds(t0));
                 }
             }
             producer.flush();
@@ -134,14 +143,16 @@ final class TypicalState {
         }
         Map<String, Long> byPersona = new TreeMap<>();
         sim.journeysByPersona().forEach((p, n) -> byPersona.put(p.name(), n));
-        bench.log("state (typical) %,d customers: preloaded %,d events (%,d journeys ended, %,d customers with state) in %.1f s",
+        bench.log(
+                "state (typical) %,d customers: preloaded %,d events (%,d journeys ended, %,d customers with state) in %.1f s",
                 customers, events, ended, seen.cardinality(), BenchMain.seconds(t0));
         return new Sent(events, sim.journeysStarted(), seen.cardinality(), byPersona);
     }
 
     /** Events the generator sends until {@code journeys} journeys have ended (a dry run: deterministic for the seed). */
     static long eventsFor(long customers, long journeys) {
-        CustomerSimulator sim = new CustomerSimulator(SimulatorConfig.builder().customers(customers).build());
+        CustomerSimulator sim = new CustomerSimulator(
+                SimulatorConfig.builder().customers(customers).build());
         long ended = 0;
         long events = 0;
         while (ended < journeys) {
@@ -169,7 +180,11 @@ final class TypicalState {
 
     /** The operator id Flink derives from a uid (StreamGraphHasherV2: murmur3_128, seed 0, of the uid). */
     static OperatorID operatorId(String uid) {
-        return new OperatorID(Hashing.murmur3_128(0).newHasher().putString(uid, StandardCharsets.UTF_8).hash().asBytes());
+        return new OperatorID(Hashing.murmur3_128(0)
+                .newHasher()
+                .putString(uid, StandardCharsets.UTF_8)
+                .hash()
+                .asBytes());
     }
 
     /** The newest {@code chk-N} directory with a {@code _metadata} under a job's checkpoint directory, if any. */
@@ -178,8 +193,10 @@ final class TypicalState {
             return Optional.empty();
         }
         try (Stream<Path> paths = Files.walk(checkpointDir, 2)) {
-            return paths.filter(p -> p.getFileName().toString().matches("chk-\\d+") && Files.exists(p.resolve("_metadata")))
-                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
+            return paths.filter(
+                            p -> p.getFileName().toString().matches("chk-\\d+") && Files.exists(p.resolve("_metadata")))
+                    .max(Comparator.comparingLong(
+                            p -> Long.parseLong(p.getFileName().toString().substring(4))));
         }
     }
 
@@ -194,7 +211,8 @@ final class TypicalState {
         }
         CheckpointMetadata metadata;
         try (DataInputStream in = new DataInputStream(Files.newInputStream(checkpoint.resolve("_metadata")))) {
-            metadata = Checkpoints.loadCheckpointMetadata(in, TypicalState.class.getClassLoader(), checkpoint.toUri().toString());
+            metadata = Checkpoints.loadCheckpointMetadata(
+                    in, TypicalState.class.getClassLoader(), checkpoint.toUri().toString());
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("checkpoint", checkpoint.getFileName().toString());
@@ -257,8 +275,8 @@ final class TypicalState {
             int services = in.readInt();
             for (int i = 0; i < services; i++) {
                 in.readUTF(); // the timer service's name ("user-timers", ...)
-                InternalTimersSnapshot<?, ?> snapshot = InternalTimersSnapshotReaderWriters
-                        .getReaderForVersion(wasVersioned ? getReadVersion() : InternalTimersSnapshotReaderWriters.NO_VERSION,
+                InternalTimersSnapshot<?, ?> snapshot = InternalTimersSnapshotReaderWriters.getReaderForVersion(
+                                wasVersioned ? getReadVersion() : InternalTimersSnapshotReaderWriters.NO_VERSION,
                                 TypicalState.class.getClassLoader())
                         .readTimersSnapshot(in);
                 eventTime += snapshot.getEventTimeTimers().size();

@@ -45,19 +45,41 @@ public final class VocTrendBench {
                 case "--min-z" -> minZ = Double.parseDouble(args[++i]);
                 case "--min-drop" -> minDrop = Double.parseDouble(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (known: --runs N, --streams N, --drop POINTS, --min-z Z, --min-drop POINTS, --out DIR)");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown argument " + args[i]
+                                    + " (known: --runs N, --streams N, --drop POINTS, --min-z Z, --min-drop POINTS, --out DIR)");
             }
         }
         var config = TrendAlertRun.config(minDrop, minZ, Duration.ofHours(6));
         long warmup = 7 * TrendAlertRun.DAY;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "voc-trend-alerts");
-        result.put("command", "VocTrendBench --runs " + runs + " --streams " + streams + " --drop " + dropPoints
-                + " --min-z " + minZ + " --min-drop " + minDrop);
-        result.put("settings", Map.of("min_sample", 30, "min_drop", minDrop, "min_z", minZ, "cooldown_hours", 6,
-                "warmup_days", 7, "stationary_days_measured", 7, "drop_days_measured", 3, "drop_nps_points", dropPoints,
-                "streams", streams));
+        result.put(
+                "command",
+                "VocTrendBench --runs " + runs + " --streams " + streams + " --drop " + dropPoints + " --min-z " + minZ
+                        + " --min-drop " + minDrop);
+        result.put(
+                "settings",
+                Map.of(
+                        "min_sample",
+                        30,
+                        "min_drop",
+                        minDrop,
+                        "min_z",
+                        minZ,
+                        "cooldown_hours",
+                        6,
+                        "warmup_days",
+                        7,
+                        "stationary_days_measured",
+                        7,
+                        "drop_days_measured",
+                        3,
+                        "drop_nps_points",
+                        dropPoints,
+                        "streams",
+                        streams));
         List<Object> scenarios = new ArrayList<>();
         for (double perHour : volumes) {
             List<Double> falseAlarmsPerDay = new ArrayList<>();
@@ -68,8 +90,10 @@ public final class VocTrendBench {
             List<Double> seconds = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 long started = System.nanoTime();
-                var stationary = TrendAlertRun.run(config, 1000 + run, streams, perHour, warmup, 7 * TrendAlertRun.DAY, 0, false);
-                var dropped = TrendAlertRun.run(config, 2000 + run, streams, perHour, warmup, 3 * TrendAlertRun.DAY, dropPoints, true);
+                var stationary = TrendAlertRun.run(
+                        config, 1000 + run, streams, perHour, warmup, 7 * TrendAlertRun.DAY, 0, false);
+                var dropped = TrendAlertRun.run(
+                        config, 2000 + run, streams, perHour, warmup, 3 * TrendAlertRun.DAY, dropPoints, true);
                 seconds.add((System.nanoTime() - started) / 1e9);
                 double dimensionDays = stationary.dimensionMinutesTested() / (24.0 * 60);
                 falseAlarms.add(stationary.alerts());
@@ -77,11 +101,24 @@ public final class VocTrendBench {
                 List<Long> delays = new ArrayList<>(dropped.delaysMillis());
                 Collections.sort(delays);
                 medianDelay.add(delays.isEmpty() ? Double.NaN : delays.get(delays.size() / 2) / 60_000.0);
-                p90Delay.add(delays.isEmpty() ? Double.NaN : delays.get((int) Math.min(delays.size() - 1, Math.ceil(0.9 * delays.size()) - 1)) / 60_000.0);
+                p90Delay.add(
+                        delays.isEmpty()
+                                ? Double.NaN
+                                : delays.get((int) Math.min(delays.size() - 1, Math.ceil(0.9 * delays.size()) - 1))
+                                        / 60_000.0);
                 missed.add(dropped.missed());
-                System.out.printf("volume %.0f/h run %d: %d false alarms in %.0f touchpoint-days; drop detected %d/%d, "
-                                + "delay median %.0f min, p90 %.0f min (%.1f s)%n", perHour, run + 1, stationary.alerts(), dimensionDays,
-                        streams - dropped.missed(), streams, medianDelay.get(run), p90Delay.get(run), seconds.get(run));
+                System.out.printf(
+                        "volume %.0f/h run %d: %d false alarms in %.0f touchpoint-days; drop detected %d/%d, "
+                                + "delay median %.0f min, p90 %.0f min (%.1f s)%n",
+                        perHour,
+                        run + 1,
+                        stationary.alerts(),
+                        dimensionDays,
+                        streams - dropped.missed(),
+                        streams,
+                        medianDelay.get(run),
+                        p90Delay.get(run),
+                        seconds.get(run));
             }
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("answers_per_hour_per_touchpoint", perHour);
@@ -95,12 +132,16 @@ public final class VocTrendBench {
             s.put("drops_missed_per_run", missed);
             s.put("seconds_per_run", seconds);
             scenarios.add(s);
-            System.out.printf("volume %.0f/h, median of %d runs: %.4f false alarms per touchpoint-day; detection delay median %.0f min, "
-                    + "p90 %.0f min%n", perHour, runs, median(falseAlarmsPerDay), median(medianDelay), median(p90Delay));
+            System.out.printf(
+                    "volume %.0f/h, median of %d runs: %.4f false alarms per touchpoint-day; detection delay median %.0f min, "
+                            + "p90 %.0f min%n",
+                    perHour, runs, median(falseAlarmsPerDay), median(medianDelay), median(p90Delay));
         }
         result.put("scenarios", scenarios);
         Files.createDirectories(out);
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
         Path file = out.resolve("voc-trend-" + stamp + ".json");
         try {
             Files.writeString(file, Json.write(result) + "\n");

@@ -35,7 +35,8 @@ class BenchLogicTest {
         assertThat(trend.slope()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(trend.lastThird()).isGreaterThan(trend.firstThird());
         assertThat(trend.readRate()).isCloseTo(950.0, org.assertj.core.data.Offset.offset(1e-9));
-        // 50/s is 5 % of 1000 events/s, and the lag ends near 1 s of input: fell behind; at 5000 events/s it is 1 %: kept up
+        // 50/s is 5 % of 1000 events/s, and the lag ends near 1 s of input: fell behind; at 5000 events/s it is 1 %:
+        // kept up
         assertThat(trend.keptUp(1000)).isFalse();
         assertThat(trend.keptUp(5000)).isTrue();
     }
@@ -61,8 +62,10 @@ class BenchLogicTest {
     @Test
     void theFirstPacedAttemptProbesAboveTheDrainRateThenBacksOff() {
         // drain 10,000 events/s: probe at 1.1 x, then 0.9 x, then 0.8 x the previous rate
-        assertThat(PrefilledSustain.attemptRates(10_000, 1.1, 0.9, 0.8, 3)).containsExactly(11_000.0, 9_000.0, 7_200.0, 5_760.0);
-        assertThat(PrefilledSustain.attemptRates(10_000, 1.1, 0.9, 0.8, 3).get(0)).isGreaterThan(10_000.0);
+        assertThat(PrefilledSustain.attemptRates(10_000, 1.1, 0.9, 0.8, 3))
+                .containsExactly(11_000.0, 9_000.0, 7_200.0, 5_760.0);
+        assertThat(PrefilledSustain.attemptRates(10_000, 1.1, 0.9, 0.8, 3).get(0))
+                .isGreaterThan(10_000.0);
         // never below 1 event/s, even from a tiny drain rate
         assertThat(PrefilledSustain.attemptRates(0.4, 1.1, 0.9, 0.8, 2)).containsExactly(1.0, 1.0, 1.0);
     }
@@ -71,7 +74,10 @@ class BenchLogicTest {
     void theCustomersWithStateAreCountedByReplayingTheDeterministicGenerator() {
         io.cxstream.generator.SimulatorConfig sim = PrefilledSustain.simulator(1_000, 42);
         long touched = PrefilledSustain.customersTouched(sim, 20_000);
-        assertThat(touched).isEqualTo(PrefilledSustain.customersTouched(sim, 20_000)).isPositive().isLessThanOrEqualTo(1_000);
+        assertThat(touched)
+                .isEqualTo(PrefilledSustain.customersTouched(sim, 20_000))
+                .isPositive()
+                .isLessThanOrEqualTo(1_000);
         assertThat(PrefilledSustain.customersTouched(sim, 10)).isLessThanOrEqualTo(10);
     }
 
@@ -79,10 +85,17 @@ class BenchLogicTest {
     void theOperatorIdOfAUidIsTheOneFlinkGenerates() {
         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
-        env.fromData(1, 2).keyBy(i -> i).map(i -> i).uid("journey").name("journey").sinkTo(
-                new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
+        env.fromData(1, 2)
+                .keyBy(i -> i)
+                .map(i -> i)
+                .uid("journey")
+                .name("journey")
+                .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
         List<org.apache.flink.runtime.jobgraph.OperatorID> ids = new ArrayList<>();
-        env.getStreamGraph().getJobGraph().getVertices().forEach(v -> v.getOperatorIDs().forEach(p -> ids.add(p.getGeneratedOperatorID())));
+        env.getStreamGraph()
+                .getJobGraph()
+                .getVertices()
+                .forEach(v -> v.getOperatorIDs().forEach(p -> ids.add(p.getGeneratedOperatorID())));
         assertThat(ids).contains(TypicalState.operatorId("journey"));
     }
 
@@ -91,7 +104,8 @@ class BenchLogicTest {
         long events = TypicalState.eventsFor(1_000, 1_000);
         assertThat(events).isEqualTo(TypicalState.eventsFor(1_000, 1_000)).isGreaterThan(1_000);
         assertThat(TypicalState.perCustomer(Map.of("journey/journey", 5_000L, "total", 8_000L), 100))
-                .containsEntry("journey/journey", 50.0).containsEntry("total", 80.0);
+                .containsEntry("journey/journey", 50.0)
+                .containsEntry("total", 80.0);
     }
 
     private static Map<String, Object> sample(long checkpoint, long live, long heap, long rss, long lag) {
@@ -116,8 +130,11 @@ class BenchLogicTest {
         assertThat(v.get("flat")).isEqualTo(false);
         @SuppressWarnings("unchecked")
         Map<String, Object> cp = (Map<String, Object>) v.get("checkpoint_full_bytes");
-        assertThat(cp).containsEntry("middle_third_mean", 1000L).containsEntry("last_third_mean", 1400L)
-                .containsEntry("growth", 0.4).containsEntry("flat", false);
+        assertThat(cp)
+                .containsEntry("middle_third_mean", 1000L)
+                .containsEntry("last_third_mean", 1400L)
+                .containsEntry("growth", 0.4)
+                .containsEntry("flat", false);
         @SuppressWarnings("unchecked")
         Map<String, Object> live = (Map<String, Object>) v.get("rocksdb_live_bytes");
         assertThat(live).containsEntry("flat", true).containsEntry("growth", 0.0);
@@ -142,8 +159,11 @@ class BenchLogicTest {
         assertThat(full.probeFraction()).isEqualTo(1.1);
         assertThat(full.confirmFraction()).isEqualTo(0.9);
         assertThat(full.stateProfile()).isEqualTo("minimal");
-        assertThat(BenchOptions.parse("--state-profile", "typical", "--probe-fraction", "1.2").stateProfile()).isEqualTo("typical");
-        assertThatThrownBy(() -> BenchOptions.parse("--state-profile", "huge")).hasMessageContaining("minimal, typical");
+        assertThat(BenchOptions.parse("--state-profile", "typical", "--probe-fraction", "1.2")
+                        .stateProfile())
+                .isEqualTo("typical");
+        assertThatThrownBy(() -> BenchOptions.parse("--state-profile", "huge"))
+                .hasMessageContaining("minimal, typical");
 
         BenchOptions quick = BenchOptions.parse("--quick", "--job", "outreach.cooldown=1m", "--soak", "2min");
         assertThat(quick.phases()).doesNotContain("jmh");
@@ -151,7 +171,8 @@ class BenchLogicTest {
         assertThat(quick.jobSettings()).containsEntry("outreach.cooldown", "1m");
         assertThat(quick.soak()).isEqualTo(Duration.ofMinutes(2));
 
-        assertThatThrownBy(() -> BenchOptions.parse("--delivery", "twice")).hasMessageContaining("exactly-once or at-least-once");
+        assertThatThrownBy(() -> BenchOptions.parse("--delivery", "twice"))
+                .hasMessageContaining("exactly-once or at-least-once");
         assertThatThrownBy(() -> BenchOptions.parse("--phases", "latency")).hasMessageContaining("--rates");
         assertThatThrownBy(() -> BenchOptions.parse("--job", "novalue")).hasMessageContaining("key=value");
     }

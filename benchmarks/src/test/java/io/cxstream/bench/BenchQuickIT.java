@@ -25,8 +25,20 @@ class BenchQuickIT {
     void theQuickProfileWritesJsonAndMarkdownWithEverySection(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        BenchOptions options = BenchOptions.parse("--quick", "--events", "10000", "--duration", "8s", "--warmup", "2s",
-                "--confirm-duration", "5s", "--state-customers", "3000", "--out", dir.toString());
+        BenchOptions options = BenchOptions.parse(
+                "--quick",
+                "--events",
+                "10000",
+                "--duration",
+                "8s",
+                "--warmup",
+                "2s",
+                "--confirm-duration",
+                "5s",
+                "--state-customers",
+                "3000",
+                "--out",
+                dir.toString());
 
         List<Path> files = new BenchMain(options, out).run();
 
@@ -34,28 +46,73 @@ class BenchQuickIT {
         assertThat(files).hasSize(2).allSatisfy(f -> assertThat(f).exists().isNotEmptyFile());
         String json = Files.readString(files.get(0));
         String md = Files.readString(files.get(1));
-        assertThat(json).as(printed).contains("\"environment\"", "\"limit\"", "\"throughput\"", "\"latency\"", "\"state\"",
-                "\"memory\"").doesNotContain("\"error\"");
-        for (String key : List.of("read_decode_events_per_s", "events_per_s", "sustained_events_per_s", "ratio_to_limit",
-                "p50_ms", "p95_ms", "p99_ms", "max_ms", "recorded", "checkpoint_full_size_bytes", "checkpoint_bytes_per_customer",
-                "rocksdb_dir_bytes", "savepoint_canonical_bytes", "peak_heap_used_mib", "peak_heap_mib", "peak_rss_mib",
-                "cores", "memory_total_mib")) {
+        assertThat(json)
+                .as(printed)
+                .contains("\"environment\"", "\"limit\"", "\"throughput\"", "\"latency\"", "\"state\"", "\"memory\"")
+                .doesNotContain("\"error\"");
+        for (String key : List.of(
+                "read_decode_events_per_s",
+                "events_per_s",
+                "sustained_events_per_s",
+                "ratio_to_limit",
+                "p50_ms",
+                "p95_ms",
+                "p99_ms",
+                "max_ms",
+                "recorded",
+                "checkpoint_full_size_bytes",
+                "checkpoint_bytes_per_customer",
+                "rocksdb_dir_bytes",
+                "savepoint_canonical_bytes",
+                "peak_heap_used_mib",
+                "peak_heap_mib",
+                "peak_rss_mib",
+                "cores",
+                "memory_total_mib")) {
             assertThat(number(json, key)).as(key + " in\n" + json).isPositive();
         }
         // A few thousand customers can fit in RocksDB's memtables (512 MiB managed memory locally): no SST yet.
-        assertThat(number(json, "rocksdb_sst_bytes_per_customer")).as("rocksdb_sst_bytes_per_customer").isNotNegative();
+        assertThat(number(json, "rocksdb_sst_bytes_per_customer"))
+                .as("rocksdb_sst_bytes_per_customer")
+                .isNotNegative();
         // both delivery guarantees, in throughput and in latency (two runs each at parallelism 1)
-        assertThat(count(json, "\"delivery_guarantee\": \"exactly-once\"")).as(json).isEqualTo(2);
-        assertThat(count(json, "\"delivery_guarantee\": \"at-least-once\"")).as(json).isEqualTo(2);
+        assertThat(count(json, "\"delivery_guarantee\": \"exactly-once\""))
+                .as(json)
+                .isEqualTo(2);
+        assertThat(count(json, "\"delivery_guarantee\": \"at-least-once\""))
+                .as(json)
+                .isEqualTo(2);
         assertThat(json).contains("\"flink\": \"2.2.1\"", "\"checkpoint_interval_ms\": 1000", "\"customers\": 3000");
         // sustained from the drained job's state, the first paced run above the drain rate; heap timers counted
-        assertThat(json).contains("\"sustained_from_prefilled_state\": true", "\"fraction_of_drain\": 1.1", "\"customers_with_state\"",
-                "\"heap_timers\"", "\"rocksdb_live_bytes_per_customer_by_state\"").doesNotContain("heap_timers_error");
+        assertThat(json)
+                .contains(
+                        "\"sustained_from_prefilled_state\": true",
+                        "\"fraction_of_drain\": 1.1",
+                        "\"customers_with_state\"",
+                        "\"heap_timers\"",
+                        "\"rocksdb_live_bytes_per_customer_by_state\"")
+                .doesNotContain("heap_timers_error");
         assertThat(number(json, "total_timers")).as("total_timers").isNotNegative();
-        assertThat(md).contains("## Machine", "## Limit", "## Throughput", "## Latency", "## State scale", "## Memory", "p99 ms",
-                "VmHWM", "| exactly-once | 1 |", "| at-least-once | 1 |");
-        assertThat(printed).contains("limit: read + decoded", "after RUNNING", "sustain exactly-once p1", "latency exactly-once @",
-                "latency at-least-once @", "state 3,000 customers: checkpoint");
+        assertThat(md)
+                .contains(
+                        "## Machine",
+                        "## Limit",
+                        "## Throughput",
+                        "## Latency",
+                        "## State scale",
+                        "## Memory",
+                        "p99 ms",
+                        "VmHWM",
+                        "| exactly-once | 1 |",
+                        "| at-least-once | 1 |");
+        assertThat(printed)
+                .contains(
+                        "limit: read + decoded",
+                        "after RUNNING",
+                        "sustain exactly-once p1",
+                        "latency exactly-once @",
+                        "latency at-least-once @",
+                        "state 3,000 customers: checkpoint");
     }
 
     private static int count(String s, String part) {

@@ -18,15 +18,14 @@ import java.util.Set;
 /** Typed, validated reads of {@link CxOptions} for {@link CxConfig}; every failure names the key. */
 final class ConfigReads {
 
-    private ConfigReads() {
-    }
+    private ConfigReads() {}
 
     static <T> T get(Configuration c, ConfigOption<T> option) {
         try {
             return c.get(option);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(option.key(), "cannot parse '" + c.toMap().get(option.key()) + "' ("
-                    + e.getMessage() + ")");
+            throw new InvalidConfigException(
+                    option.key(), "cannot parse '" + c.toMap().get(option.key()) + "' (" + e.getMessage() + ")");
         }
     }
 
@@ -53,7 +52,8 @@ final class ConfigReads {
                 return v;
             }
         }
-        throw new InvalidConfigException(option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
+        throw new InvalidConfigException(
+                option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
     }
 
     static Duration positive(Configuration c, ConfigOption<Duration> option) {
@@ -89,7 +89,8 @@ final class ConfigReads {
             for (E constant : type.getEnumConstants()) {
                 allowed.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
-            throw new InvalidConfigException(option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
+            throw new InvalidConfigException(
+                    option.key(), "must be one of " + String.join(", ", allowed) + ", was '" + v + "'");
         }
     }
 
@@ -97,8 +98,10 @@ final class ConfigReads {
         try {
             return WireFormat.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(key, "must be avro or json" + (key.equals(CxOptions.INPUT_FORMAT.key()) ? " or auto" : "")
-                    + ", was '" + value + "'");
+            throw new InvalidConfigException(
+                    key,
+                    "must be avro or json" + (key.equals(CxOptions.INPUT_FORMAT.key()) ? " or auto" : "") + ", was '"
+                            + value + "'");
         }
     }
 
@@ -109,7 +112,8 @@ final class ConfigReads {
             case "exactly-once":
                 return DeliveryGuarantee.EXACTLY_ONCE;
             default:
-                throw new InvalidConfigException(CxOptions.DELIVERY_GUARANTEE.key(),
+                throw new InvalidConfigException(
+                        CxOptions.DELIVERY_GUARANTEE.key(),
                         "must be at-least-once or exactly-once, was '" + value + "'");
         }
     }
@@ -121,14 +125,17 @@ final class ConfigReads {
                 continue;
             }
             try {
-                TriggerType t = TriggerType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+                TriggerType t =
+                        TriggerType.valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
                 if (t == TriggerType.UNKNOWN) {
                     throw new IllegalArgumentException();
                 }
                 set.add(t);
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(CxOptions.DETECTORS.key(), "unknown detector '" + name + "'; known: "
-                        + "DETRACTOR, PAYMENT_FRICTION, REPEAT_CONTACT, ERROR_THEN_ABANDON, PROMOTER");
+                throw new InvalidConfigException(
+                        CxOptions.DETECTORS.key(),
+                        "unknown detector '" + name + "'; known: "
+                                + "DETRACTOR, PAYMENT_FRICTION, REPEAT_CONTACT, ERROR_THEN_ABANDON, PROMOTER");
             }
         }
         if (set.isEmpty()) {

@@ -59,10 +59,17 @@ public final class CxConfig implements Serializable {
         }
     }
 
-    public enum StartingOffsets { COMMITTED_OR_EARLIEST, EARLIEST, LATEST }
+    public enum StartingOffsets {
+        COMMITTED_OR_EARLIEST,
+        EARLIEST,
+        LATEST
+    }
 
     /** Whether the inputs are current (event time may follow the job's clock) or old data being replayed. */
-    public enum EventTimeMode { LIVE, REPLAY }
+    public enum EventTimeMode {
+        LIVE,
+        REPLAY
+    }
 
     public final String bootstrapServers;
     public final String interactionsTopic;
@@ -75,6 +82,7 @@ public final class CxConfig implements Serializable {
     public final StartingOffsets startingOffsets;
     /** Null means auto-detect. */
     public final WireFormat inputFormat;
+
     public final WireFormat outputFormat;
     public final DeliveryGuarantee deliveryGuarantee;
     public final String transactionalIdPrefix;
@@ -108,6 +116,7 @@ public final class CxConfig implements Serializable {
     public final String rulesStatusTopic;
     /** Path of a rule file replacing the defaults, or null. */
     public final String rulesFile;
+
     public final int rulesMaxActive;
     public final Duration rulesMaxWindow;
     public final int rulesMaxMarks;
@@ -127,6 +136,7 @@ public final class CxConfig implements Serializable {
     public final boolean defaultServiceConsent;
     /** consent.grace: findings are decided on the consent as of last evidence + this (default: maxOutOfOrderness). */
     public final Duration consentGrace;
+
     public final boolean defaultMarketingConsent;
 
     private final Map<String, String> kafkaProperties;
@@ -154,7 +164,8 @@ public final class CxConfig implements Serializable {
         this.stateTtl = positive(c, CxOptions.STATE_TTL);
         int p = get(c, CxOptions.PARALLELISM);
         if (p == 0 || p < -1) {
-            throw new InvalidConfigException(CxOptions.PARALLELISM.key(), "must be -1 (cluster default) or >= 1, was " + p);
+            throw new InvalidConfigException(
+                    CxOptions.PARALLELISM.key(), "must be -1 (cluster default) or >= 1, was " + p);
         }
         this.parallelism = p;
 
@@ -188,10 +199,13 @@ public final class CxConfig implements Serializable {
         this.detectors = detectors(get(c, CxOptions.DETECTORS));
         this.detractorMaxNps = range(c, CxOptions.DETRACTOR_MAX_NPS, 0, 10);
         this.promoterMinNps = range(c, CxOptions.PROMOTER_MIN_NPS, 0, 10);
-        if (detectors.contains(TriggerType.DETRACTOR) && detectors.contains(TriggerType.PROMOTER)
+        if (detectors.contains(TriggerType.DETRACTOR)
+                && detectors.contains(TriggerType.PROMOTER)
                 && promoterMinNps <= detractorMaxNps) {
-            throw new InvalidConfigException(CxOptions.PROMOTER_MIN_NPS.key(),
-                    "must be above " + CxOptions.DETRACTOR_MAX_NPS.key() + " (" + detractorMaxNps + "), was " + promoterMinNps);
+            throw new InvalidConfigException(
+                    CxOptions.PROMOTER_MIN_NPS.key(),
+                    "must be above " + CxOptions.DETRACTOR_MAX_NPS.key() + " (" + detractorMaxNps + "), was "
+                            + promoterMinNps);
         }
         this.paymentFailures = range(c, CxOptions.PAYMENT_FAILURES, 1, 100);
         this.paymentWindow = positive(c, CxOptions.PAYMENT_WINDOW);
@@ -212,11 +226,14 @@ public final class CxConfig implements Serializable {
         this.cooldown = nonNegative(c, CxOptions.COOLDOWN);
         this.defaultServiceConsent = get(c, CxOptions.DEFAULT_SERVICE_CONSENT);
         this.defaultMarketingConsent = get(c, CxOptions.DEFAULT_MARKETING_CONSENT);
-        this.consentGrace = get(c, CxOptions.CONSENT_GRACE) == null ? maxOutOfOrderness : nonNegative(c, CxOptions.CONSENT_GRACE);
+        this.consentGrace =
+                get(c, CxOptions.CONSENT_GRACE) == null ? maxOutOfOrderness : nonNegative(c, CxOptions.CONSENT_GRACE);
         this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
 
-        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && transactionTimeout.compareTo(checkpointInterval) <= 0) {
-            throw new InvalidConfigException(CxOptions.TRANSACTION_TIMEOUT.key(),
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+                && transactionTimeout.compareTo(checkpointInterval) <= 0) {
+            throw new InvalidConfigException(
+                    CxOptions.TRANSACTION_TIMEOUT.key(),
                     "must be longer than " + CxOptions.CHECKPOINT_INTERVAL.key() + " (" + checkpointInterval
                             + ") with exactly-once delivery, or transactions abort before their checkpoint completes");
         }
@@ -238,8 +255,14 @@ public final class CxConfig implements Serializable {
             } else if (OPTIONS_BY_KEY.containsKey(key)) {
                 flink.put(key, e.getValue());
             } else {
-                throw new InvalidConfigException(key, "unknown key. Known keys: " + String.join(", ", OPTIONS_BY_KEY.keySet().stream().sorted().toList())
-                        + ", and kafka.<client property>");
+                throw new InvalidConfigException(
+                        key,
+                        "unknown key. Known keys: "
+                                + String.join(
+                                        ", ",
+                                        OPTIONS_BY_KEY.keySet().stream()
+                                                .sorted()
+                                                .toList()) + ", and kafka.<client property>");
             }
         }
         KafkaClientProperties.addSecretReferences(kafka, env);

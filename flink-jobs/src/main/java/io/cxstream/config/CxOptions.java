@@ -23,180 +23,278 @@ public final class CxOptions {
 
     // ---- Kafka -------------------------------------------------------------------------------
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers")
-            .stringType().noDefaultValue()
+            .stringType()
+            .noDefaultValue()
             .withDescription("Kafka bootstrap servers, host:port[,host:port]. Required.");
     public static final ConfigOption<String> TOPIC_INTERACTIONS = ConfigOptions.key("topic.interactions")
-            .stringType().defaultValue("cx.interactions").withDescription("Input topic of InteractionEvent records.");
+            .stringType()
+            .defaultValue("cx.interactions")
+            .withDescription("Input topic of InteractionEvent records.");
     public static final ConfigOption<String> TOPIC_FEEDBACK = ConfigOptions.key("topic.feedback")
-            .stringType().defaultValue("cx.feedback").withDescription("Input topic of FeedbackEvent records.");
+            .stringType()
+            .defaultValue("cx.feedback")
+            .withDescription("Input topic of FeedbackEvent records.");
     public static final ConfigOption<String> TOPIC_CONSENTS = ConfigOptions.key("topic.consents")
-            .stringType().defaultValue("cx.consents").withDescription("Input topic of ConsentEvent records.");
+            .stringType()
+            .defaultValue("cx.consents")
+            .withDescription("Input topic of ConsentEvent records.");
     public static final ConfigOption<String> TOPIC_CONTACT_CENTER = ConfigOptions.key("topic.outreach.contact-center")
-            .stringType().defaultValue("cx.outreach.contact-center").withDescription("Output topic of contact-center outreach.");
+            .stringType()
+            .defaultValue("cx.outreach.contact-center")
+            .withDescription("Output topic of contact-center outreach.");
     public static final ConfigOption<String> TOPIC_MARKETING = ConfigOptions.key("topic.outreach.marketing")
-            .stringType().defaultValue("cx.outreach.marketing").withDescription("Output topic of marketing triggers.");
+            .stringType()
+            .defaultValue("cx.outreach.marketing")
+            .withDescription("Output topic of marketing triggers.");
     public static final ConfigOption<String> TOPIC_DEADLETTER = ConfigOptions.key("topic.deadletter")
-            .stringType().defaultValue("cx.deadletter").withDescription("Output topic of DeadLetter records.");
+            .stringType()
+            .defaultValue("cx.deadletter")
+            .withDescription("Output topic of DeadLetter records.");
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("group-id")
-            .stringType().defaultValue("cx-stream").withDescription("Kafka consumer group id (offsets are committed on checkpoints).");
+            .stringType()
+            .defaultValue("cx-stream")
+            .withDescription("Kafka consumer group id (offsets are committed on checkpoints).");
     public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
-            .stringType().defaultValue("committed-or-earliest")
-            .withDescription("Where a job without a checkpoint starts reading: committed-or-earliest, earliest or latest.");
+            .stringType()
+            .defaultValue("committed-or-earliest")
+            .withDescription(
+                    "Where a job without a checkpoint starts reading: committed-or-earliest, earliest or latest.");
     public static final ConfigOption<String> INPUT_FORMAT = ConfigOptions.key("input-format")
-            .stringType().defaultValue("auto")
-            .withDescription("Wire format of input records: auto (Avro single-object or JSON, told apart by the marker bytes), avro or json.");
+            .stringType()
+            .defaultValue("auto")
+            .withDescription(
+                    "Wire format of input records: auto (Avro single-object or JSON, told apart by the marker bytes), avro or json.");
     public static final ConfigOption<String> OUTPUT_FORMAT = ConfigOptions.key("output-format")
-            .stringType().defaultValue("avro").withDescription("Wire format of outputs: avro (single-object encoding) or json (Avro JSON).");
+            .stringType()
+            .defaultValue("avro")
+            .withDescription("Wire format of outputs: avro (single-object encoding) or json (Avro JSON).");
     public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("delivery-guarantee")
-            .stringType().defaultValue("at-least-once")
-            .withDescription("at-least-once (alerts visible at once; duplicates after a failure carry the same outreachId) or "
-                    + "exactly-once (transactional; visible to read_committed consumers after the covering checkpoint).");
+            .stringType()
+            .defaultValue("at-least-once")
+            .withDescription(
+                    "at-least-once (alerts visible at once; duplicates after a failure carry the same outreachId) or "
+                            + "exactly-once (transactional; visible to read_committed consumers after the covering checkpoint).");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix")
-            .stringType().defaultValue("cx-stream")
-            .withDescription("Prefix of the sinks' Kafka transactional ids (exactly-once); must be unique per job on a cluster.");
+            .stringType()
+            .defaultValue("cx-stream")
+            .withDescription(
+                    "Prefix of the sinks' Kafka transactional ids (exactly-once); must be unique per job on a cluster.");
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("transaction.timeout")
-            .durationType().defaultValue(Duration.ofMinutes(10))
-            .withDescription("Kafka transaction timeout of the exactly-once sinks; must exceed the checkpoint interval and "
-                    + "not exceed the broker's transaction.max.timeout.ms (15 min by default).");
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription(
+                    "Kafka transaction timeout of the exactly-once sinks; must exceed the checkpoint interval and "
+                            + "not exceed the broker's transaction.max.timeout.ms (15 min by default).");
 
     // ---- Checkpoints and state ----------------------------------------------------------------
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
-            .durationType().defaultValue(Duration.ofSeconds(10)).withDescription("Checkpoint interval.");
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("Checkpoint interval.");
     public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
-            .stringType().noDefaultValue()
-            .withDescription("Durable checkpoint directory URI (file://, s3://, ...). Unset: the cluster's execution.checkpointing.dir.");
+            .stringType()
+            .noDefaultValue()
+            .withDescription(
+                    "Durable checkpoint directory URI (file://, s3://, ...). Unset: the cluster's execution.checkpointing.dir.");
     public static final ConfigOption<String> STATE_BACKEND = ConfigOptions.key("state.backend")
-            .stringType().defaultValue("rocksdb").withDescription("State backend: rocksdb (incremental checkpoints) or hashmap.");
+            .stringType()
+            .defaultValue("rocksdb")
+            .withDescription("State backend: rocksdb (incremental checkpoints) or hashmap.");
     public static final ConfigOption<Duration> STATE_TTL = ConfigOptions.key("state.ttl")
-            .durationType().defaultValue(Duration.ofDays(90))
-            .withDescription("Per-customer journey, rule and consent state expires after this long without an update (a safety net: "
-                    + "rule state also ends with its windows).");
+            .durationType()
+            .defaultValue(Duration.ofDays(90))
+            .withDescription(
+                    "Per-customer journey, rule and consent state expires after this long without an update (a safety net: "
+                            + "rule state also ends with its windows).");
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
-            .intType().defaultValue(-1).withDescription("Job parallelism; -1 = the cluster's default.");
+            .intType()
+            .defaultValue(-1)
+            .withDescription("Job parallelism; -1 = the cluster's default.");
 
     // ---- Event time and validation -------------------------------------------------------------
-    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("watermark.max-out-of-orderness")
-            .durationType().defaultValue(Duration.ofSeconds(2))
-            .withDescription("How late (in event time) an event may arrive and still be processed; later ones are dead-lettered as LATE_EVENT. "
-                    + "Also the minimum delay before a rule with memory (count, absence, sequence) fires.");
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key(
+                    "watermark.max-out-of-orderness")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(2))
+            .withDescription(
+                    "How late (in event time) an event may arrive and still be processed; later ones are dead-lettered as LATE_EVENT. "
+                            + "Also the minimum delay before a rule with memory (count, absence, sequence) fires.");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("watermark.idleness")
-            .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("A partition without records for this long is taken as caught up: with event-time.mode=live it "
-                    + "follows the job's clock from then on (now minus watermark.max-out-of-orderness), with replay (or before "
-                    + "its first record) it stops holding back the watermark. "
-                    + "Time the source spends back-pressured does not count. Too short, and a partition that is merely slow to "
-                    + "fetch (a broker outage, a broker that stalls while a backlog is caught up) is taken for caught up: the "
-                    + "watermark passes its records, and those producers held through the outage, and they are dead-lettered "
-                    + "as LATE_EVENT. "
-                    + "Too long, and the last alerts before a lull wait up to this much longer. "
-                    + "./cx demo and serve use 2 s.");
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription(
+                    "A partition without records for this long is taken as caught up: with event-time.mode=live it "
+                            + "follows the job's clock from then on (now minus watermark.max-out-of-orderness), with replay (or before "
+                            + "its first record) it stops holding back the watermark. "
+                            + "Time the source spends back-pressured does not count. Too short, and a partition that is merely slow to "
+                            + "fetch (a broker outage, a broker that stalls while a backlog is caught up) is taken for caught up: the "
+                            + "watermark passes its records, and those producers held through the outage, and they are dead-lettered "
+                            + "as LATE_EVENT. "
+                            + "Too long, and the last alerts before a lull wait up to this much longer. "
+                            + "./cx demo and serve use 2 s.");
     public static final ConfigOption<Duration> WATERMARK_INTERVAL = ConfigOptions.key("watermark.interval")
-            .durationType().defaultValue(Duration.ofMillis(100))
+            .durationType()
+            .defaultValue(Duration.ofMillis(100))
             .withDescription("How often the source emits a watermark (Flink's pipeline.auto-watermark-interval); "
                     + "adds up to this much to event-time alert latency.");
     public static final ConfigOption<String> EVENT_TIME_MODE = ConfigOptions.key("event-time.mode")
-            .stringType().defaultValue("live")
-            .withDescription("live: the inputs are current. A partition quiet for watermark.idleness follows the job's clock, so when "
-                    + "every input is quiet event time still moves (to now minus watermark.max-out-of-orderness) and the last "
-                    + "alerts before a lull leave; events older than validation.max-event-age are dead-lettered. "
-                    + "No event moves event time past the job's clock: an event stamped in the future counts as stamped now, "
-                    + "so a producer clock running fast delays only its own alerts. "
-                    + "replay: the inputs are old data (a backfill) and the job's clock plays no part in event time: it moves "
-                    + "only with the events (a quiet partition is skipped after watermark.idleness; the last events wait for "
-                    + "later ones), and validation.max-event-age is not applied. validation.max-future-skew applies in both modes.");
+            .stringType()
+            .defaultValue("live")
+            .withDescription(
+                    "live: the inputs are current. A partition quiet for watermark.idleness follows the job's clock, so when "
+                            + "every input is quiet event time still moves (to now minus watermark.max-out-of-orderness) and the last "
+                            + "alerts before a lull leave; events older than validation.max-event-age are dead-lettered. "
+                            + "No event moves event time past the job's clock: an event stamped in the future counts as stamped now, "
+                            + "so a producer clock running fast delays only its own alerts. "
+                            + "replay: the inputs are old data (a backfill) and the job's clock plays no part in event time: it moves "
+                            + "only with the events (a quiet partition is skipped after watermark.idleness; the last events wait for "
+                            + "later ones), and validation.max-event-age is not applied. validation.max-future-skew applies in both modes.");
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("validation.max-future-skew")
-            .durationType().defaultValue(Duration.ofMinutes(10))
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
             .withDescription("Events stamped further than this in the future (by the job's clock) are dead-lettered.");
     public static final ConfigOption<Duration> MAX_EVENT_AGE = ConfigOptions.key("validation.max-event-age")
-            .durationType().defaultValue(Duration.ofDays(30))
+            .durationType()
+            .defaultValue(Duration.ofDays(30))
             .withDescription("Events older than this (by the job's clock) are dead-lettered as TIMESTAMP_TOO_OLD; "
                     + "not applied with event-time.mode=replay.");
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("validation.max-record-bytes")
-            .intType().defaultValue(64 * 1024)
+            .intType()
+            .defaultValue(64 * 1024)
             .withDescription("Input records larger than this are dead-lettered as TOO_LARGE.");
     public static final ConfigOption<Integer> MAX_ATTRIBUTES = ConfigOptions.key("validation.max-attributes")
-            .intType().defaultValue(32).withDescription("Interaction events with more attributes than this are dead-lettered.");
+            .intType()
+            .defaultValue(32)
+            .withDescription("Interaction events with more attributes than this are dead-lettered.");
 
     // ---- Journey --------------------------------------------------------------------------------
     public static final ConfigOption<Integer> RECENT_TOUCHPOINTS = ConfigOptions.key("journey.recent-touchpoints")
-            .intType().defaultValue(10).withDescription("How many recent touchpoints the journey state keeps per customer.");
+            .intType()
+            .defaultValue(10)
+            .withDescription("How many recent touchpoints the journey state keeps per customer.");
 
     // ---- Rules ----------------------------------------------------------------------------------
     public static final ConfigOption<String> TOPIC_RULES = ConfigOptions.key("topic.rules")
-            .stringType().defaultValue("cx.rules")
-            .withDescription("Compacted input topic of detection rules as JSON, keyed by rule id (a null value deletes the rule); "
-                    + "read from the beginning, changes apply while the job runs.");
+            .stringType()
+            .defaultValue("cx.rules")
+            .withDescription(
+                    "Compacted input topic of detection rules as JSON, keyed by rule id (a null value deletes the rule); "
+                            + "read from the beginning, changes apply while the job runs.");
     public static final ConfigOption<String> TOPIC_RULES_STATUS = ConfigOptions.key("topic.rules-status")
-            .stringType().defaultValue("cx.rules.status")
-            .withDescription("Output topic where the job says, as JSON keyed by rule id, whether each published rule was accepted or why it was rejected.");
+            .stringType()
+            .defaultValue("cx.rules.status")
+            .withDescription(
+                    "Output topic where the job says, as JSON keyed by rule id, whether each published rule was accepted or why it was rejected.");
     public static final ConfigOption<String> RULES_FILE = ConfigOptions.key("rules.file")
-            .stringType().noDefaultValue()
-            .withDescription("A rule file (JSON, see docs/rules.md) that replaces the shipped default rules. Unset: the five defaults, "
-                    + "with the thresholds of the detect.* settings.");
+            .stringType()
+            .noDefaultValue()
+            .withDescription(
+                    "A rule file (JSON, see docs/rules.md) that replaces the shipped default rules. Unset: the five defaults, "
+                            + "with the thresholds of the detect.* settings.");
     public static final ConfigOption<Integer> RULES_MAX_ACTIVE = ConfigOptions.key("rules.max-active")
-            .intType().defaultValue(100).withDescription("Most rules enabled at once; a published rule beyond it is rejected.");
+            .intType()
+            .defaultValue(100)
+            .withDescription("Most rules enabled at once; a published rule beyond it is rejected.");
     public static final ConfigOption<Duration> RULES_MAX_WINDOW = ConfigOptions.key("rules.max-window")
-            .durationType().defaultValue(Duration.ofDays(31))
-            .withDescription("Longest window (and cooldown) a rule may have; bounds how long per-customer rule state lives.");
+            .durationType()
+            .defaultValue(Duration.ofDays(31))
+            .withDescription(
+                    "Longest window (and cooldown) a rule may have; bounds how long per-customer rule state lives.");
     public static final ConfigOption<Integer> RULES_MAX_MARKS = ConfigOptions.key("rules.max-marks")
-            .intType().defaultValue(16)
-            .withDescription("Most open starts an absence or sequence rule keeps per customer (the oldest is dropped first).");
+            .intType()
+            .defaultValue(16)
+            .withDescription(
+                    "Most open starts an absence or sequence rule keeps per customer (the oldest is dropped first).");
     public static final ConfigOption<Integer> RULES_MAX_PENDING = ConfigOptions.key("rules.max-pending")
-            .intType().defaultValue(256)
-            .withDescription("Most events of one customer that wait for the watermark for rules with memory; more within "
-                    + "watermark.max-out-of-orderness are dropped and counted (cx_rule_events_dropped_total).");
+            .intType()
+            .defaultValue(256)
+            .withDescription(
+                    "Most events of one customer that wait for the watermark for rules with memory; more within "
+                            + "watermark.max-out-of-orderness are dropped and counted (cx_rule_events_dropped_total).");
 
     // ---- Detectors (the thresholds of the default rules) ---------------------------------------
     public static final ConfigOption<List<String>> DETECTORS = ConfigOptions.key("detect.enabled")
-            .stringType().asList()
+            .stringType()
+            .asList()
             .defaultValues("DETRACTOR", "PAYMENT_FRICTION", "REPEAT_CONTACT", "ERROR_THEN_ABANDON", "PROMOTER")
-            .withDescription("Which of the default rules run, by trigger (semicolon-separated when given on the command line).");
+            .withDescription(
+                    "Which of the default rules run, by trigger (semicolon-separated when given on the command line).");
     public static final ConfigOption<Integer> DETRACTOR_MAX_NPS = ConfigOptions.key("detect.detractor.max-nps")
-            .intType().defaultValue(6).withDescription("NPS at or below this is a detractor.");
+            .intType()
+            .defaultValue(6)
+            .withDescription("NPS at or below this is a detractor.");
     public static final ConfigOption<Integer> PROMOTER_MIN_NPS = ConfigOptions.key("detect.promoter.min-nps")
-            .intType().defaultValue(9).withDescription("NPS at or above this is a promoter.");
+            .intType()
+            .defaultValue(9)
+            .withDescription("NPS at or above this is a promoter.");
     public static final ConfigOption<Integer> PAYMENT_FAILURES = ConfigOptions.key("detect.payment-friction.failures")
-            .intType().defaultValue(2).withDescription("Payment failures, with no order between them, that make payment friction.");
+            .intType()
+            .defaultValue(2)
+            .withDescription("Payment failures, with no order between them, that make payment friction.");
     public static final ConfigOption<Duration> PAYMENT_WINDOW = ConfigOptions.key("detect.payment-friction.window")
-            .durationType().defaultValue(Duration.ofMinutes(10)).withDescription("Window of the payment failures.");
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("Window of the payment failures.");
     public static final ConfigOption<Integer> REPEAT_CONTACTS = ConfigOptions.key("detect.repeat-contact.contacts")
-            .intType().defaultValue(3).withDescription("Support contacts (SUPPORT_CONTACT or CALL_ABANDONED) that make a repeat contact.");
+            .intType()
+            .defaultValue(3)
+            .withDescription("Support contacts (SUPPORT_CONTACT or CALL_ABANDONED) that make a repeat contact.");
     public static final ConfigOption<Duration> REPEAT_WINDOW = ConfigOptions.key("detect.repeat-contact.window")
-            .durationType().defaultValue(Duration.ofHours(24)).withDescription("Window of the support contacts.");
+            .durationType()
+            .defaultValue(Duration.ofHours(24))
+            .withDescription("Window of the support contacts.");
     public static final ConfigOption<Duration> ABANDON_WINDOW = ConfigOptions.key("detect.abandonment.window")
-            .durationType().defaultValue(Duration.ofMinutes(15))
-            .withDescription("An ERROR at a checkout touchpoint with no ORDER_PLACED within this long is an abandonment.");
-    public static final ConfigOption<List<String>> ABANDON_TOUCHPOINTS = ConfigOptions.key("detect.abandonment.touchpoints")
-            .stringType().asList().defaultValues("checkout", "payment")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(15))
+            .withDescription(
+                    "An ERROR at a checkout touchpoint with no ORDER_PLACED within this long is an abandonment.");
+    public static final ConfigOption<List<String>> ABANDON_TOUCHPOINTS = ConfigOptions.key(
+                    "detect.abandonment.touchpoints")
+            .stringType()
+            .asList()
+            .defaultValues("checkout", "payment")
             .withDescription("Touchpoints where an ERROR counts towards abandonment (semicolon-separated).");
 
     // ---- Outreach -------------------------------------------------------------------------------
     public static final ConfigOption<Duration> COOLDOWN = ConfigOptions.key("outreach.cooldown")
-            .durationType().defaultValue(Duration.ofHours(24))
-            .withDescription("After an outreach, the same trigger for the same customer is suppressed this long (event time); "
-                    + "the cooldown of the default rules and of published rules that set none.");
+            .durationType()
+            .defaultValue(Duration.ofHours(24))
+            .withDescription(
+                    "After an outreach, the same trigger for the same customer is suppressed this long (event time); "
+                            + "the cooldown of the default rules and of published rules that set none.");
     public static final ConfigOption<Boolean> DEFAULT_SERVICE_CONSENT = ConfigOptions.key("consent.default.service")
-            .booleanType().defaultValue(true)
-            .withDescription("Whether a customer who never stated a SERVICE consent may be contacted by the contact center.");
+            .booleanType()
+            .defaultValue(true)
+            .withDescription(
+                    "Whether a customer who never stated a SERVICE consent may be contacted by the contact center.");
     public static final ConfigOption<Boolean> DEFAULT_MARKETING_CONSENT = ConfigOptions.key("consent.default.marketing")
-            .booleanType().defaultValue(false)
-            .withDescription("Whether a customer who never stated a MARKETING consent may receive marketing triggers (opt-in by default).");
+            .booleanType()
+            .defaultValue(false)
+            .withDescription(
+                    "Whether a customer who never stated a MARKETING consent may receive marketing triggers (opt-in by default).");
 
     public static final ConfigOption<Duration> CONSENT_GRACE = ConfigOptions.key("consent.grace")
-            .durationType().noDefaultValue()
-            .withDescription("A finding is decided on the consent as of its last evidence plus this (event time; the latest-stamped "
-                    + "statement per purpose wins), so it waits until the watermark passes that point: the same input gives the "
-                    + "same decisions however the topics interleave. An OPT_OUT known when the finding is decided suppresses it "
-                    + "whatever its stamp. Unset: watermark.max-out-of-orderness.");
+            .durationType()
+            .noDefaultValue()
+            .withDescription(
+                    "A finding is decided on the consent as of its last evidence plus this (event time; the latest-stamped "
+                            + "statement per purpose wins), so it waits until the watermark passes that point: the same input gives the "
+                            + "same decisions however the topics interleave. An OPT_OUT known when the finding is decided suppresses it "
+                            + "whatever its stamp. Unset: watermark.max-out-of-orderness.");
     // ---- Input bounds (see EventValidator) ----------------------------------------------------------
     public static final ConfigOption<Integer> MAX_COMMENT_LENGTH = ConfigOptions.key("validation.max-comment-length")
-            .intType().defaultValue(2000)
-            .withDescription("Feedback comments longer than this many characters are cut to it; the answer still counts. "
-                    + "Comments are personal data: never kept in state, logged or sent to marketing.");
-    public static final ConfigOption<Integer> MAX_ATTRIBUTE_LENGTH = ConfigOptions.key("validation.max-attribute-length")
-            .intType().defaultValue(256)
-            .withDescription("Interaction events with an attribute key or value longer than this many characters are dead-lettered "
-                    + "as INVALID_FIELD.");
+            .intType()
+            .defaultValue(2000)
+            .withDescription(
+                    "Feedback comments longer than this many characters are cut to it; the answer still counts. "
+                            + "Comments are personal data: never kept in state, logged or sent to marketing.");
+    public static final ConfigOption<Integer> MAX_ATTRIBUTE_LENGTH = ConfigOptions.key(
+                    "validation.max-attribute-length")
+            .intType()
+            .defaultValue(256)
+            .withDescription(
+                    "Interaction events with an attribute key or value longer than this many characters are dead-lettered "
+                            + "as INVALID_FIELD.");
 
     /** The plain text of an option's description. */
     public static String describe(ConfigOption<?> option) {

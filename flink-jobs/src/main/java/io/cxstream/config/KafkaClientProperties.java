@@ -35,10 +35,10 @@ final class KafkaClientProperties {
     static final String KAFKA_SECRETS_DIR_ENV = "CX_KAFKA_SECRETS_DIR";
     /** Kafka config provider aliases of the secret references (environment, secret files). */
     static final String ENV_PROVIDER = "cxenv";
+
     static final String FILES_PROVIDER = "cxfiles";
 
-    private KafkaClientProperties() {
-    }
+    private KafkaClientProperties() {}
 
     /**
      * Adds the argument {@code key} ({@code kafka.<property>}) to {@code kafka}.
@@ -48,9 +48,12 @@ final class KafkaClientProperties {
     static void putArgument(Map<String, String> kafka, String key, String value) {
         String property = key.substring(KAFKA_PREFIX.length());
         if (isSecret(property)) {
-            throw new InvalidConfigException(key, "secrets are not accepted as arguments (they would show in process "
-                    + "lists); set the environment variable " + envName(property) + " instead, or put a file named '"
-                    + property + "' in the directory " + KAFKA_SECRETS_DIR_ENV + " names");
+            throw new InvalidConfigException(
+                    key,
+                    "secrets are not accepted as arguments (they would show in process "
+                            + "lists); set the environment variable " + envName(property)
+                            + " instead, or put a file named '"
+                            + property + "' in the directory " + KAFKA_SECRETS_DIR_ENV + " names");
         }
         kafka.put(property, value);
     }
@@ -75,11 +78,17 @@ final class KafkaClientProperties {
             providers.add(FILES_PROVIDER);
         }
         for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length() && !name.equals(KAFKA_SECRETS_DIR_ENV)) {
-                String property = name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (name.startsWith(KAFKA_ENV_PREFIX)
+                    && name.length() > KAFKA_ENV_PREFIX.length()
+                    && !name.equals(KAFKA_SECRETS_DIR_ENV)) {
+                String property = name.substring(KAFKA_ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
                 if (fromFiles.contains(property)) {
-                    throw new InvalidConfigException(name, "the Kafka property '" + property + "' is set both here and by a file in "
-                            + KAFKA_SECRETS_DIR_ENV + "; set it once");
+                    throw new InvalidConfigException(
+                            name,
+                            "the Kafka property '" + property + "' is set both here and by a file in "
+                                    + KAFKA_SECRETS_DIR_ENV + "; set it once");
                 }
                 kafka.put(property, "${" + ENV_PROVIDER + ":" + name + "}");
                 if (!providers.contains(ENV_PROVIDER)) {
@@ -108,7 +117,9 @@ final class KafkaClientProperties {
             throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "'" + dir + "' is not a directory");
         }
         if (dir.contains(":")) {
-            throw new InvalidConfigException(KAFKA_SECRETS_DIR_ENV, "'" + dir + "' contains ':', which Kafka's ${provider:path:key} references cannot carry");
+            throw new InvalidConfigException(
+                    KAFKA_SECRETS_DIR_ENV,
+                    "'" + dir + "' contains ':', which Kafka's ${provider:path:key} references cannot carry");
         }
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(path)) {

@@ -20,8 +20,7 @@ import static io.cxstream.config.ConfigReads.range;
 /** The closed-loop settings ({@code outreach.lifecycle.*}, SLAs, caps, holdout, recovery) of {@link CxConfig}, read and validated. */
 final class LoopSettings {
 
-    private LoopSettings() {
-    }
+    private LoopSettings() {}
 
     static LoopConfig read(Configuration c) {
         Map<Route, Map<Priority, Duration>> sla = new EnumMap<>(Route.class);
@@ -33,10 +32,18 @@ final class LoopSettings {
         Map<Route, Duration> capPeriod = new EnumMap<>(Route.class);
         capPeriod.put(Route.CONTACT_CENTER, positive(c, LoopOptions.CAP_CONTACT_CENTER_PERIOD));
         capPeriod.put(Route.MARKETING, positive(c, LoopOptions.CAP_MARKETING_PERIOD));
-        return new LoopConfig(get(c, LoopOptions.LIFECYCLE_ENABLED), nonBlank(c, LoopOptions.TOPIC_OUTREACH_UPDATES),
-                nonBlank(c, LoopOptions.TOPIC_OUTREACH_FEEDBACK), nonBlank(c, LoopOptions.TOPIC_OUTREACH_RECOVERY), sla,
-                nonBlank(c, LoopOptions.ESCALATION_ROUTE), cap, capPeriod, range(c, LoopOptions.HOLDOUT_PERCENT, 0, 50),
-                positive(c, LoopOptions.RECOVERY_PERIOD), positive(c, LoopOptions.RESOLVE_WITHIN),
+        return new LoopConfig(
+                get(c, LoopOptions.LIFECYCLE_ENABLED),
+                nonBlank(c, LoopOptions.TOPIC_OUTREACH_UPDATES),
+                nonBlank(c, LoopOptions.TOPIC_OUTREACH_FEEDBACK),
+                nonBlank(c, LoopOptions.TOPIC_OUTREACH_RECOVERY),
+                sla,
+                nonBlank(c, LoopOptions.ESCALATION_ROUTE),
+                cap,
+                capPeriod,
+                range(c, LoopOptions.HOLDOUT_PERCENT, 0, 50),
+                positive(c, LoopOptions.RECOVERY_PERIOD),
+                positive(c, LoopOptions.RESOLVE_WITHIN),
                 positive(c, LoopOptions.EARLY_EVENTS_TTL));
     }
 

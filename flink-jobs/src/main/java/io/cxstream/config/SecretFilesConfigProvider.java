@@ -31,7 +31,8 @@ public class SecretFilesConfigProvider implements ConfigProvider {
     @Override
     public void configure(Map<String, ?> configs) {
         Object dir = configs.get(ALLOWED_DIR);
-        allowedDir = dir == null ? null : Path.of(dir.toString()).toAbsolutePath().normalize();
+        allowedDir =
+                dir == null ? null : Path.of(dir.toString()).toAbsolutePath().normalize();
     }
 
     @Override
@@ -54,13 +55,13 @@ public class SecretFilesConfigProvider implements ConfigProvider {
             try {
                 data.put(key, Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", ""));
             } catch (IOException e) {
-                throw new ConfigException("cannot read the secret file " + file + ": " + e.getClass().getSimpleName());
+                throw new ConfigException("cannot read the secret file " + file + ": "
+                        + e.getClass().getSimpleName());
             }
         }
         return new ConfigData(data);
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

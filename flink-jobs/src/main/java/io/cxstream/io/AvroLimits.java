@@ -64,10 +64,13 @@ public final class AvroLimits {
         }
         boolean bounded = inEffect(maxLength);
         if (!bounded) {
-            LOG.warn("Avro's allocation limit in this JVM ({}={}) is above {} (validation.max-record-bytes, at least 1 MiB): set larger on "
-                    + "purpose or by another job with larger records, or Avro could not re-read it. A corrupt length prefix "
-                    + "can make the decoder allocate up to that limit (set the org.apache.avro.limits.* properties in env.java.opts.all).",
-                    PROPERTIES[0], System.getProperty(PROPERTIES[0]), maxLength);
+            LOG.warn(
+                    "Avro's allocation limit in this JVM ({}={}) is above {} (validation.max-record-bytes, at least 1 MiB): set larger on "
+                            + "purpose or by another job with larger records, or Avro could not re-read it. A corrupt length prefix "
+                            + "can make the decoder allocate up to that limit (set the org.apache.avro.limits.* properties in env.java.opts.all).",
+                    PROPERTIES[0],
+                    System.getProperty(PROPERTIES[0]),
+                    maxLength);
         }
         return bounded;
     }
@@ -99,7 +102,9 @@ public final class AvroLimits {
             reset.setAccessible(true);
             reset.invoke(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("Cannot make Avro re-read its limits ({}); they apply only if set before Avro is first used", e.toString());
+            LOG.warn(
+                    "Cannot make Avro re-read its limits ({}); they apply only if set before Avro is first used",
+                    e.toString());
         }
     }
 

@@ -22,8 +22,7 @@ public final class AvroRecordSchema<T extends SpecificRecordBase> implements Kaf
     private static final long serialVersionUID = 1L;
 
     /** A part of a record: its key, time or header value. */
-    public interface Part<T, R> extends Function<T, R>, Serializable {
-    }
+    public interface Part<T, R> extends Function<T, R>, Serializable {}
 
     private final String topic;
     private final WireFormat format;
@@ -33,8 +32,14 @@ public final class AvroRecordSchema<T extends SpecificRecordBase> implements Kaf
     private final String header;
     private final Part<T, String> headerValue;
 
-    private AvroRecordSchema(String topic, WireFormat format, Class<T> type, Part<T, String> key, Part<T, Instant> time,
-                             String header, Part<T, String> headerValue) {
+    private AvroRecordSchema(
+            String topic,
+            WireFormat format,
+            Class<T> type,
+            Part<T, String> key,
+            Part<T, Instant> time,
+            String header,
+            Part<T, String> headerValue) {
         this.topic = topic;
         this.format = format;
         this.codec = WireCodec.of(type);
@@ -45,8 +50,8 @@ public final class AvroRecordSchema<T extends SpecificRecordBase> implements Kaf
     }
 
     /** Records of {@code type} to {@code topic}, keyed and stamped by the given parts. */
-    public static <T extends SpecificRecordBase> AvroRecordSchema<T> of(String topic, WireFormat format, Class<T> type,
-                                                                         Part<T, String> key, Part<T, Instant> time) {
+    public static <T extends SpecificRecordBase> AvroRecordSchema<T> of(
+            String topic, WireFormat format, Class<T> type, Part<T, String> key, Part<T, Instant> time) {
         return new AvroRecordSchema<>(topic, format, type, key, time, null, null);
     }
 
@@ -57,8 +62,12 @@ public final class AvroRecordSchema<T extends SpecificRecordBase> implements Kaf
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
-        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, time.apply(record).toEpochMilli(),
-                key.apply(record).getBytes(StandardCharsets.UTF_8), codec.encode(record, format));
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(
+                topic,
+                null,
+                time.apply(record).toEpochMilli(),
+                key.apply(record).getBytes(StandardCharsets.UTF_8),
+                codec.encode(record, format));
         if (header != null) {
             out.headers().add(header, headerValue.apply(record).getBytes(StandardCharsets.UTF_8));
         }

@@ -15,6 +15,7 @@ public class CxEvent {
     public String customerId;
     /** Event time, epoch millis. */
     public long eventTime;
+
     public InteractionEvent interaction;
     public FeedbackEvent feedback;
     public ConsentEvent consent;
@@ -61,8 +62,10 @@ public class CxEvent {
             return false;
         }
         CxEvent other = (CxEvent) o;
-        return eventTime == other.eventTime && Objects.equals(customerId, other.customerId)
-                && Objects.equals(interaction, other.interaction) && Objects.equals(feedback, other.feedback)
+        return eventTime == other.eventTime
+                && Objects.equals(customerId, other.customerId)
+                && Objects.equals(interaction, other.interaction)
+                && Objects.equals(feedback, other.feedback)
                 && Objects.equals(consent, other.consent);
     }
 
@@ -74,7 +77,8 @@ public class CxEvent {
     @Override
     public String toString() {
         // Never prints payload fields (comments are personal data).
-        String kind = interaction != null ? "interaction " + interaction.getType()
+        String kind = interaction != null
+                ? "interaction " + interaction.getType()
                 : feedback != null ? "feedback " + feedback.getMetric() : "consent " + consent.getAction();
         return "CxEvent{" + kind + ", customer=" + customerId + ", t=" + eventTime + "}";
     }

@@ -44,6 +44,7 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     private final String consentsTopic;
     /** Null: auto-detect per record. */
     private final WireFormat format;
+
     private final int maxRecordBytes;
     private final EventValidator validator;
     private final LongSupplier clock;
@@ -55,12 +56,24 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
     private transient boolean avroLimitsSet;
 
     public CxRecordDeserializer(CxConfig config) {
-        this(config.interactionsTopic, config.feedbackTopic, config.consentsTopic, config.inputFormat,
-                config.maxRecordBytes, EventValidator.of(config), (LongSupplier & java.io.Serializable) System::currentTimeMillis);
+        this(
+                config.interactionsTopic,
+                config.feedbackTopic,
+                config.consentsTopic,
+                config.inputFormat,
+                config.maxRecordBytes,
+                EventValidator.of(config),
+                (LongSupplier & java.io.Serializable) System::currentTimeMillis);
     }
 
-    public CxRecordDeserializer(String interactionsTopic, String feedbackTopic, String consentsTopic, WireFormat format,
-                                int maxRecordBytes, EventValidator validator, LongSupplier clock) {
+    public CxRecordDeserializer(
+            String interactionsTopic,
+            String feedbackTopic,
+            String consentsTopic,
+            WireFormat format,
+            int maxRecordBytes,
+            EventValidator validator,
+            LongSupplier clock) {
         this.interactionsTopic = interactionsTopic;
         this.feedbackTopic = feedbackTopic;
         this.consentsTopic = consentsTopic;
@@ -93,10 +106,12 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
         setAvroLimits();
         try {
             if (input == null) {
-                throw new WireFormatException(DeadLetterReason.UNKNOWN_SCHEMA, "no schema is configured for topic " + topic);
+                throw new WireFormatException(
+                        DeadLetterReason.UNKNOWN_SCHEMA, "no schema is configured for topic " + topic);
             }
             if (value != null && value.length > maxRecordBytes) {
-                throw new WireFormatException(DeadLetterReason.TOO_LARGE,
+                throw new WireFormatException(
+                        DeadLetterReason.TOO_LARGE,
                         "record of " + value.length + " bytes exceeds validation.max-record-bytes=" + maxRecordBytes);
             }
             long now = clock.getAsLong();
@@ -123,13 +138,23 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
             }
             return Decoded.event(input, event);
         } catch (WireFormatException e) {
-            return Decoded.deadLetter(input, deadLetter(topic, partition, offset, timestamp, value, e.reason(), e.getMessage()));
+            return Decoded.deadLetter(
+                    input, deadLetter(topic, partition, offset, timestamp, value, e.reason(), e.getMessage()));
         } catch (InvalidEventException e) {
-            return Decoded.deadLetter(input, deadLetter(topic, partition, offset, timestamp, value, e.reason(), e.getMessage()));
+            return Decoded.deadLetter(
+                    input, deadLetter(topic, partition, offset, timestamp, value, e.reason(), e.getMessage()));
         } catch (RuntimeException e) {
             // Defensive: a contract we did not foresee must still end in the dead-letter topic.
-            return Decoded.deadLetter(input, deadLetter(topic, partition, offset, timestamp, value,
-                    DeadLetterReason.UNDECODABLE, e.getClass().getSimpleName()));
+            return Decoded.deadLetter(
+                    input,
+                    deadLetter(
+                            topic,
+                            partition,
+                            offset,
+                            timestamp,
+                            value,
+                            DeadLetterReason.UNDECODABLE,
+                            e.getClass().getSimpleName()));
         }
     }
 
@@ -151,8 +176,14 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
         return null;
     }
 
-    private DeadLetter deadLetter(String topic, int partition, long offset, long timestamp, byte[] value,
-                                  DeadLetterReason reason, String detail) {
+    private DeadLetter deadLetter(
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            byte[] value,
+            DeadLetterReason reason,
+            String detail) {
         byte[] payload = value == null ? new byte[0] : value;
         boolean truncated = payload.length > maxRecordBytes;
         if (truncated) {
@@ -173,6 +204,7 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
 
     /** Quoted fragments (Jackson) and the unquoted value after Avro's "Unknown symbol in enum" / "Unknown union branch". */
     private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
+
     private static final Pattern ECHOED = Pattern.compile("(Unknown symbol in enum|Unknown union branch)\\s+\\S+");
 
     /**
@@ -182,7 +214,8 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
      * holds no record content (its payload field does, by design).
      */
     static String redact(String detail) {
-        String redacted = ECHOED.matcher(QUOTED.matcher(detail).replaceAll("'…'")).replaceAll("$1 …");
+        String redacted =
+                ECHOED.matcher(QUOTED.matcher(detail).replaceAll("'…'")).replaceAll("$1 …");
         return redacted.length() > 500 ? redacted.substring(0, 500) + "…" : redacted;
     }
 

@@ -46,13 +46,20 @@ public final class EventValidator implements Serializable {
 
     /** Default attribute and comment bounds (those of {@code CxOptions}). */
     public EventValidator(long maxFutureSkewMillis, long maxEventAgeMillis, int maxAttributes) {
-        this(maxFutureSkewMillis, maxEventAgeMillis, maxAttributes,
+        this(
+                maxFutureSkewMillis,
+                maxEventAgeMillis,
+                maxAttributes,
                 CxOptions.MAX_ATTRIBUTE_LENGTH.defaultValue(),
                 CxOptions.MAX_COMMENT_LENGTH.defaultValue());
     }
 
-    public EventValidator(long maxFutureSkewMillis, long maxEventAgeMillis, int maxAttributes, int maxAttributeLength,
-                          int maxCommentLength) {
+    public EventValidator(
+            long maxFutureSkewMillis,
+            long maxEventAgeMillis,
+            int maxAttributes,
+            int maxAttributeLength,
+            int maxCommentLength) {
         this.maxFutureSkewMillis = maxFutureSkewMillis;
         this.maxEventAgeMillis = maxEventAgeMillis;
         this.maxAttributes = maxAttributes;
@@ -68,9 +75,14 @@ public final class EventValidator implements Serializable {
      * on purpose: {@code validation.max-event-age} (measured against the job's clock) is not applied.
      */
     public static EventValidator of(CxConfig config) {
-        long maxAge = config.eventTimeMode == CxConfig.EventTimeMode.REPLAY ? NO_AGE_LIMIT : config.maxEventAge.toMillis();
-        return new EventValidator(config.maxFutureSkew.toMillis(), maxAge, config.maxAttributes,
-                config.maxAttributeLength, config.maxCommentLength);
+        long maxAge =
+                config.eventTimeMode == CxConfig.EventTimeMode.REPLAY ? NO_AGE_LIMIT : config.maxEventAge.toMillis();
+        return new EventValidator(
+                config.maxFutureSkew.toMillis(),
+                maxAge,
+                config.maxAttributes,
+                config.maxAttributeLength,
+                config.maxCommentLength);
     }
 
     public void validate(InteractionEvent e, long now) throws InvalidEventException {
@@ -81,18 +93,23 @@ public final class EventValidator implements Serializable {
         Map<String, String> attributes = e.getAttributes();
         if (attributes != null) {
             if (attributes.size() > maxAttributes) {
-                throw new InvalidEventException(DeadLetterReason.INVALID_FIELD,
+                throw new InvalidEventException(
+                        DeadLetterReason.INVALID_FIELD,
                         "attributes has " + attributes.size() + " entries, at most " + maxAttributes + " allowed");
             }
             for (Map.Entry<String, String> a : attributes.entrySet()) {
                 // The message names no key: keys and values are free-form input.
                 if (a.getKey().length() > maxAttributeLength) {
-                    throw new InvalidEventException(DeadLetterReason.INVALID_FIELD,
-                            "an attribute key is longer than " + maxAttributeLength + " (validation.max-attribute-length)");
+                    throw new InvalidEventException(
+                            DeadLetterReason.INVALID_FIELD,
+                            "an attribute key is longer than " + maxAttributeLength
+                                    + " (validation.max-attribute-length)");
                 }
                 if (a.getValue() != null && a.getValue().length() > maxAttributeLength) {
-                    throw new InvalidEventException(DeadLetterReason.INVALID_FIELD,
-                            "an attribute value is longer than " + maxAttributeLength + " (validation.max-attribute-length)");
+                    throw new InvalidEventException(
+                            DeadLetterReason.INVALID_FIELD,
+                            "an attribute value is longer than " + maxAttributeLength
+                                    + " (validation.max-attribute-length)");
                 }
             }
         }
@@ -127,7 +144,8 @@ public final class EventValidator implements Serializable {
         if (e.getAction() == ConsentAction.UNKNOWN) {
             throw new InvalidEventException(DeadLetterReason.INVALID_FIELD, "unknown consent action");
         }
-        if (e.getAction() != ConsentAction.ERASE && (e.getPurpose() == null || e.getPurpose() == ConsentPurpose.UNKNOWN)) {
+        if (e.getAction() != ConsentAction.ERASE
+                && (e.getPurpose() == null || e.getPurpose() == ConsentPurpose.UNKNOWN)) {
             throw new InvalidEventException(DeadLetterReason.INVALID_FIELD, "unknown consent purpose");
         }
     }
@@ -142,11 +160,13 @@ public final class EventValidator implements Serializable {
         text("eventId", eventId);
         long t = eventTime.toEpochMilli();
         if (t > now + maxFutureSkewMillis) {
-            throw new InvalidEventException(DeadLetterReason.TIMESTAMP_IN_FUTURE,
+            throw new InvalidEventException(
+                    DeadLetterReason.TIMESTAMP_IN_FUTURE,
                     "eventTime " + eventTime + " is more than " + maxFutureSkewMillis + " ms ahead of the job's clock");
         }
         if (maxEventAgeMillis != NO_AGE_LIMIT && t < now - maxEventAgeMillis) {
-            throw new InvalidEventException(DeadLetterReason.TIMESTAMP_TOO_OLD,
+            throw new InvalidEventException(
+                    DeadLetterReason.TIMESTAMP_TOO_OLD,
                     "eventTime " + eventTime + " is more than " + maxEventAgeMillis + " ms old");
         }
     }
@@ -180,8 +200,8 @@ public final class EventValidator implements Serializable {
 
     private static void range(FeedbackMetric metric, int score, int min, int max) throws InvalidEventException {
         if (score < min || score > max) {
-            throw new InvalidEventException(DeadLetterReason.SCORE_OUT_OF_RANGE,
-                    metric + " score " + score + " outside " + min + ".." + max);
+            throw new InvalidEventException(
+                    DeadLetterReason.SCORE_OUT_OF_RANGE, metric + " score " + score + " outside " + min + ".." + max);
         }
     }
 }

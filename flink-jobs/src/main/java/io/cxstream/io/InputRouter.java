@@ -43,19 +43,28 @@ public class InputRouter extends ProcessFunction<Decoded, CxEvent> {
     @Override
     public void processElement(Decoded value, Context ctx, Collector<CxEvent> out) {
         String input = value.input == null ? Metrics.UNKNOWN_INPUT : value.input;
-        recordsIn.computeIfAbsent(input, i -> metrics.addGroup("input", i).counter(Metrics.RECORDS_IN)).inc();
+        recordsIn
+                .computeIfAbsent(input, i -> metrics.addGroup("input", i).counter(Metrics.RECORDS_IN))
+                .inc();
         if (value.isDeadLetter()) {
-            deadLetteredByInput.computeIfAbsent(input,
-                    i -> metrics.addGroup("input", i).counter(Metrics.RECORDS_DEAD_LETTERED)).inc();
+            deadLetteredByInput
+                    .computeIfAbsent(input, i -> metrics.addGroup("input", i).counter(Metrics.RECORDS_DEAD_LETTERED))
+                    .inc();
             DeadLetterReason reason = value.deadLetter.getReason();
-            deadLetters.computeIfAbsent(reason, r -> Metrics.deadLetterCounter(metrics, r)).inc();
+            deadLetters
+                    .computeIfAbsent(reason, r -> Metrics.deadLetterCounter(metrics, r))
+                    .inc();
             ctx.output(DEAD_LETTERS, value.deadLetter);
             return;
         }
         CxEvent event = value.event;
         String type = Metrics.typeOf(event);
-        eventsIn.computeIfAbsent(input + '/' + type, k -> metrics
-                .addGroup("input", input).addGroup("type", type).counter(Metrics.EVENTS_IN)).inc();
+        eventsIn.computeIfAbsent(
+                        input + '/' + type,
+                        k -> metrics.addGroup("input", input)
+                                .addGroup("type", type)
+                                .counter(Metrics.EVENTS_IN))
+                .inc();
         out.collect(event);
     }
 }

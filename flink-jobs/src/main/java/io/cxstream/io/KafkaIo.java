@@ -2,10 +2,10 @@ package io.cxstream.io;
 
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.OutreachEvent;
-import io.cxstream.avro.VocAggregate;
-import io.cxstream.avro.VocTrendAlert;
 import io.cxstream.avro.OutreachUpdate;
 import io.cxstream.avro.RecoveryRate;
+import io.cxstream.avro.VocAggregate;
+import io.cxstream.avro.VocTrendAlert;
 import io.cxstream.config.CxConfig;
 import io.cxstream.loop.FeedbackDecoded;
 import io.cxstream.loop.OutreachFeedbackDeserializer;
@@ -65,7 +65,9 @@ public final class KafkaIo {
     }
 
     public static KafkaSink<OutreachEvent> outreachSink(CxConfig config) {
-        return sink(config, new OutreachSerializationSchema(config.contactCenterTopic, config.marketingTopic, config.outputFormat),
+        return sink(
+                config,
+                new OutreachSerializationSchema(config.contactCenterTopic, config.marketingTopic, config.outputFormat),
                 "-outreach");
     }
 
@@ -95,18 +97,21 @@ public final class KafkaIo {
                 .setGroupId(config.groupId)
                 .setClientIdPrefix(config.groupId + "-outreach-feedback")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new OutreachFeedbackDeserializer(config.inputFormat, config.maxRecordBytes, config.maxCommentLength))
+                .setDeserializer(new OutreachFeedbackDeserializer(
+                        config.inputFormat, config.maxRecordBytes, config.maxCommentLength))
                 .build();
     }
 
     /** Outreach status updates and recovery outcomes to topic.outreach.updates. */
     public static KafkaSink<OutreachUpdate> outreachUpdatesSink(CxConfig config) {
-        return sink(config, Outputs.outreachUpdates(config.loop.updatesTopic, config.outputFormat), "-outreach-updates");
+        return sink(
+                config, Outputs.outreachUpdates(config.loop.updatesTopic, config.outputFormat), "-outreach-updates");
     }
 
     /** Recovery figures per rule to topic.outreach.recovery. */
     public static KafkaSink<RecoveryRate> recoverySink(CxConfig config) {
-        return sink(config, Outputs.recoveryRates(config.loop.recoveryTopic, config.outputFormat), "-outreach-recovery");
+        return sink(
+                config, Outputs.recoveryRates(config.loop.recoveryTopic, config.outputFormat), "-outreach-recovery");
     }
 
     /** A sink with the job's delivery guarantee; its transactional ids are the job's prefix plus {@code idSuffix}. */

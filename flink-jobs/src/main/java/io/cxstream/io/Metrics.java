@@ -32,6 +32,7 @@ public final class Metrics {
     public static final String RECORDS_DEAD_LETTERED = "cx_records_dead_lettered";
     /** Records sent to the dead-letter topic by decoding and validation; label {@code reason}. */
     public static final String DEAD_LETTERS = "cx_dead_letters";
+
     public static final String LATE_EVENTS = "cx_late_events";
     public static final String OUTREACH_EMITTED = "cx_outreach_emitted";
     public static final String OUTREACH_SUPPRESSED = "cx_outreach_suppressed";

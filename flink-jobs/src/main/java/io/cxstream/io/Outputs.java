@@ -21,7 +21,8 @@ public final class Outputs {
 
     /** Dead letters keyed by their source topic, stamped when dead-lettered, the reason as a header. */
     public static AvroRecordSchema<DeadLetter> deadLetters(String topic, WireFormat format) {
-        return AvroRecordSchema.of(topic, format, DeadLetter.class, DeadLetter::getSourceTopic, DeadLetter::getDeadLetteredAt)
+        return AvroRecordSchema.of(
+                        topic, format, DeadLetter.class, DeadLetter::getSourceTopic, DeadLetter::getDeadLetteredAt)
                 .withHeader(REASON_HEADER, d -> d.getReason().name());
     }
 
@@ -30,7 +31,8 @@ public final class Outputs {
      * so that compaction keeps what a reader wants.
      */
     public static AvroRecordSchema<VocAggregate> vocAggregates(String topic, WireFormat format) {
-        return AvroRecordSchema.of(topic, format, VocAggregate.class, Outputs::vocAggregateKey, VocAggregate::getWindowEnd);
+        return AvroRecordSchema.of(
+                topic, format, VocAggregate.class, Outputs::vocAggregateKey, VocAggregate::getWindowEnd);
     }
 
     /**
@@ -40,7 +42,9 @@ public final class Outputs {
      */
     public static String vocAggregateKey(VocAggregate a) {
         String key = a.getWindow() + "/" + a.getDimension() + "/" + a.getValue() + "/" + a.getMetric();
-        return VocWindows.MINUTE_LABEL.equals(a.getWindow()) ? key + "/" + a.getWindowStart().toEpochMilli() : key;
+        return VocWindows.MINUTE_LABEL.equals(a.getWindow())
+                ? key + "/" + a.getWindowStart().toEpochMilli()
+                : key;
     }
 
     /**
@@ -48,18 +52,29 @@ public final class Outputs {
      * stamped with their detection time, the alert id as a header.
      */
     public static AvroRecordSchema<VocTrendAlert> vocAlerts(String topic, WireFormat format) {
-        return AvroRecordSchema.of(topic, format, VocTrendAlert.class, a -> a.getDimension() + "/" + a.getValue(),
-                VocTrendAlert::getDetectedAt).withHeader(ALERT_ID_HEADER, VocTrendAlert::getAlertId);
+        return AvroRecordSchema.of(
+                        topic,
+                        format,
+                        VocTrendAlert.class,
+                        a -> a.getDimension() + "/" + a.getValue(),
+                        VocTrendAlert::getDetectedAt)
+                .withHeader(ALERT_ID_HEADER, VocTrendAlert::getAlertId);
     }
 
     /** Status updates keyed by customer (in order per customer), stamped with the update, the outreach id as a header. */
     public static AvroRecordSchema<OutreachUpdate> outreachUpdates(String topic, WireFormat format) {
-        return AvroRecordSchema.of(topic, format, OutreachUpdate.class, OutreachUpdate::getCustomerId, OutreachUpdate::getUpdatedAt)
+        return AvroRecordSchema.of(
+                        topic,
+                        format,
+                        OutreachUpdate.class,
+                        OutreachUpdate::getCustomerId,
+                        OutreachUpdate::getUpdatedAt)
                 .withHeader(OUTREACH_ID_HEADER, OutreachUpdate::getOutreachId);
     }
 
     /** Recovery figures keyed by rule (the latest per key is the current one). */
     public static AvroRecordSchema<RecoveryRate> recoveryRates(String topic, WireFormat format) {
-        return AvroRecordSchema.of(topic, format, RecoveryRate.class, RecoveryRate::getRuleId, RecoveryRate::getUpdatedAt);
+        return AvroRecordSchema.of(
+                topic, format, RecoveryRate.class, RecoveryRate::getRuleId, RecoveryRate::getUpdatedAt);
     }
 }

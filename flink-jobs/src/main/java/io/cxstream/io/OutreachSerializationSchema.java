@@ -33,7 +33,9 @@ public class OutreachSerializationSchema implements KafkaRecordSerializationSche
     @Override
     public ProducerRecord<byte[], byte[]> serialize(OutreachEvent outreach, KafkaSinkContext context, Long timestamp) {
         String topic = outreach.getRoute() == Route.MARKETING ? marketingTopic : contactCenterTopic;
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                topic,
+                null,
                 outreach.getEmittedAt().toEpochMilli(),
                 outreach.getCustomerId().getBytes(StandardCharsets.UTF_8),
                 codec.encode(outreach, format));

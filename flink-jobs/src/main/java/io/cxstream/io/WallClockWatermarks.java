@@ -63,11 +63,13 @@ public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrderness;
     /** Live mode: quiet partitions follow the clock, and no event moves event time past it. */
     private final boolean live;
+
     private final LongSupplier wallClock;
     private final WatermarksWithIdleness.IdlenessTimer idleness;
 
     /** Newest event time seen, each capped at the job's clock when it was seen. */
     private long maxTimestamp;
+
     private long emitted = Long.MIN_VALUE;
     private boolean seenRecord;
     private boolean markedIdle;
@@ -76,8 +78,12 @@ public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
      * @param wallClock       the job's clock, epoch millis
      * @param activityClock   measures quiet time (Flink's input activity clock in the job)
      */
-    public WallClockWatermarks(Duration maxOutOfOrderness, Duration idleness, boolean live,
-                               LongSupplier wallClock, RelativeClock activityClock) {
+    public WallClockWatermarks(
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            boolean live,
+            LongSupplier wallClock,
+            RelativeClock activityClock) {
         this.outOfOrderness = maxOutOfOrderness.toMillis();
         this.live = live;
         this.wallClock = wallClock;
@@ -90,8 +96,8 @@ public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
         Duration outOfOrderness = config.maxOutOfOrderness;
         Duration idleness = config.idleness;
         boolean live = config.eventTimeMode == CxConfig.EventTimeMode.LIVE;
-        return WatermarkStrategy.forGenerator(context -> new WallClockWatermarks<>(outOfOrderness, idleness, live,
-                System::currentTimeMillis, context.getInputActivityClock()));
+        return WatermarkStrategy.forGenerator(context -> new WallClockWatermarks<>(
+                outOfOrderness, idleness, live, System::currentTimeMillis, context.getInputActivityClock()));
     }
 
     @Override
@@ -99,7 +105,8 @@ public final class WallClockWatermarks<T> implements WatermarkGenerator<T> {
         idleness.activity();
         seenRecord = true;
         if (eventTimestamp != Long.MIN_VALUE) {
-            maxTimestamp = Math.max(maxTimestamp, live ? Math.min(eventTimestamp, wallClock.getAsLong()) : eventTimestamp);
+            maxTimestamp =
+                    Math.max(maxTimestamp, live ? Math.min(eventTimestamp, wallClock.getAsLong()) : eventTimestamp);
         }
     }
 

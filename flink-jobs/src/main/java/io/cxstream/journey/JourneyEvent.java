@@ -25,11 +25,13 @@ public class JourneyEvent {
     public int normalizedScore;
     /** NPS bucket (NPS feedback only). */
     public NpsCategory npsCategory;
+
     public Channel channel;
     public String touchpoint;
     public String agentId;
     /** Survey the answer belongs to (feedback only). */
     public String surveyId;
+
     public JourneySnapshot snapshot;
 
     public JourneyEvent() {}

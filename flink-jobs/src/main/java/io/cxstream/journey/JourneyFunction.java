@@ -58,8 +58,10 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Trigger> TRIGGERS = new OutputTag<>("triggers", TypeInformation.of(Trigger.class)) {};
-    public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events", new AvroTypeInfo<>(DeadLetter.class)) {};
-    public static final OutputTag<RuleStatus> RULE_STATUS = new OutputTag<>("rule-status", TypeInformation.of(RuleStatus.class)) {};
+    public static final OutputTag<DeadLetter> LATE =
+            new OutputTag<>("late-events", new AvroTypeInfo<>(DeadLetter.class)) {};
+    public static final OutputTag<RuleStatus> RULE_STATUS =
+            new OutputTag<>("rule-status", TypeInformation.of(RuleStatus.class)) {};
 
     /** Journey state, one Avro record per customer; expires after {@code state.ttl} without writes. */
     public static ValueStateDescriptor<JourneyState> journeyDescriptor(Duration ttl) {
@@ -107,17 +109,37 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      * @param interactionsTopic source topic named on dead letters of late interactions
      * @param feedbackTopic source topic named on dead letters of late feedback
      */
-    public JourneyFunction(Duration stateTtl, int recentTouchpoints, RuleBook ruleBook, RuleLimits ruleLimits,
-                           int maxPendingRuleEvents, String interactionsTopic, String feedbackTopic) {
-        this(stateTtl, recentTouchpoints, ruleBook, ruleLimits, maxPendingRuleEvents, interactionsTopic, feedbackTopic,
+    public JourneyFunction(
+            Duration stateTtl,
+            int recentTouchpoints,
+            RuleBook ruleBook,
+            RuleLimits ruleLimits,
+            int maxPendingRuleEvents,
+            String interactionsTopic,
+            String feedbackTopic) {
+        this(
+                stateTtl,
+                recentTouchpoints,
+                ruleBook,
+                ruleLimits,
+                maxPendingRuleEvents,
+                interactionsTopic,
+                feedbackTopic,
                 CxOptions.MAX_EVENT_AGE.defaultValue().plus(CxOptions.MAX_FUTURE_SKEW.defaultValue()));
     }
 
     /**
      * @param erasureMemory how long an erasure's tombstone is kept (validation.max-event-age + validation.max-future-skew)
      */
-    public JourneyFunction(Duration stateTtl, int recentTouchpoints, RuleBook ruleBook, RuleLimits ruleLimits,
-                           int maxPendingRuleEvents, String interactionsTopic, String feedbackTopic, Duration erasureMemory) {
+    public JourneyFunction(
+            Duration stateTtl,
+            int recentTouchpoints,
+            RuleBook ruleBook,
+            RuleLimits ruleLimits,
+            int maxPendingRuleEvents,
+            String interactionsTopic,
+            String feedbackTopic,
+            Duration erasureMemory) {
         this.erasureMemory = erasureMemory;
         this.stateTtl = stateTtl;
         this.recentTouchpoints = recentTouchpoints;
@@ -133,9 +155,13 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         journey = getRuntimeContext().getState(journeyDescriptor(stateTtl));
         update = new JourneyUpdate(recentTouchpoints);
         var metrics = getRuntimeContext().getMetricGroup();
-        engine = new RuleEngine(getRuntimeContext().getState(RuleEngine.stateDescriptor(stateTtl)), ruleLimits,
-                maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
-        rules = new RuleSetHolder(ruleBook, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
+        engine = new RuleEngine(
+                getRuntimeContext().getState(RuleEngine.stateDescriptor(stateTtl)),
+                ruleLimits,
+                maxPendingRuleEvents,
+                metrics.counter(Metrics.RULE_EVENTS_DROPPED));
+        rules = new RuleSetHolder(
+                ruleBook, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
         lateEvents = metrics.counter(Metrics.LATE_EVENTS);
         erasedAt = getRuntimeContext().getState(erasedDescriptor(erasureMemory));
         erasedDropped = metrics.counter(Metrics.ERASED_EVENTS_DROPPED);
@@ -164,20 +190,28 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             state = JourneyState.newBuilder().build();
         }
         JourneyEvent result = event.interaction != null
-                ? update.onInteraction(event.interaction, state) : update.onFeedback(event.feedback, state);
+                ? update.onInteraction(event.interaction, state)
+                : update.onFeedback(event.feedback, state);
         state.setLastEventTime(Math.max(state.getLastEventTime(), event.eventTime));
         journey.update(state);
         result.snapshot = JourneyUpdate.snapshot(state);
         out.collect(result);
-        engine.onEvent(rules.get(ctx.getBroadcastState(RuleBook.RULES)), result,
+        engine.onEvent(
+                rules.get(ctx.getBroadcastState(RuleBook.RULES)),
+                result,
                 event.interaction != null ? event.interaction.getAttributes() : null,
-                ctx.timerService(), t -> ctx.output(TRIGGERS, t));
+                ctx.timerService(),
+                t -> ctx.output(TRIGGERS, t));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out) throws Exception {
-        engine.onTimer(rules.get(ctx.getBroadcastState(RuleBook.RULES)), ctx.getCurrentKey(), timestamp,
-                ctx.timerService(), t -> ctx.output(TRIGGERS, t));
+        engine.onTimer(
+                rules.get(ctx.getBroadcastState(RuleBook.RULES)),
+                ctx.getCurrentKey(),
+                timestamp,
+                ctx.timerService(),
+                t -> ctx.output(TRIGGERS, t));
     }
 
     @Override
@@ -205,10 +239,13 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private void onConsent(ConsentEvent e, ReadOnlyContext ctx) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
             Long erased = erasedAt.value();
-            erasedAt.update(Math.max(erased == null ? Long.MIN_VALUE : erased, e.getEventTime().toEpochMilli()));
+            erasedAt.update(Math.max(
+                    erased == null ? Long.MIN_VALUE : erased, e.getEventTime().toEpochMilli()));
             journey.clear();
             engine.erase();
-            ctx.output(TRIGGERS, Trigger.erasureMarker(e.getCustomerId(), e.getEventTime().toEpochMilli()));
+            ctx.output(
+                    TRIGGERS,
+                    Trigger.erasureMarker(e.getCustomerId(), e.getEventTime().toEpochMilli()));
             return;
         }
         JourneyState state = journey.value();

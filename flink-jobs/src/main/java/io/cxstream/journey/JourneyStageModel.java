@@ -32,7 +32,9 @@ public final class JourneyStageModel {
                 return stage == JourneyStage.UNKNOWN ? JourneyStage.AWARENESS : stage;
             case PRODUCT_VIEW:
             case CART_ADD:
-                return stage == JourneyStage.UNKNOWN || stage == JourneyStage.AWARENESS ? JourneyStage.CONSIDERATION : stage;
+                return stage == JourneyStage.UNKNOWN || stage == JourneyStage.AWARENESS
+                        ? JourneyStage.CONSIDERATION
+                        : stage;
             case CHECKOUT_START:
             case PAYMENT_FAILED:
                 return stage == JourneyStage.AT_RISK ? stage : JourneyStage.PURCHASE;
@@ -41,8 +43,11 @@ public final class JourneyStageModel {
             case DELIVERY:
             case LOGIN:
             case USAGE:
-                if (orders > 0 && (stage == JourneyStage.PURCHASE || stage == JourneyStage.UNKNOWN
-                        || stage == JourneyStage.AWARENESS || stage == JourneyStage.CONSIDERATION)) {
+                if (orders > 0
+                        && (stage == JourneyStage.PURCHASE
+                                || stage == JourneyStage.UNKNOWN
+                                || stage == JourneyStage.AWARENESS
+                                || stage == JourneyStage.CONSIDERATION)) {
                     return JourneyStage.ONBOARDING;
                 }
                 return stage == JourneyStage.UNKNOWN ? JourneyStage.AWARENESS : stage;

@@ -126,7 +126,8 @@ public final class JourneyUpdate {
 
     /** The compact view attached to events and outreach. */
     public static JourneySnapshot snapshot(JourneyState s) {
-        String segment = s.getSegmentOverride() != null ? s.getSegmentOverride()
+        String segment = s.getSegmentOverride() != null
+                ? s.getSegmentOverride()
                 : s.getOrders() == 0 ? "NEW" : s.getOrders() < 5 ? "ACTIVE" : "LOYAL";
         return JourneySnapshot.newBuilder()
                 .setStage(s.getStage())

@@ -81,9 +81,16 @@ public final class AlertPrinter implements Runnable, AutoCloseable {
             latencies[(int) (n % LATENCY_SAMPLES)] = latency;
             byTrigger.computeIfAbsent(triggerName(o), t -> new AtomicLong()).incrementAndGet();
         }
-        out.printf("%s  %-2s %-14s %-18s %-10s %s  (latency %.1f s)%n     → %s%n",
-                LocalTime.now(ZoneId.systemDefault()).format(TIME), o.getPriority(), o.getRoute(), triggerName(o),
-                o.getCustomerId(), o.getReason(), latency / 1000.0, o.getRecommendedAction());
+        out.printf(
+                "%s  %-2s %-14s %-18s %-10s %s  (latency %.1f s)%n     → %s%n",
+                LocalTime.now(ZoneId.systemDefault()).format(TIME),
+                o.getPriority(),
+                o.getRoute(),
+                triggerName(o),
+                o.getCustomerId(),
+                o.getReason(),
+                latency / 1000.0,
+                o.getRecommendedAction());
     }
 
     public long received() {
@@ -99,8 +106,12 @@ public final class AlertPrinter implements Runnable, AutoCloseable {
         int size = (int) Math.min(n, LATENCY_SAMPLES);
         long[] sample = Arrays.copyOf(latencies, size);
         Arrays.sort(sample);
-        return String.format("outreach: %d %s | event-to-alert latency p50 %.1f s, p99 %.1f s, max %.1f s",
-                n, byTrigger, sample[size / 2] / 1000.0, sample[Math.min(size - 1, (int) (size * 0.99))] / 1000.0,
+        return String.format(
+                "outreach: %d %s | event-to-alert latency p50 %.1f s, p99 %.1f s, max %.1f s",
+                n,
+                byTrigger,
+                sample[size / 2] / 1000.0,
+                sample[Math.min(size - 1, (int) (size * 0.99))] / 1000.0,
                 sample[size - 1] / 1000.0);
     }
 

@@ -11,7 +11,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +77,7 @@ public final class CxLocal {
     private final Duration vocDegradeAfter;
     /** Demo: live survey answers an hour per touchpoint. */
     private final double vocRate;
+
     private final Map<String, String> jobSettings;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -92,14 +92,19 @@ public final class CxLocal {
         this.rate = parseDouble("rate", rest.remove("rate"), 200);
         this.customers = (long) parseDouble("customers", rest.remove("customers"), 20_000);
         this.kafkaPort = (int) parseDouble("kafka-port", rest.remove("kafka-port"), 9092);
-        this.metricsPort = (int) parseDouble("metrics-port", rest.remove("metrics-port"), PrometheusReporterSettings.DEFAULT_PORT);
+        this.metricsPort =
+                (int) parseDouble("metrics-port", rest.remove("metrics-port"), PrometheusReporterSettings.DEFAULT_PORT);
         if (metricsPort < 0 || metricsPort > 65535) {
-            throw new InvalidConfigException("metrics-port", "must be 0 (disabled) or a port 1..65535, was " + metricsPort);
+            throw new InvalidConfigException(
+                    "metrics-port", "must be 0 (disabled) or a port 1..65535, was " + metricsPort);
         }
-        this.flinkMetricsPort = (int) parseDouble("flink-metrics-port", rest.remove("flink-metrics-port"),
+        this.flinkMetricsPort = (int) parseDouble(
+                "flink-metrics-port",
+                rest.remove("flink-metrics-port"),
                 PrometheusReporterSettings.defaultFlinkPort(metricsPort));
         if (flinkMetricsPort < 0 || flinkMetricsPort > 65535) {
-            throw new InvalidConfigException("flink-metrics-port", "must be 0 (disabled) or a port 1..65535, was " + flinkMetricsPort);
+            throw new InvalidConfigException(
+                    "flink-metrics-port", "must be 0 (disabled) or a port 1..65535, was " + flinkMetricsPort);
         }
         this.parallelism = (int) parseDouble("parallelism", rest.remove("parallelism"), 2);
         String s = rest.remove("summary-every");
@@ -147,23 +152,30 @@ public final class CxLocal {
 
     /** Runs until Ctrl-C, the end of --duration, or the job's end; returns the exit status. */
     int run() throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopRequested.countDown();
-            try {
-                stopped.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cx-local-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopRequested.countDown();
+                            try {
+                                stopped.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "cx-local-shutdown"));
 
         long started = System.nanoTime();
-        out.printf("cx-stream %s: starting Kafka (KRaft) on 127.0.0.1:%s ...%n", mode, kafkaPort == 0 ? "<any free port>" : kafkaPort);
+        out.printf(
+                "cx-stream %s: starting Kafka (KRaft) on 127.0.0.1:%s ...%n",
+                mode, kafkaPort == 0 ? "<any free port>" : kafkaPort);
         EmbeddedKafkaBroker broker;
         try {
             broker = EmbeddedKafkaBroker.builder().port(kafkaPort).start();
         } catch (RuntimeException e) {
-            throw new InvalidConfigException("kafka-port", "cannot start Kafka on port " + kafkaPort
-                    + " (" + e.getMessage() + "); is it in use? Try --kafka-port 0 for any free port");
+            throw new InvalidConfigException(
+                    "kafka-port",
+                    "cannot start Kafka on port " + kafkaPort + " (" + e.getMessage()
+                            + "); is it in use? Try --kafka-port 0 for any free port");
         }
         DemoFeed feed = null;
         VocPrinter vocPrinter = null;
@@ -179,55 +191,80 @@ public final class CxLocal {
                 jobSettings.put("checkpoint.dir", checkpoints.toUri().toString());
             }
             CxConfig config = CxConfig.fromMap(jobSettings, System.getenv());
-            broker.createTopics(parallelism, config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
-                    config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesStatusTopic,
-                    config.voc.aggregatesTopic, config.voc.alertsTopic);
+            broker.createTopics(
+                    parallelism,
+                    config.interactionsTopic,
+                    config.feedbackTopic,
+                    config.consentsTopic,
+                    config.contactCenterTopic,
+                    config.marketingTopic,
+                    config.deadLetterTopic,
+                    config.rulesStatusTopic,
+                    config.voc.aggregatesTopic,
+                    config.voc.alertsTopic);
             broker.createTopics(parallelism, LoopDemo.topics(config));
             broker.createCompactedTopics(config.rulesTopic);
 
             PrometheusReporterSettings.requireFree("metrics-port", metricsPort);
             PrometheusReporterSettings.requireFree("flink-metrics-port", flinkMetricsPort);
             out.println(portsLine(mode, broker, metricsPort, flinkMetricsPort));
-            Configuration flink = PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort, flinkMetricsPort);
+            Configuration flink =
+                    PrometheusReporterSettings.apply(CxJob.flinkConfiguration(config), metricsPort, flinkMetricsPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(parallelism);
             CxJob.onKafka(config).build(env);
             job = env.executeAsync("cx-stream (" + mode + ")");
             waitUntilRunning(job);
-            out.printf("cx-stream %s: job %s running on the Flink MiniCluster (parallelism %d), %.1f s after start%n",
+            out.printf(
+                    "cx-stream %s: job %s running on the Flink MiniCluster (parallelism %d), %.1f s after start%n",
                     mode, job.getJobID(), parallelism, (System.nanoTime() - started) / 1e9);
             if (metricsPort > 0) {
-                out.printf("cx-stream %s: Prometheus metrics at http://127.0.0.1:%d/metrics (docs/metrics.md)%n", mode, metricsPort);
+                out.printf(
+                        "cx-stream %s: Prometheus metrics at http://127.0.0.1:%d/metrics (docs/metrics.md)%n",
+                        mode, metricsPort);
             }
             if (flinkMetricsPort > 0) {
-                out.printf("cx-stream %s: Flink's own metrics at http://127.0.0.1:%d/metrics%n", mode, flinkMetricsPort);
+                out.printf(
+                        "cx-stream %s: Flink's own metrics at http://127.0.0.1:%d/metrics%n", mode, flinkMetricsPort);
             }
 
-            printer = new AlertPrinter(broker.bootstrapServers(), List.of(config.contactCenterTopic, config.marketingTopic), out);
+            printer = new AlertPrinter(
+                    broker.bootstrapServers(), List.of(config.contactCenterTopic, config.marketingTopic), out);
             Thread printerThread = new Thread(printer, "alert-printer");
             printerThread.setDaemon(true);
             printerThread.start();
 
             loop = LoopDemo.start(config, broker.bootstrapServers(), out, "demo".equals(mode));
             if (config.voc.enabled) {
-                vocPrinter = new VocPrinter(broker.bootstrapServers(), config.voc.aggregatesTopic, config.voc.alertsTopic, out, false);
+                vocPrinter = new VocPrinter(
+                        broker.bootstrapServers(), config.voc.aggregatesTopic, config.voc.alertsTopic, out, false);
                 Thread vocThread = new Thread(vocPrinter, "voc-printer");
                 vocThread.setDaemon(true);
                 vocThread.start();
             }
             if ("demo".equals(mode)) {
-                feed = DemoFeed.start(config, broker.bootstrapServers(), rate, customers, vocRate, vocDegradeAfter, out);
+                feed = DemoFeed.start(
+                        config, broker.bootstrapServers(), rate, customers, vocRate, vocDegradeAfter, out);
             } else {
-                out.printf("%ncx-stream serve: Kafka at %s, topics %s, %s, %s (input) and %s, %s, %s (output); "
+                out.printf(
+                        "%ncx-stream serve: Kafka at %s, topics %s, %s, %s (input) and %s, %s, %s (output); "
                                 + "rules on %s, their status on %s.%n"
                                 + "Send JSON or Avro events (README: \"Send your own events\"); output topics carry %s; outreach appears below. Ctrl-C to stop.%n%n",
-                        broker.bootstrapServers(), config.interactionsTopic, config.feedbackTopic, config.consentsTopic,
-                        config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic, config.rulesTopic,
-                        config.rulesStatusTopic, config.outputFormat == WireFormat.JSON ? "JSON (--output-format avro for Avro)" : "Avro");
+                        broker.bootstrapServers(),
+                        config.interactionsTopic,
+                        config.feedbackTopic,
+                        config.consentsTopic,
+                        config.contactCenterTopic,
+                        config.marketingTopic,
+                        config.deadLetterTopic,
+                        config.rulesTopic,
+                        config.rulesStatusTopic,
+                        config.outputFormat == WireFormat.JSON ? "JSON (--output-format avro for Avro)" : "Avro");
             }
 
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-            while (!stopRequested.await(Math.min(summaryEvery.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+            while (!stopRequested.await(
+                    Math.min(summaryEvery.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
                     TimeUnit.MILLISECONDS)) {
                 JobStatus jobStatus = job.getJobStatus().get(10, TimeUnit.SECONDS);
                 if (jobStatus.isGloballyTerminalState()) {
@@ -282,9 +319,14 @@ public final class CxLocal {
 
     /** Every port this run listens on, in one line: Kafka's, its controller's, both metrics endpoints. */
     static String portsLine(String mode, EmbeddedKafkaBroker broker, int metricsPort, int flinkMetricsPort) {
-        return String.format("cx-stream %s: ports: Kafka %d (bootstrap %s), Kafka controller %d, cx metrics %s, Flink metrics %s",
-                mode, broker.port(), broker.bootstrapServers(), broker.port(EmbeddedKafkaBroker.CONTROLLER_LISTENER),
-                metricsPort > 0 ? Integer.toString(metricsPort) : "off", flinkMetricsPort > 0 ? Integer.toString(flinkMetricsPort) : "off");
+        return String.format(
+                "cx-stream %s: ports: Kafka %d (bootstrap %s), Kafka controller %d, cx metrics %s, Flink metrics %s",
+                mode,
+                broker.port(),
+                broker.bootstrapServers(),
+                broker.port(EmbeddedKafkaBroker.CONTROLLER_LISTENER),
+                metricsPort > 0 ? Integer.toString(metricsPort) : "off",
+                flinkMetricsPort > 0 ? Integer.toString(flinkMetricsPort) : "off");
     }
 
     private static void waitUntilRunning(JobClient job) throws Exception {
@@ -295,7 +337,8 @@ public final class CxLocal {
                 return;
             }
             if (s.isGloballyTerminalState()) {
-                throw new IllegalStateException("the job ended with status " + s + " before it ran; see .cx/logs/cx-local.log");
+                throw new IllegalStateException(
+                        "the job ended with status " + s + " before it ran; see .cx/logs/cx-local.log");
             }
             Thread.sleep(100); // polling the job status, not waiting for a result
         }

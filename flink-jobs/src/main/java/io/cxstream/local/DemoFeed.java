@@ -23,15 +23,23 @@ final class DemoFeed implements AutoCloseable {
     private VocSurveyLoad surveys;
 
     /** Starts the feed; prints what it sends to {@code out}. */
-    static DemoFeed start(CxConfig config, String bootstrapServers, double rate, long customers, double vocRate,
-                          Duration vocDegradeAfter, PrintStream out) {
+    static DemoFeed start(
+            CxConfig config,
+            String bootstrapServers,
+            double rate,
+            long customers,
+            double vocRate,
+            Duration vocDegradeAfter,
+            PrintStream out) {
         DemoFeed feed = new DemoFeed();
         if (config.voc.enabled) {
             // a week of survey history first (the trend alerts' baseline), before anything newer is sent
-            feed.surveys = new VocSurveyLoad(bootstrapServers, config.feedbackTopic, config.consentsTopic, vocRate, vocDegradeAfter);
+            feed.surveys = new VocSurveyLoad(
+                    bootstrapServers, config.feedbackTopic, config.consentsTopic, vocRate, vocDegradeAfter);
             int history = feed.surveys.sendHistory();
             daemon(feed.surveys, "voc-surveys");
-            out.printf("cx-stream demo: sent a week of survey history (%d answers); touchpoint '%s' degrades in %s: watch for a VOC alert.%n",
+            out.printf(
+                    "cx-stream demo: sent a week of survey history (%d answers); touchpoint '%s' degrades in %s: watch for a VOC alert.%n",
                     history, VocSurveys.DEGRADING, TimeUtils.formatWithHighestUnit(vocDegradeAfter));
         }
         feed.load = new SyntheticLoad(SyntheticLoadConfig.builder(bootstrapServers)
@@ -41,7 +49,8 @@ final class DemoFeed implements AutoCloseable {
                 .simulator(SimulatorConfig.builder().customers(customers).build())
                 .build());
         daemon(feed.load, "synthetic-customers");
-        out.printf("cx-stream demo: %d synthetic customers at %.0f events/s; outreach appears below as it happens. Ctrl-C to stop.%n%n",
+        out.printf(
+                "cx-stream demo: %d synthetic customers at %.0f events/s; outreach appears below as it happens. Ctrl-C to stop.%n%n",
                 customers, rate);
         return feed;
     }

@@ -27,8 +27,7 @@ final class LocalCheckpoints {
      */
     static final Duration QUIET_FOR = Duration.ofMinutes(1);
 
-    private LocalCheckpoints() {
-    }
+    private LocalCheckpoints() {}
 
     /**
      * Removes every entry of {@code dir} last modified more than {@code quietFor} ago (earlier runs); returns how many.
@@ -60,12 +59,15 @@ final class LocalCheckpoints {
     private static Instant lastModified(Path entry) throws IOException {
         try (Stream<Path> tree = Files.walk(entry, 2)) {
             return tree.map(p -> {
-                try {
-                    return Files.getLastModifiedTime(p);
-                } catch (IOException e) {
-                    return FileTime.from(Instant.now());   // vanished under us: in use, keep
-                }
-            }).max(Comparator.naturalOrder()).orElse(FileTime.from(Instant.now())).toInstant();
+                        try {
+                            return Files.getLastModifiedTime(p);
+                        } catch (IOException e) {
+                            return FileTime.from(Instant.now()); // vanished under us: in use, keep
+                        }
+                    })
+                    .max(Comparator.naturalOrder())
+                    .orElse(FileTime.from(Instant.now()))
+                    .toInstant();
         }
     }
 

@@ -23,19 +23,26 @@ final class LoopDemo implements AutoCloseable {
     /** The topics the loop needs, to create with the others (none when it is off). */
     static String[] topics(CxConfig config) {
         return config.loop.enabled
-                ? new String[] {config.loop.updatesTopic, config.loop.feedbackTopic, config.loop.recoveryTopic} : new String[0];
+                ? new String[] {config.loop.updatesTopic, config.loop.feedbackTopic, config.loop.recoveryTopic}
+                : new String[0];
     }
 
     static LoopDemo start(CxConfig config, String bootstrapServers, PrintStream out, boolean demo) {
         if (!config.loop.enabled) {
             return new LoopDemo(null, null);
         }
-        LoopPrinter printer = new LoopPrinter(bootstrapServers, config.loop.updatesTopic, config.loop.recoveryTopic, out);
+        LoopPrinter printer =
+                new LoopPrinter(bootstrapServers, config.loop.updatesTopic, config.loop.recoveryTopic, out);
         daemon(printer, "loop-printer");
         ContactCenterAgent agent = null;
         if (demo) {
-            agent = new ContactCenterAgent(bootstrapServers, config.contactCenterTopic, config.loop.updatesTopic,
-                    config.loop.feedbackTopic, config.feedbackTopic, AgentPlan.Shares.demo());
+            agent = new ContactCenterAgent(
+                    bootstrapServers,
+                    config.contactCenterTopic,
+                    config.loop.updatesTopic,
+                    config.loop.feedbackTopic,
+                    config.feedbackTopic,
+                    AgentPlan.Shares.demo());
             daemon(agent, "contact-center");
         }
         return new LoopDemo(printer, agent);

@@ -91,8 +91,16 @@ public final class LoopPrinter implements Runnable, AutoCloseable {
     static String line(OutreachUpdate u, String time) {
         String who = u.getHandledBy() != null ? " by " + u.getHandledBy() : "";
         String detail = u.getDetail() != null ? ": " + u.getDetail() : "";
-        return String.format("%s  %-9s %-2s %-18s %-10s %s%s%s", time, u.getStatus(), u.getPriority(),
-                u.getTriggerName(), u.getCustomerId(), shortId(u.getOutreachId()), who, detail);
+        return String.format(
+                "%s  %-9s %-2s %-18s %-10s %s%s%s",
+                time,
+                u.getStatus(),
+                u.getPriority(),
+                u.getTriggerName(),
+                u.getCustomerId(),
+                shortId(u.getOutreachId()),
+                who,
+                detail);
     }
 
     private static String shortId(String id) {
@@ -101,10 +109,14 @@ public final class LoopPrinter implements Runnable, AutoCloseable {
 
     /** One line: status changes so far, and recovery per rule, treated versus held out. */
     public String summary() {
-        StringBuilder sb = new StringBuilder("loop: ").append(byStatus.isEmpty() ? "no updates yet" : byStatus.toString());
+        StringBuilder sb =
+                new StringBuilder("loop: ").append(byStatus.isEmpty() ? "no updates yet" : byStatus.toString());
         for (RecoveryRate r : byRule.values()) {
-            sb.append(String.format("%n         recovery %-18s treated %s, held out %s", r.getRuleId(),
-                    rate(r.getTreatedRecovered(), r.getTreated()), rate(r.getHeldOutRecovered(), r.getHeldOut())));
+            sb.append(String.format(
+                    "%n         recovery %-18s treated %s, held out %s",
+                    r.getRuleId(),
+                    rate(r.getTreatedRecovered(), r.getTreated()),
+                    rate(r.getHeldOutRecovered(), r.getHeldOut())));
         }
         return sb.toString();
     }

@@ -16,10 +16,25 @@ final class OptionsTable {
         StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
         for (ConfigOption<?> o : CxOptions.all()) {
             Object def = o.hasDefaultValue() ? o.defaultValue() : null;
-            String shown = def == null ? "(none)" : def instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) def)
-                    : def instanceof List ? String.join(";", ((List<?>) def).stream().map(String::valueOf).toList()) : def.toString();
-            sb.append("| `").append(o.key()).append("` | ").append(shown).append(" | ")
-                    .append(CxOptions.describe(o).replace("|", "\\|")).append(" |\n");
+            String shown = def == null
+                    ? "(none)"
+                    : def instanceof Duration
+                            ? TimeUtils.formatWithHighestUnit((Duration) def)
+                            : def instanceof List
+                                    ? String.join(
+                                            ";",
+                                            ((List<?>) def)
+                                                    .stream()
+                                                            .map(String::valueOf)
+                                                            .toList())
+                                    : def.toString();
+            sb.append("| `")
+                    .append(o.key())
+                    .append("` | ")
+                    .append(shown)
+                    .append(" | ")
+                    .append(CxOptions.describe(o).replace("|", "\\|"))
+                    .append(" |\n");
         }
         return sb.toString();
     }

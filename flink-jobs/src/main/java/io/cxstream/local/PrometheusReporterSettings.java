@@ -33,6 +33,7 @@ public final class PrometheusReporterSettings {
     public static final String FLINK_EXCLUDES = "*:cx_*";
     /** The demo's default ports, as on a cluster (Helm chart {@code metrics.port}, {@code metrics.flinkPort}). */
     public static final int DEFAULT_PORT = 9249;
+
     public static final int DEFAULT_FLINK_PORT = 9250;
 
     private PrometheusReporterSettings() {}
@@ -54,8 +55,10 @@ public final class PrometheusReporterSettings {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw new InvalidConfigException(option, "cannot serve Prometheus metrics on port " + port + " ("
-                    + e.getMessage() + "); is it in use? Choose another port, or 0 to disable these metrics");
+            throw new InvalidConfigException(
+                    option,
+                    "cannot serve Prometheus metrics on port " + port + " (" + e.getMessage()
+                            + "); is it in use? Choose another port, or 0 to disable these metrics");
         }
     }
 
@@ -73,7 +76,11 @@ public final class PrometheusReporterSettings {
         if (flinkPort > 0) {
             flink.set(key("metrics.reporter.prom.factory.class"), FLINK_FACTORY_CLASS);
             flink.set(key("metrics.reporter.prom.port"), Integer.toString(flinkPort));
-            flink.set(ConfigOptions.key("metrics.reporter.prom.filter.excludes").stringType().asList().noDefaultValue(),
+            flink.set(
+                    ConfigOptions.key("metrics.reporter.prom.filter.excludes")
+                            .stringType()
+                            .asList()
+                            .noDefaultValue(),
                     List.of(FLINK_EXCLUDES));
         }
         return flink;

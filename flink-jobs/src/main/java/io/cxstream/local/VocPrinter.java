@@ -48,7 +48,8 @@ public final class VocPrinter implements Runnable, AutoCloseable {
     private volatile boolean running = true;
 
     /** @param fromStart read the topics from their start (./cx voc) or only what comes (./cx demo) */
-    public VocPrinter(String bootstrapServers, String aggregatesTopic, String alertsTopic, PrintStream out, boolean fromStart) {
+    public VocPrinter(
+            String bootstrapServers, String aggregatesTopic, String alertsTopic, PrintStream out, boolean fromStart) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "cx-voc-view-" + UUID.randomUUID());
@@ -106,15 +107,42 @@ public final class VocPrinter implements Runnable, AutoCloseable {
 
     static String describe(VocTrendAlert a, String time) {
         if (a.getKind().equals("GOAL_MISSED")) {
-            return String.format(Locale.ROOT, "%s  VOC %s %s=%s %s over 24 h %+.0f [%+.0f, %+.0f] n=%d, goal %+.0f → %s",
-                    time, a.getKind(), a.getDimension(), a.getValue(), a.getMetric(), a.getRecentScore(), a.getRecentLow(),
-                    a.getRecentHigh(), a.getRecentCount(), a.getBaselineScore(), a.getAudience());
+            return String.format(
+                    Locale.ROOT,
+                    "%s  VOC %s %s=%s %s over 24 h %+.0f [%+.0f, %+.0f] n=%d, goal %+.0f → %s",
+                    time,
+                    a.getKind(),
+                    a.getDimension(),
+                    a.getValue(),
+                    a.getMetric(),
+                    a.getRecentScore(),
+                    a.getRecentLow(),
+                    a.getRecentHigh(),
+                    a.getRecentCount(),
+                    a.getBaselineScore(),
+                    a.getAudience());
         }
-        return String.format(Locale.ROOT, "%s  VOC %s %s=%s %s last hour %+.0f [%+.0f, %+.0f] n=%d vs 7 days %+.0f [%+.0f, %+.0f] n=%d: "
+        return String.format(
+                Locale.ROOT,
+                "%s  VOC %s %s=%s %s last hour %+.0f [%+.0f, %+.0f] n=%d vs 7 days %+.0f [%+.0f, %+.0f] n=%d: "
                         + "down %.0f points (z %.1f); most low answers at %s → %s",
-                time, a.getKind(), a.getDimension(), a.getValue(), a.getMetric(), a.getRecentScore(), a.getRecentLow(),
-                a.getRecentHigh(), a.getRecentCount(), a.getBaselineScore(), a.getBaselineLow(), a.getBaselineHigh(),
-                a.getBaselineCount(), a.getDrop(), a.getZ() == null ? Double.NaN : a.getZ(), a.getTopTouchpoints(), a.getAudience());
+                time,
+                a.getKind(),
+                a.getDimension(),
+                a.getValue(),
+                a.getMetric(),
+                a.getRecentScore(),
+                a.getRecentLow(),
+                a.getRecentHigh(),
+                a.getRecentCount(),
+                a.getBaselineScore(),
+                a.getBaselineLow(),
+                a.getBaselineHigh(),
+                a.getBaselineCount(),
+                a.getDrop(),
+                a.getZ() == null ? Double.NaN : a.getZ(),
+                a.getTopTouchpoints(),
+                a.getAudience());
     }
 
     /** One line: the touchpoints whose last-hour NPS is furthest below their 7-day NPS (sufficient samples only). */
@@ -129,11 +157,21 @@ public final class VocPrinter implements Runnable, AutoCloseable {
             }
             double delta = hour.getScore() - week.getScore();
             deltas.add(delta);
-            moves.add(new String[] {String.format(Locale.ROOT, "%s %+.0f (1h %+.0f n=%d vs 7d %+.0f)", e.getKey(), delta,
-                    hour.getScore(), hour.getCount(), week.getScore()), Double.toString(delta)});
+            moves.add(new String[] {
+                String.format(
+                        Locale.ROOT,
+                        "%s %+.0f (1h %+.0f n=%d vs 7d %+.0f)",
+                        e.getKey(),
+                        delta,
+                        hour.getScore(),
+                        hour.getCount(),
+                        week.getScore()),
+                Double.toString(delta)
+            });
         }
         if (moves.isEmpty()) {
-            return "voc: no touchpoint with enough answers yet" + (alertCount > 0 ? " | trend alerts: " + alertCount : "");
+            return "voc: no touchpoint with enough answers yet"
+                    + (alertCount > 0 ? " | trend alerts: " + alertCount : "");
         }
         moves.sort(Comparator.comparingDouble(m -> Double.parseDouble(m[1])));
         List<String> worst = new ArrayList<>();

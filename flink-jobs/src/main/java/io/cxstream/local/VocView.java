@@ -1,8 +1,7 @@
 package io.cxstream.local;
 
-import io.cxstream.config.CxOptions;
-import io.cxstream.config.VocOptions;
 import io.cxstream.config.InvalidConfigException;
+import io.cxstream.config.VocOptions;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -25,7 +24,8 @@ final class VocView {
             throw new InvalidConfigException("kafka-port", "--kafka-port and --every take whole numbers");
         }
         String aggregates = args.getOrDefault(VocOptions.TOPIC_VOC.key(), VocOptions.TOPIC_VOC.defaultValue());
-        String alerts = args.getOrDefault(VocOptions.TOPIC_VOC_ALERTS.key(), VocOptions.TOPIC_VOC_ALERTS.defaultValue());
+        String alerts =
+                args.getOrDefault(VocOptions.TOPIC_VOC_ALERTS.key(), VocOptions.TOPIC_VOC_ALERTS.defaultValue());
         out.printf("cx voc: reading %s and %s on 127.0.0.1:%d (Ctrl-C to stop)%n", aggregates, alerts, port);
         VocPrinter printer = new VocPrinter("127.0.0.1:" + port, aggregates, alerts, out, true);
         Thread thread = new Thread(printer, "voc-view");

@@ -26,7 +26,8 @@ final class FeedbackDeadLetters implements Serializable {
     }
 
     DeadLetter of(LoopInput in, String detail, long now) {
-        OutreachFeedback withoutNote = OutreachFeedback.newBuilder(in.feedback).setNote(null).build();
+        OutreachFeedback withoutNote =
+                OutreachFeedback.newBuilder(in.feedback).setNote(null).build();
         return DeadLetter.newBuilder()
                 .setSourceTopic(topic)
                 .setSourcePartition(in.feedbackPartition)

@@ -35,7 +35,8 @@ public class FeedbackRouter extends ProcessFunction<FeedbackDecoded, LoopInput> 
     public void processElement(FeedbackDecoded value, Context ctx, Collector<LoopInput> out) {
         if (value.deadLetter != null) {
             String reason = value.deadLetter.getReason().name().toLowerCase();
-            rejected.computeIfAbsent(reason, r -> metrics.addGroup("reason", r).counter(Metrics.FEEDBACK_REJECTED)).inc();
+            rejected.computeIfAbsent(reason, r -> metrics.addGroup("reason", r).counter(Metrics.FEEDBACK_REJECTED))
+                    .inc();
             ctx.output(DEAD_LETTERS, value.deadLetter);
             return;
         }

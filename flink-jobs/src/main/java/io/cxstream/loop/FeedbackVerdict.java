@@ -10,7 +10,11 @@ import io.cxstream.avro.OutreachStatus;
  * otherwise). A close of an unacked outreach acks it too.
  */
 enum FeedbackVerdict {
-    ACK, CLOSE, DUPLICATE, OUT_OF_ORDER, REJECT;
+    ACK,
+    CLOSE,
+    DUPLICATE,
+    OUT_OF_ORDER,
+    REJECT;
 
     static FeedbackVerdict of(Lifecycle l, OutreachFeedback f) {
         long time = f.getEventTime().toEpochMilli();

@@ -33,6 +33,7 @@ public class Lifecycle {
     public long slaMillis;
     /** Event time of the latest feedback applied. */
     public long lastFeedbackTime;
+
     public String handledBy;
     public String outcomeCode;
     public String note;
@@ -46,7 +47,8 @@ public class Lifecycle {
         l.outreachId = o.getOutreachId();
         l.customerId = o.getCustomerId();
         l.ruleId = ruleIdOf(o);
-        l.triggerName = o.getTriggerName() != null ? o.getTriggerName() : o.getTrigger().name();
+        l.triggerName =
+                o.getTriggerName() != null ? o.getTriggerName() : o.getTrigger().name();
         l.route = o.getRoute();
         l.priority = o.getPriority();
         l.status = status;
@@ -63,7 +65,9 @@ public class Lifecycle {
 
     /** Nothing more happens to it but its recovery outcome. */
     boolean ended() {
-        return status == OutreachStatus.CLOSED || status == OutreachStatus.RESOLVED || status == OutreachStatus.EXPIRED
+        return status == OutreachStatus.CLOSED
+                || status == OutreachStatus.RESOLVED
+                || status == OutreachStatus.EXPIRED
                 || status == OutreachStatus.HELD_OUT;
     }
 

@@ -23,23 +23,36 @@ public final class LoopConfig implements Serializable {
 
     /** Whether the job runs the loop at all (outreach.lifecycle.enabled). */
     public final boolean enabled;
+
     public final String updatesTopic;
     public final String feedbackTopic;
     public final String recoveryTopic;
     /** Time to ack by route and priority; a missing entry: no SLA. */
     public final Map<Route, Map<Priority, Duration>> ackSla;
+
     public final String escalationRoute;
     /** Most outreach per customer and route per {@link #capPeriod}; 0: no cap. */
     public final Map<Route, Integer> cap;
+
     public final Map<Route, Duration> capPeriod;
     public final int holdoutPercent;
     public final Duration recoveryPeriod;
     public final Duration resolveWithin;
     public final Duration earlyEventsTtl;
 
-    public LoopConfig(boolean enabled, String updatesTopic, String feedbackTopic, String recoveryTopic, Map<Route, Map<Priority, Duration>> ackSla,
-                      String escalationRoute, Map<Route, Integer> cap, Map<Route, Duration> capPeriod, int holdoutPercent,
-                      Duration recoveryPeriod, Duration resolveWithin, Duration earlyEventsTtl) {
+    public LoopConfig(
+            boolean enabled,
+            String updatesTopic,
+            String feedbackTopic,
+            String recoveryTopic,
+            Map<Route, Map<Priority, Duration>> ackSla,
+            String escalationRoute,
+            Map<Route, Integer> cap,
+            Map<Route, Duration> capPeriod,
+            int holdoutPercent,
+            Duration recoveryPeriod,
+            Duration resolveWithin,
+            Duration earlyEventsTtl) {
         this.enabled = enabled;
         this.updatesTopic = updatesTopic;
         this.feedbackTopic = feedbackTopic;
@@ -73,13 +86,15 @@ public final class LoopConfig implements Serializable {
             }
             int eq = entry.indexOf('=');
             if (eq < 0) {
-                throw new IllegalArgumentException("expected PRIORITY=DURATION such as P1=15 min, was '" + entry.trim() + "'");
+                throw new IllegalArgumentException(
+                        "expected PRIORITY=DURATION such as P1=15 min, was '" + entry.trim() + "'");
             }
             Priority p;
             try {
                 p = Priority.valueOf(entry.substring(0, eq).trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown priority '" + entry.substring(0, eq).trim() + "' (P1..P4)");
+                throw new IllegalArgumentException(
+                        "unknown priority '" + entry.substring(0, eq).trim() + "' (P1..P4)");
             }
             Duration d = TimeUtils.parseDuration(entry.substring(eq + 1).trim());
             if (d.isZero() || d.isNegative()) {

@@ -32,7 +32,10 @@ public class LoopEventFilter extends BroadcastProcessFunction<JourneyEvent, Rule
 
     @Override
     public void processElement(JourneyEvent e, ReadOnlyContext ctx, Collector<JourneyEvent> out) throws Exception {
-        if (RecoverySignals.of(e) != null || !rules.get(ctx.getBroadcastState(RuleBook.RULES)).resolvedBy(e).isEmpty()) {
+        if (RecoverySignals.of(e) != null
+                || !rules.get(ctx.getBroadcastState(RuleBook.RULES))
+                        .resolvedBy(e)
+                        .isEmpty()) {
             out.collect(e);
         }
     }

@@ -58,8 +58,13 @@ public class LoopInput {
     @Override
     public String toString() {
         // never prints the feedback's note (personal data)
-        String kind = outreach != null ? "outreach " + outreach.getOutreachId() : event != null ? event.toString()
-                : feedback != null ? "feedback " + feedback.getAction() + " " + feedback.getOutreachId() : "ERASURE";
+        String kind = outreach != null
+                ? "outreach " + outreach.getOutreachId()
+                : event != null
+                        ? event.toString()
+                        : feedback != null
+                                ? "feedback " + feedback.getAction() + " " + feedback.getOutreachId()
+                                : "ERASURE";
         return "LoopInput{" + kind + ", customer=" + customerId + "}";
     }
 }

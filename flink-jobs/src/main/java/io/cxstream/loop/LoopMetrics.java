@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class LoopMetrics {
     /** Minutes to a day: where times to ack live (1, 5, 15, 60 min and 4 h fall on bounds). */
     static final long[] TIME_TO_ACK_BOUNDS_MILLIS = {
-            10_000, 60_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 86_400_000};
+        10_000, 60_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 86_400_000
+    };
 
     private final MetricGroup group;
     private final Map<String, Counter> counters = new HashMap<>();
@@ -36,24 +37,29 @@ final class LoopMetrics {
         this.group = group;
         this.timeToAck = group.histogram(Metrics.TIME_TO_ACK, new BucketedHistogram(TIME_TO_ACK_BOUNDS_MILLIS));
         for (Priority p : Priority.values()) {
-            group.addGroup("priority", p.name()).gauge(Metrics.OUTREACH_OPEN, (Gauge<Long>) () -> open.get(p.ordinal()));
+            group.addGroup("priority", p.name())
+                    .gauge(Metrics.OUTREACH_OPEN, (Gauge<Long>) () -> open.get(p.ordinal()));
         }
     }
 
     void status(OutreachStatus status, Route route) {
-        counter(Metrics.OUTREACH_STATUS, "status", status.name(), "route", route.name()).inc();
+        counter(Metrics.OUTREACH_STATUS, "status", status.name(), "route", route.name())
+                .inc();
     }
 
     void slaBreach(Route route, Priority priority) {
-        counter(Metrics.SLA_BREACHES, "route", route.name(), "priority", priority.name()).inc();
+        counter(Metrics.SLA_BREACHES, "route", route.name(), "priority", priority.name())
+                .inc();
     }
 
     void suppressed(String reason, String trigger, Route route) {
-        counter(Metrics.OUTREACH_SUPPRESSED, "reason", reason, "trigger", trigger, "route", route.name()).inc();
+        counter(Metrics.OUTREACH_SUPPRESSED, "reason", reason, "trigger", trigger, "route", route.name())
+                .inc();
     }
 
     void heldOut(String trigger, Route route) {
-        counter(Metrics.OUTREACH_HELD_OUT, "trigger", trigger, "route", route.name()).inc();
+        counter(Metrics.OUTREACH_HELD_OUT, "trigger", trigger, "route", route.name())
+                .inc();
     }
 
     void feedbackRejected(String reason) {
@@ -65,8 +71,15 @@ final class LoopMetrics {
     }
 
     void recovery(String trigger, boolean heldOut, RecoveryOutcome outcome) {
-        counter(Metrics.RECOVERY_OUTCOMES, "trigger", trigger, "arm", heldOut ? "held_out" : "treated",
-                "outcome", outcome.name()).inc();
+        counter(
+                        Metrics.RECOVERY_OUTCOMES,
+                        "trigger",
+                        trigger,
+                        "arm",
+                        heldOut ? "held_out" : "treated",
+                        "outcome",
+                        outcome.name())
+                .inc();
     }
 
     void opened(Priority p) {

@@ -31,33 +31,58 @@ public final class LoopPipeline {
     private LoopPipeline() {}
 
     /** What the loop puts out. */
-    public record Streams(DataStream<OutreachEvent> outreach, DataStream<OutreachUpdate> updates,
-                          DataStream<RecoveryRate> recovery, DataStream<DeadLetter> deadLetters) {}
+    public record Streams(
+            DataStream<OutreachEvent> outreach,
+            DataStream<OutreachUpdate> updates,
+            DataStream<RecoveryRate> recovery,
+            DataStream<DeadLetter> deadLetters) {}
 
-    public static Streams apply(DataStream<OutreachEvent> approved, DataStream<JourneyEvent> journeys,
-                                DataStream<Trigger> triggers, DataStream<FeedbackDecoded> feedback,
-                                BroadcastStream<RuleRecord> rules, LoopConfig config, RuleBook ruleBook) {
+    public static Streams apply(
+            DataStream<OutreachEvent> approved,
+            DataStream<JourneyEvent> journeys,
+            DataStream<Trigger> triggers,
+            DataStream<FeedbackDecoded> feedback,
+            BroadcastStream<RuleRecord> rules,
+            LoopConfig config,
+            RuleBook ruleBook) {
         TypeInformation<LoopInput> in = TypeInformation.of(LoopInput.class);
-        SingleOutputStreamOperator<LoopInput> acks = feedback
-                .process(new FeedbackRouter()).returns(in).uid("outreach-feedback-router").name("outreach-feedback-router");
-        DataStream<LoopInput> inputs = approved.map(LoopInput::of).returns(in).name("loop-outreach")
-                .union(journeys.connect(rules).process(new LoopEventFilter(config, ruleBook)).returns(TypeInformation.of(JourneyEvent.class))
-                                .uid("loop-events-filter").name("loop-events-filter")
-                                .map(LoopInput::of).returns(in).name("loop-events"),
-                        triggers.filter(t -> t.erasure).map(LoopInput::erasure).returns(in).name("loop-erasures"),
+        SingleOutputStreamOperator<LoopInput> acks = feedback.process(new FeedbackRouter())
+                .returns(in)
+                .uid("outreach-feedback-router")
+                .name("outreach-feedback-router");
+        DataStream<LoopInput> inputs = approved.map(LoopInput::of)
+                .returns(in)
+                .name("loop-outreach")
+                .union(
+                        journeys.connect(rules)
+                                .process(new LoopEventFilter(config, ruleBook))
+                                .returns(TypeInformation.of(JourneyEvent.class))
+                                .uid("loop-events-filter")
+                                .name("loop-events-filter")
+                                .map(LoopInput::of)
+                                .returns(in)
+                                .name("loop-events"),
+                        triggers.filter(t -> t.erasure)
+                                .map(LoopInput::erasure)
+                                .returns(in)
+                                .name("loop-erasures"),
                         acks);
-        SingleOutputStreamOperator<OutreachEvent> lifecycle = inputs
-                .keyBy(i -> i.customerId, Types.STRING)
+        SingleOutputStreamOperator<OutreachEvent> lifecycle = inputs.keyBy(i -> i.customerId, Types.STRING)
                 .connect(rules)
-                .process(new OutreachLifecycleFunction(config, ruleBook)).returns(TypeInformation.of(OutreachEvent.class))
-                .uid("outreach-lifecycle").name("outreach-lifecycle");
+                .process(new OutreachLifecycleFunction(config, ruleBook))
+                .returns(TypeInformation.of(OutreachEvent.class))
+                .uid("outreach-lifecycle")
+                .name("outreach-lifecycle");
         DataStream<OutreachUpdate> updates = lifecycle.getSideOutput(OutreachLifecycleFunction.UPDATES);
-        DataStream<RecoveryRate> recovery = updates
-                .filter(u -> u.getRecovery() != null).name("recovery-outcomes")
+        DataStream<RecoveryRate> recovery = updates.filter(u -> u.getRecovery() != null)
+                .name("recovery-outcomes")
                 .keyBy(u -> u.getRuleId() != null ? u.getRuleId() : u.getTriggerName(), Types.STRING)
-                .process(new RecoveryRateFunction()).returns(TypeInformation.of(RecoveryRate.class))
-                .uid("recovery-rate").name("recovery-rate");
-        DataStream<DeadLetter> deadLetters = lifecycle.getSideOutput(OutreachLifecycleFunction.DEAD_LETTERS)
+                .process(new RecoveryRateFunction())
+                .returns(TypeInformation.of(RecoveryRate.class))
+                .uid("recovery-rate")
+                .name("recovery-rate");
+        DataStream<DeadLetter> deadLetters = lifecycle
+                .getSideOutput(OutreachLifecycleFunction.DEAD_LETTERS)
                 .union(acks.getSideOutput(FeedbackRouter.DEAD_LETTERS));
         return new Streams(lifecycle, updates, recovery, deadLetters);
     }

@@ -25,6 +25,7 @@ final class LoopPolicies {
 
     /** Only rules with a loop spec in some version (the others resolve nothing and take the route's SLA). */
     private final Map<String, List<Version>> rules = new HashMap<>();
+
     private final LoopConfig config;
 
     LoopPolicies(LoopConfig config, Map<String, List<Rule>> versions) throws RuleException {
@@ -71,7 +72,10 @@ final class LoopPolicies {
     /** Whether the touch resolves the outreach: it matched the rule's resolvedBy, within its window after the trigger. */
     boolean resolves(Touch t, Lifecycle l) {
         LoopSpec spec = inForce(l.ruleId, t.eventTime);
-        return spec != null && spec.within != null && t.resolves.contains(l.ruleId) && t.eventTime > l.triggerTime
+        return spec != null
+                && spec.within != null
+                && t.resolves.contains(l.ruleId)
+                && t.eventTime > l.triggerTime
                 && t.eventTime <= l.triggerTime + spec.within.toMillis();
     }
 

@@ -50,7 +50,12 @@ final class LoopRules implements Serializable {
         RuleStatus status = book.apply(record, state);
         if (!RuleStatus.REJECTED.equals(status.status) && !RuleStatus.UNCHANGED.equals(status.status)) {
             policies = null;
-            LOG.debug("Rule {} v{} {}: the loop reads it from {}", status.ruleId, status.version, status.status, status.effectiveFrom);
+            LOG.debug(
+                    "Rule {} v{} {}: the loop reads it from {}",
+                    status.ruleId,
+                    status.version,
+                    status.status,
+                    status.effectiveFrom);
         }
     }
 }

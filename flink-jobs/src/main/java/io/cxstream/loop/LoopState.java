@@ -21,22 +21,26 @@ public final class LoopState {
 
     /** Outreach followed: outreachId → lifecycle. */
     public static MapStateDescriptor<String, Lifecycle> lifecycles(LoopConfig config) {
-        MapStateDescriptor<String, Lifecycle> d = new MapStateDescriptor<>("lifecycles", Types.STRING, TypeInformation.of(Lifecycle.class));
+        MapStateDescriptor<String, Lifecycle> d =
+                new MapStateDescriptor<>("lifecycles", Types.STRING, TypeInformation.of(Lifecycle.class));
         d.enableTimeToLive(ttl(config.recoveryPeriod.plus(LIFECYCLE_SAFETY_TTL)));
         return d;
     }
 
     /** Event times of the outreach sent, per route (the caps). */
     public static MapStateDescriptor<String, List<Long>> sent(LoopConfig config) {
-        Duration longest = config.capPeriod.values().stream().max(Duration::compareTo).orElse(Duration.ofDays(1));
-        MapStateDescriptor<String, List<Long>> d = new MapStateDescriptor<>("sent", Types.STRING, Types.LIST(Types.LONG));
+        Duration longest =
+                config.capPeriod.values().stream().max(Duration::compareTo).orElse(Duration.ofDays(1));
+        MapStateDescriptor<String, List<Long>> d =
+                new MapStateDescriptor<>("sent", Types.STRING, Types.LIST(Types.LONG));
         d.enableTimeToLive(ttl(longest.plus(longest)));
         return d;
     }
 
     /** The customer's latest events that resolve or recover, for an outreach that arrives after them. */
     public static ValueStateDescriptor<List<Touch>> touches(LoopConfig config) {
-        ValueStateDescriptor<List<Touch>> d = new ValueStateDescriptor<>("touches", Types.LIST(TypeInformation.of(Touch.class)));
+        ValueStateDescriptor<List<Touch>> d =
+                new ValueStateDescriptor<>("touches", Types.LIST(TypeInformation.of(Touch.class)));
         d.enableTimeToLive(ttl(config.earlyEventsTtl));
         return d;
     }
@@ -52,8 +56,10 @@ public final class LoopState {
     }
 
     private static StateTtlConfig ttl(Duration ttl) {
-        return StateTtlConfig.newBuilder(ttl).setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        return StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000).build();
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
     }
 }

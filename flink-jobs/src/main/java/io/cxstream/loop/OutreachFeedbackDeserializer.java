@@ -40,7 +40,8 @@ public class OutreachFeedbackDeserializer implements KafkaRecordDeserializationS
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FeedbackDecoded> out) {
-        out.collect(decode(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
+        out.collect(decode(
+                record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
     }
 
     public FeedbackDecoded decode(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
@@ -49,7 +50,8 @@ public class OutreachFeedbackDeserializer implements KafkaRecordDeserializationS
         d.offset = offset;
         try {
             if (value != null && value.length > maxRecordBytes) {
-                throw new WireFormatException(DeadLetterReason.TOO_LARGE, "record of " + value.length + " bytes is too large");
+                throw new WireFormatException(
+                        DeadLetterReason.TOO_LARGE, "record of " + value.length + " bytes is too large");
             }
             OutreachFeedback f = format == null ? codec.decode(value) : codec.decode(value, format);
             if (f.getCustomerId() == null || f.getCustomerId().isBlank()) {
@@ -59,25 +61,47 @@ public class OutreachFeedbackDeserializer implements KafkaRecordDeserializationS
                 throw new WireFormatException(DeadLetterReason.INVALID_FIELD, "the record key is not the customerId");
             }
             if (f.getOutreachId().isBlank() || f.getHandledBy().isBlank()) {
-                throw new WireFormatException(DeadLetterReason.INVALID_FIELD, "outreachId and handledBy must not be empty");
+                throw new WireFormatException(
+                        DeadLetterReason.INVALID_FIELD, "outreachId and handledBy must not be empty");
             }
             if (f.getNote() != null && f.getNote().length() > maxNoteLength) {
                 f.setNote(f.getNote().substring(0, maxNoteLength));
             }
             d.feedback = f;
         } catch (WireFormatException e) {
-            d.deadLetter = deadLetter(topic, partition, offset, timestamp, value, e.reason(), e.reason().name()
-                    + (e.reason() == DeadLetterReason.UNDECODABLE || e.reason() == DeadLetterReason.UNRECOGNIZED_FORMAT
-                    ? ": not an OutreachFeedback" : ": " + e.getMessage()));
+            d.deadLetter = deadLetter(
+                    topic,
+                    partition,
+                    offset,
+                    timestamp,
+                    value,
+                    e.reason(),
+                    e.reason().name()
+                            + (e.reason() == DeadLetterReason.UNDECODABLE
+                                            || e.reason() == DeadLetterReason.UNRECOGNIZED_FORMAT
+                                    ? ": not an OutreachFeedback"
+                                    : ": " + e.getMessage()));
         } catch (RuntimeException e) {
-            d.deadLetter = deadLetter(topic, partition, offset, timestamp, value, DeadLetterReason.UNDECODABLE,
+            d.deadLetter = deadLetter(
+                    topic,
+                    partition,
+                    offset,
+                    timestamp,
+                    value,
+                    DeadLetterReason.UNDECODABLE,
                     e.getClass().getSimpleName());
         }
         return d;
     }
 
-    private DeadLetter deadLetter(String topic, int partition, long offset, long timestamp, byte[] value,
-                                  DeadLetterReason reason, String detail) {
+    private DeadLetter deadLetter(
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            byte[] value,
+            DeadLetterReason reason,
+            String detail) {
         byte[] payload = value == null ? new byte[0] : value;
         boolean truncated = payload.length > maxRecordBytes;
         return DeadLetter.newBuilder()

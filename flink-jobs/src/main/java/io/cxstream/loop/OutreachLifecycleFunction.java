@@ -41,7 +41,8 @@ import java.util.List;
  * everything kept for the customer. The rules (start rules and those published on the rules topic, checked as
  * the rule engine checks them) come on the broadcast input ({@link LoopRules}).
  */
-public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<String, LoopInput, RuleRecord, OutreachEvent>
+public class OutreachLifecycleFunction
+        extends KeyedBroadcastProcessFunction<String, LoopInput, RuleRecord, OutreachEvent>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
@@ -110,7 +111,8 @@ public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<Str
         return rules.get(ctx.getBroadcastState(RuleBook.RULES));
     }
 
-    private void onOutreach(OutreachEvent o, ReadOnlyContext ctx, Collector<OutreachEvent> out, long now) throws Exception {
+    private void onOutreach(OutreachEvent o, ReadOnlyContext ctx, Collector<OutreachEvent> out, long now)
+            throws Exception {
         if (lifecycles.contains(o.getOutreachId())) {
             return; // the same decision again (a replay): its lifecycle runs already
         }
@@ -198,8 +200,13 @@ public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<Str
         Lifecycle l = lifecycles.get(f.getOutreachId());
         if (l == null) {
             metrics.feedbackRejected("unknown_outreach");
-            ctx.output(DEAD_LETTERS, deadLetters.of(in, "no outreach " + f.getOutreachId()
-                    + " is followed for this customer (unknown, erased or long ended)", now));
+            ctx.output(
+                    DEAD_LETTERS,
+                    deadLetters.of(
+                            in,
+                            "no outreach " + f.getOutreachId()
+                                    + " is followed for this customer (unknown, erased or long ended)",
+                            now));
             return;
         }
         FeedbackVerdict verdict = FeedbackVerdict.of(l, f);
@@ -249,8 +256,13 @@ public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<Str
                     changed.add(l);
                 }
             } else if (l.recovery == null && l.triggerTime + config.recoveryPeriod.toMillis() <= timestamp) {
-                outcome(ctx, l, RecoveryOutcome.NOT_RECOVERED, "no order, good answer or closure within "
-                        + TimeUtils.formatWithHighestUnit(config.recoveryPeriod), now);
+                outcome(
+                        ctx,
+                        l,
+                        RecoveryOutcome.NOT_RECOVERED,
+                        "no order, good answer or closure within "
+                                + TimeUtils.formatWithHighestUnit(config.recoveryPeriod),
+                        now);
                 changed.add(l);
             }
         }
@@ -260,7 +272,8 @@ public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<Str
     private void missedSla(OnTimerContext ctx, Lifecycle l, long now) throws Exception {
         metrics.slaBreach(l.route, l.priority);
         metrics.closed(l.priority);
-        String missed = l.priority + " not acked within " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(l.slaMillis));
+        String missed =
+                l.priority + " not acked within " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(l.slaMillis));
         if (l.status == OutreachStatus.OPEN) {
             l.priority = Lifecycle.up(l.priority);
             Duration next = policies(ctx).sla(l, l.priority);
@@ -298,9 +311,11 @@ public class OutreachLifecycleFunction extends KeyedBroadcastProcessFunction<Str
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        openCounts = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("open-counts", Types.LONG));
+        openCounts =
+                context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("open-counts", Types.LONG));
         if (context.isRestored()) {
-            restoredOpen = LoopMetrics.restoredOpen(openCounts, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            restoredOpen = LoopMetrics.restoredOpen(
+                    openCounts, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
         }
     }
 }

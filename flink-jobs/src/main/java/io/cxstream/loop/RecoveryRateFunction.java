@@ -24,7 +24,8 @@ public class RecoveryRateFunction extends KeyedProcessFunction<String, OutreachU
 
     @Override
     public void open(OpenContext openContext) {
-        rate = getRuntimeContext().getState(new ValueStateDescriptor<>("recovery-rate", TypeInformation.of(RecoveryRate.class)));
+        rate = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("recovery-rate", TypeInformation.of(RecoveryRate.class)));
     }
 
     @Override

@@ -32,8 +32,9 @@ public final class BucketedHistogram implements Histogram {
      * 10, 30 and 60 s fall on bucket bounds.
      */
     public static final long[] LATENCY_BOUNDS_MILLIS = {
-            10, 25, 50, 100, 250, 500, 1_000, 1_500, 2_000, 2_500, 3_000, 4_000, 5_000, 7_500, 10_000,
-            15_000, 20_000, 30_000, 45_000, 60_000};
+        10, 25, 50, 100, 250, 500, 1_000, 1_500, 2_000, 2_500, 3_000, 4_000, 5_000, 7_500, 10_000, 15_000, 20_000,
+        30_000, 45_000, 60_000
+    };
 
     private final long[] bounds;
     private final AtomicLongArray counts;
@@ -48,7 +49,8 @@ public final class BucketedHistogram implements Histogram {
         }
         for (int i = 1; i < upperBounds.length; i++) {
             if (upperBounds[i] <= upperBounds[i - 1]) {
-                throw new IllegalArgumentException("bucket bounds must be strictly ascending: " + Arrays.toString(upperBounds));
+                throw new IllegalArgumentException(
+                        "bucket bounds must be strictly ascending: " + Arrays.toString(upperBounds));
             }
         }
         this.bounds = upperBounds.clone();

@@ -34,11 +34,16 @@ final class ConsentHistory {
     static final int MAX_PER_PURPOSE = 16;
     /** No outreach sent on the purpose (kept in {@link #sentDescriptor}). */
     private static final long NONE = Long.MIN_VALUE;
+
     private static final long MARKETING = 1;
     private static final long ALLOWED = 2;
 
     /** What the consent says about a finding. */
-    enum Verdict { ALLOWED, OPTED_OUT, LATER_OPT_OUT }
+    enum Verdict {
+        ALLOWED,
+        OPTED_OUT,
+        LATER_OPT_OUT
+    }
 
     /**
      * Statements as pairs (event time, code: bit 0 marketing, bit 1 opt-in), unsorted. No TTL. A new
@@ -50,7 +55,8 @@ final class ConsentHistory {
 
     /** Decision point of the last outreach sent per purpose: [service, marketing]; for the late-consent count only. */
     static ValueStateDescriptor<long[]> sentDescriptor(Duration ttl) {
-        ValueStateDescriptor<long[]> d = new ValueStateDescriptor<>("consent-last-sent", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+        ValueStateDescriptor<long[]> d =
+                new ValueStateDescriptor<>("consent-last-sent", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         d.enableTimeToLive(StateTtl.afterWrite(ttl));
         return d;
     }
@@ -69,8 +75,12 @@ final class ConsentHistory {
     private final boolean defaultService;
     private final boolean defaultMarketing;
 
-    ConsentHistory(ValueState<long[]> history, ValueState<long[]> sent, ValueState<Integer> legacy,
-                   boolean defaultService, boolean defaultMarketing) {
+    ConsentHistory(
+            ValueState<long[]> history,
+            ValueState<long[]> sent,
+            ValueState<Integer> legacy,
+            boolean defaultService,
+            boolean defaultMarketing) {
         this.history = history;
         this.sent = sent;
         this.legacy = legacy;

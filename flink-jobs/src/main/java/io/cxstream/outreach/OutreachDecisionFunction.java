@@ -100,8 +100,8 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     /**
      * @param maxCooldown the longest cooldown a rule may have (rules.max-window): how long cooldown state is kept
      */
-    public OutreachDecisionFunction(Duration maxCooldown, Duration stateTtl, boolean defaultServiceConsent,
-                                    boolean defaultMarketingConsent) {
+    public OutreachDecisionFunction(
+            Duration maxCooldown, Duration stateTtl, boolean defaultServiceConsent, boolean defaultMarketingConsent) {
         this(maxCooldown, stateTtl, defaultServiceConsent, defaultMarketingConsent, Duration.ZERO);
     }
 
@@ -109,8 +109,12 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
      * @param maxCooldown the longest cooldown a rule may have (rules.max-window): how long cooldown state is kept
      * @param consentGrace consent.grace: a finding is decided on the consent as of its last evidence plus this
      */
-    public OutreachDecisionFunction(Duration maxCooldown, Duration stateTtl, boolean defaultServiceConsent,
-                                    boolean defaultMarketingConsent, Duration consentGrace) {
+    public OutreachDecisionFunction(
+            Duration maxCooldown,
+            Duration stateTtl,
+            boolean defaultServiceConsent,
+            boolean defaultMarketingConsent,
+            Duration consentGrace) {
         this.graceMillis = consentGrace.toMillis();
         this.maxCooldown = maxCooldown;
         this.stateTtl = stateTtl;
@@ -121,10 +125,12 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     @Override
     public void open(OpenContext openContext) {
         lastEmitted = getRuntimeContext().getMapState(cooldownDescriptor(maxCooldown, stateTtl));
-        consent = new ConsentHistory(getRuntimeContext().getState(consentDescriptor()),
+        consent = new ConsentHistory(
+                getRuntimeContext().getState(consentDescriptor()),
                 getRuntimeContext().getState(consentSentDescriptor(stateTtl)),
                 getRuntimeContext().getState(ConsentHistory.legacyDescriptor()),
-                defaultServiceConsent, defaultMarketingConsent);
+                defaultServiceConsent,
+                defaultMarketingConsent);
         lateConsents = new HashMap<>();
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         metrics = getRuntimeContext().getMetricGroup();
@@ -235,7 +241,10 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     private void onConsent(ConsentEvent event, long watermark) throws Exception {
         if (consent.add(event, watermark)) { // an ERASE is ignored: the journey sends an erasure marker instead
             String purpose = event.getPurpose().name();
-            lateConsents.computeIfAbsent(purpose, p -> metrics.addGroup("purpose", p).counter(Metrics.CONSENT_AFTER_OUTREACH)).inc();
+            lateConsents
+                    .computeIfAbsent(
+                            purpose, p -> metrics.addGroup("purpose", p).counter(Metrics.CONSENT_AFTER_OUTREACH))
+                    .inc();
         }
     }
 
@@ -243,12 +252,14 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     private void count(String reason, Trigger trigger) {
         String key = reason + '/' + trigger.trigger + '/' + trigger.route;
         counters.computeIfAbsent(key, k -> {
-            MetricGroup g = metrics;
-            if (reason != null) {
-                g = g.addGroup("reason", reason);
-            }
-            return g.addGroup("trigger", trigger.trigger).addGroup("route", trigger.route.name())
-                    .counter(reason == null ? Metrics.OUTREACH_EMITTED : Metrics.OUTREACH_SUPPRESSED);
-        }).inc();
+                    MetricGroup g = metrics;
+                    if (reason != null) {
+                        g = g.addGroup("reason", reason);
+                    }
+                    return g.addGroup("trigger", trigger.trigger)
+                            .addGroup("route", trigger.route.name())
+                            .counter(reason == null ? Metrics.OUTREACH_EMITTED : Metrics.OUTREACH_SUPPRESSED);
+                })
+                .inc();
     }
 }

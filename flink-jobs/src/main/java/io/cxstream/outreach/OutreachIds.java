@@ -18,6 +18,7 @@ public final class OutreachIds {
         for (Evidence e : evidence) {
             sb.append('|').append(e.getEventId());
         }
-        return UUID.nameUUIDFromBytes(sb.toString().getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(sb.toString().getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 }

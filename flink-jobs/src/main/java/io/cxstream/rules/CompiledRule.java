@@ -20,10 +20,12 @@ final class CompiledRule {
     final Condition other;
     /** Null when the priority is a literal. */
     final Condition priorityExpression;
+
     final Priority fixedPriority;
     final long windowMillis;
 
-    private CompiledRule(Rule rule, Condition when, Condition other, Condition priorityExpression, Priority fixedPriority) {
+    private CompiledRule(
+            Rule rule, Condition when, Condition other, Condition priorityExpression, Priority fixedPriority) {
         this.rule = rule;
         this.when = when;
         this.other = other;

@@ -35,7 +35,8 @@ public final class Conditions {
     /** The variables a condition may use, with their CEL types. */
     public static final Map<String, CelType> VARIABLES = variables();
 
-    private static final CelOptions OPTIONS = CelOptions.current().comprehensionMaxIterations(1000).build();
+    private static final CelOptions OPTIONS =
+            CelOptions.current().comprehensionMaxIterations(1000).build();
 
     private final CelCompiler boolCompiler;
     private final CelCompiler stringCompiler;
@@ -44,13 +45,17 @@ public final class Conditions {
     public Conditions() {
         this.boolCompiler = compiler(SimpleType.BOOL);
         this.stringCompiler = compiler(SimpleType.STRING);
-        this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
-                .addLibraries(CelExtensions.strings()).build();
+        this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+                .setOptions(OPTIONS)
+                .addLibraries(CelExtensions.strings())
+                .build();
     }
 
     private static CelCompiler compiler(CelType result) {
-        var builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
-                .addLibraries(CelExtensions.strings()).setResultType(result);
+        var builder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(OPTIONS)
+                .addLibraries(CelExtensions.strings())
+                .setResultType(result);
         VARIABLES.forEach(builder::addVar);
         return builder.build();
     }

@@ -2,8 +2,8 @@ package io.cxstream.rules;
 
 import io.cxstream.config.CxConfig;
 import io.cxstream.config.CxOptions;
-import io.cxstream.config.LoopOptions;
 import io.cxstream.config.InvalidConfigException;
+import io.cxstream.config.LoopOptions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.util.TimeUtils;
@@ -69,7 +69,9 @@ public final class DefaultRules {
             throw new InvalidConfigException(key, e.getMessage());
         }
         if (result.size() > config.rulesMaxActive) {
-            throw new InvalidConfigException(CxOptions.RULES_MAX_ACTIVE.key(), "the start rules are " + result.size() + ", more than " + config.rulesMaxActive);
+            throw new InvalidConfigException(
+                    CxOptions.RULES_MAX_ACTIVE.key(),
+                    "the start rules are " + result.size() + ", more than " + config.rulesMaxActive);
         }
         return result;
     }
@@ -109,8 +111,10 @@ public final class DefaultRules {
         while (m.find()) {
             String value = settings.get(m.group(1));
             if (value == null) {
-                throw new InvalidConfigException(key, "the rules name an unknown setting ${" + m.group(1) + "} (known: "
-                        + String.join(", ", settings.keySet()) + ")");
+                throw new InvalidConfigException(
+                        key,
+                        "the rules name an unknown setting ${" + m.group(1) + "} (known: "
+                                + String.join(", ", settings.keySet()) + ")");
             }
             // inside a JSON string the value must be escaped as JSON
             m.appendReplacement(sb, Matcher.quoteReplacement(jsonEscape(value)));

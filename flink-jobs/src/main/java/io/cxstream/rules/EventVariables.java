@@ -69,24 +69,42 @@ final class EventVariables implements CelVariableResolver {
 
     private Object value(String name) {
         switch (name) {
-            case "event.kind": return kind;
-            case "event.type": return type;
-            case "event.metric": return metric;
-            case "event.score": return score;
-            case "event.normalizedScore": return normalizedScore;
-            case "event.npsCategory": return npsCategory;
-            case "event.channel": return channel;
-            case "event.touchpoint": return touchpoint;
-            case "event.agentId": return agentId;
-            case "event.attributes": return attributes != null ? attributes : Collections.emptyMap();
-            case "journey.stage": return snapshot != null ? snapshot.getStage().name() : "UNKNOWN";
-            case "journey.segment": return snapshot != null ? snapshot.getSegment() : "";
-            case "journey.churnRisk": return snapshot != null ? (long) snapshot.getChurnRisk() : 0L;
-            case "journey.lastNps": return orMinusOne(snapshot != null ? snapshot.getLastNps() : null);
-            case "journey.lastCsat": return orMinusOne(snapshot != null ? snapshot.getLastCsat() : null);
-            case "journey.lastCes": return orMinusOne(snapshot != null ? snapshot.getLastCes() : null);
-            case "journey.recentTouchpoints": return snapshot != null ? snapshot.getRecentTouchpoints() : List.of();
-            default: return null;
+            case "event.kind":
+                return kind;
+            case "event.type":
+                return type;
+            case "event.metric":
+                return metric;
+            case "event.score":
+                return score;
+            case "event.normalizedScore":
+                return normalizedScore;
+            case "event.npsCategory":
+                return npsCategory;
+            case "event.channel":
+                return channel;
+            case "event.touchpoint":
+                return touchpoint;
+            case "event.agentId":
+                return agentId;
+            case "event.attributes":
+                return attributes != null ? attributes : Collections.emptyMap();
+            case "journey.stage":
+                return snapshot != null ? snapshot.getStage().name() : "UNKNOWN";
+            case "journey.segment":
+                return snapshot != null ? snapshot.getSegment() : "";
+            case "journey.churnRisk":
+                return snapshot != null ? (long) snapshot.getChurnRisk() : 0L;
+            case "journey.lastNps":
+                return orMinusOne(snapshot != null ? snapshot.getLastNps() : null);
+            case "journey.lastCsat":
+                return orMinusOne(snapshot != null ? snapshot.getLastCsat() : null);
+            case "journey.lastCes":
+                return orMinusOne(snapshot != null ? snapshot.getLastCes() : null);
+            case "journey.recentTouchpoints":
+                return snapshot != null ? snapshot.getRecentTouchpoints() : List.of();
+            default:
+                return null;
         }
     }
 

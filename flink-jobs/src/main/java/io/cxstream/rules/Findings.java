@@ -35,14 +35,25 @@ final class Findings {
      * that carries a snapshot ({@code snapshotOf}): the last evidence, or an absence's start. The
      * priority expression sees the remembered event ({@link EventVariables#of(RuleMark)}).
      */
-    static Trigger trigger(String customerId, CompiledRule compiled, List<RuleMark> evidence, RuleMark snapshotOf,
-                           long lastEvidenceTime, EventVariables vars) {
-        return trigger(customerId, compiled, evidence, snapshotOf, lastEvidenceTime, compiled.priority(vars.of(snapshotOf)));
+    static Trigger trigger(
+            String customerId,
+            CompiledRule compiled,
+            List<RuleMark> evidence,
+            RuleMark snapshotOf,
+            long lastEvidenceTime,
+            EventVariables vars) {
+        return trigger(
+                customerId, compiled, evidence, snapshotOf, lastEvidenceTime, compiled.priority(vars.of(snapshotOf)));
     }
 
     /** The trigger for a match whose priority is already known (a single event, seen whole). */
-    static Trigger trigger(String customerId, CompiledRule compiled, List<RuleMark> evidence, RuleMark snapshotOf,
-                           long lastEvidenceTime, Priority priority) {
+    static Trigger trigger(
+            String customerId,
+            CompiledRule compiled,
+            List<RuleMark> evidence,
+            RuleMark snapshotOf,
+            long lastEvidenceTime,
+            Priority priority) {
         Rule rule = compiled.rule;
         Trigger t = new Trigger();
         t.customerId = customerId;
@@ -80,7 +91,8 @@ final class Findings {
         if (p == Priority.P1 || snapshot == null) {
             return p;
         }
-        boolean atRisk = snapshot.getChurnRisk() >= JourneyStageModel.AT_RISK_CHURN || "LOYAL".equals(snapshot.getSegment());
+        boolean atRisk =
+                snapshot.getChurnRisk() >= JourneyStageModel.AT_RISK_CHURN || "LOYAL".equals(snapshot.getSegment());
         return atRisk ? Priority.values()[p.ordinal() - 1] : p;
     }
 }

@@ -46,7 +46,10 @@ public final class LoopSpec implements Serializable {
     public static LoopSpec ofRuleJson(String ruleJson) throws RuleException {
         try {
             JsonNode rule = JSON.readTree(ruleJson);
-            return parse(rule.path("id").asText(), rule.get("loop"), "rule " + rule.path("id").asText());
+            return parse(
+                    rule.path("id").asText(),
+                    rule.get("loop"),
+                    "rule " + rule.path("id").asText());
         } catch (IOException e) {
             throw new RuleException("rule: not valid JSON: " + e.getMessage());
         }
@@ -67,14 +70,16 @@ public final class LoopSpec implements Serializable {
                 throw new RuleException(at + ": unknown field \"" + name + "\" (known: ackSla, resolvedBy, within)");
             }
         }
-        String resolvedBy = node.hasNonNull("resolvedBy") ? node.get("resolvedBy").asText() : null;
+        String resolvedBy =
+                node.hasNonNull("resolvedBy") ? node.get("resolvedBy").asText() : null;
         Duration within = duration(node, "within", at);
         if ((resolvedBy == null) != (within == null)) {
             throw new RuleException(at + ": \"resolvedBy\" and \"within\" go together");
         }
         if (resolvedBy != null) {
             if (resolvedBy.length() > RuleLimits.MAX_EXPRESSION_LENGTH) {
-                throw new RuleException(at + ": \"resolvedBy\" is longer than " + RuleLimits.MAX_EXPRESSION_LENGTH + " characters");
+                throw new RuleException(
+                        at + ": \"resolvedBy\" is longer than " + RuleLimits.MAX_EXPRESSION_LENGTH + " characters");
             }
             new Conditions().condition(resolvedBy, at + " resolvedBy"); // type-checks it now
         }
@@ -93,7 +98,8 @@ public final class LoopSpec implements Serializable {
             }
             return d;
         } catch (IllegalArgumentException e) {
-            throw new RuleException(at + ": \"" + field + "\" is not a duration such as \"15 min\" (got \"" + n.asText() + "\")");
+            throw new RuleException(
+                    at + ": \"" + field + "\" is not a duration such as \"15 min\" (got \"" + n.asText() + "\")");
         }
     }
 

@@ -29,18 +29,32 @@ public final class Rule implements Serializable {
     public final String priority;
     /** Whether the priority goes one step up for customers at high churn risk or in the LOYAL segment. */
     public final boolean boostAtRisk;
+
     public final String reason;
     public final String action;
     public final Duration cooldown;
     /** Event time (epoch millis) from which this version applies; {@link #ALWAYS} for shipped defaults. */
     public final long effectiveFrom;
+
     public final PatternSpec pattern;
     /** The JSON this rule was parsed from (kept in broadcast state and published on status records). */
     public final String json;
 
-    Rule(String id, int version, boolean enabled, String description, String trigger, Route route,
-         String priority, boolean boostAtRisk, String reason, String action, Duration cooldown,
-         long effectiveFrom, PatternSpec pattern, String json) {
+    Rule(
+            String id,
+            int version,
+            boolean enabled,
+            String description,
+            String trigger,
+            Route route,
+            String priority,
+            boolean boostAtRisk,
+            String reason,
+            String action,
+            Duration cooldown,
+            long effectiveFrom,
+            PatternSpec pattern,
+            String json) {
         this.id = id;
         this.version = version;
         this.enabled = enabled;
@@ -59,19 +73,36 @@ public final class Rule implements Serializable {
 
     /** This rule with another effectiveFrom (a rule from the topic without one takes its publish time). */
     Rule effectiveFrom(long time) {
-        return new Rule(id, version, enabled, description, trigger, route, priority, boostAtRisk, reason, action,
-                cooldown, time, pattern, json);
+        return new Rule(
+                id,
+                version,
+                enabled,
+                description,
+                trigger,
+                route,
+                priority,
+                boostAtRisk,
+                reason,
+                action,
+                cooldown,
+                time,
+                pattern,
+                json);
     }
 
     /** Same rule text, version and start: a re-delivery, not a change. */
     boolean sameAs(Rule other) {
-        return other != null && id.equals(other.id) && version == other.version && effectiveFrom == other.effectiveFrom
+        return other != null
+                && id.equals(other.id)
+                && version == other.version
+                && effectiveFrom == other.effectiveFrom
                 && Objects.equals(json, other.json);
     }
 
     @Override
     public String toString() {
-        return "Rule{" + id + " v" + version + (enabled ? "" : " disabled") + ", " + pattern.kind + ", " + trigger + "}";
+        return "Rule{" + id + " v" + version + (enabled ? "" : " disabled") + ", " + pattern.kind + ", " + trigger
+                + "}";
     }
 
     /** The pattern kinds. */
@@ -95,6 +126,7 @@ public final class Rule implements Serializable {
         public final String when;
         /** count: a condition that clears the count (may be null). absence: the event that must not follow. sequence: the second step. */
         public final String other;
+
         public final int count;
         public final Duration within;
         /** count: a matching-kind event that fails {@code when} breaks the run. */

@@ -28,7 +28,8 @@ public final class RuleBook implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Rule id → JSON array of its versions (rule JSON strings, effectiveFrom filled in), oldest first. */
-    public static final MapStateDescriptor<String, String> RULES = new MapStateDescriptor<>("rules", Types.STRING, Types.STRING);
+    public static final MapStateDescriptor<String, String> RULES =
+            new MapStateDescriptor<>("rules", Types.STRING, Types.STRING);
 
     /** Versions kept per rule id, for events stamped before the newest version's effectiveFrom. */
     static final int VERSIONS_KEPT = 4;
@@ -46,6 +47,7 @@ public final class RuleBook implements Serializable {
      * every event (and a tombstone can still delete it). New records are checked with {@link #parser}.
      */
     private transient RuleParser acceptedParser;
+
     private transient Conditions conditions;
     private transient Map<String, CompiledRule> compiled;
     private transient Map<String, List<String>> defaults;
@@ -60,7 +62,8 @@ public final class RuleBook implements Serializable {
     /** Compiles the defaults; a bad default fails here (the job validates them at start too). */
     public void open() {
         parser = new RuleParser(limits, defaultCooldown);
-        acceptedParser = new RuleParser(new RuleLimits(limits.maxActive, ChronoUnit.FOREVER.getDuration(), limits.maxMarks), defaultCooldown);
+        acceptedParser = new RuleParser(
+                new RuleLimits(limits.maxActive, ChronoUnit.FOREVER.getDuration(), limits.maxMarks), defaultCooldown);
         conditions = new Conditions();
         compiled = new HashMap<>();
         defaults = new LinkedHashMap<>();
@@ -121,7 +124,8 @@ public final class RuleBook implements Serializable {
     /** Validates one record of the rules topic and stores it if it passes; never throws on a bad rule. */
     public RuleStatus apply(RuleRecord record, BroadcastState<String, String> state) throws Exception {
         String key = record.key;
-        List<String> stored = key == null ? null : state.contains(key) ? readVersions(state.get(key)) : defaults.get(key);
+        List<String> stored =
+                key == null ? null : state.contains(key) ? readVersions(state.get(key)) : defaults.get(key);
         Rule latest = stored == null || stored.isEmpty() ? null : acceptedParser.parse(stored.get(stored.size() - 1));
         if (record.value == null) {
             if (latest == null) {
@@ -131,14 +135,15 @@ public final class RuleBook implements Serializable {
             deleted.put("enabled", false);
             deleted.put("effectiveFrom", record.timestamp);
             store(key, stored, deleted.toString(), state);
-            return RuleStatus.of(key, latest.version, RuleStatus.DELETED, null, record.timestamp, record.timestamp, active(state));
+            return RuleStatus.of(
+                    key, latest.version, RuleStatus.DELETED, null, record.timestamp, record.timestamp, active(state));
         }
         Rule rule;
         try {
             rule = parser.parse(record.value);
             if (!rule.id.equals(key)) {
-                throw new RuleException("rule " + rule.id + ": the record key " + (key == null ? "is missing" : "\"" + key + "\"")
-                        + "; it must be the rule id");
+                throw new RuleException("rule " + rule.id + ": the record key "
+                        + (key == null ? "is missing" : "\"" + key + "\"") + "; it must be the rule id");
             }
             if (rule.effectiveFrom == Rule.ALWAYS) {
                 ObjectNode withTime = (ObjectNode) JSON.readTree(rule.json);
@@ -150,22 +155,49 @@ public final class RuleBook implements Serializable {
             return reject(key, versionOf(record.value), e.getMessage(), record, state);
         }
         if (latest != null && rule.version < latest.version) {
-            return reject(key, rule.version, "version " + rule.version + " is older than the running version " + latest.version, record, state);
+            return reject(
+                    key,
+                    rule.version,
+                    "version " + rule.version + " is older than the running version " + latest.version,
+                    record,
+                    state);
         }
         if (latest != null && rule.version == latest.version) {
             if (rule.sameAs(latest) || sameApartFromItsStart(record.value, latest.json)) {
-                return RuleStatus.of(key, rule.version, RuleStatus.UNCHANGED, null, rule.effectiveFrom, record.timestamp, active(state));
+                return RuleStatus.of(
+                        key,
+                        rule.version,
+                        RuleStatus.UNCHANGED,
+                        null,
+                        rule.effectiveFrom,
+                        record.timestamp,
+                        active(state));
             }
-            return reject(key, rule.version, "version " + rule.version + " is running with other content: publish a higher version",
-                    record, state);
+            return reject(
+                    key,
+                    rule.version,
+                    "version " + rule.version + " is running with other content: publish a higher version",
+                    record,
+                    state);
         }
         boolean wasActive = latest != null && latest.enabled;
         if (rule.enabled && !wasActive && active(state) >= limits.maxActive) {
-            return reject(key, rule.version, "too many rules: " + limits.maxActive + " are enabled (rules.max-active)", record, state);
+            return reject(
+                    key,
+                    rule.version,
+                    "too many rules: " + limits.maxActive + " are enabled (rules.max-active)",
+                    record,
+                    state);
         }
         store(key, stored, rule.json, state);
-        return RuleStatus.of(key, rule.version, rule.enabled ? RuleStatus.ACCEPTED : RuleStatus.DISABLED, null,
-                rule.effectiveFrom, record.timestamp, active(state));
+        return RuleStatus.of(
+                key,
+                rule.version,
+                rule.enabled ? RuleStatus.ACCEPTED : RuleStatus.DISABLED,
+                null,
+                rule.effectiveFrom,
+                record.timestamp,
+                active(state));
     }
 
     /** Rule ids whose newest version is enabled. */
@@ -188,8 +220,9 @@ public final class RuleBook implements Serializable {
         return !versions.isEmpty() && acceptedParser.parse(versions.get(versions.size() - 1)).enabled;
     }
 
-    private RuleStatus reject(String key, int version, String reason, RuleRecord record,
-                              ReadOnlyBroadcastState<String, String> state) throws Exception {
+    private RuleStatus reject(
+            String key, int version, String reason, RuleRecord record, ReadOnlyBroadcastState<String, String> state)
+            throws Exception {
         return RuleStatus.of(key, version, RuleStatus.REJECTED, reason, null, record.timestamp, active(state));
     }
 
@@ -207,7 +240,8 @@ public final class RuleBook implements Serializable {
         return again.equals(running);
     }
 
-    private static void store(String key, List<String> stored, String json, BroadcastState<String, String> state) throws Exception {
+    private static void store(String key, List<String> stored, String json, BroadcastState<String, String> state)
+            throws Exception {
         List<String> versions = new ArrayList<>(stored == null ? List.of() : stored);
         versions.add(json);
         while (versions.size() > VERSIONS_KEPT) {

@@ -46,8 +46,8 @@ public final class RuleEngine {
         return d;
     }
 
-    private static final Comparator<PendingEvent> EVENT_TIME_ORDER = Comparator
-            .comparingLong((PendingEvent p) -> p.getEvent().getEventTime())
+    private static final Comparator<PendingEvent> EVENT_TIME_ORDER = Comparator.comparingLong(
+                    (PendingEvent p) -> p.getEvent().getEventTime())
             .thenComparing(p -> p.getEvent().getEventId());
 
     private final ValueState<RuleState> state;
@@ -64,8 +64,13 @@ public final class RuleEngine {
     }
 
     /** Evaluates one scored event: single rules fire now, matches of rules with memory wait for the watermark. */
-    public void onEvent(RuleSet rules, JourneyEvent event, Map<String, String> attributes, TimerService timers,
-                        Consumer<Trigger> out) throws Exception {
+    public void onEvent(
+            RuleSet rules,
+            JourneyEvent event,
+            Map<String, String> attributes,
+            TimerService timers,
+            Consumer<Trigger> out)
+            throws Exception {
         List<RuleSet.Hit> hits = rules.evaluate(event, attributes, vars);
         if (hits.isEmpty()) {
             return;
@@ -77,7 +82,8 @@ public final class RuleEngine {
                 // The variables still point at the live event: its priority sees attributes and all.
                 Priority priority = hit.rule.priority(vars);
                 RuleMark mark = Findings.mark(event, true);
-                out.accept(Findings.trigger(event.customerId, hit.rule, List.of(mark), mark, event.eventTime, priority));
+                out.accept(
+                        Findings.trigger(event.customerId, hit.rule, List.of(mark), mark, event.eventTime, priority));
             } else {
                 if (waiting == null) {
                     waiting = new ArrayList<>(2);
@@ -107,7 +113,8 @@ public final class RuleEngine {
      * The watermark passed {@code time}: applies every pending event up to it in event-time order,
      * fires the absence deadlines up to it, and lets go of marks whose window has passed.
      */
-    public void onTimer(RuleSet rules, String customerId, long time, TimerService timers, Consumer<Trigger> out) throws Exception {
+    public void onTimer(RuleSet rules, String customerId, long time, TimerService timers, Consumer<Trigger> out)
+            throws Exception {
         RuleState s = state.value();
         if (s == null) {
             return;
@@ -127,7 +134,8 @@ public final class RuleEngine {
             long t = p.getEvent().getEventTime();
             fireDeadlines(rules, customerId, progress, t - 1, out);
             List<RuleHit> hits = new ArrayList<>(p.getHits());
-            hits.sort(Comparator.comparingInt(h -> h.getRole() == CompiledRule.ROLE_WHEN ? 1 : 0)); // resets and second steps first
+            hits.sort(Comparator.comparingInt(
+                    h -> h.getRole() == CompiledRule.ROLE_WHEN ? 1 : 0)); // resets and second steps first
             for (RuleHit hit : hits) {
                 CompiledRule rule = rules.version(hit.getRuleId(), hit.getVersion());
                 if (rule != null) {
@@ -165,8 +173,14 @@ public final class RuleEngine {
         state.clear();
     }
 
-    private void apply(CompiledRule rule, int role, RuleMark event, RuleProgress p, String customerId, TimerService timers,
-                       Consumer<Trigger> out) {
+    private void apply(
+            CompiledRule rule,
+            int role,
+            RuleMark event,
+            RuleProgress p,
+            String customerId,
+            TimerService timers,
+            Consumer<Trigger> out) {
         List<RuleMark> marks = p.getMarks();
         long t = event.getEventTime();
         long window = rule.windowMillis;
@@ -213,16 +227,20 @@ public final class RuleEngine {
     }
 
     /** Fires every absence whose deadline is at or before {@code upTo}, oldest first. */
-    private void fireDeadlines(RuleSet rules, String customerId, List<RuleProgress> progress, long upTo, Consumer<Trigger> out) {
+    private void fireDeadlines(
+            RuleSet rules, String customerId, List<RuleProgress> progress, long upTo, Consumer<Trigger> out) {
         for (RuleProgress p : progress) {
             CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule == null || rule.rule.pattern.kind != Rule.Kind.ABSENCE || p.getMarks().isEmpty()) {
+            if (rule == null
+                    || rule.rule.pattern.kind != Rule.Kind.ABSENCE
+                    || p.getMarks().isEmpty()) {
                 continue;
             }
             List<RuleMark> marks = p.getMarks();
             while (!marks.isEmpty() && marks.get(0).getEventTime() + rule.windowMillis <= upTo) {
                 RuleMark start = marks.remove(0);
-                out.accept(Findings.trigger(customerId, rule, List.of(start), start, start.getEventTime() + rule.windowMillis, vars));
+                out.accept(Findings.trigger(
+                        customerId, rule, List.of(start), start, start.getEventTime() + rule.windowMillis, vars));
             }
         }
     }
@@ -266,7 +284,9 @@ public final class RuleEngine {
     }
 
     private static RuleMark withoutSnapshot(RuleMark m) {
-        return m.getSnapshot() == null ? m : RuleMark.newBuilder(m).setSnapshot(null).build();
+        return m.getSnapshot() == null
+                ? m
+                : RuleMark.newBuilder(m).setSnapshot(null).build();
     }
 
     private static List<PendingEvent> mutablePending(RuleState s) {

@@ -29,8 +29,21 @@ public final class RuleParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern TRIGGER = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
-    private static final Set<String> RULE_FIELDS = Set.of("id", "version", "enabled", "description", "trigger", "route",
-            "priority", "boostAtRisk", "reason", "action", "cooldown", "effectiveFrom", "pattern", "loop");
+    private static final Set<String> RULE_FIELDS = Set.of(
+            "id",
+            "version",
+            "enabled",
+            "description",
+            "trigger",
+            "route",
+            "priority",
+            "boostAtRisk",
+            "reason",
+            "action",
+            "cooldown",
+            "effectiveFrom",
+            "pattern",
+            "loop");
     private static final Set<String> FILE_FIELDS = Set.of("schema", "rules");
 
     private final RuleLimits limits;
@@ -84,12 +97,14 @@ public final class RuleParser {
         }
         String trigger = text(node, "trigger", null, where);
         if (trigger == null || !TRIGGER.matcher(trigger).matches()) {
-            throw new RuleException(where + ": \"trigger\" must match " + TRIGGER.pattern() + " (got " + quote(trigger) + ")");
+            throw new RuleException(
+                    where + ": \"trigger\" must match " + TRIGGER.pattern() + " (got " + quote(trigger) + ")");
         }
         Route route = route(text(node, "route", null, where), where);
         String priority = text(node, "priority", "P3", where);
         if (priority.length() > RuleLimits.MAX_EXPRESSION_LENGTH) {
-            throw new RuleException(where + ": \"priority\" is longer than " + RuleLimits.MAX_EXPRESSION_LENGTH + " characters");
+            throw new RuleException(
+                    where + ": \"priority\" is longer than " + RuleLimits.MAX_EXPRESSION_LENGTH + " characters");
         }
         String reason = template(node, "reason", where);
         String action = template(node, "action", where);
@@ -100,9 +115,21 @@ public final class RuleParser {
         }
         PatternSpec pattern = pattern(node.get("pattern"), where);
         LoopSpec.parse(id, node.get("loop"), where); // checked here, read by the outreach lifecycle
-        return new Rule(id, v.intValue(), bool(node, "enabled", true, where), text(node, "description", "", where), trigger,
-                route, priority, bool(node, "boostAtRisk", route == Route.CONTACT_CENTER, where), reason, action, cooldown,
-                effectiveFrom(node.get("effectiveFrom"), where), pattern, node.toString());
+        return new Rule(
+                id,
+                v.intValue(),
+                bool(node, "enabled", true, where),
+                text(node, "description", "", where),
+                trigger,
+                route,
+                priority,
+                bool(node, "boostAtRisk", route == Route.CONTACT_CENTER, where),
+                reason,
+                action,
+                cooldown,
+                effectiveFrom(node.get("effectiveFrom"), where),
+                pattern,
+                node.toString());
     }
 
     private PatternSpec pattern(JsonNode p, String where) throws RuleException {
@@ -114,7 +141,8 @@ public final class RuleParser {
         try {
             kind = Rule.Kind.valueOf(String.valueOf(kindName).toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new RuleException(where + ": pattern \"kind\" must be single, count, absence or sequence (got " + quote(kindName) + ")");
+            throw new RuleException(where + ": pattern \"kind\" must be single, count, absence or sequence (got "
+                    + quote(kindName) + ")");
         }
         String at = where + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")";
         switch (kind) {
@@ -124,20 +152,40 @@ public final class RuleParser {
             case COUNT: {
                 unknownFields(p, Set.of("kind", "when", "count", "within", "resetWhen", "consecutive"), at);
                 JsonNode c = p.get("count");
-                if (c == null || !c.isIntegralNumber() || !c.canConvertToInt() || c.intValue() < 1 || c.intValue() > RuleLimits.MAX_COUNT) {
-                    throw new RuleException(at + ": \"count\" must be a whole number from 1 to " + RuleLimits.MAX_COUNT);
+                if (c == null
+                        || !c.isIntegralNumber()
+                        || !c.canConvertToInt()
+                        || c.intValue() < 1
+                        || c.intValue() > RuleLimits.MAX_COUNT) {
+                    throw new RuleException(
+                            at + ": \"count\" must be a whole number from 1 to " + RuleLimits.MAX_COUNT);
                 }
-                return new PatternSpec(kind, expression(p, "when", true, at), expression(p, "resetWhen", false, at),
-                        c.intValue(), window(p, at), bool(p, "consecutive", false, at));
+                return new PatternSpec(
+                        kind,
+                        expression(p, "when", true, at),
+                        expression(p, "resetWhen", false, at),
+                        c.intValue(),
+                        window(p, at),
+                        bool(p, "consecutive", false, at));
             }
             case ABSENCE:
                 unknownFields(p, Set.of("kind", "when", "missing", "within"), at);
-                return new PatternSpec(kind, expression(p, "when", true, at), expression(p, "missing", true, at), 1,
-                        window(p, at), false);
+                return new PatternSpec(
+                        kind,
+                        expression(p, "when", true, at),
+                        expression(p, "missing", true, at),
+                        1,
+                        window(p, at),
+                        false);
             case SEQUENCE:
                 unknownFields(p, Set.of("kind", "first", "then", "within"), at);
-                return new PatternSpec(kind, expression(p, "first", true, at), expression(p, "then", true, at), 2,
-                        window(p, at), false);
+                return new PatternSpec(
+                        kind,
+                        expression(p, "first", true, at),
+                        expression(p, "then", true, at),
+                        2,
+                        window(p, at),
+                        false);
             default:
                 throw new IllegalStateException(kind.name());
         }
@@ -164,7 +212,8 @@ public final class RuleParser {
             return null;
         }
         if (e.length() > RuleLimits.MAX_EXPRESSION_LENGTH) {
-            throw new RuleException(at + ": \"" + field + "\" is longer than " + RuleLimits.MAX_EXPRESSION_LENGTH + " characters");
+            throw new RuleException(
+                    at + ": \"" + field + "\" is longer than " + RuleLimits.MAX_EXPRESSION_LENGTH + " characters");
         }
         return e;
     }
@@ -175,7 +224,8 @@ public final class RuleParser {
             throw new RuleException(where + ": \"" + field + "\" is required");
         }
         if (t.length() > RuleLimits.MAX_TEMPLATE_LENGTH) {
-            throw new RuleException(where + ": \"" + field + "\" is longer than " + RuleLimits.MAX_TEMPLATE_LENGTH + " characters");
+            throw new RuleException(
+                    where + ": \"" + field + "\" is longer than " + RuleLimits.MAX_TEMPLATE_LENGTH + " characters");
         }
         Templates.check(t, where + ": \"" + field + "\"");
         return t;
@@ -202,7 +252,8 @@ public final class RuleParser {
         try {
             return Instant.parse(n.asText()).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new RuleException(where + ": \"effectiveFrom\" must be epoch millis or an ISO-8601 instant (got " + quote(n.asText()) + ")");
+            throw new RuleException(where + ": \"effectiveFrom\" must be epoch millis or an ISO-8601 instant (got "
+                    + quote(n.asText()) + ")");
         }
     }
 
@@ -214,7 +265,8 @@ public final class RuleParser {
         try {
             return TimeUtils.parseDuration(s);
         } catch (IllegalArgumentException e) {
-            throw new RuleException(where + ": \"" + field + "\" is not a duration such as \"10 min\" or \"24 h\" (got " + quote(s) + ")");
+            throw new RuleException(where + ": \"" + field + "\" is not a duration such as \"10 min\" or \"24 h\" (got "
+                    + quote(s) + ")");
         }
     }
 
@@ -244,7 +296,8 @@ public final class RuleParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
-                throw new RuleException(where + ": unknown field \"" + name + "\" (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                throw new RuleException(where + ": unknown field \"" + name + "\" (known: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         }
     }

@@ -40,8 +40,10 @@ public final class RuleSet {
         }
     }
 
-    private static final Map<io.cxstream.avro.InteractionType, String> TYPE_KEYS = keys(io.cxstream.avro.InteractionType.class, "type:");
-    private static final Map<io.cxstream.avro.FeedbackMetric, String> METRIC_KEYS = keys(io.cxstream.avro.FeedbackMetric.class, "metric:");
+    private static final Map<io.cxstream.avro.InteractionType, String> TYPE_KEYS =
+            keys(io.cxstream.avro.InteractionType.class, "type:");
+    private static final Map<io.cxstream.avro.FeedbackMetric, String> METRIC_KEYS =
+            keys(io.cxstream.avro.FeedbackMetric.class, "metric:");
 
     private static <E extends Enum<E>> Map<E, String> keys(Class<E> type, String prefix) {
         Map<E, String> keys = new java.util.EnumMap<>(type);
@@ -53,7 +55,8 @@ public final class RuleSet {
 
     /** The key a condition's {@link Condition#keys} name the event by ({@code type:ORDER_PLACED}, {@code metric:NPS}); null: none. */
     static String keyOf(JourneyEvent event) {
-        return event.interactionType != null ? TYPE_KEYS.get(event.interactionType)
+        return event.interactionType != null
+                ? TYPE_KEYS.get(event.interactionType)
                 : event.metric != null ? METRIC_KEYS.get(event.metric) : null;
     }
 
@@ -74,7 +77,12 @@ public final class RuleSet {
                 stateful |= r.stateful();
                 add(new Entry(r, CompiledRule.ROLE_WHEN, r.when));
                 if (r.other != null) {
-                    add(new Entry(r, r.rule.pattern.kind == Rule.Kind.SEQUENCE ? CompiledRule.ROLE_THEN : CompiledRule.ROLE_OTHER, r.other));
+                    add(new Entry(
+                            r,
+                            r.rule.pattern.kind == Rule.Kind.SEQUENCE
+                                    ? CompiledRule.ROLE_THEN
+                                    : CompiledRule.ROLE_OTHER,
+                            r.other));
                 }
             }
         }

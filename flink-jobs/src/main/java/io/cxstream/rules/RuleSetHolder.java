@@ -54,8 +54,13 @@ public final class RuleSetHolder {
             current = book.ruleSet(state);
             active = status.activeRules;
             if (reportsStatus) {
-                LOG.info("Rule {} v{} {} (effective from {}); {} rules active", status.ruleId, status.version, status.status,
-                        status.effectiveFrom, status.activeRules);
+                LOG.info(
+                        "Rule {} v{} {} (effective from {}); {} rules active",
+                        status.ruleId,
+                        status.version,
+                        status.status,
+                        status.effectiveFrom,
+                        status.activeRules);
             }
         }
         return reportsStatus ? status : null;

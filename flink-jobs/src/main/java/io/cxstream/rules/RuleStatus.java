@@ -15,6 +15,7 @@ public class RuleStatus {
     public String ruleId;
     /** The version the record carried; 0 if it could not be read. */
     public int version;
+
     public String status;
     /** Why it was rejected; null otherwise. */
     public String reason;
@@ -27,7 +28,14 @@ public class RuleStatus {
 
     public RuleStatus() {}
 
-    static RuleStatus of(String ruleId, int version, String status, String reason, Long effectiveFrom, long publishedAt, int active) {
+    static RuleStatus of(
+            String ruleId,
+            int version,
+            String status,
+            String reason,
+            Long effectiveFrom,
+            long publishedAt,
+            int active) {
         RuleStatus s = new RuleStatus();
         s.ruleId = ruleId;
         s.version = version;

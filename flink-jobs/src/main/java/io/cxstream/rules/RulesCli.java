@@ -40,7 +40,8 @@ public final class RulesCli {
     /** Runs the command; returns the exit status. */
     static int run(String[] args, PrintStream out) {
         if (args.length < 2 || !"validate".equals(args[0])) {
-            out.println("usage: ./cx rules validate FILE [--<job key> <value> ...]   (e.g. --rules.max-window \"7 d\")");
+            out.println(
+                    "usage: ./cx rules validate FILE [--<job key> <value> ...]   (e.g. --rules.max-window \"7 d\")");
             return 2;
         }
         Path file = Path.of(args[1]);
@@ -69,7 +70,9 @@ public final class RulesCli {
         RuleParser parser = new RuleParser(DefaultRules.limits(config), config.cooldown);
         Conditions conditions = new Conditions();
         boolean isFile = looksLikeFile(resolved) || looksLikeFile(text);
-        return isFile ? validateFile(file, text, settings, config, parser, conditions, out) : validateRule(text, parser, conditions, out);
+        return isFile
+                ? validateFile(file, text, settings, config, parser, conditions, out)
+                : validateRule(text, parser, conditions, out);
     }
 
     /** One rule as published on the rules topic: parsed and compiled as the job does with the record. */
@@ -84,7 +87,14 @@ public final class RulesCli {
     }
 
     /** A rule file: each rule on its own line, then the job's own start-up check of the whole file. */
-    private static int validateFile(Path file, String text, Map<String, String> settings, CxConfig config, RuleParser parser, Conditions conditions, PrintStream out) {
+    private static int validateFile(
+            Path file,
+            String text,
+            Map<String, String> settings,
+            CxConfig config,
+            RuleParser parser,
+            Conditions conditions,
+            PrintStream out) {
         JsonNode root;
         try {
             root = JSON.readTree(DefaultRules.resolve(text, DefaultRules.settings(config), CxOptions.RULES_FILE.key()));
@@ -97,7 +107,8 @@ public final class RulesCli {
             out.println("ERROR " + e.getMessage());
             return 1;
         } catch (JsonProcessingException e) {
-            out.println("ERROR " + file + ": not valid JSON once the ${...} settings are filled in: " + e.getOriginalMessage());
+            out.println("ERROR " + file + ": not valid JSON once the ${...} settings are filled in: "
+                    + e.getOriginalMessage());
             return 1;
         } catch (RuleException e) {
             out.println("ERROR " + e.getMessage());
@@ -122,7 +133,8 @@ public final class RulesCli {
         }
         if (enabled > config.rulesMaxActive) {
             errors++;
-            out.println("ERROR " + enabled + " rules are enabled, more than " + CxOptions.RULES_MAX_ACTIVE.key() + " " + config.rulesMaxActive);
+            out.println("ERROR " + enabled + " rules are enabled, more than " + CxOptions.RULES_MAX_ACTIVE.key() + " "
+                    + config.rulesMaxActive);
         }
         if (errors == 0) {
             // exactly what the job does with --rules.file FILE at start (catches anything the lines above missed)
@@ -154,7 +166,7 @@ public final class RulesCli {
     }
 
     private static String ok(Rule rule) {
-        return "OK " + rule.id + " v" + rule.version + " " + rule.trigger + " " + rule.pattern.kind.name().toLowerCase(Locale.ROOT)
-                + (rule.enabled ? "" : " (disabled)");
+        return "OK " + rule.id + " v" + rule.version + " " + rule.trigger + " "
+                + rule.pattern.kind.name().toLowerCase(Locale.ROOT) + (rule.enabled ? "" : " (disabled)");
     }
 }

@@ -20,8 +20,20 @@ import java.util.regex.Pattern;
  */
 public final class Templates {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z.]+)}");
-    static final Set<String> NAMES = Set.of("count", "span", "window", "touchpoint", "channel", "type", "metric",
-            "score", "first.touchpoint", "channels", "trigger", "segment", "stage");
+    static final Set<String> NAMES = Set.of(
+            "count",
+            "span",
+            "window",
+            "touchpoint",
+            "channel",
+            "type",
+            "metric",
+            "score",
+            "first.touchpoint",
+            "channels",
+            "trigger",
+            "segment",
+            "stage");
 
     private Templates() {}
 
@@ -52,7 +64,8 @@ public final class Templates {
         return sb.toString();
     }
 
-    private static String value(String name, CompiledRule rule, List<RuleMark> evidence, RuleMark first, RuleMark last) {
+    private static String value(
+            String name, CompiledRule rule, List<RuleMark> evidence, RuleMark first, RuleMark last) {
         switch (name) {
             case "count":
                 return Integer.toString(evidence.size());
@@ -84,7 +97,9 @@ public final class Templates {
             case "segment":
                 return last.getSnapshot() == null ? "" : last.getSnapshot().getSegment();
             case "stage":
-                return last.getSnapshot() == null ? "" : last.getSnapshot().getStage().name();
+                return last.getSnapshot() == null
+                        ? ""
+                        : last.getSnapshot().getStage().name();
             default:
                 return "{" + name + "}";
         }

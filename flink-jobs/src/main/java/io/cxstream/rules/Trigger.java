@@ -17,18 +17,21 @@ public class Trigger {
     public String customerId;
     /** The trigger name the rule emits (e.g. PAYMENT_FRICTION). */
     public String trigger;
+
     public String ruleId;
     public int ruleVersion;
     public Route route;
     public Priority priority;
     /** The rule's cooldown: the same trigger for the same customer is suppressed this long after an outreach. */
     public long cooldownMillis;
+
     public String reason;
     public String recommendedAction;
     /** The events that made the pattern, oldest first. */
     public List<Evidence> evidence;
     /** The journey as of the last evidence. */
     public JourneySnapshot snapshot;
+
     public String agentId;
     /** Event time of the last evidence, or of the deadline for absence patterns (epoch millis). */
     public long lastEvidenceTime;
@@ -68,7 +71,8 @@ public class Trigger {
             return "Trigger{ERASURE, customer=" + customerId + "}";
         }
         if (consent != null) {
-            return "Trigger{CONSENT " + consent.getAction() + " " + consent.getPurpose() + ", customer=" + customerId + "}";
+            return "Trigger{CONSENT " + consent.getAction() + " " + consent.getPurpose() + ", customer=" + customerId
+                    + "}";
         }
         return "Trigger{" + trigger + " (" + ruleId + " v" + ruleVersion + "), customer=" + customerId + ", " + priority
                 + ", t=" + lastEvidenceTime + ", " + reason + "}";

@@ -1,7 +1,6 @@
 package io.cxstream.state;
 
 import org.apache.flink.state.rocksdb.RocksDBOptionsFactory;
-
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 
@@ -44,7 +43,8 @@ public class BoundedManifestOptionsFactory implements RocksDBOptionsFactory {
     }
 
     @Override
-    public ColumnFamilyOptions createColumnOptions(ColumnFamilyOptions currentOptions, Collection<AutoCloseable> handlesToClose) {
+    public ColumnFamilyOptions createColumnOptions(
+            ColumnFamilyOptions currentOptions, Collection<AutoCloseable> handlesToClose) {
         return currentOptions;
     }
 }

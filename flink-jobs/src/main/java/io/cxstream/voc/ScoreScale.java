@@ -20,6 +20,7 @@ enum ScoreScale {
     final int lowAtMost;
     /** Range of the score (NPS -100..100, CSAT/CES 0..100). */
     final double scoreMin;
+
     final double scoreMax;
 
     ScoreScale(FeedbackMetric metric, int min, int max, int lowAtMost, double scoreMin, double scoreMax) {

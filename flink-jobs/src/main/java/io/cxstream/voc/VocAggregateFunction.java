@@ -46,7 +46,8 @@ import static io.cxstream.voc.VocWindows.MINUTE;
 public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer, VocAggregate> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<VocTrendAlert> ALERTS = new OutputTag<>("voc-alerts", TypeInformation.of(VocTrendAlert.class));
+    public static final OutputTag<VocTrendAlert> ALERTS =
+            new OutputTag<>("voc-alerts", TypeInformation.of(VocTrendAlert.class));
     static final String LATE_DROPPED = "cx_voc_late_dropped";
 
     static final MapStateDescriptor<Long, VocBucket> MINUTES =
@@ -55,8 +56,11 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
             new MapStateDescriptor<>("voc-hours", Types.LONG, TypeInformation.of(VocBucket.class));
     /** End of the newest minute emitted: a timer at or before it is a late correction. */
     static final ValueStateDescriptor<Long> LAST_EMITTED = new ValueStateDescriptor<>("voc-last-emitted", Types.LONG);
-    static final ValueStateDescriptor<Long> LAST_DROP_ALERT = new ValueStateDescriptor<>("voc-last-drop-alert", Types.LONG);
-    static final ValueStateDescriptor<Long> LAST_GOAL_ALERT = new ValueStateDescriptor<>("voc-last-goal-alert", Types.LONG);
+
+    static final ValueStateDescriptor<Long> LAST_DROP_ALERT =
+            new ValueStateDescriptor<>("voc-last-drop-alert", Types.LONG);
+    static final ValueStateDescriptor<Long> LAST_GOAL_ALERT =
+            new ValueStateDescriptor<>("voc-last-goal-alert", Types.LONG);
 
     private final VocConfig config;
     private transient MapState<Long, VocBucket> minutes;
@@ -99,7 +103,8 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         ctx.timerService().registerEventTimeTimer(minute + MINUTE);
     }
 
-    private static void add(MapState<Long, VocBucket> buckets, long start, ScoreScale scale, VocAnswer a, boolean trackLow)
+    private static void add(
+            MapState<Long, VocBucket> buckets, long start, ScoreScale scale, VocAnswer a, boolean trackLow)
             throws Exception {
         VocBucket b = buckets.get(start);
         if (b == null) {
@@ -115,9 +120,18 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         ScoreScale scale = ScoreScale.of(key.metric());
         VocBucket minute = minutes.get(t - MINUTE);
         if (minute != null) {
-            Double goal = key.metric() == FeedbackMetric.NPS ? config.goal(key.dimension(), key.value()) : null; // goals are NPS goals
-            out.collect(VocRecords.aggregate(key, VocWindows.MINUTE_LABEL, t - MINUTE, t, minute.histogram,
-                    VocStats.of(scale, minute.histogram), config.minSample, goal));
+            Double goal = key.metric() == FeedbackMetric.NPS
+                    ? config.goal(key.dimension(), key.value())
+                    : null; // goals are NPS goals
+            out.collect(VocRecords.aggregate(
+                    key,
+                    VocWindows.MINUTE_LABEL,
+                    t - MINUTE,
+                    t,
+                    minute.histogram,
+                    VocStats.of(scale, minute.histogram),
+                    config.minSample,
+                    goal));
             Long last = lastEmitted.value();
             if (last == null || t > last) {
                 lastEmitted.update(t);
@@ -127,8 +141,9 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         prune(key, scale, t, ctx);
     }
 
-    private void emitRolling(VocKey key, ScoreScale scale, long t, Double goal, OnTimerContext ctx,
-                             Collector<VocAggregate> out) throws Exception {
+    private void emitRolling(
+            VocKey key, ScoreScale scale, long t, Double goal, OnTimerContext ctx, Collector<VocAggregate> out)
+            throws Exception {
         long hourStart = VocWindows.currentHour(t);
         long[] lastHour = new long[scale.bins()];
         long[] partialHour = new long[scale.bins()];
@@ -164,11 +179,13 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         }
         VocStats hourStats = VocStats.of(scale, lastHour);
         VocStats dayStats = VocStats.of(scale, day);
-        out.collect(VocRecords.aggregate(key, VocWindows.HOUR_LABEL, t - HOUR, t, lastHour, hourStats, config.minSample, goal));
-        VocAggregate dayRecord = VocRecords.aggregate(key, VocWindows.DAY_LABEL, dayStart, t, day, dayStats, config.minSample, goal);
+        out.collect(VocRecords.aggregate(
+                key, VocWindows.HOUR_LABEL, t - HOUR, t, lastHour, hourStats, config.minSample, goal));
+        VocAggregate dayRecord =
+                VocRecords.aggregate(key, VocWindows.DAY_LABEL, dayStart, t, day, dayStats, config.minSample, goal);
         out.collect(dayRecord);
-        out.collect(VocRecords.aggregate(key, VocWindows.WEEK_LABEL, weekStart, t, week, VocStats.of(scale, week),
-                config.minSample, goal));
+        out.collect(VocRecords.aggregate(
+                key, VocWindows.WEEK_LABEL, weekStart, t, week, VocStats.of(scale, week), config.minSample, goal));
         gauges.update(key, hourStats, hourStats.sufficient(config.minSample));
 
         List<String> top = VocBucket.top(low, VocRecords.TOP_TOUCHPOINTS);

@@ -19,7 +19,8 @@ public class VocAnswer {
 
     public VocAnswer() {}
 
-    VocAnswer(VocDimension dimension, String value, FeedbackMetric metric, int score, long eventTime, String touchpoint) {
+    VocAnswer(
+            VocDimension dimension, String value, FeedbackMetric metric, int score, long eventTime, String touchpoint) {
         this.dimension = dimension;
         this.value = value;
         this.metric = metric;

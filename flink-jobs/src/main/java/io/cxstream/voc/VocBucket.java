@@ -89,7 +89,8 @@ public class VocBucket {
     /** The {@code limit} touchpoints with the most low answers, most first (ties by name). */
     static List<String> top(Map<String, Long> lowByTouchpoint, int limit) {
         List<Map.Entry<String, Long>> entries = new ArrayList<>(new LinkedHashMap<>(lowByTouchpoint).entrySet());
-        entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+        entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()));
         List<String> top = new ArrayList<>();
         for (Map.Entry<String, Long> e : entries) {
             if (top.size() == limit) {

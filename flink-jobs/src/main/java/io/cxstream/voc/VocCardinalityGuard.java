@@ -33,9 +33,11 @@ public class VocCardinalityGuard extends KeyedProcessFunction<String, VocAnswer,
     static final long SWEEP_EVERY = Duration.ofDays(1).toMillis();
     /** lastSeen is rewritten at most this often per value (fewer state writes). */
     private static final long TOUCH_EVERY = Duration.ofHours(1).toMillis();
+
     static final String FOLDED = "cx_voc_folded";
 
-    static final MapStateDescriptor<String, Long> VALUES = new MapStateDescriptor<>("voc-values", Types.STRING, Types.LONG);
+    static final MapStateDescriptor<String, Long> VALUES =
+            new MapStateDescriptor<>("voc-values", Types.STRING, Types.LONG);
     static final ValueStateDescriptor<Integer> SIZE = new ValueStateDescriptor<>("voc-values-size", Types.INT);
     static final ValueStateDescriptor<Long> NEXT_SWEEP = new ValueStateDescriptor<>("voc-values-sweep", Types.LONG);
 
@@ -79,8 +81,13 @@ public class VocCardinalityGuard extends KeyedProcessFunction<String, VocAnswer,
                 }
             } else {
                 folded.get(answer.dimension).inc();
-                out.collect(new VocAnswer(answer.dimension, VocDimension.OTHER, answer.metric, answer.score,
-                        answer.eventTime, answer.touchpoint));
+                out.collect(new VocAnswer(
+                        answer.dimension,
+                        VocDimension.OTHER,
+                        answer.metric,
+                        answer.score,
+                        answer.eventTime,
+                        answer.touchpoint));
                 return;
             }
         }

@@ -27,16 +27,24 @@ public final class VocConfig implements Serializable {
     /** NPS goals by {@code dimension/value}, e.g. {@code touchpoint/delivery → 40}. */
     public final Map<String, Double> goals;
 
-    public VocConfig(boolean enabled, String aggregatesTopic, String alertsTopic, int minSample, int maxValues,
-                     Set<VocDimension> gaugeDimensions, double alertMinDrop, double alertMinZ, Duration alertCooldown,
-                     Map<String, Double> goals) {
+    public VocConfig(
+            boolean enabled,
+            String aggregatesTopic,
+            String alertsTopic,
+            int minSample,
+            int maxValues,
+            Set<VocDimension> gaugeDimensions,
+            double alertMinDrop,
+            double alertMinZ,
+            Duration alertCooldown,
+            Map<String, Double> goals) {
         this.enabled = enabled;
         this.aggregatesTopic = aggregatesTopic;
         this.alertsTopic = alertsTopic;
         this.minSample = minSample;
         this.maxValues = maxValues;
-        this.gaugeDimensions = Collections.unmodifiableSet(gaugeDimensions.isEmpty()
-                ? EnumSet.noneOf(VocDimension.class) : EnumSet.copyOf(gaugeDimensions));
+        this.gaugeDimensions = Collections.unmodifiableSet(
+                gaugeDimensions.isEmpty() ? EnumSet.noneOf(VocDimension.class) : EnumSet.copyOf(gaugeDimensions));
         this.alertMinDrop = alertMinDrop;
         this.alertMinZ = alertMinZ;
         this.alertCooldown = alertCooldown;
@@ -60,7 +68,8 @@ public final class VocConfig implements Serializable {
         int colon = spec.indexOf(':');
         int eq = spec.lastIndexOf('=');
         if (colon <= 0 || eq <= colon + 1 || eq == spec.length() - 1) {
-            throw new IllegalArgumentException("'" + spec + "' is not dimension:value=goal (e.g. touchpoint:delivery=40)");
+            throw new IllegalArgumentException(
+                    "'" + spec + "' is not dimension:value=goal (e.g. touchpoint:delivery=40)");
         }
         VocDimension dimension;
         try {

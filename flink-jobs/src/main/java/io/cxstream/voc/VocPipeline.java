@@ -25,16 +25,22 @@ public final class VocPipeline {
     public record Streams(DataStream<VocAggregate> aggregates, DataStream<VocTrendAlert> alerts) {}
 
     public static Streams apply(DataStream<JourneyEvent> journeys, VocConfig config) {
-        SingleOutputStreamOperator<VocAggregate> aggregates = journeys
-                .filter(e -> e.metric != null).name("voc-input")
-                .flatMap(new VocAnswerSplitter()).returns(TypeInformation.of(VocAnswer.class))
-                .uid("voc-split").name("voc-split")
+        SingleOutputStreamOperator<VocAggregate> aggregates = journeys.filter(e -> e.metric != null)
+                .name("voc-input")
+                .flatMap(new VocAnswerSplitter())
+                .returns(TypeInformation.of(VocAnswer.class))
+                .uid("voc-split")
+                .name("voc-split")
                 .keyBy(a -> a.dimension.label(), Types.STRING)
-                .process(new VocCardinalityGuard(config.maxValues)).returns(TypeInformation.of(VocAnswer.class))
-                .uid("voc-cardinality").name("voc-cardinality")
+                .process(new VocCardinalityGuard(config.maxValues))
+                .returns(TypeInformation.of(VocAnswer.class))
+                .uid("voc-cardinality")
+                .name("voc-cardinality")
                 .keyBy(VocAnswer::aggregationKey, Types.STRING)
-                .process(new VocAggregateFunction(config)).returns(TypeInformation.of(VocAggregate.class))
-                .uid("voc-aggregate").name("voc-aggregate");
+                .process(new VocAggregateFunction(config))
+                .returns(TypeInformation.of(VocAggregate.class))
+                .uid("voc-aggregate")
+                .name("voc-aggregate");
         return new Streams(aggregates, aggregates.getSideOutput(VocAggregateFunction.ALERTS));
     }
 }

@@ -16,8 +16,8 @@ final class VocRecords {
     static final String CX_TEAM = "CX_TEAM";
     static final int TOP_TOUCHPOINTS = 3;
 
-    static VocAggregate aggregate(VocKey key, String window, long start, long end, long[] histogram, VocStats s,
-                                  int minSample, Double goal) {
+    static VocAggregate aggregate(
+            VocKey key, String window, long start, long end, long[] histogram, VocStats s, int minSample, Double goal) {
         boolean sufficient = s.sufficient(minSample);
         List<Long> distribution = new ArrayList<>(histogram.length);
         for (long c : histogram) {
@@ -47,7 +47,8 @@ final class VocRecords {
                 .build();
     }
 
-    static VocTrendAlert drop(VocKey key, long end, VocStats recent, VocStats baseline, double z, List<String> topTouchpoints) {
+    static VocTrendAlert drop(
+            VocKey key, long end, VocStats recent, VocStats baseline, double z, List<String> topTouchpoints) {
         return base(SCORE_DROP, key, end, VocWindows.minuteCutoff(end), recent, topTouchpoints)
                 .setBaselineStart(Instant.ofEpochMilli(VocWindows.baselineStart(end)))
                 .setBaselineEnd(Instant.ofEpochMilli(VocWindows.baselineEnd(end)))
@@ -67,8 +68,8 @@ final class VocRecords {
                 .build();
     }
 
-    private static VocTrendAlert.Builder base(String kind, VocKey key, long end, long recentStart, VocStats recent,
-                                              List<String> topTouchpoints) {
+    private static VocTrendAlert.Builder base(
+            String kind, VocKey key, long end, long recentStart, VocStats recent, List<String> topTouchpoints) {
         return VocTrendAlert.newBuilder()
                 .setAlertId(kind + "/" + key.dimension().label() + "/" + key.value() + "/" + key.metric() + "/" + end)
                 .setKind(kind)

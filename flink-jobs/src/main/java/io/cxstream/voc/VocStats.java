@@ -30,8 +30,15 @@ final class VocStats {
     /** Variance of the score's estimate (score units squared). */
     final double variance;
 
-    private VocStats(ScoreScale scale, long count, long promoters, long passives, long detractors,
-                     double mean, double score, double variance) {
+    private VocStats(
+            ScoreScale scale,
+            long count,
+            long promoters,
+            long passives,
+            long detractors,
+            double mean,
+            double score,
+            double variance) {
         this.scale = scale;
         this.count = count;
         this.promoters = promoters;

@@ -64,6 +64,7 @@ class BadInputITCase {
     private static final int GOOD = 1000;
     /** Bad records of most kinds per input topic (see {@link BadRecords}): about 2,700 bad records per topic. */
     private static final int PER_KIND = 250;
+
     private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
     @RegisterExtension
@@ -75,14 +76,18 @@ class BadInputITCase {
     private static Map<String, String> bigRecordTopics() throws Exception {
         Map<String, String> names = new HashMap<>();
         List<NewTopic> topics = new ArrayList<>();
-        for (String input : List.of(CxRecordDeserializer.INTERACTIONS, CxRecordDeserializer.FEEDBACK, CxRecordDeserializer.CONSENTS)) {
+        for (String input : List.of(
+                CxRecordDeserializer.INTERACTIONS, CxRecordDeserializer.FEEDBACK, CxRecordDeserializer.CONSENTS)) {
             String name = "cx." + input + "-big-" + UUID.randomUUID().toString().substring(0, 8);
             names.put(input, name);
-            topics.add(new NewTopic(name, 2, (short) 1).configs(Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES))));
+            topics.add(new NewTopic(name, 2, (short) 1)
+                    .configs(Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES))));
         }
         try (Admin admin = Admin.create(SharedKafkaBroker.broker().adminConfig())) {
             admin.createTopics(topics).all().get();
-            Poll.until("leaders of " + names.values(), Duration.ofSeconds(30),
+            Poll.until(
+                    "leaders of " + names.values(),
+                    Duration.ofSeconds(30),
                     () -> admin.describeTopics(names.values()).allTopicNames().get().values().stream()
                             .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null)),
                     ready -> ready);
@@ -129,18 +134,25 @@ class BadInputITCase {
         for (int i = 0; i < GOOD; i++) {
             WireFormat format = i % 2 == 0 ? WireFormat.AVRO : WireFormat.JSON;
             String c = "good-i-" + i;
-            samples.get(CxRecordDeserializer.INTERACTIONS).add(new BadRecords.Sample(c,
-                    encode(Events.interaction(c, goodTime, InteractionType.PAGE_VIEW, "home"), format), null));
+            samples.get(CxRecordDeserializer.INTERACTIONS)
+                    .add(new BadRecords.Sample(
+                            c,
+                            encode(Events.interaction(c, goodTime, InteractionType.PAGE_VIEW, "home"), format),
+                            null));
             String f = "good-f-" + i;
             FeedbackEvent detractor = Events.feedback(f, goodTime, FeedbackMetric.NPS, i % 7);
             if (i % 10 == 0) {
                 detractor.setComment(bad.letters(20_000)); // cut to validation.max-comment-length, still processed
             }
-            samples.get(CxRecordDeserializer.FEEDBACK).add(new BadRecords.Sample(f, feedbackCodec.encode(detractor, format), null));
+            samples.get(CxRecordDeserializer.FEEDBACK)
+                    .add(new BadRecords.Sample(f, feedbackCodec.encode(detractor, format), null));
             detractors.add(f);
             String k = "good-c-" + i;
-            samples.get(CxRecordDeserializer.CONSENTS).add(new BadRecords.Sample(k,
-                    encode(Events.consent(k, goodTime, ConsentAction.OPT_IN, ConsentPurpose.SERVICE), format), null));
+            samples.get(CxRecordDeserializer.CONSENTS)
+                    .add(new BadRecords.Sample(
+                            k,
+                            encode(Events.consent(k, goodTime, ConsentAction.OPT_IN, ConsentPurpose.SERVICE), format),
+                            null));
         }
         Map<String, Integer> sent = new TreeMap<>();
         samples.forEach((input, list) -> {
@@ -155,8 +167,8 @@ class BadInputITCase {
                 for (Map.Entry<String, List<BadRecords.Sample>> e : samples.entrySet()) {
                     if (i < e.getValue().size()) {
                         BadRecords.Sample s = e.getValue().get(i);
-                        acks.add(producer.send(new ProducerRecord<>(inputs.get(e.getKey()),
-                                s.key().getBytes(StandardCharsets.UTF_8), s.value())));
+                        acks.add(producer.send(new ProducerRecord<>(
+                                inputs.get(e.getKey()), s.key().getBytes(StandardCharsets.UTF_8), s.value())));
                     }
                 }
             }
@@ -166,59 +178,91 @@ class BadInputITCase {
             }
 
             // Every record is read: counted by the job, bad or good.
-            Poll.until("cx_records_in to reach what was sent " + sent, WITHIN,
-                    () -> MetricsCapture.byLabel(jobId, Metrics.RECORDS_IN, "input"), toLongs(sent)::equals);
+            Poll.until(
+                    "cx_records_in to reach what was sent " + sent,
+                    WITHIN,
+                    () -> MetricsCapture.byLabel(jobId, Metrics.RECORDS_IN, "input"),
+                    toLongs(sent)::equals);
 
             List<OutreachEvent> outreach;
             try (TestKafkaClient reader = new TestKafkaClient(CX.bootstrapServers())) {
-                outreach = reader.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN.plusMillis(goodTime - now),
+                outreach = reader.readUntil(
+                        topics.contactCenter,
+                        OutreachEvent.class,
+                        WITHIN.plusMillis(goodTime - now),
                         seen -> detractorsOf(seen).size() >= detractors.size());
 
-                assertThat(detractorsOf(outreach)).as("one outreach per good detractor").containsExactlyElementsOf(detractors);
+                assertThat(detractorsOf(outreach))
+                        .as("one outreach per good detractor")
+                        .containsExactlyElementsOf(detractors);
                 assertThat(outreach).as("and nothing else").hasSize(detractors.size());
 
-                int expectedDead = expectedReasons.values().stream().mapToInt(m -> (int) m.values().stream().mapToLong(Long::longValue).sum()).sum();
-                List<DeadLetter> dead = reader.readUntil(topics.deadLetter, DeadLetter.class, WITHIN, seen -> seen.size() >= expectedDead);
+                int expectedDead = expectedReasons.values().stream()
+                        .mapToInt(m -> (int)
+                                m.values().stream().mapToLong(Long::longValue).sum())
+                        .sum();
+                List<DeadLetter> dead = reader.readUntil(
+                        topics.deadLetter, DeadLetter.class, WITHIN, seen -> seen.size() >= expectedDead);
                 Map<String, Map<DeadLetterReason, Long>> actualReasons = new TreeMap<>();
                 for (Map.Entry<String, String> input : inputs.entrySet()) {
-                    actualReasons.put(input.getKey(), reasons(dead.stream()
-                            .filter(d -> d.getSourceTopic().equals(input.getValue())).collect(Collectors.toList()), DeadLetter::getReason));
+                    actualReasons.put(
+                            input.getKey(),
+                            reasons(
+                                    dead.stream()
+                                            .filter(d -> d.getSourceTopic().equals(input.getValue()))
+                                            .collect(Collectors.toList()),
+                                    DeadLetter::getReason));
                 }
-                assertThat(actualReasons).as("dead-letter reasons per input topic").isEqualTo(expectedReasons);
+                assertThat(actualReasons)
+                        .as("dead-letter reasons per input topic")
+                        .isEqualTo(expectedReasons);
                 assertThat(dead).hasSize(expectedDead);
-                assertThat(dead).filteredOn(d -> d.getReason() == DeadLetterReason.TOO_LARGE).allSatisfy(d -> {
-                    assertThat(d.getPayloadTruncated()).isTrue();
-                    assertThat(d.getPayload().remaining()).isEqualTo(64 * 1024);
-                });
+                assertThat(dead)
+                        .filteredOn(d -> d.getReason() == DeadLetterReason.TOO_LARGE)
+                        .allSatisfy(d -> {
+                            assertThat(d.getPayloadTruncated()).isTrue();
+                            assertThat(d.getPayload().remaining()).isEqualTo(64 * 1024);
+                        });
             }
         }
 
         // The metrics account for every record, per input.
-        Map<String, Long> recordsIn = Poll.until("cx_records_in to count every record", WITHIN,
+        Map<String, Long> recordsIn = Poll.until(
+                "cx_records_in to count every record",
+                WITHIN,
                 () -> MetricsCapture.byLabel(jobId, Metrics.RECORDS_IN, "input"),
                 m -> m.equals(toLongs(sent)));
         Map<String, Long> eventsIn = MetricsCapture.byLabel(jobId, Metrics.EVENTS_IN, "input");
         Map<String, Long> deadLettered = MetricsCapture.byLabel(jobId, Metrics.RECORDS_DEAD_LETTERED, "input");
         Map<String, Long> expectedDeadLettered = new TreeMap<>();
-        expectedReasons.forEach((input, reasons) -> expectedDeadLettered.put(input, reasons.values().stream().mapToLong(Long::longValue).sum()));
+        expectedReasons.forEach((input, reasons) -> expectedDeadLettered.put(
+                input, reasons.values().stream().mapToLong(Long::longValue).sum()));
         assertThat(deadLettered).isEqualTo(expectedDeadLettered);
-        assertThat(eventsIn).isEqualTo(Map.of(
-                CxRecordDeserializer.INTERACTIONS, (long) GOOD,
-                CxRecordDeserializer.FEEDBACK, (long) GOOD,
-                CxRecordDeserializer.CONSENTS, (long) GOOD));
+        assertThat(eventsIn)
+                .isEqualTo(Map.of(
+                        CxRecordDeserializer.INTERACTIONS, (long) GOOD,
+                        CxRecordDeserializer.FEEDBACK, (long) GOOD,
+                        CxRecordDeserializer.CONSENTS, (long) GOOD));
         for (String input : recordsIn.keySet()) {
-            assertThat(recordsIn.get(input)).as("records in = events in + dead-lettered, for %s", input)
+            assertThat(recordsIn.get(input))
+                    .as("records in = events in + dead-lettered, for %s", input)
                     .isEqualTo(eventsIn.get(input) + deadLettered.get(input));
         }
         Map<DeadLetterReason, Long> allReasons = new TreeMap<>();
         expectedReasons.values().forEach(m -> m.forEach((r, n) -> allReasons.merge(r, n, Long::sum)));
         Map<String, Long> byReason = MetricsCapture.byLabel(jobId, Metrics.DEAD_LETTERS, "reason");
-        assertThat(byReason).isEqualTo(allReasons.entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, TreeMap::new)));
-        assertThat(MetricsCapture.sum(jobId, Metrics.LATE_EVENTS)).as("no good record was late").isZero();
+        assertThat(byReason)
+                .isEqualTo(allReasons.entrySet().stream()
+                        .collect(Collectors.toMap(
+                                e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, TreeMap::new)));
+        assertThat(MetricsCapture.sum(jobId, Metrics.LATE_EVENTS))
+                .as("no good record was late")
+                .isZero();
 
         assertThat(job.getJobStatus().get()).as("the job keeps running").isEqualTo(JobStatus.RUNNING);
-        assertThat(MetricsCapture.sum(jobId, "numRestarts")).as("and never restarted").isZero();
+        assertThat(MetricsCapture.sum(jobId, "numRestarts"))
+                .as("and never restarted")
+                .isZero();
     }
 
     private static <T> Map<DeadLetterReason, Long> reasons(List<T> list, Function<T, DeadLetterReason> reason) {
@@ -239,7 +283,9 @@ class BadInputITCase {
     }
 
     private static Set<String> detractorsOf(List<OutreachEvent> outreach) {
-        return outreach.stream().filter(o -> o.getTrigger() == TriggerType.DETRACTOR).map(OutreachEvent::getCustomerId)
+        return outreach.stream()
+                .filter(o -> o.getTrigger() == TriggerType.DETRACTOR)
+                .map(OutreachEvent::getCustomerId)
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 

@@ -43,16 +43,23 @@ final class BadRecords {
     }
 
     /** Bad records of every kind that applies to any input, {@code perKind} of most kinds. */
-    <T extends SpecificRecordBase> List<Sample> common(WireCodec<T> codec, Supplier<T> template,
-                                                       java.util.function.BiFunction<String, Long, T> withCustomerAndTime,
-                                                       SpecificRecordBase otherType, int perKind) {
+    <T extends SpecificRecordBase> List<Sample> common(
+            WireCodec<T> codec,
+            Supplier<T> template,
+            java.util.function.BiFunction<String, Long, T> withCustomerAndTime,
+            SpecificRecordBase otherType,
+            int perKind) {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < perKind; i++) {
             // random bytes: anything not starting like Avro single-object or JSON
             byte[] noise = new byte[1 + random.nextInt(300)];
             random.nextBytes(noise);
-            while (noise[0] == WireCodec.MARKER_0 || noise[0] == '{' || noise[0] == ' ' || noise[0] == '\t'
-                    || noise[0] == '\r' || noise[0] == '\n') {
+            while (noise[0] == WireCodec.MARKER_0
+                    || noise[0] == '{'
+                    || noise[0] == ' '
+                    || noise[0] == '\t'
+                    || noise[0] == '\r'
+                    || noise[0] == '\n') {
                 noise[0] = (byte) random.nextInt(256);
             }
             add(out, noise, DeadLetterReason.UNRECOGNIZED_FORMAT);
@@ -88,10 +95,19 @@ final class BadRecords {
             add(out, utf8(malformed[i % malformed.length]), DeadLetterReason.UNDECODABLE);
             // empty and blank customer ids, in both formats
             T blank = withCustomerAndTime.apply(i % 2 == 0 ? "" : "   ", now);
-            add(out, codec.encode(blank, i % 3 == 0 ? WireFormat.JSON : WireFormat.AVRO), DeadLetterReason.MISSING_CUSTOMER_ID);
+            add(
+                    out,
+                    codec.encode(blank, i % 3 == 0 ? WireFormat.JSON : WireFormat.AVRO),
+                    DeadLetterReason.MISSING_CUSTOMER_ID);
             // 1970 and 2200
-            add(out, codec.encode(withCustomerAndTime.apply("c-" + i, YEAR_1970 + i), WireFormat.AVRO), DeadLetterReason.TIMESTAMP_TOO_OLD);
-            add(out, codec.encode(withCustomerAndTime.apply("c-" + i, YEAR_2200 + i), WireFormat.JSON), DeadLetterReason.TIMESTAMP_IN_FUTURE);
+            add(
+                    out,
+                    codec.encode(withCustomerAndTime.apply("c-" + i, YEAR_1970 + i), WireFormat.AVRO),
+                    DeadLetterReason.TIMESTAMP_TOO_OLD);
+            add(
+                    out,
+                    codec.encode(withCustomerAndTime.apply("c-" + i, YEAR_2200 + i), WireFormat.JSON),
+                    DeadLetterReason.TIMESTAMP_IN_FUTURE);
         }
         for (int i = 0; i < Math.max(1, perKind / 20); i++) {
             String deepArrays = "[".repeat(10_000) + "]".repeat(10_000);
@@ -100,7 +116,10 @@ final class BadRecords {
             add(out, utf8(deepArrays), DeadLetterReason.UNRECOGNIZED_FORMAT);
             add(out, utf8("{\"x\":".repeat(10_000) + "1" + "}".repeat(10_000)), DeadLetterReason.UNDECODABLE);
             // a string length claiming 2 GB (refused by Avro's limits) and a record of another input's schema
-            add(out, claimingLength(codec.encode(template.get(), WireFormat.AVRO), 2_000_000_000L), DeadLetterReason.UNDECODABLE);
+            add(
+                    out,
+                    claimingLength(codec.encode(template.get(), WireFormat.AVRO), 2_000_000_000L),
+                    DeadLetterReason.UNDECODABLE);
             add(out, WireCodecs.encode(otherType), DeadLetterReason.UNKNOWN_SCHEMA);
             add(out, new byte[0], DeadLetterReason.UNRECOGNIZED_FORMAT);
             add(out, null, DeadLetterReason.UNRECOGNIZED_FORMAT);
@@ -171,7 +190,8 @@ final class BadRecords {
 
     List<Sample> interactions(int perKind) {
         WireCodec<InteractionEvent> codec = WireCodec.of(InteractionEvent.class);
-        List<Sample> out = common(codec, () -> interaction("c", now), BadRecords::interaction, consent("c", now), perKind);
+        List<Sample> out =
+                common(codec, () -> interaction("c", now), BadRecords::interaction, consent("c", now), perKind);
         for (int i = 0; i < perKind / 4; i++) {
             InteractionEvent manyAttributes = interaction("c-" + i, now);
             for (int a = 0; a < 33; a++) {
@@ -198,13 +218,25 @@ final class BadRecords {
 
     List<Sample> feedback(int perKind) {
         WireCodec<FeedbackEvent> codec = WireCodec.of(FeedbackEvent.class);
-        List<Sample> out = common(codec, () -> feedback("c", now), BadRecords::feedback, interaction("c", now), perKind);
-        FeedbackMetric[] metrics = {FeedbackMetric.NPS, FeedbackMetric.NPS, FeedbackMetric.CSAT, FeedbackMetric.CSAT,
-            FeedbackMetric.CES, FeedbackMetric.CES, FeedbackMetric.NPS, FeedbackMetric.CSAT};
+        List<Sample> out =
+                common(codec, () -> feedback("c", now), BadRecords::feedback, interaction("c", now), perKind);
+        FeedbackMetric[] metrics = {
+            FeedbackMetric.NPS,
+            FeedbackMetric.NPS,
+            FeedbackMetric.CSAT,
+            FeedbackMetric.CSAT,
+            FeedbackMetric.CES,
+            FeedbackMetric.CES,
+            FeedbackMetric.NPS,
+            FeedbackMetric.CSAT
+        };
         int[] scores = {11, -1, 0, 6, 0, 8, Integer.MIN_VALUE, Integer.MAX_VALUE};
         for (int i = 0; i < perKind; i++) {
             FeedbackEvent e = Events.feedback("c-" + i, now, metrics[i % metrics.length], scores[i % scores.length]);
-            add(out, codec.encode(e, i % 2 == 0 ? WireFormat.AVRO : WireFormat.JSON), DeadLetterReason.SCORE_OUT_OF_RANGE);
+            add(
+                    out,
+                    codec.encode(e, i % 2 == 0 ? WireFormat.AVRO : WireFormat.JSON),
+                    DeadLetterReason.SCORE_OUT_OF_RANGE);
         }
         for (int i = 0; i < perKind / 4; i++) {
             FeedbackEvent longTouchpoint = feedback("c-" + i, now);

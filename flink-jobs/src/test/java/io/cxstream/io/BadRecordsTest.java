@@ -17,8 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BadRecordsTest {
     private static final long NOW = System.currentTimeMillis();
 
-    private final CxRecordDeserializer deserializer = new CxRecordDeserializer("i", "f", "c", null, 64 * 1024,
-            new EventValidator(Duration.ofMinutes(10).toMillis(), Duration.ofDays(30).toMillis(), 32),
+    private final CxRecordDeserializer deserializer = new CxRecordDeserializer(
+            "i",
+            "f",
+            "c",
+            null,
+            64 * 1024,
+            new EventValidator(
+                    Duration.ofMinutes(10).toMillis(), Duration.ofDays(30).toMillis(), 32),
             (LongSupplier & java.io.Serializable) () -> NOW);
 
     private void assertReasons(String topic, List<BadRecords.Sample> samples) {
@@ -26,7 +32,8 @@ class BadRecordsTest {
         for (BadRecords.Sample s : samples) {
             Decoded d = deserializer.decode(topic, 0, 0, NOW, s.value());
             DeadLetterReason actual = d.isDeadLetter() ? d.deadLetter.getReason() : null;
-            assertThat(actual).as("%s on %s (%s bytes)", s.key(), topic, s.value() == null ? null : s.value().length)
+            assertThat(actual)
+                    .as("%s on %s (%s bytes)", s.key(), topic, s.value() == null ? null : s.value().length)
                     .isEqualTo(s.expected());
         }
     }

@@ -46,7 +46,8 @@ class EventTimeITCase {
      * The promise: an alert leaves within max(idleness, out-of-orderness + consent grace) + 1 s of the input going
      * quiet (event time follows the clock minus out-of-orderness once a partition is quiet for the idleness).
      */
-    private static final Duration LULL_BOUND = max(IDLENESS, OUT_OF_ORDERNESS.plus(GRACE)).plusSeconds(1);
+    private static final Duration LULL_BOUND =
+            max(IDLENESS, OUT_OF_ORDERNESS.plus(GRACE)).plusSeconds(1);
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
@@ -87,27 +88,55 @@ class EventTimeITCase {
         startAndWaitUntilReading(settings);
 
         long t = System.currentTimeMillis();
-        kafka.send(topics.feedback, "quiet-detractor", feedback("quiet-detractor", t, FeedbackMetric.NPS, 1), WireFormat.AVRO);
+        kafka.send(
+                topics.feedback,
+                "quiet-detractor",
+                feedback("quiet-detractor", t, FeedbackMetric.NPS, 1),
+                WireFormat.AVRO);
         // Payment friction and abandonment are decided only when the watermark passes their evidence.
-        kafka.send(topics.interactions, "quiet-payer", interaction("quiet-payer", t, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.AVRO);
-        kafka.send(topics.interactions, "quiet-payer", interaction("quiet-payer", t + 1, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.AVRO);
-        kafka.send(topics.interactions, "quiet-abandoner", interaction("quiet-abandoner", t, InteractionType.ERROR, "checkout"), WireFormat.AVRO);
+        kafka.send(
+                topics.interactions,
+                "quiet-payer",
+                interaction("quiet-payer", t, InteractionType.PAYMENT_FAILED, "checkout"),
+                WireFormat.AVRO);
+        kafka.send(
+                topics.interactions,
+                "quiet-payer",
+                interaction("quiet-payer", t + 1, InteractionType.PAYMENT_FAILED, "checkout"),
+                WireFormat.AVRO);
+        kafka.send(
+                topics.interactions,
+                "quiet-abandoner",
+                interaction("quiet-abandoner", t, InteractionType.ERROR, "checkout"),
+                WireFormat.AVRO);
         long quietFrom = System.currentTimeMillis();
 
-        Set<String> expected = Set.of("quiet-detractor/DETRACTOR", "quiet-payer/PAYMENT_FRICTION", "quiet-abandoner/ERROR_THEN_ABANDON");
-        List<OutreachEvent> outreach = kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN,
+        Set<String> expected = Set.of(
+                "quiet-detractor/DETRACTOR", "quiet-payer/PAYMENT_FRICTION", "quiet-abandoner/ERROR_THEN_ABANDON");
+        List<OutreachEvent> outreach = kafka.readUntil(
+                topics.contactCenter,
+                OutreachEvent.class,
+                WITHIN,
                 seen -> keys(seen).containsAll(expected));
-        assertThat(keys(outreach)).as("every alert, with nothing sent after the events").containsAll(expected);
+        assertThat(keys(outreach))
+                .as("every alert, with nothing sent after the events")
+                .containsAll(expected);
 
         for (OutreachEvent o : outreach) {
             long evidence = o.getLastEvidenceTime().toEpochMilli();
             long emitted = o.getEmittedAt().toEpochMilli();
             // The abandonment's evidence time is its deadline (error + window), after the lull began.
             long due = Math.max(quietFrom, evidence);
-            assertThat(emitted - due).as("%s/%s: out within max(idleness, out-of-orderness + grace) + 1 s of the lull (or deadline)",
-                    o.getCustomerId(), o.getTrigger()).isLessThanOrEqualTo(LULL_BOUND.toMillis());
-            assertThat(emitted - evidence).as("%s/%s: event time never runs past the clock minus out-of-orderness",
-                    o.getCustomerId(), o.getTrigger()).isGreaterThan(OUT_OF_ORDERNESS.toMillis());
+            assertThat(emitted - due)
+                    .as(
+                            "%s/%s: out within max(idleness, out-of-orderness + grace) + 1 s of the lull (or deadline)",
+                            o.getCustomerId(), o.getTrigger())
+                    .isLessThanOrEqualTo(LULL_BOUND.toMillis());
+            assertThat(emitted - evidence)
+                    .as(
+                            "%s/%s: event time never runs past the clock minus out-of-orderness",
+                            o.getCustomerId(), o.getTrigger())
+                    .isGreaterThan(OUT_OF_ORDERNESS.toMillis());
         }
         assertThat(byKey(outreach, "quiet-abandoner/ERROR_THEN_ABANDON").getLastEvidenceTime())
                 .isEqualTo(Instant.ofEpochMilli(t + abandonWindow.toMillis()));
@@ -134,27 +163,39 @@ class EventTimeITCase {
         long deadline = System.nanoTime() + WITHIN.toNanos();
         // Until every correct answer is accounted for: alerted, or dead-lettered (what main did).
         while (System.nanoTime() < deadline) {
-            outreach = kafka.readUntil(topics.contactCenter, OutreachEvent.class, Duration.ofMillis(500), seen -> false);
+            outreach =
+                    kafka.readUntil(topics.contactCenter, OutreachEvent.class, Duration.ofMillis(500), seen -> false);
             dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofMillis(500), seen -> false);
-            Set<String> accounted = keys(outreach).stream().map(k -> k.substring(0, k.indexOf('/'))).collect(Collectors.toSet());
+            Set<String> accounted = keys(outreach).stream()
+                    .map(k -> k.substring(0, k.indexOf('/')))
+                    .collect(Collectors.toSet());
             accounted.addAll(deadCustomers(dead));
             if (accounted.containsAll(correct)) {
                 break;
             }
         }
 
-        assertThat(dead).as("no dead letters but the warm-up record: none of the correct producer's, none of the fast one's")
-                .extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.UNRECOGNIZED_FORMAT);
-        assertThat(keys(outreach)).as("an alert for every answer of the correct producer").containsAll(expected);
+        assertThat(dead)
+                .as("no dead letters but the warm-up record: none of the correct producer's, none of the fast one's")
+                .extracting(DeadLetter::getReason)
+                .containsExactly(DeadLetterReason.UNRECOGNIZED_FORMAT);
+        assertThat(keys(outreach))
+                .as("an alert for every answer of the correct producer")
+                .containsAll(expected);
         for (OutreachEvent o : outreach) {
             long evidence = o.getLastEvidenceTime().toEpochMilli();
             long emitted = o.getEmittedAt().toEpochMilli();
-            assertThat(emitted - evidence).as("%s: the fast clock did not move event time past the clock minus out-of-orderness",
-                    o.getCustomerId()).isGreaterThan(OUT_OF_ORDERNESS.toMillis());
-            assertThat(emitted - quietFrom).as("%s: out within max(idleness, out-of-orderness + grace) + 1 s of the lull", o.getCustomerId())
+            assertThat(emitted - evidence)
+                    .as(
+                            "%s: the fast clock did not move event time past the clock minus out-of-orderness",
+                            o.getCustomerId())
+                    .isGreaterThan(OUT_OF_ORDERNESS.toMillis());
+            assertThat(emitted - quietFrom)
+                    .as("%s: out within max(idleness, out-of-orderness + grace) + 1 s of the lull", o.getCustomerId())
                     .isLessThanOrEqualTo(LULL_BOUND.toMillis());
         }
-        assertThat(keys(outreach)).as("the fast producer's answer waits until the clock reaches its stamp")
+        assertThat(keys(outreach))
+                .as("the fast producer's answer waits until the clock reaches its stamp")
                 .doesNotContain(fast + "/DETRACTOR");
     }
 
@@ -168,24 +209,54 @@ class EventTimeITCase {
         // Older than validation.max-event-age by the job's clock: dead-lettered in live mode.
         long base = System.currentTimeMillis() - Duration.ofDays(40).toMillis();
         int partition = 0;
-        kafka.send(topics.interactions, partition, "replay-payer", interaction("replay-payer", base, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.AVRO);
-        kafka.send(topics.interactions, partition, "replay-payer", interaction("replay-payer", base + 1_000, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.AVRO);
+        kafka.send(
+                topics.interactions,
+                partition,
+                "replay-payer",
+                interaction("replay-payer", base, InteractionType.PAYMENT_FAILED, "checkout"),
+                WireFormat.AVRO);
+        kafka.send(
+                topics.interactions,
+                partition,
+                "replay-payer",
+                interaction("replay-payer", base + 1_000, InteractionType.PAYMENT_FAILED, "checkout"),
+                WireFormat.AVRO);
         // A later event of the replay moves event time past the failures (out-of-orderness later)...
-        kafka.send(topics.interactions, partition, "replay-later", interaction("replay-later", base + 10_000, InteractionType.PAGE_VIEW, "home"), WireFormat.AVRO);
+        kafka.send(
+                topics.interactions,
+                partition,
+                "replay-later",
+                interaction("replay-later", base + 10_000, InteractionType.PAGE_VIEW, "home"),
+                WireFormat.AVRO);
         // ...but nothing moves it past the last events: in a replay the job's clock says nothing about event time.
-        kafka.send(topics.feedback, partition, "replay-last", feedback("replay-last", base + 10_000, FeedbackMetric.NPS, 0), WireFormat.AVRO);
+        kafka.send(
+                topics.feedback,
+                partition,
+                "replay-last",
+                feedback("replay-last", base + 10_000, FeedbackMetric.NPS, 0),
+                WireFormat.AVRO);
 
-        List<OutreachEvent> outreach = kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN,
+        List<OutreachEvent> outreach = kafka.readUntil(
+                topics.contactCenter,
+                OutreachEvent.class,
+                WITHIN,
                 seen -> keys(seen).contains("replay-payer/PAYMENT_FRICTION"));
         assertThat(keys(outreach)).contains("replay-payer/PAYMENT_FRICTION");
-        assertThat(byKey(outreach, "replay-payer/PAYMENT_FRICTION").getLastEvidenceTime()).isEqualTo(Instant.ofEpochMilli(base + 1_000));
+        assertThat(byKey(outreach, "replay-payer/PAYMENT_FRICTION").getLastEvidenceTime())
+                .isEqualTo(Instant.ofEpochMilli(base + 1_000));
 
         // Well past out-of-orderness + idleness + 1 s: live mode would have released the last answer by now.
-        outreach = kafka.readUntil(topics.contactCenter, OutreachEvent.class, LULL_BOUND.multipliedBy(2), seen -> false);
-        assertThat(keys(outreach)).as("the replay's last answer waits for later events").doesNotContain("replay-last/DETRACTOR");
-        List<DeadLetter> dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), seen -> false);
-        assertThat(dead).as("no old event dead-lettered (only the warm-up record)")
-                .extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.UNRECOGNIZED_FORMAT);
+        outreach =
+                kafka.readUntil(topics.contactCenter, OutreachEvent.class, LULL_BOUND.multipliedBy(2), seen -> false);
+        assertThat(keys(outreach))
+                .as("the replay's last answer waits for later events")
+                .doesNotContain("replay-last/DETRACTOR");
+        List<DeadLetter> dead =
+                kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), seen -> false);
+        assertThat(dead)
+                .as("no old event dead-lettered (only the warm-up record)")
+                .extracting(DeadLetter::getReason)
+                .containsExactly(DeadLetterReason.UNRECOGNIZED_FORMAT);
     }
 
     private String send(int partition, String customer, long time) {
@@ -213,10 +284,15 @@ class EventTimeITCase {
     }
 
     private static Set<String> keys(List<OutreachEvent> outreach) {
-        return outreach.stream().map(o -> o.getCustomerId() + "/" + o.getTrigger()).collect(Collectors.toSet());
+        return outreach.stream()
+                .map(o -> o.getCustomerId() + "/" + o.getTrigger())
+                .collect(Collectors.toSet());
     }
 
     private static OutreachEvent byKey(List<OutreachEvent> outreach, String key) {
-        return outreach.stream().filter(o -> (o.getCustomerId() + "/" + o.getTrigger()).equals(key)).findFirst().orElseThrow();
+        return outreach.stream()
+                .filter(o -> (o.getCustomerId() + "/" + o.getTrigger()).equals(key))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -25,8 +25,12 @@ class EventValidatorTest {
     private static final int MAX_ATTRIBUTE_LENGTH = 20;
     private static final int MAX_COMMENT_LENGTH = 10;
 
-    private final EventValidator validator = new EventValidator(Duration.ofMinutes(10).toMillis(), Duration.ofDays(30).toMillis(),
-            MAX_ATTRIBUTES, MAX_ATTRIBUTE_LENGTH, MAX_COMMENT_LENGTH);
+    private final EventValidator validator = new EventValidator(
+            Duration.ofMinutes(10).toMillis(),
+            Duration.ofDays(30).toMillis(),
+            MAX_ATTRIBUTES,
+            MAX_ATTRIBUTE_LENGTH,
+            MAX_COMMENT_LENGTH);
 
     private static InteractionEvent interaction() {
         return Events.interaction("c", NOW, InteractionType.PAGE_VIEW, "home");
@@ -37,19 +41,24 @@ class EventValidatorTest {
     }
 
     private DeadLetterReason reason(InteractionEvent e) {
-        return catchThrowableOfType(InvalidEventException.class, () -> validator.validate(e, NOW)).reason();
+        return catchThrowableOfType(InvalidEventException.class, () -> validator.validate(e, NOW))
+                .reason();
     }
 
     private DeadLetterReason reason(FeedbackEvent e) {
-        return catchThrowableOfType(InvalidEventException.class, () -> validator.validate(e, NOW)).reason();
+        return catchThrowableOfType(InvalidEventException.class, () -> validator.validate(e, NOW))
+                .reason();
     }
 
     @Test
     void attributesAreBoundedInCountAndInKeyAndValueLength() throws Exception {
         InteractionEvent atTheLimits = interaction();
         for (int i = 0; i < MAX_ATTRIBUTES; i++) {
-            atTheLimits.getAttributes().put(("k" + i).repeat(MAX_ATTRIBUTE_LENGTH).substring(0, MAX_ATTRIBUTE_LENGTH),
-                    "v".repeat(MAX_ATTRIBUTE_LENGTH));
+            atTheLimits
+                    .getAttributes()
+                    .put(
+                            ("k" + i).repeat(MAX_ATTRIBUTE_LENGTH).substring(0, MAX_ATTRIBUTE_LENGTH),
+                            "v".repeat(MAX_ATTRIBUTE_LENGTH));
         }
         validator.validate(atTheLimits, NOW);
 
@@ -65,10 +74,14 @@ class EventValidatorTest {
 
         InteractionEvent longValue = interaction();
         longValue.getAttributes().put("segment", "secret-value-".repeat(10));
-        InvalidEventException e = catchThrowableOfType(InvalidEventException.class, () -> validator.validate(longValue, NOW));
+        InvalidEventException e =
+                catchThrowableOfType(InvalidEventException.class, () -> validator.validate(longValue, NOW));
         assertThat(e.reason()).isEqualTo(DeadLetterReason.INVALID_FIELD);
-        assertThat(e.getMessage()).as("names the setting, never the content").contains("validation.max-attribute-length")
-                .doesNotContain("secret").doesNotContain("segment");
+        assertThat(e.getMessage())
+                .as("names the setting, never the content")
+                .contains("validation.max-attribute-length")
+                .doesNotContain("secret")
+                .doesNotContain("segment");
     }
 
     @Test
@@ -151,19 +164,25 @@ class EventValidatorTest {
 
     @Test
     void eventAgeIsCheckedAgainstTheJobsClockInLiveModeAndNotInAReplay() throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of("bootstrap-servers", "localhost:1", "validation.max-event-age", "30 d"));
+        Map<String, String> settings =
+                new HashMap<>(Map.of("bootstrap-servers", "localhost:1", "validation.max-event-age", "30 d"));
         EventValidator live = EventValidator.of(CxConfig.fromMap(settings, Map.of()));
         settings.put("event-time.mode", "replay");
         EventValidator replay = EventValidator.of(CxConfig.fromMap(settings, Map.of()));
 
-        InteractionEvent old = Events.interaction("c", NOW - Duration.ofDays(40).toMillis(), InteractionType.PAGE_VIEW, "home");
-        assertThat(catchThrowableOfType(InvalidEventException.class, () -> live.validate(old, NOW)).reason())
+        InteractionEvent old =
+                Events.interaction("c", NOW - Duration.ofDays(40).toMillis(), InteractionType.PAGE_VIEW, "home");
+        assertThat(catchThrowableOfType(InvalidEventException.class, () -> live.validate(old, NOW))
+                        .reason())
                 .isEqualTo(DeadLetterReason.TIMESTAMP_TOO_OLD);
         replay.validate(old, NOW);
         replay.validate(Events.interaction("c", 0, InteractionType.PAGE_VIEW, "home"), NOW);
 
-        InteractionEvent future = Events.interaction("c", NOW + Duration.ofMinutes(11).toMillis(), InteractionType.PAGE_VIEW, "home");
-        assertThat(catchThrowableOfType(InvalidEventException.class, () -> replay.validate(future, NOW)).reason())
-                .as("a stamp from the future is wrong in a replay too").isEqualTo(DeadLetterReason.TIMESTAMP_IN_FUTURE);
+        InteractionEvent future =
+                Events.interaction("c", NOW + Duration.ofMinutes(11).toMillis(), InteractionType.PAGE_VIEW, "home");
+        assertThat(catchThrowableOfType(InvalidEventException.class, () -> replay.validate(future, NOW))
+                        .reason())
+                .as("a stamp from the future is wrong in a replay too")
+                .isEqualTo(DeadLetterReason.TIMESTAMP_IN_FUTURE);
     }
 }

@@ -24,10 +24,18 @@ class OutputsTest {
 
     @ParameterizedTest
     @EnumSource(WireFormat.class)
-    void aDeadLetterIsKeyedByItsSourceTopicStampedWhenDeadLetteredWithItsReasonAsAHeader(WireFormat format) throws Exception {
-        DeadLetter letter = DeadLetter.newBuilder().setSourceTopic("cx.feedback").setSourcePartition(3).setSourceOffset(42)
-                .setReason(DeadLetterReason.SCORE_OUT_OF_RANGE).setDetail("score 11").setPayload(ByteBuffer.wrap(new byte[] {1, 2}))
-                .setRecordTimestamp(RECORDED).setDeadLetteredAt(DEAD_LETTERED).build();
+    void aDeadLetterIsKeyedByItsSourceTopicStampedWhenDeadLetteredWithItsReasonAsAHeader(WireFormat format)
+            throws Exception {
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setSourceTopic("cx.feedback")
+                .setSourcePartition(3)
+                .setSourceOffset(42)
+                .setReason(DeadLetterReason.SCORE_OUT_OF_RANGE)
+                .setDetail("score 11")
+                .setPayload(ByteBuffer.wrap(new byte[] {1, 2}))
+                .setRecordTimestamp(RECORDED)
+                .setDeadLetteredAt(DEAD_LETTERED)
+                .build();
         AvroRecordSchema<DeadLetter> schema = InstantiationUtil.clone(Outputs.deadLetters("cx.deadletter", format));
 
         ProducerRecord<byte[], byte[]> record = schema.serialize(letter, null, 7L);
@@ -43,9 +51,18 @@ class OutputsTest {
     @ParameterizedTest
     @EnumSource(WireFormat.class)
     void recoveryFiguresAreKeyedByRuleWithoutAHeader(WireFormat format) throws Exception {
-        RecoveryRate rate = RecoveryRate.newBuilder().setRuleId("detractor").setTreated(10).setTreatedRecovered(6)
-                .setTreatedChurned(1).setHeldOut(2).setHeldOutRecovered(1).setHeldOutChurned(0).setUpdatedAt(RECORDED).build();
-        AvroRecordSchema<RecoveryRate> schema = InstantiationUtil.clone(Outputs.recoveryRates("cx.outreach.recovery", format));
+        RecoveryRate rate = RecoveryRate.newBuilder()
+                .setRuleId("detractor")
+                .setTreated(10)
+                .setTreatedRecovered(6)
+                .setTreatedChurned(1)
+                .setHeldOut(2)
+                .setHeldOutRecovered(1)
+                .setHeldOutChurned(0)
+                .setUpdatedAt(RECORDED)
+                .build();
+        AvroRecordSchema<RecoveryRate> schema =
+                InstantiationUtil.clone(Outputs.recoveryRates("cx.outreach.recovery", format));
 
         ProducerRecord<byte[], byte[]> record = schema.serialize(rate, null, 7L);
 

@@ -3,7 +3,6 @@ package io.cxstream.io;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.util.clock.RelativeClock;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -84,7 +83,9 @@ class WallClockWatermarksTest {
                 int records = random.nextInt(4) == 0 ? random.nextInt(5) : 0;
                 if (random.nextInt(8) == 0) {
                     records = 0;
-                    for (long quietUntil = clock.now + IDLENESS.toMillis() * 2; clock.now < quietUntil; clock.now += MAX_STEP) {
+                    for (long quietUntil = clock.now + IDLENESS.toMillis() * 2;
+                            clock.now < quietUntil;
+                            clock.now += MAX_STEP) {
                         generator.onPeriodicEmit(out);
                         check(seed, live, clock, out, maxClamped, lastRecordAt, seen);
                     }
@@ -92,11 +93,24 @@ class WallClockWatermarksTest {
                 for (int r = 0; r < records; r++) {
                     long ts;
                     switch (random.nextInt(6)) {
-                        case 0: ts = clock.now + Duration.ofMinutes(5).toMillis(); break;          // a clock 5 min fast
-                        case 1: ts = clock.now + random.nextInt((int) Duration.ofMinutes(10).toMillis()); break;
-                        case 2: ts = clock.now - random.nextInt((int) Duration.ofHours(1).toMillis()); break; // a backlog
-                        case 3: ts = Long.MIN_VALUE; break;                                          // a dead letter
-                        default: ts = clock.now - random.nextInt((int) OOO); break;                 // on time
+                        case 0:
+                            ts = clock.now + Duration.ofMinutes(5).toMillis();
+                            break; // a clock 5 min fast
+                        case 1:
+                            ts = clock.now
+                                    + random.nextInt(
+                                            (int) Duration.ofMinutes(10).toMillis());
+                            break;
+                        case 2:
+                            ts = clock.now
+                                    - random.nextInt((int) Duration.ofHours(1).toMillis());
+                            break; // a backlog
+                        case 3:
+                            ts = Long.MIN_VALUE;
+                            break; // a dead letter
+                        default:
+                            ts = clock.now - random.nextInt((int) OOO);
+                            break; // on time
                     }
                     generator.onEvent(new Object(), ts, out);
                     seen = true;
@@ -111,32 +125,41 @@ class WallClockWatermarksTest {
         }
     }
 
-    private static void check(long seed, boolean live, Clock clock, Output out, long maxClamped, long lastRecordAt,
-                              boolean seen) {
+    private static void check(
+            long seed, boolean live, Clock clock, Output out, long maxClamped, long lastRecordAt, boolean seen) {
         String at = "seed " + seed + ", t=" + clock.now;
         if (live) {
-            assertThat(out.watermark).as("live: never past the clock minus out-of-orderness (%s)", at)
+            assertThat(out.watermark)
+                    .as("live: never past the clock minus out-of-orderness (%s)", at)
                     .isLessThanOrEqualTo(clock.now - OOO - 1);
         } else {
-            assertThat(out.watermark).as("replay: event time is what the events say (%s)", at)
+            assertThat(out.watermark)
+                    .as("replay: event time is what the events say (%s)", at)
                     .isLessThanOrEqualTo(maxClamped == Long.MIN_VALUE ? Long.MIN_VALUE : maxClamped - OOO - 1);
         }
-        boolean surelyQuiet = seen ? clock.now - lastRecordAt > IDLENESS.toMillis() + MAX_STEP
+        boolean surelyQuiet = seen
+                ? clock.now - lastRecordAt > IDLENESS.toMillis() + MAX_STEP
                 : clock.now - new Clock().now > IDLENESS.toMillis() + MAX_STEP;
         if (!seen) {
-            assertThat(out.emits == 0 || out.watermark < 0).as("no record, no event time (%s)", at).isTrue();
+            assertThat(out.emits == 0 || out.watermark < 0)
+                    .as("no record, no event time (%s)", at)
+                    .isTrue();
             if (surelyQuiet) {
                 assertThat(out.idle).as("no record: idle (%s)", at).isTrue();
             }
         } else if (surelyQuiet && live) {
             assertThat(out.idle).as("quiet live partition is not idle (%s)", at).isFalse();
-            assertThat(out.watermark).as("quiet live partition follows the clock (%s)", at).isEqualTo(clock.now - OOO - 1);
+            assertThat(out.watermark)
+                    .as("quiet live partition follows the clock (%s)", at)
+                    .isEqualTo(clock.now - OOO - 1);
         } else if (surelyQuiet) {
             assertThat(out.idle).as("quiet replay partition is idle (%s)", at).isTrue();
-            assertThat(out.watermark).as("replay: only events move event time (%s)", at)
+            assertThat(out.watermark)
+                    .as("replay: only events move event time (%s)", at)
                     .isLessThanOrEqualTo(maxClamped == Long.MIN_VALUE ? Long.MIN_VALUE : maxClamped - OOO - 1);
         } else if (!out.idle && maxClamped != Long.MIN_VALUE && clock.now - lastRecordAt <= IDLENESS.toMillis()) {
-            assertThat(out.watermark).as("active: at least the newest (capped) event time minus out-of-orderness (%s)", at)
+            assertThat(out.watermark)
+                    .as("active: at least the newest (capped) event time minus out-of-orderness (%s)", at)
                     .isGreaterThanOrEqualTo(maxClamped - OOO - 1);
         }
     }

@@ -18,7 +18,18 @@ class FeedbackScoringTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NPS,0,0", "NPS,7,70", "NPS,10,100", "CSAT,1,0", "CSAT,3,50", "CSAT,5,100", "CES,1,0", "CES,4,50", "CES,7,100", "CES,2,17"})
+    @CsvSource({
+        "NPS,0,0",
+        "NPS,7,70",
+        "NPS,10,100",
+        "CSAT,1,0",
+        "CSAT,3,50",
+        "CSAT,5,100",
+        "CES,1,0",
+        "CES,4,50",
+        "CES,7,100",
+        "CES,2,17"
+    })
     void normalisesToZeroToHundred(FeedbackMetric metric, int score, int expected) {
         assertThat(FeedbackScoring.normalized(metric, score)).isEqualTo(expected);
     }
@@ -26,7 +37,9 @@ class FeedbackScoringTest {
     @Test
     void refusesOutOfRangeScores() {
         assertThatThrownBy(() -> FeedbackScoring.npsCategory(11)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FeedbackScoring.normalized(FeedbackMetric.CSAT, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FeedbackScoring.normalized(FeedbackMetric.CES, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FeedbackScoring.normalized(FeedbackMetric.CSAT, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FeedbackScoring.normalized(FeedbackMetric.CES, 8))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -11,10 +11,9 @@ import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.JourneyStage;
 import io.cxstream.avro.JourneyState;
 import io.cxstream.io.CxEvent;
-import io.cxstream.testing.Events;
-
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.Trigger;
+import io.cxstream.testing.Events;
 import io.cxstream.testing.JourneyHarness;
 
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -57,7 +56,10 @@ class JourneyFunctionTest {
 
     private JourneyState state(String customer) throws Exception {
         journey.setCurrentKey(customer);
-        return journey.function().getRuntimeContext().getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90))).value();
+        return journey.function()
+                .getRuntimeContext()
+                .getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
+                .value();
     }
 
     @Test
@@ -75,16 +77,21 @@ class JourneyFunctionTest {
         assertThat(last.snapshot.getStage()).isEqualTo(JourneyStage.PURCHASE);
         assertThat(last.snapshot.getSegment()).isEqualTo("ACTIVE");
         assertThat(last.snapshot.getRecentTouchpoints())
-                .as("bounded to the last " + RECENT).containsExactly("WEB:cart", "WEB:checkout", "WEB:checkout");
+                .as("bounded to the last " + RECENT)
+                .containsExactly("WEB:cart", "WEB:checkout", "WEB:checkout");
         assertThat(out.get(2).snapshot.getStage()).as("c2 has its own journey").isEqualTo(JourneyStage.AWARENESS);
 
         JourneyState c1 = state("c1");
         assertThat(c1.getOrders()).isEqualTo(1);
         assertThat(c1.getLastEventTime()).isEqualTo(T0 + 4);
-        assertThat(journey.keyedStateEntries()).as("a journey each, and c1's order waits for the watermark "
-                + "(an order resets payment friction and cancels an abandonment)").isEqualTo(3);
+        assertThat(journey.keyedStateEntries())
+                .as("a journey each, and c1's order waits for the watermark "
+                        + "(an order resets payment friction and cancels an abandonment)")
+                .isEqualTo(3);
         journey.watermark(T0 + 4);
-        assertThat(journey.keyedStateEntries()).as("applied and gone: it started nothing").isEqualTo(2);
+        assertThat(journey.keyedStateEntries())
+                .as("applied and gone: it started nothing")
+                .isEqualTo(2);
     }
 
     @Test
@@ -116,12 +123,15 @@ class JourneyFunctionTest {
 
         assertThat(harness.extractOutputValues()).hasSize(1);
         List<DeadLetter> dead = harness.getSideOutput(JourneyFunction.LATE).stream()
-                .map(StreamRecord::getValue).collect(Collectors.toList());
+                .map(StreamRecord::getValue)
+                .collect(Collectors.toList());
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).getReason()).isEqualTo(DeadLetterReason.LATE_EVENT);
         assertThat(dead.get(0).getSourceTopic()).isEqualTo("cx.interactions");
         assertThat(InteractionEvent.fromByteBuffer(dead.get(0).getPayload())).isEqualTo(late);
-        assertThat(state("c1").getFriction()).as("a late event does not change the journey").isZero();
+        assertThat(state("c1").getFriction())
+                .as("a late event does not change the journey")
+                .isZero();
     }
 
     @Test
@@ -130,9 +140,11 @@ class JourneyFunctionTest {
         send(CxEvent.of(consent("c1", T0, ConsentAction.OPT_IN, ConsentPurpose.MARKETING)));
         send(CxEvent.of(consent("c1", T0 + 1, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE)));
 
-        List<ConsentEvent> forwarded = journey.triggerRecords().stream()
-                .map(r -> r.getValue().consent).collect(Collectors.toList());
-        assertThat(forwarded).as("passed on to the decision, in order").extracting(ConsentEvent::getAction)
+        List<ConsentEvent> forwarded =
+                journey.triggerRecords().stream().map(r -> r.getValue().consent).collect(Collectors.toList());
+        assertThat(forwarded)
+                .as("passed on to the decision, in order")
+                .extracting(ConsentEvent::getAction)
                 .containsExactly(ConsentAction.OPT_IN, ConsentAction.OPT_OUT);
         assertThat(harness.getSideOutput(JourneyFunction.LATE)).isNull();
         JourneyState s = state("c1");
@@ -146,17 +158,27 @@ class JourneyFunctionTest {
         send(CxEvent.of(interaction("c1", T0, InteractionType.PAYMENT_FAILED, "checkout")));
         send(CxEvent.of(feedback("c1", T0 + 1, FeedbackMetric.NPS, 2)));
         send(CxEvent.of(interaction("c2", T0, InteractionType.PAYMENT_FAILED, "checkout")));
-        assertThat(journey.keyedStateEntries()).as("journey and rule state of both").isEqualTo(4);
+        assertThat(journey.keyedStateEntries())
+                .as("journey and rule state of both")
+                .isEqualTo(4);
         send(CxEvent.of(consent("c1", T0 + 2, ConsentAction.ERASE, ConsentPurpose.ALL)));
-        assertThat(journey.keyedStateEntries()).as("nothing of c1 left but its tombstone").isEqualTo(3);
+        assertThat(journey.keyedStateEntries())
+                .as("nothing of c1 left but its tombstone")
+                .isEqualTo(3);
         assertThat(state("c1")).isNull();
         assertThat(state("c2")).isNotNull();
         journey.setCurrentKey("c1");
-        assertThat(journey.function().getRuntimeContext().getState(JourneyFunction.erasedDescriptor(Duration.ofDays(30))).value())
-                .as("the tombstone holds the erasure's event time, nothing else").isEqualTo(T0 + 2);
+        assertThat(journey.function()
+                        .getRuntimeContext()
+                        .getState(JourneyFunction.erasedDescriptor(Duration.ofDays(30)))
+                        .value())
+                .as("the tombstone holds the erasure's event time, nothing else")
+                .isEqualTo(T0 + 2);
 
-        List<Trigger> out = journey.triggerRecords().stream().map(StreamRecord::getValue).toList();
-        assertThat(out).extracting(t -> t.customerId + ":" + (t.erasure ? "ERASURE" : t.trigger))
+        List<Trigger> out =
+                journey.triggerRecords().stream().map(StreamRecord::getValue).toList();
+        assertThat(out)
+                .extracting(t -> t.customerId + ":" + (t.erasure ? "ERASURE" : t.trigger))
                 .containsExactly("c1:DETRACTOR", "c1:ERASURE");
         Trigger marker = out.get(1);
         assertThat(marker.lastEvidenceTime).isEqualTo(T0 + 2);
@@ -167,7 +189,8 @@ class JourneyFunctionTest {
         send(CxEvent.of(interaction("c1", T0 + 3, InteractionType.PAYMENT_FAILED, "checkout")));
         send(CxEvent.of(interaction("c2", T0 + 3, InteractionType.PAYMENT_FAILED, "checkout")));
         journey.watermark(T0 + 10);
-        assertThat(journey.triggers()).extracting(t -> t.customerId + ":" + t.trigger)
+        assertThat(journey.triggers())
+                .extracting(t -> t.customerId + ":" + t.trigger)
                 .containsExactly("c1:DETRACTOR", "c2:PAYMENT_FRICTION");
     }
 

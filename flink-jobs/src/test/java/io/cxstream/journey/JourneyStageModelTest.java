@@ -34,9 +34,11 @@ class JourneyStageModelTest {
     void detractorsAndHighChurnRiskAreAtRiskUntilAnOrderOrPromoterScore() {
         JourneyStage s = JourneyStageModel.afterNps(JourneyStage.ONBOARDING, NpsCategory.DETRACTOR);
         assertThat(s).isEqualTo(JourneyStage.AT_RISK);
-        assertThat(JourneyStageModel.afterInteraction(s, InteractionType.SUPPORT_CONTACT, 1)).isEqualTo(JourneyStage.AT_RISK);
+        assertThat(JourneyStageModel.afterInteraction(s, InteractionType.SUPPORT_CONTACT, 1))
+                .isEqualTo(JourneyStage.AT_RISK);
         assertThat(JourneyStageModel.afterNps(s, NpsCategory.PASSIVE)).isEqualTo(JourneyStage.AT_RISK);
-        assertThat(JourneyStageModel.afterInteraction(s, InteractionType.ORDER_PLACED, 2)).isEqualTo(JourneyStage.PURCHASE);
+        assertThat(JourneyStageModel.afterInteraction(s, InteractionType.ORDER_PLACED, 2))
+                .isEqualTo(JourneyStage.PURCHASE);
         assertThat(JourneyStageModel.withChurnRisk(JourneyStage.ONBOARDING, 70)).isEqualTo(JourneyStage.AT_RISK);
         assertThat(JourneyStageModel.withChurnRisk(JourneyStage.ONBOARDING, 69)).isEqualTo(JourneyStage.ONBOARDING);
     }
@@ -48,7 +50,8 @@ class JourneyStageModelTest {
         int halfLater = ChurnRisk.friction(friction, 1000, 1000 + ChurnRisk.FRICTION_HALF_LIFE_MILLIS, 0);
         assertThat(halfLater).isEqualTo(10);
         assertThat(ChurnRisk.friction(95, 0, 0, 20)).isEqualTo(100);
-        assertThat(ChurnRisk.friction(10, 0, 0, ChurnRisk.frictionPoints(InteractionType.ORDER_PLACED))).isZero();
+        assertThat(ChurnRisk.friction(10, 0, 0, ChurnRisk.frictionPoints(InteractionType.ORDER_PLACED)))
+                .isZero();
 
         assertThat(ChurnRisk.churnRisk(0, null, null, null)).isZero();
         assertThat(ChurnRisk.churnRisk(50, 3, null, null)).isEqualTo(70);

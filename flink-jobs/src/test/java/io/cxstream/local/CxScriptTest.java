@@ -33,7 +33,8 @@ class CxScriptTest {
         Result r = runCx(toolsWithout(dir), "demo");
 
         assertThat(r.status).as(r.output).isEqualTo(3);
-        assertThat(r.output).contains("Java 17 or newer is needed", "no 'java' on the PATH", "openjdk-17-jdk")
+        assertThat(r.output)
+                .contains("Java 17 or newer is needed", "no 'java' on the PATH", "openjdk-17-jdk")
                 .doesNotContain("command not found");
     }
 
@@ -67,7 +68,8 @@ class CxScriptTest {
         Result r = runCx(bin, "build");
 
         assertThat(r.status).as(r.output).isEqualTo(3);
-        assertThat(r.output).contains("Maven is needed", "no 'mvn' on the PATH", "apt-get install maven")
+        assertThat(r.output)
+                .contains("Maven is needed", "no 'mvn' on the PATH", "apt-get install maven")
                 .doesNotContain("Java 17 or newer is needed", "command not found");
     }
 
@@ -75,9 +77,12 @@ class CxScriptTest {
     void serveWritesJsonAndReadsFromTheEarliestOffsetByDefault() {
         CxLocal serve = new CxLocal("serve", Map.of(), new PrintStream(new ByteArrayOutputStream()));
         CxLocal demo = new CxLocal("demo", Map.of(), new PrintStream(new ByteArrayOutputStream()));
-        CxLocal avro = new CxLocal("serve", Map.of("output-format", "avro"), new PrintStream(new ByteArrayOutputStream()));
+        CxLocal avro =
+                new CxLocal("serve", Map.of("output-format", "avro"), new PrintStream(new ByteArrayOutputStream()));
 
-        assertThat(serve.jobSettings()).containsEntry("output-format", "json").containsEntry("starting-offsets", "earliest");
+        assertThat(serve.jobSettings())
+                .containsEntry("output-format", "json")
+                .containsEntry("starting-offsets", "earliest");
         assertThat(demo.jobSettings()).doesNotContainKey("output-format").containsEntry("starting-offsets", "earliest");
         assertThat(avro.jobSettings()).containsEntry("output-format", "avro");
     }
@@ -97,13 +102,15 @@ class CxScriptTest {
         assertThat(removed).isEqualTo(1);
         assertThat(dir.resolve("0f1e2d")).doesNotExist();
         assertThat(recent).exists();
-        assertThat(LocalCheckpoints.removeOlderRuns(dir.resolve("missing"), Duration.ofMinutes(1))).isZero();
+        assertThat(LocalCheckpoints.removeOlderRuns(dir.resolve("missing"), Duration.ofMinutes(1)))
+                .isZero();
     }
 
     /** A bin directory with the tools the script needs, but neither java nor mvn. */
     private static Path toolsWithout(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String tool : List.of("bash", "awk", "cut", "dirname", "cat", "sed", "find", "touch", "mkdir", "tail", "tee")) {
+        for (String tool :
+                List.of("bash", "awk", "cut", "dirname", "cat", "sed", "find", "touch", "mkdir", "tail", "tee")) {
             for (String d : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
                 Path real = Path.of(d, tool);
                 if (Files.isExecutable(real)) {
@@ -122,11 +129,11 @@ class CxScriptTest {
         java.toFile().setExecutable(true);
     }
 
-    private record Result(int status, String output) {
-    }
+    private record Result(int status, String output) {}
 
     private static Result runCx(Path bin, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(bin.resolve("bash").toString(), CX.toString()));
+        List<String> command =
+                new java.util.ArrayList<>(List.of(bin.resolve("bash").toString(), CX.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().clear();

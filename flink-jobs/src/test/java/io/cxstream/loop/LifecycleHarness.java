@@ -19,8 +19,8 @@ import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -73,9 +73,14 @@ final class LifecycleHarness implements AutoCloseable {
     }
 
     private void open(OperatorSubtaskState restoreFrom) throws Exception {
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new OutreachLifecycleFunction(config.loop, ruleBook(config)), List.of(RuleBook.RULES)),
-                in -> in.customerId, Types.STRING, 1, 1, 0);
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                        new OutreachLifecycleFunction(config.loop, ruleBook(config)), List.of(RuleBook.RULES)),
+                in -> in.customerId,
+                Types.STRING,
+                1,
+                1,
+                0);
         if (rocksDb) {
             harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -96,8 +101,11 @@ final class LifecycleHarness implements AutoCloseable {
         return OutreachEvent.newBuilder()
                 .setOutreachId(customer + "-" + ruleId + "-" + time)
                 .setCustomerId(customer)
-                .setTrigger(Arrays.stream(TriggerType.values()).anyMatch(t -> t.name().equals(trigger))
-                        ? TriggerType.valueOf(trigger) : TriggerType.UNKNOWN)
+                .setTrigger(
+                        Arrays.stream(TriggerType.values())
+                                        .anyMatch(t -> t.name().equals(trigger))
+                                ? TriggerType.valueOf(trigger)
+                                : TriggerType.UNKNOWN)
                 .setTriggerName(trigger)
                 .setRuleId(ruleId)
                 .setRuleVersion(1)
@@ -113,7 +121,8 @@ final class LifecycleHarness implements AutoCloseable {
     }
 
     LifecycleHarness send(OutreachEvent o) throws Exception {
-        harness.processElement(new StreamRecord<>(LoopInput.of(o), o.getLastEvidenceTime().toEpochMilli()));
+        harness.processElement(
+                new StreamRecord<>(LoopInput.of(o), o.getLastEvidenceTime().toEpochMilli()));
         return this;
     }
 
@@ -128,10 +137,17 @@ final class LifecycleHarness implements AutoCloseable {
         return this;
     }
 
-    LifecycleHarness feedback(String customer, String outreachId, FeedbackAction action, long time, String note) throws Exception {
-        OutreachFeedback f = OutreachFeedback.newBuilder().setOutreachId(outreachId).setCustomerId(customer)
-                .setAction(action).setHandledBy("agent-7").setOutcomeCode(action == FeedbackAction.CLOSE ? "CALLED_BACK" : null)
-                .setNote(note).setEventTime(Instant.ofEpochMilli(time)).build();
+    LifecycleHarness feedback(String customer, String outreachId, FeedbackAction action, long time, String note)
+            throws Exception {
+        OutreachFeedback f = OutreachFeedback.newBuilder()
+                .setOutreachId(outreachId)
+                .setCustomerId(customer)
+                .setAction(action)
+                .setHandledBy("agent-7")
+                .setOutcomeCode(action == FeedbackAction.CLOSE ? "CALLED_BACK" : null)
+                .setNote(note)
+                .setEventTime(Instant.ofEpochMilli(time))
+                .build();
         harness.processElement(new StreamRecord<>(LoopInput.of(f, 0, offset++), time));
         return this;
     }
@@ -160,21 +176,28 @@ final class LifecycleHarness implements AutoCloseable {
     }
 
     List<OutreachUpdate> updates() {
-        return harness.getSideOutput(OutreachLifecycleFunction.UPDATES) == null ? List.of()
-                : harness.getSideOutput(OutreachLifecycleFunction.UPDATES).stream().map(StreamRecord::getValue)
-                .collect(Collectors.toList());
+        return harness.getSideOutput(OutreachLifecycleFunction.UPDATES) == null
+                ? List.of()
+                : harness.getSideOutput(OutreachLifecycleFunction.UPDATES).stream()
+                        .map(StreamRecord::getValue)
+                        .collect(Collectors.toList());
     }
 
     /** The updates as "STATUS PRIORITY" or "STATUS/RECOVERY", in order. */
     List<String> statuses() {
-        return updates().stream().map(u -> u.getRecovery() != null ? u.getStatus() + "/" + u.getRecovery()
-                : u.getStatus() + " " + u.getPriority()).collect(Collectors.toList());
+        return updates().stream()
+                .map(u -> u.getRecovery() != null
+                        ? u.getStatus() + "/" + u.getRecovery()
+                        : u.getStatus() + " " + u.getPriority())
+                .collect(Collectors.toList());
     }
 
     List<DeadLetter> deadLetters() {
-        return harness.getSideOutput(OutreachLifecycleFunction.DEAD_LETTERS) == null ? List.of()
-                : harness.getSideOutput(OutreachLifecycleFunction.DEAD_LETTERS).stream().map(StreamRecord::getValue)
-                .collect(Collectors.toList());
+        return harness.getSideOutput(OutreachLifecycleFunction.DEAD_LETTERS) == null
+                ? List.of()
+                : harness.getSideOutput(OutreachLifecycleFunction.DEAD_LETTERS).stream()
+                        .map(StreamRecord::getValue)
+                        .collect(Collectors.toList());
     }
 
     /** Keyed state entries (heap backend only). */

@@ -60,8 +60,10 @@ class LifecycleSnapshotCompatibilityTest {
         CxConfig config = CxConfig.fromMap(Map.of("bootstrap-servers", "b:1"), Map.of());
         OutreachEvent detractor = outreach("c1", "detractor", "DETRACTOR", Priority.P2, T0);
         OperatorSubtaskState snapshot;
-        try (var old = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OneInputLifecycle(config.loop)),
-                (LoopInput in) -> in.customerId, Types.STRING)) {
+        try (var old = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new OneInputLifecycle(config.loop)),
+                (LoopInput in) -> in.customerId,
+                Types.STRING)) {
             old.setProcessingTime(T0);
             old.open();
             old.processElement(new StreamRecord<>(LoopInput.of(detractor), T0));
@@ -69,7 +71,9 @@ class LifecycleSnapshotCompatibilityTest {
         }
         try (LifecycleHarness h = LifecycleHarness.restoredFrom(snapshot)) {
             h.clock(60 * MIN);
-            assertThat(h.statuses()).as("the old SLA timer fires and finds the old lifecycle").containsExactly("ESCALATED P1");
+            assertThat(h.statuses())
+                    .as("the old SLA timer fires and finds the old lifecycle")
+                    .containsExactly("ESCALATED P1");
             h.feedback("c1", detractor.getOutreachId(), ACK, T0 + 61 * MIN, null);
             assertThat(h.statuses()).containsExactly("ESCALATED P1", "ACKED P1");
         }

@@ -42,8 +42,15 @@ class LoopConfigTest {
 
     @Test
     void typedValues() {
-        LoopConfig c = parse("--outreach.sla.marketing", "P4=2 d", "--outreach.cap.marketing", "1",
-                "--outreach.cap.marketing.period", "7 d", "--outreach.holdout-percent", "10");
+        LoopConfig c = parse(
+                "--outreach.sla.marketing",
+                "P4=2 d",
+                "--outreach.cap.marketing",
+                "1",
+                "--outreach.cap.marketing.period",
+                "7 d",
+                "--outreach.holdout-percent",
+                "10");
         assertThat(c.sla(Route.MARKETING, Priority.P4)).isEqualTo(Duration.ofDays(2));
         assertThat(c.cap).containsEntry(Route.MARKETING, 1);
         assertThat(c.capPeriod).containsEntry(Route.MARKETING, Duration.ofDays(7));
@@ -53,15 +60,20 @@ class LoopConfigTest {
     @Test
     void everyErrorNamesTheKey() {
         assertThatThrownBy(() -> parse("--outreach.sla.contact-center", "P1"))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'outreach.sla.contact-center'")
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'outreach.sla.contact-center'")
                 .hasMessageContaining("PRIORITY=DURATION");
         assertThatThrownBy(() -> parse("--outreach.sla.contact-center", "P9=1 h"))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("unknown priority 'P9'");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("unknown priority 'P9'");
         assertThatThrownBy(() -> parse("--outreach.holdout-percent", "60"))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'outreach.holdout-percent'");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'outreach.holdout-percent'");
         assertThatThrownBy(() -> parse("--outreach.cap.contact-center", "-1"))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'outreach.cap.contact-center'");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'outreach.cap.contact-center'");
         assertThatThrownBy(() -> parse("--outreach.recovery.period", "0 s"))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'outreach.recovery.period'");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'outreach.recovery.period'");
     }
 }

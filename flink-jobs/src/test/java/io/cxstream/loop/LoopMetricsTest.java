@@ -17,11 +17,31 @@ class LoopMetricsTest {
     private static final class Memory implements ListState<Long> {
         final List<Long> values = new ArrayList<>();
 
-        @Override public Iterable<Long> get() { return values; }
-        @Override public void add(Long v) { values.add(v); }
-        @Override public void update(List<Long> v) { values.clear(); values.addAll(v); }
-        @Override public void addAll(List<Long> v) { values.addAll(v); }
-        @Override public void clear() { values.clear(); }
+        @Override
+        public Iterable<Long> get() {
+            return values;
+        }
+
+        @Override
+        public void add(Long v) {
+            values.add(v);
+        }
+
+        @Override
+        public void update(List<Long> v) {
+            values.clear();
+            values.addAll(v);
+        }
+
+        @Override
+        public void addAll(List<Long> v) {
+            values.addAll(v);
+        }
+
+        @Override
+        public void clear() {
+            values.clear();
+        }
     }
 
     @Test

@@ -31,33 +31,43 @@ class LoopSpecTest {
 
     @Test
     void aLoopIsParsedWithTheRuleAndReadByTheLifecycle() throws Exception {
-        String json = rule("{\"resolvedBy\":\"event.type == 'ORDER_PLACED'\",\"within\":\"2 h\",\"ackSla\":\"10 min\"}");
+        String json =
+                rule("{\"resolvedBy\":\"event.type == 'ORDER_PLACED'\",\"within\":\"2 h\",\"ackSla\":\"10 min\"}");
         parser.parse(json);
         LoopSpec spec = LoopSpec.ofRuleJson(json);
         assertThat(spec.within).isEqualTo(Duration.ofHours(2));
         assertThat(spec.ackSla).isEqualTo(Duration.ofMinutes(10));
-        assertThat(spec.resolves(Events.journeyInteraction("c", 1, InteractionType.ORDER_PLACED, "x"))).isTrue();
-        assertThat(spec.resolves(Events.journeyInteraction("c", 1, InteractionType.ERROR, "x"))).isFalse();
+        assertThat(spec.resolves(Events.journeyInteraction("c", 1, InteractionType.ORDER_PLACED, "x")))
+                .isTrue();
+        assertThat(spec.resolves(Events.journeyInteraction("c", 1, InteractionType.ERROR, "x")))
+                .isFalse();
         assertThat(LoopSpec.ofRuleJson(rule(null))).isNull();
     }
 
     @Test
     void mistakesAreNamedAndRejectTheRule() {
         assertThatThrownBy(() -> parser.parse(rule("{\"resolvedBy\":\"event.score == 'high'\",\"within\":\"1 h\"}")))
-                .isInstanceOf(RuleException.class).hasMessageContaining("rule r").hasMessageContaining("resolvedBy");
+                .isInstanceOf(RuleException.class)
+                .hasMessageContaining("rule r")
+                .hasMessageContaining("resolvedBy");
         assertThatThrownBy(() -> parser.parse(rule("{\"resolvedBy\":\"event.type == 'ORDER_PLACED'\"}")))
-                .isInstanceOf(RuleException.class).hasMessageContaining("\"resolvedBy\" and \"within\" go together");
+                .isInstanceOf(RuleException.class)
+                .hasMessageContaining("\"resolvedBy\" and \"within\" go together");
         assertThatThrownBy(() -> parser.parse(rule("{\"resolvedby\":\"x\"}")))
-                .isInstanceOf(RuleException.class).hasMessageContaining("unknown field \"resolvedby\"");
+                .isInstanceOf(RuleException.class)
+                .hasMessageContaining("unknown field \"resolvedby\"");
         assertThatThrownBy(() -> parser.parse(rule("{\"ackSla\":\"soon\"}")))
-                .isInstanceOf(RuleException.class).hasMessageContaining("\"ackSla\" is not a duration");
-        assertThatThrownBy(() -> parser.parse(rule("[]"))).isInstanceOf(RuleException.class)
+                .isInstanceOf(RuleException.class)
+                .hasMessageContaining("\"ackSla\" is not a duration");
+        assertThatThrownBy(() -> parser.parse(rule("[]")))
+                .isInstanceOf(RuleException.class)
                 .hasMessageContaining("\"loop\" must be an object");
     }
 
     @Test
     void theShippedRulesResolvePaymentFrictionAndAbandonmentByAnOrderAndADetractorByAPromoterAnswer() throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of("bootstrap-servers", "b:1", "outreach.resolve-within", "6 h"));
+        Map<String, String> settings =
+                new HashMap<>(Map.of("bootstrap-servers", "b:1", "outreach.resolve-within", "6 h"));
         Map<String, LoopSpec> specs = new HashMap<>();
         for (String json : DefaultRules.load(CxConfig.fromMap(settings, Map.of()))) {
             LoopSpec spec = LoopSpec.ofRuleJson(json);
@@ -72,7 +82,9 @@ class LoopSpecTest {
             assertThat(specs.get(id).resolves(order)).isTrue();
         }
         assertThat(specs.get("detractor").resolves(order)).isFalse();
-        assertThat(specs.get("detractor").resolves(Events.journeyNps("c", 1, 9))).isTrue();
-        assertThat(specs.get("detractor").resolves(Events.journeyNps("c", 1, 8))).isFalse();
+        assertThat(specs.get("detractor").resolves(Events.journeyNps("c", 1, 9)))
+                .isTrue();
+        assertThat(specs.get("detractor").resolves(Events.journeyNps("c", 1, 8)))
+                .isFalse();
     }
 }

@@ -19,12 +19,19 @@ class OutreachFeedbackDeserializerTest {
     private final WireCodec<OutreachFeedback> codec = WireCodec.of(OutreachFeedback.class);
 
     private static OutreachFeedback ack(String customer, String outreachId, String note) {
-        return OutreachFeedback.newBuilder().setOutreachId(outreachId).setCustomerId(customer).setAction(FeedbackAction.ACK)
-                .setHandledBy("agent-1").setNote(note).setEventTime(Instant.ofEpochMilli(1_000)).build();
+        return OutreachFeedback.newBuilder()
+                .setOutreachId(outreachId)
+                .setCustomerId(customer)
+                .setAction(FeedbackAction.ACK)
+                .setHandledBy("agent-1")
+                .setNote(note)
+                .setEventTime(Instant.ofEpochMilli(1_000))
+                .build();
     }
 
     private FeedbackDecoded decode(String key, byte[] value) {
-        return deserializer.decode("cx.outreach.feedback", 1, 42, 7, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+        return deserializer.decode(
+                "cx.outreach.feedback", 1, 42, 7, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
     @Test
@@ -46,9 +53,13 @@ class OutreachFeedbackDeserializerTest {
 
     @Test
     void badRecordsAreDeadLetteredWithTheirReason() {
-        assertThat(decode("c1", "not an ack".getBytes(StandardCharsets.UTF_8)).deadLetter.getReason())
+        assertThat(decode("c1", "not an ack".getBytes(StandardCharsets.UTF_8))
+                        .deadLetter
+                        .getReason())
                 .isEqualTo(DeadLetterReason.UNRECOGNIZED_FORMAT);
-        assertThat(decode("c1", "{\"outreachId\": \"o1\"}".getBytes(StandardCharsets.UTF_8)).deadLetter.getReason())
+        assertThat(decode("c1", "{\"outreachId\": \"o1\"}".getBytes(StandardCharsets.UTF_8))
+                        .deadLetter
+                        .getReason())
                 .isIn(DeadLetterReason.UNDECODABLE, DeadLetterReason.INVALID_FIELD);
         assertThat(decode("c2", codec.encode(ack("c1", "o1", null), WireFormat.JSON)).deadLetter)
                 .satisfies(d -> {
@@ -56,9 +67,13 @@ class OutreachFeedbackDeserializerTest {
                     assertThat(d.getDetail()).contains("key");
                     assertThat(d.getSourceOffset()).isEqualTo(42);
                 });
-        assertThat(decode(null, codec.encode(ack(" ", "o1", null), WireFormat.JSON)).deadLetter.getReason())
+        assertThat(decode(null, codec.encode(ack(" ", "o1", null), WireFormat.JSON))
+                        .deadLetter
+                        .getReason())
                 .isEqualTo(DeadLetterReason.MISSING_CUSTOMER_ID);
-        assertThat(decode("c1", codec.encode(ack("c1", "", null), WireFormat.JSON)).deadLetter.getReason())
+        assertThat(decode("c1", codec.encode(ack("c1", "", null), WireFormat.JSON))
+                        .deadLetter
+                        .getReason())
                 .isEqualTo(DeadLetterReason.INVALID_FIELD);
         assertThat(decode("c1", null).deadLetter).isNotNull();
         assertThat(decode("c1", new byte[20_000]).deadLetter.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);

@@ -22,10 +22,12 @@ class PublishedLoopRulesTest {
     /** A published rule: a help-page view within 1 h resolves its outreach; 5 min to ack. */
     static final String CART_HELP_V1 = cartHelp(1, true, "event.type == 'PAGE_VIEW' && event.touchpoint == 'help'");
     /** Version 2: resolved by a look at the order status instead. */
-    static final String CART_HELP_V2 = cartHelp(2, true, "event.type == 'PAGE_VIEW' && event.touchpoint == 'order-status'");
+    static final String CART_HELP_V2 =
+            cartHelp(2, true, "event.type == 'PAGE_VIEW' && event.touchpoint == 'order-status'");
 
     static String cartHelp(int version, boolean enabled, String resolvedBy) {
-        return "{\"id\":\"cart-help\",\"version\":" + version + ",\"enabled\":" + enabled + ",\"trigger\":\"CART_HELP\","
+        return "{\"id\":\"cart-help\",\"version\":" + version + ",\"enabled\":" + enabled
+                + ",\"trigger\":\"CART_HELP\","
                 + "\"route\":\"CONTACT_CENTER\",\"priority\":\"P2\",\"reason\":\"error at {touchpoint}\",\"action\":\"call\","
                 + "\"loop\":{\"resolvedBy\":\"" + resolvedBy + "\",\"within\":\"1 h\",\"ackSla\":\"5 min\"},"
                 + "\"pattern\":{\"kind\":\"single\",\"when\":\"event.type == 'ERROR'\"}}";
@@ -45,7 +47,9 @@ class PublishedLoopRulesTest {
             h.rule("cart-help", CART_HELP_V1, T0 - MIN).send(cartHelp(T0)).event(view(T0 + MIN, "home"));
             assertThat(h.statuses()).containsExactly("OPEN P2");
             h.clock(5 * MIN);
-            assertThat(h.statuses()).as("the rule's 5 min, not the route's 1 h for P2").containsExactly("OPEN P2", "ESCALATED P1");
+            assertThat(h.statuses())
+                    .as("the rule's 5 min, not the route's 1 h for P2")
+                    .containsExactly("OPEN P2", "ESCALATED P1");
             h.event(view(T0 + 6 * MIN, "help"));
             assertThat(h.statuses()).containsExactly("OPEN P2", "ESCALATED P1", "RESOLVED P1");
             assertThat(h.updates().get(2).getDetail()).isEqualTo("resolved by PAGE_VIEW");
@@ -55,9 +59,12 @@ class PublishedLoopRulesTest {
     @Test
     void aNewVersionReplacesTheSpecFromItsPublicationAndAnOlderOneIsRejected() throws Exception {
         try (LifecycleHarness h = new LifecycleHarness()) {
-            h.rule("cart-help", CART_HELP_V1, T0 - MIN).send(cartHelp(T0))
-                    .rule("cart-help", CART_HELP_V2, T0 + MIN).event(view(T0 + 2 * MIN, "help"))
-                    .rule("cart-help", CART_HELP_V1, T0 + 2 * MIN).event(view(T0 + 3 * MIN, "help"));
+            h.rule("cart-help", CART_HELP_V1, T0 - MIN)
+                    .send(cartHelp(T0))
+                    .rule("cart-help", CART_HELP_V2, T0 + MIN)
+                    .event(view(T0 + 2 * MIN, "help"))
+                    .rule("cart-help", CART_HELP_V1, T0 + 2 * MIN)
+                    .event(view(T0 + 3 * MIN, "help"));
             assertThat(h.statuses()).as("v2 runs; v1 again is older, rejected").containsExactly("OPEN P2");
             h.event(view(T0 + 4 * MIN, "order-status"));
             assertThat(h.statuses()).containsExactly("OPEN P2", "RESOLVED P2");
@@ -67,7 +74,9 @@ class PublishedLoopRulesTest {
     @Test
     void anEventStampedBeforeANewVersionIsJudgedByTheVersionThenInForceAsTheRuleEngineDoes() throws Exception {
         try (LifecycleHarness h = new LifecycleHarness()) {
-            h.rule("cart-help", CART_HELP_V1, T0 - MIN).send(cartHelp(T0)).rule("cart-help", CART_HELP_V2, T0 + 2 * MIN)
+            h.rule("cart-help", CART_HELP_V1, T0 - MIN)
+                    .send(cartHelp(T0))
+                    .rule("cart-help", CART_HELP_V2, T0 + 2 * MIN)
                     .event(view(T0 + MIN, "order-status"));
             assertThat(h.statuses()).containsExactly("OPEN P2");
             h.event(view(T0 + MIN, "help")); // read late: stamped before v2
@@ -79,7 +88,9 @@ class PublishedLoopRulesTest {
     @ValueSource(booleans = {true, false})
     void aDeletedOrDisabledRuleNoLongerResolves(boolean tombstone) throws Exception {
         try (LifecycleHarness h = new LifecycleHarness()) {
-            h.rule("cart-help", CART_HELP_V1, T0 - MIN).send(cartHelp(T0)).event(view(T0 + MIN, "help"))
+            h.rule("cart-help", CART_HELP_V1, T0 - MIN)
+                    .send(cartHelp(T0))
+                    .event(view(T0 + MIN, "help"))
                     .send(cartHelp(T0 + 2 * MIN))
                     .rule("cart-help", tombstone ? null : cartHelp(2, false, "event.type == 'PAGE_VIEW'"), T0 + 3 * MIN)
                     .event(view(T0 + 4 * MIN, "help"));
@@ -103,8 +114,12 @@ class PublishedLoopRulesTest {
         try (LifecycleHarness h = new LifecycleHarness("rules.max-active", "5")) {
             h.rule("cart-help", brokenPattern, T0 - 2 * MIN)
                     .rule("cart-help", CART_HELP_V1, T0 - MIN) // valid, but a sixth enabled rule: over rules.max-active
-                    .send(cartHelp(T0)).event(view(T0 + MIN, "help")).clock(30 * MIN);
-            assertThat(h.statuses()).as("not resolved, and the route's 1 h to ack").containsExactly("OPEN P2");
+                    .send(cartHelp(T0))
+                    .event(view(T0 + MIN, "help"))
+                    .clock(30 * MIN);
+            assertThat(h.statuses())
+                    .as("not resolved, and the route's 1 h to ack")
+                    .containsExactly("OPEN P2");
         }
     }
 

@@ -21,15 +21,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Recovery figures per rule: outcomes counted by arm, status changes ignored, figures kept across a restore. */
 class RecoveryRateFunctionTest {
     private static OutreachUpdate outcome(String rule, boolean heldOut, RecoveryOutcome recovery) {
-        return OutreachUpdate.newBuilder().setOutreachId("o").setCustomerId("c").setRuleId(rule).setTriggerName("T")
-                .setRoute(Route.CONTACT_CENTER).setPriority(Priority.P2)
-                .setStatus(heldOut ? OutreachStatus.HELD_OUT : OutreachStatus.CLOSED).setRecovery(recovery)
-                .setHeldOut(heldOut).setUpdatedAt(Instant.EPOCH).build();
+        return OutreachUpdate.newBuilder()
+                .setOutreachId("o")
+                .setCustomerId("c")
+                .setRuleId(rule)
+                .setTriggerName("T")
+                .setRoute(Route.CONTACT_CENTER)
+                .setPriority(Priority.P2)
+                .setStatus(heldOut ? OutreachStatus.HELD_OUT : OutreachStatus.CLOSED)
+                .setRecovery(recovery)
+                .setHeldOut(heldOut)
+                .setUpdatedAt(Instant.EPOCH)
+                .build();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, OutreachUpdate, RecoveryRate> harness() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RecoveryRateFunction()),
-                (OutreachUpdate u) -> u.getRuleId(), Types.STRING);
+    private static KeyedOneInputStreamOperatorTestHarness<String, OutreachUpdate, RecoveryRate> harness()
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RecoveryRateFunction()),
+                (OutreachUpdate u) -> u.getRuleId(),
+                Types.STRING);
         h.open();
         return h;
     }
@@ -44,8 +55,10 @@ class RecoveryRateFunctionTest {
         h.processElement(new StreamRecord<>(outcome("payment-friction", true, RecoveryOutcome.RECOVERED)));
         var snapshot = h.snapshot(1, 0);
         h.close();
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new RecoveryRateFunction()),
-                (OutreachUpdate u) -> u.getRuleId(), Types.STRING);
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RecoveryRateFunction()),
+                (OutreachUpdate u) -> u.getRuleId(),
+                Types.STRING);
         restored.initializeState(snapshot);
         restored.open();
         restored.processElement(new StreamRecord<>(outcome("detractor", true, RecoveryOutcome.RECOVERED)));
@@ -53,8 +66,14 @@ class RecoveryRateFunctionTest {
         List<RecoveryRate> before = h.extractOutputValues();
         assertThat(before).hasSize(4);
         RecoveryRate last = restored.extractOutputValues().get(0);
-        assertThat(List.of(last.getRuleId(), last.getTreated(), last.getTreatedRecovered(), last.getTreatedChurned(),
-                last.getHeldOut(), last.getHeldOutRecovered(), last.getHeldOutChurned()))
+        assertThat(List.of(
+                        last.getRuleId(),
+                        last.getTreated(),
+                        last.getTreatedRecovered(),
+                        last.getTreatedChurned(),
+                        last.getHeldOut(),
+                        last.getHeldOutRecovered(),
+                        last.getHeldOutChurned()))
                 .containsExactly("detractor", 2L, 1L, 1L, 2L, 1L, 0L);
         assertThat(before.get(3).getRuleId()).isEqualTo("payment-friction");
         assertThat(before.get(3).getHeldOutRecovered()).isEqualTo(1L);

@@ -39,8 +39,13 @@ class ReporterPluginITCase {
     @Test
     void theJobsBucketedHistogramReachesThePluginAsAHistogram(@TempDir Path flinkHome) throws Exception {
         Path pluginJar = Path.of(Class.forName(PrometheusReporterSettings.CX_FACTORY_CLASS)
-                .getProtectionDomain().getCodeSource().getLocation().toURI());
-        assertThat(pluginJar.toString()).as("the packaged plugin jar (run through mvn verify)").endsWith(".jar");
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        assertThat(pluginJar.toString())
+                .as("the packaged plugin jar (run through mvn verify)")
+                .endsWith(".jar");
         Path pluginDir = Files.createDirectories(flinkHome.resolve("plugins").resolve("cx-prometheus"));
         Files.copy(pluginJar, pluginDir.resolve(pluginJar.getFileName()));
 
@@ -58,15 +63,24 @@ class ReporterPluginITCase {
         ClassLoader pluginLoader = factory.getClass().getClassLoader();
         assertThat(pluginLoader).isNotSameAs(getClass().getClassLoader());
 
-        URL jobClasses = BucketedHistogram.class.getProtectionDomain().getCodeSource().getLocation();
-        try (var userLoader = FlinkUserCodeClassLoaders.childFirst(new URL[] {jobClasses}, getClass().getClassLoader(),
-                CoreOptions.getParentFirstLoaderPatterns(config), e -> { }, true)) {
+        URL jobClasses =
+                BucketedHistogram.class.getProtectionDomain().getCodeSource().getLocation();
+        try (var userLoader = FlinkUserCodeClassLoaders.childFirst(
+                new URL[] {jobClasses},
+                getClass().getClassLoader(),
+                CoreOptions.getParentFirstLoaderPatterns(config),
+                e -> {},
+                true)) {
             Class<?> jobHistogram = userLoader.loadClass(BucketedHistogram.class.getName());
-            assertThat(jobHistogram.getClassLoader()).as("the job's copy").isNotSameAs(BucketedHistogram.class.getClassLoader());
+            assertThat(jobHistogram.getClassLoader())
+                    .as("the job's copy")
+                    .isNotSameAs(BucketedHistogram.class.getClassLoader());
             assertThatThrownBy(() -> pluginLoader.loadClass(BucketedHistogram.class.getName()))
-                    .as("the plugin cannot see the job's classes").isInstanceOf(ClassNotFoundException.class);
+                    .as("the plugin cannot see the job's classes")
+                    .isInstanceOf(ClassNotFoundException.class);
 
-            Histogram latency = (Histogram) jobHistogram.getMethod("latencyMillis").invoke(null);
+            Histogram latency =
+                    (Histogram) jobHistogram.getMethod("latencyMillis").invoke(null);
             for (long millis : new long[] {5, 40, 1_200, 2_600, 2_700, 70_000}) {
                 latency.update(millis);
             }
@@ -79,17 +93,18 @@ class ReporterPluginITCase {
             try {
                 reporter.notifyOfAddedMetric(latency, "cx_alert_latency_millis", new UnregisteredMetricsGroup());
                 String text = PrometheusText.scrape(port);
-                assertThat(text.lines()).contains(
-                        "# TYPE cx_alert_latency_seconds histogram",
-                        "cx_alert_latency_seconds_bucket{le=\"0.01\",} 1.0",
-                        "cx_alert_latency_seconds_bucket{le=\"0.05\",} 2.0",
-                        "cx_alert_latency_seconds_bucket{le=\"1.5\",} 3.0",
-                        "cx_alert_latency_seconds_bucket{le=\"2.5\",} 3.0",
-                        "cx_alert_latency_seconds_bucket{le=\"3.0\",} 5.0",
-                        "cx_alert_latency_seconds_bucket{le=\"60.0\",} 5.0",
-                        "cx_alert_latency_seconds_bucket{le=\"+Inf\",} 6.0",
-                        "cx_alert_latency_seconds_count 6.0",
-                        "cx_alert_latency_seconds_sum 76.545");
+                assertThat(text.lines())
+                        .contains(
+                                "# TYPE cx_alert_latency_seconds histogram",
+                                "cx_alert_latency_seconds_bucket{le=\"0.01\",} 1.0",
+                                "cx_alert_latency_seconds_bucket{le=\"0.05\",} 2.0",
+                                "cx_alert_latency_seconds_bucket{le=\"1.5\",} 3.0",
+                                "cx_alert_latency_seconds_bucket{le=\"2.5\",} 3.0",
+                                "cx_alert_latency_seconds_bucket{le=\"3.0\",} 5.0",
+                                "cx_alert_latency_seconds_bucket{le=\"60.0\",} 5.0",
+                                "cx_alert_latency_seconds_bucket{le=\"+Inf\",} 6.0",
+                                "cx_alert_latency_seconds_count 6.0",
+                                "cx_alert_latency_seconds_sum 76.545");
             } finally {
                 reporter.close();
             }

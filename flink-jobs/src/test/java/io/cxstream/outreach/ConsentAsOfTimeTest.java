@@ -52,7 +52,9 @@ class ConsentAsOfTimeTest {
         h.arrive(finding("c1", "DETRACTOR", T, "d1")).arrive(finding("c2", "PROMOTER", T, "p1"));
         h.watermark(T + GRACE);
         assertThat(h.out()).extracting(OutreachEvent::getCustomerId).containsExactly("c2");
-        assertThat(h.records().get(0).getTimestamp()).as("record time = evidence + grace").isEqualTo(T + GRACE);
+        assertThat(h.records().get(0).getTimestamp())
+                .as("record time = evidence + grace")
+                .isEqualTo(T + GRACE);
         assertThat(h.out().get(0).getLastEvidenceTime()).isEqualTo(Instant.ofEpochMilli(T));
         assertThat(suppressed(OutreachDecisionFunction.SUPPRESSED_CONSENT)).isEqualTo(1);
     }
@@ -61,7 +63,9 @@ class ConsentAsOfTimeTest {
     void theFindingWaitsForTheGraceSoAnOptOutStampedBeforeTheDecisionPointStillCounts() throws Exception {
         h.arrive(finding("c1", "DETRACTOR", T, "d1")).arrive(finding("c2", "DETRACTOR", T, "d2"));
         h.watermark(T);
-        assertThat(h.out()).as("not decided at the evidence: consents stamped up to evidence + grace may come").isEmpty();
+        assertThat(h.out())
+                .as("not decided at the evidence: consents stamped up to evidence + grace may come")
+                .isEmpty();
         h.consent("c1", T - 5, OPT_OUT, SERVICE); // before the evidence, arriving after the watermark passed it
         h.consent("c2", T + GRACE, OPT_OUT, SERVICE); // between the evidence and the decision point (inclusive)
         h.watermark(T + GRACE - 1);
@@ -69,7 +73,8 @@ class ConsentAsOfTimeTest {
         h.watermark(T + GRACE);
         assertThat(h.out()).isEmpty();
         assertThat(suppressed(OutreachDecisionFunction.SUPPRESSED_CONSENT)).isEqualTo(2);
-        assertThat(suppressed(OutreachDecisionFunction.SUPPRESSED_LATER_OPT_OUT)).isZero();
+        assertThat(suppressed(OutreachDecisionFunction.SUPPRESSED_LATER_OPT_OUT))
+                .isZero();
     }
 
     @Test
@@ -78,7 +83,8 @@ class ConsentAsOfTimeTest {
         h.arrive(finding("c1", "DETRACTOR", T, "d1"));
         h.consent("c1", T + GRACE - 1, OPT_IN, SERVICE);
         h.watermark(T + GRACE);
-        assertThat(h.records()).extracting(r -> r.getValue().getCustomerId() + "@" + r.getTimestamp())
+        assertThat(h.records())
+                .extracting(r -> r.getValue().getCustomerId() + "@" + r.getTimestamp())
                 .containsExactly("c1@" + (T + GRACE));
     }
 
@@ -88,7 +94,8 @@ class ConsentAsOfTimeTest {
         h.consent("c1", T + GRACE + 60_000, OPT_OUT, ConsentPurpose.ALL); // a clock ahead, or the customer was quick
         h.watermark(T + GRACE);
         assertThat(h.out()).as("safety before determinism").isEmpty();
-        assertThat(suppressed(OutreachDecisionFunction.SUPPRESSED_LATER_OPT_OUT)).isEqualTo(1);
+        assertThat(suppressed(OutreachDecisionFunction.SUPPRESSED_LATER_OPT_OUT))
+                .isEqualTo(1);
         assertThat(suppressed(OutreachDecisionFunction.SUPPRESSED_CONSENT)).isZero();
     }
 
@@ -100,7 +107,9 @@ class ConsentAsOfTimeTest {
         h.watermark(T + GRACE);
         assertThat(h.out()).isEmpty();
         h.send(finding("c1", "DETRACTOR", T + GRACE + 5, "d2")).watermark(T + 2 * GRACE + 5);
-        assertThat(h.records()).as("a finding after the opt-in is sent").extracting(r -> r.getTimestamp())
+        assertThat(h.records())
+                .as("a finding after the opt-in is sent")
+                .extracting(r -> r.getTimestamp())
                 .containsExactly(T + 2 * GRACE + 5);
     }
 
@@ -113,7 +122,8 @@ class ConsentAsOfTimeTest {
         h.consent("c1", T + 1, OPT_OUT, MARKETING); // another purpose
         assertThat(h.counter(Metrics.CONSENT_AFTER_OUTREACH)).isZero();
         h.consent("c1", T + GRACE, OPT_OUT, SERVICE); // stamped at the decision point, beyond the lateness bound
-        assertThat(h.counter(Metrics.CONSENT_AFTER_OUTREACH, "purpose", "SERVICE")).isEqualTo(1);
+        assertThat(h.counter(Metrics.CONSENT_AFTER_OUTREACH, "purpose", "SERVICE"))
+                .isEqualTo(1);
         h.consent("c1", T - 1, OPT_IN, SERVICE); // an opt-in is never "too late"
         assertThat(h.counter(Metrics.CONSENT_AFTER_OUTREACH)).isEqualTo(1);
     }
@@ -122,7 +132,9 @@ class ConsentAsOfTimeTest {
     void equalStampsGoToTheOptOutWhateverTheArrival() throws Exception {
         h.consent("c1", T0, OPT_OUT, SERVICE).consent("c1", T0, OPT_IN, SERVICE);
         h.consent("c2", T0, OPT_IN, SERVICE).consent("c2", T0, OPT_OUT, SERVICE);
-        h.arrive(finding("c1", "DETRACTOR", T, "d1")).arrive(finding("c2", "DETRACTOR", T, "d2")).watermark(T + GRACE);
+        h.arrive(finding("c1", "DETRACTOR", T, "d1"))
+                .arrive(finding("c2", "DETRACTOR", T, "d2"))
+                .watermark(T + GRACE);
         assertThat(h.out()).isEmpty();
     }
 
@@ -130,7 +142,9 @@ class ConsentAsOfTimeTest {
     @Test
     void consentFlagsOfAnEarlierVersionAreKeptAsStatementsFromBeforeAnyEvent() throws Exception {
         h.legacyConsentFlags("c1", 1 | 4 | 8); // service opted out, marketing opted in
-        h.arrive(finding("c1", "DETRACTOR", T, "d1")).arrive(finding("c1", "PROMOTER", T, "p1")).watermark(T + GRACE);
+        h.arrive(finding("c1", "DETRACTOR", T, "d1"))
+                .arrive(finding("c1", "PROMOTER", T, "p1"))
+                .watermark(T + GRACE);
         assertThat(h.out()).extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("p1");
         h.consent("c1", T0, OPT_IN, SERVICE); // any stamped statement is newer than the moved flags
         h.arrive(finding("c1", "DETRACTOR", T + 10, "d2")).watermark(T + 10 + GRACE);

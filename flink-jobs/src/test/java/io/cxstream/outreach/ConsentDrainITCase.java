@@ -45,7 +45,9 @@ class ConsentDrainITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @Test
     void aBacklogDrainedTwiceGivesTheSameDecisionsTheConsentAsOfEvidencePlusGraceSays() throws Exception {
@@ -57,8 +59,16 @@ class ConsentDrainITCase {
                 long e = base + i * 10_000L; // the answer; consents around it
                 // opted out of service before, back in a minute after the answer: suppressed
                 String b = "optin-after-" + i;
-                kafka.send(input.consents, b, consent(b, e - 10_000, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE), WireFormat.AVRO);
-                kafka.send(input.consents, b, consent(b, e + 60_000, ConsentAction.OPT_IN, ConsentPurpose.SERVICE), WireFormat.AVRO);
+                kafka.send(
+                        input.consents,
+                        b,
+                        consent(b, e - 10_000, ConsentAction.OPT_OUT, ConsentPurpose.SERVICE),
+                        WireFormat.AVRO);
+                kafka.send(
+                        input.consents,
+                        b,
+                        consent(b, e + 60_000, ConsentAction.OPT_IN, ConsentPurpose.SERVICE),
+                        WireFormat.AVRO);
                 kafka.send(input.feedback, b, feedback(b, e, FeedbackMetric.NPS, 1), WireFormat.AVRO);
                 // no statement: service by default
                 String c = "default-" + i;
@@ -66,24 +76,42 @@ class ConsentDrainITCase {
                 expected.add(c + "/DETRACTOR@" + e);
                 // marketing opt-in within the grace after the answer: sent
                 String d = "optin-in-grace-" + i;
-                kafka.send(input.consents, d, consent(d, e + 1_000, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
+                kafka.send(
+                        input.consents,
+                        d,
+                        consent(d, e + 1_000, ConsentAction.OPT_IN, ConsentPurpose.MARKETING),
+                        WireFormat.AVRO);
                 kafka.send(input.feedback, d, feedback(d, e, FeedbackMetric.NPS, 10), WireFormat.AVRO);
                 expected.add(d + "/PROMOTER@" + e);
                 // opted out of marketing; an older opt-in re-sent afterwards (a CRM re-sync) changes nothing
                 String f = "resync-" + i;
-                kafka.send(input.consents, f, consent(f, e - 5_000, ConsentAction.OPT_OUT, ConsentPurpose.MARKETING), WireFormat.AVRO);
-                kafka.send(input.consents, f, consent(f, e - 10_000, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
+                kafka.send(
+                        input.consents,
+                        f,
+                        consent(f, e - 5_000, ConsentAction.OPT_OUT, ConsentPurpose.MARKETING),
+                        WireFormat.AVRO);
+                kafka.send(
+                        input.consents,
+                        f,
+                        consent(f, e - 10_000, ConsentAction.OPT_IN, ConsentPurpose.MARKETING),
+                        WireFormat.AVRO);
                 kafka.send(input.feedback, f, feedback(f, e, FeedbackMetric.NPS, 10), WireFormat.AVRO);
                 // opted out of everything between the answer and its decision point: suppressed
                 String g = "optout-in-grace-" + i;
-                kafka.send(input.consents, g, consent(g, e + 1_500, ConsentAction.OPT_OUT, ConsentPurpose.ALL), WireFormat.AVRO);
+                kafka.send(
+                        input.consents,
+                        g,
+                        consent(g, e + 1_500, ConsentAction.OPT_OUT, ConsentPurpose.ALL),
+                        WireFormat.AVRO);
                 kafka.send(input.feedback, g, feedback(g, e, FeedbackMetric.NPS, 1), WireFormat.AVRO);
             }
 
             TreeSet<String> first = drain(kafka, input, new CxTopics(KAFKA), 2);
             TreeSet<String> second = drain(kafka, input, new CxTopics(KAFKA), 1);
             assertThat(first).as("first drain (parallelism 2)").isEqualTo(expected);
-            assertThat(second).as("second drain (parallelism 1): the same decisions").isEqualTo(first);
+            assertThat(second)
+                    .as("second drain (parallelism 1): the same decisions")
+                    .isEqualTo(first);
         }
     }
 
@@ -97,7 +125,8 @@ class ConsentDrainITCase {
         settings.put("parallelism", String.valueOf(parallelism));
         settings.put("voc.enabled", "false");
         CxConfig config = CxConfig.fromMap(settings, Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
         CxJob.onKafka(config).build(env);
         JobClient job = env.executeAsync("consent-drain-p" + parallelism);
         try {
@@ -106,14 +135,18 @@ class ConsentDrainITCase {
             kafka.readUntil(output.marketing, OutreachEvent.class, TIMEOUT, seen -> seen.size() >= PER_KIND);
             Thread.sleep(3_000); // lets an extra outreach show, not a wait for a result
             List<OutreachEvent> all = new ArrayList<>();
-            all.addAll(kafka.readUntil(output.contactCenter, OutreachEvent.class, Duration.ofSeconds(2), seen -> false));
+            all.addAll(
+                    kafka.readUntil(output.contactCenter, OutreachEvent.class, Duration.ofSeconds(2), seen -> false));
             all.addAll(kafka.readUntil(output.marketing, OutreachEvent.class, Duration.ofSeconds(2), seen -> false));
-            List<DeadLetter> dead = kafka.readUntil(output.deadLetter, DeadLetter.class, Duration.ofMillis(500), s -> false);
+            List<DeadLetter> dead =
+                    kafka.readUntil(output.deadLetter, DeadLetter.class, Duration.ofMillis(500), s -> false);
             assertThat(dead).as("nothing of the backlog dead-lettered").isEmpty();
             TreeSet<String> decisions = new TreeSet<>();
             for (OutreachEvent o : all) {
-                assertThat(o.getOutreachId()).isEqualTo(OutreachIds.of(o.getCustomerId(), o.getTriggerName(), o.getEvidence()));
-                decisions.add(o.getCustomerId() + "/" + o.getTriggerName() + "@" + o.getLastEvidenceTime().toEpochMilli());
+                assertThat(o.getOutreachId())
+                        .isEqualTo(OutreachIds.of(o.getCustomerId(), o.getTriggerName(), o.getEvidence()));
+                decisions.add(o.getCustomerId() + "/" + o.getTriggerName() + "@"
+                        + o.getLastEvidenceTime().toEpochMilli());
             }
             assertThat(all).as("no outreach twice").hasSize(decisions.size());
             return decisions;

@@ -50,16 +50,20 @@ class ConsentOrderPropertyTest {
             TreeSet<String> uncertain = new TreeSet<>();
             oracle(history, expected, uncertain);
 
-            for (List<Item> arrival : List.of(shuffled(history, random), consentsAhead(history), consentsBehind(history))) {
+            for (List<Item> arrival :
+                    List.of(shuffled(history, random), consentsAhead(history), consentsBehind(history))) {
                 TreeSet<String> actual = run(arrival);
                 actual.removeAll(uncertain);
-                assertThat(actual).as("seed %d: sent (id@record time), findings at risk of a later opt-out left out", seed)
+                assertThat(actual)
+                        .as("seed %d: sent (id@record time), findings at risk of a later opt-out left out", seed)
                         .isEqualTo(expected);
             }
             compared += expected.size();
             sent += history.stream().filter(i -> i.finding != null).count() - uncertain.size();
         }
-        assertThat(compared).as("outreach sent by the oracle (else the property says little)").isGreaterThan(100);
+        assertThat(compared)
+                .as("outreach sent by the oracle (else the property says little)")
+                .isGreaterThan(100);
         assertThat(sent - compared).as("findings suppressed by consent").isGreaterThan(100);
     }
 
@@ -73,8 +77,10 @@ class ConsentOrderPropertyTest {
             for (int i = 0; i < 25; i++) {
                 t += random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(800); // equal stamps too
                 if (random.nextInt(5) < 2) {
-                    Trigger f = finding(customer, random.nextBoolean() ? "DETRACTOR" : "PROMOTER", t, customer + "-e" + i);
-                    f.cooldownMillis = 0; // cooldowns are tested elsewhere; here every finding is decided on consent alone
+                    Trigger f =
+                            finding(customer, random.nextBoolean() ? "DETRACTOR" : "PROMOTER", t, customer + "-e" + i);
+                    f.cooldownMillis =
+                            0; // cooldowns are tested elsewhere; here every finding is decided on consent alone
                     items.add(new Item(t, f, null));
                 } else {
                     ConsentAction action = random.nextBoolean() ? ConsentAction.OPT_IN : ConsentAction.OPT_OUT;
@@ -96,7 +102,8 @@ class ConsentOrderPropertyTest {
             Item asOf = null;
             boolean laterOptOut = false;
             for (Item s : history) {
-                if (s.consent == null || !s.consent.getCustomerId().equals(f.finding.customerId)
+                if (s.consent == null
+                        || !s.consent.getCustomerId().equals(f.finding.customerId)
                         || !covers(s.consent.getPurpose(), marketing)) {
                     continue;
                 }
@@ -117,7 +124,8 @@ class ConsentOrderPropertyTest {
     }
 
     private static boolean covers(ConsentPurpose purpose, boolean marketing) {
-        return purpose == ConsentPurpose.ALL || purpose == (marketing ? ConsentPurpose.MARKETING : ConsentPurpose.SERVICE);
+        return purpose == ConsentPurpose.ALL
+                || purpose == (marketing ? ConsentPurpose.MARKETING : ConsentPurpose.SERVICE);
     }
 
     private static String key(Trigger f, long recordTime) {

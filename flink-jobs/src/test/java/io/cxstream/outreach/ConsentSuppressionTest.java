@@ -27,7 +27,8 @@ class ConsentSuppressionTest {
 
     @Test
     void anOptOutStopsOutreachWhosePatternWasAlreadyHalfSeen() throws Exception {
-        try (JourneyHarness journey = new JourneyHarness().open(); DecisionHarness decision = new DecisionHarness()) {
+        try (JourneyHarness journey = new JourneyHarness().open();
+                DecisionHarness decision = new DecisionHarness()) {
             for (String c : List.of("opted-out", "still-in")) {
                 journey.interaction(c, T0, InteractionType.PAYMENT_FAILED, "checkout");
             }
@@ -39,7 +40,9 @@ class ConsentSuppressionTest {
                 journey.interaction(c, T0 + 2 * MIN, InteractionType.PAYMENT_FAILED, "checkout");
             }
             journey.watermark(T0 + 2 * MIN + 1);
-            assertThat(journey.triggers()).extracting(t -> t.customerId).containsExactlyInAnyOrder("opted-out", "still-in");
+            assertThat(journey.triggers())
+                    .extracting(t -> t.customerId)
+                    .containsExactlyInAnyOrder("opted-out", "still-in");
 
             for (StreamRecord<Trigger> r : journey.triggerRecords()) {
                 decision.arrive(r.getValue());

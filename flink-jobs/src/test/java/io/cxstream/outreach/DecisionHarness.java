@@ -14,6 +14,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
 import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
@@ -21,7 +22,6 @@ import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
 import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -54,8 +54,11 @@ final class DecisionHarness implements AutoCloseable {
     private DecisionHarness(Duration grace, OperatorSubtaskState restoreFrom) throws Exception {
         this.grace = grace;
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false, grace)),
-                t -> t.customerId, Types.STRING, environment());
+                new KeyedProcessOperator<>(
+                        new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false, grace)),
+                t -> t.customerId,
+                Types.STRING,
+                environment());
         harness.setProcessingTime(T0 + 5_000);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -66,10 +69,13 @@ final class DecisionHarness implements AutoCloseable {
     /** An environment whose metric registry keeps every metric the operator registers, with its group's variables. */
     private MockEnvironment environment() {
         TestingMetricRegistry registry = TestingMetricRegistry.builder()
-                .setRegisterConsumer((metric, name, group) -> metrics.add(Map.entry(name + group.getAllVariables(), metric)))
+                .setRegisterConsumer(
+                        (metric, name, group) -> metrics.add(Map.entry(name + group.getAllVariables(), metric)))
                 .build();
-        TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "localhost", ResourceID.generate())
-                .addJob(new JobID(), "cx-stream").addTask(ExecutionAttemptID.randomId(), "outreach-decision");
+        TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(
+                        registry, "localhost", ResourceID.generate())
+                .addJob(new JobID(), "cx-stream")
+                .addTask(ExecutionAttemptID.randomId(), "outreach-decision");
         return new MockEnvironmentBuilder().setMetricGroup(task).build();
     }
 
@@ -110,7 +116,8 @@ final class DecisionHarness implements AutoCloseable {
     }
 
     static Trigger finding(String customer, String trigger, long time, String... eventIds) {
-        return finding(customer, trigger, "PROMOTER".equals(trigger) ? Route.MARKETING : Route.CONTACT_CENTER, time, eventIds);
+        return finding(
+                customer, trigger, "PROMOTER".equals(trigger) ? Route.MARKETING : Route.CONTACT_CENTER, time, eventIds);
     }
 
     /** Passes a trigger at its event time, without moving the watermark. */
@@ -174,7 +181,10 @@ final class DecisionHarness implements AutoCloseable {
         KeyedProcessOperator<String, Trigger, OutreachEvent> operator =
                 (KeyedProcessOperator<String, Trigger, OutreachEvent>) harness.getOperator();
         operator.setCurrentKey(customer);
-        operator.getUserFunction().getRuntimeContext().getState(ConsentHistory.legacyDescriptor()).update(flags);
+        operator.getUserFunction()
+                .getRuntimeContext()
+                .getState(ConsentHistory.legacyDescriptor())
+                .update(flags);
         return this;
     }
 

@@ -44,7 +44,9 @@ class OutreachDecisionFunctionTest {
         assertThat(o.getOutreachId()).isEqualTo(OutreachIds.of("c1", "DETRACTOR", o.getEvidence()));
         assertThat(o.getLastEvidenceTime()).isEqualTo(Instant.ofEpochMilli(T0));
         assertThat(o.getEmittedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 5_000));
-        assertThat(h.records().get(0).getTimestamp()).as("record time = event time of the last evidence").isEqualTo(T0);
+        assertThat(h.records().get(0).getTimestamp())
+                .as("record time = event time of the last evidence")
+                .isEqualTo(T0);
         assertThat(OutreachIds.of("c1", "DETRACTOR", o.getEvidence()))
                 .isNotEqualTo(OutreachIds.of("c2", "DETRACTOR", o.getEvidence()))
                 .isNotEqualTo(OutreachIds.of("c1", "PROMOTER", o.getEvidence()));
@@ -66,7 +68,9 @@ class OutreachDecisionFunctionTest {
         h.send(finding("c2", "DETRACTOR", T0 + COOLDOWN.toMillis() + 1, "e5"));
         h.send(finding("c1", "DETRACTOR", T0 + COOLDOWN.toMillis() + 2, "e6"));
 
-        assertThat(h.out()).extracting(o -> o.getCustomerId() + "/" + o.getTriggerName() + "/" + o.getEvidence().get(0).getEventId())
+        assertThat(h.out())
+                .extracting(o -> o.getCustomerId() + "/" + o.getTriggerName() + "/"
+                        + o.getEvidence().get(0).getEventId())
                 .containsExactly("c1/DETRACTOR/e1", "c1/PAYMENT_FRICTION/e3", "c2/DETRACTOR/e5", "c1/DETRACTOR/e6");
     }
 
@@ -89,7 +93,9 @@ class OutreachDecisionFunctionTest {
         h.wallClock(T0 + 40 * 24 * 3_600_000L); // past the longest cooldown a rule may have (31 d), within state.ttl
         h.send(finding("c1", "DETRACTOR", T0 + 3_600_000L, "d2"));
         h.send(finding("c1", "DETRACTOR", T0 + COOLDOWN.toMillis(), "d3"));
-        assertThat(h.out()).as("d2 is within d1's cooldown in event time").extracting(o -> o.getEvidence().get(0).getEventId())
+        assertThat(h.out())
+                .as("d2 is within d1's cooldown in event time")
+                .extracting(o -> o.getEvidence().get(0).getEventId())
                 .containsExactly("d1", "d3");
     }
 
@@ -131,7 +137,9 @@ class OutreachDecisionFunctionTest {
         assertThat(h.out()).isEmpty();
         h.watermark(T0 + 10);
         assertThat(h.out()).extracting(OutreachEvent::getCustomerId).containsExactly("c2");
-        assertThat(h.records().get(0).getTimestamp()).as("decided by the timer at the evidence's time").isEqualTo(T0 + 10);
+        assertThat(h.records().get(0).getTimestamp())
+                .as("decided by the timer at the evidence's time")
+                .isEqualTo(T0 + 10);
     }
 
     @Test
@@ -145,8 +153,10 @@ class OutreachDecisionFunctionTest {
         h.watermark(T0 + 20);
         assertThat(h.out()).extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("d1", "x1");
         h.send(finding("c1", "DETRACTOR", T0 + 30, "d3"));
-        assertThat(h.out()).as("no cooldown left from before the erasure")
-                .extracting(o -> o.getEvidence().get(0).getEventId()).containsExactly("d1", "x1", "d3");
+        assertThat(h.out())
+                .as("no cooldown left from before the erasure")
+                .extracting(o -> o.getEvidence().get(0).getEventId())
+                .containsExactly("d1", "x1", "d3");
         h.send(finding("c1", "PROMOTER", T0 + 31, "p1"));
         assertThat(h.out()).as("the marketing opt-in was erased too").hasSize(3);
     }
@@ -158,7 +168,10 @@ class OutreachDecisionFunctionTest {
         h = h.restart();
         h.watermark(T0 + 10);
         h.send(finding("c1", "DETRACTOR", T0 + 20, "d2"));
-        List<String> ids = h.out().stream().map(o -> o.getEvidence().get(0).getEventId()).toList();
-        assertThat(ids).as("x1 waited across the restore; d2 is in d1's cooldown").containsExactly("x1");
+        List<String> ids =
+                h.out().stream().map(o -> o.getEvidence().get(0).getEventId()).toList();
+        assertThat(ids)
+                .as("x1 waited across the restore; d2 is in d1's cooldown")
+                .containsExactly("x1");
     }
 }

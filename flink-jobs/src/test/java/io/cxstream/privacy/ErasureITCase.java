@@ -24,15 +24,12 @@ import io.cxstream.testing.WatermarkTicker;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -93,11 +90,13 @@ class ErasureITCase {
      * Kafka partition (same record key): the pending answers, then the erasure.
      */
     private static final String PROBE_ANSWERS = "probe-answers";
+
     private static final String PROBE_ERASURE = "probe-erasure";
     /** Long enough that X's and Y's checkout errors are still pending when the savepoint is taken. */
     private static final Duration ABANDON_WINDOW = Duration.ofMinutes(5);
     /** Keyed state read from the savepoint: the journey operator's two values, and the decision's. */
     private static final String JOURNEY = "journey";
+
     private static final String RULES = "journey rules";
     private static final String DECISION = "outreach-decision";
     private static final String TOMBSTONE = "journey tombstone";
@@ -127,34 +126,55 @@ class ErasureITCase {
         long t = System.currentTimeMillis();
         Map<String, InteractionEvent> firstFailure = new LinkedHashMap<>();
         for (String c : List.of(X, Y)) {
-            kafka.send(topics.consents, c, consent(c, t, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
+            kafka.send(
+                    topics.consents, c, consent(c, t, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
             InteractionEvent failure = interaction(c, t + 1, InteractionType.PAYMENT_FAILED, "checkout");
             firstFailure.put(c, failure);
             kafka.send(topics.interactions, c, failure, WireFormat.AVRO);
-            kafka.send(topics.interactions, c, interaction(c, t + 2, InteractionType.ERROR, "checkout"), WireFormat.AVRO);
-            kafka.send(topics.interactions, c, interaction(c, t + 3, InteractionType.SUPPORT_CONTACT, "support"), WireFormat.AVRO);
+            kafka.send(
+                    topics.interactions, c, interaction(c, t + 2, InteractionType.ERROR, "checkout"), WireFormat.AVRO);
+            kafka.send(
+                    topics.interactions,
+                    c,
+                    interaction(c, t + 3, InteractionType.SUPPORT_CONTACT, "support"),
+                    WireFormat.AVRO);
             kafka.send(topics.feedback, c, feedback(c, t + 4, FeedbackMetric.NPS, 1), WireFormat.AVRO);
             kafka.send(topics.feedback, c, feedback(c, t + 5, FeedbackMetric.NPS, 10), WireFormat.AVRO);
         }
         long erasedAt;
         try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200)) {
             // Outreach for both answers of both customers: everything before them has been processed.
-            kafka.readUntil(topics.contactCenter, OutreachEvent.class, TIMEOUT,
+            kafka.readUntil(
+                    topics.contactCenter,
+                    OutreachEvent.class,
+                    TIMEOUT,
                     seen -> keys(seen).containsAll(Set.of(X + "/DETRACTOR", Y + "/DETRACTOR")));
-            kafka.readUntil(topics.marketing, OutreachEvent.class, TIMEOUT,
+            kafka.readUntil(
+                    topics.marketing,
+                    OutreachEvent.class,
+                    TIMEOUT,
                     seen -> keys(seen).containsAll(Set.of(X + "/PROMOTER", Y + "/PROMOTER")));
 
             // Answers stamped two minutes ahead: their triggers wait in the decision for the watermark.
             long now = System.currentTimeMillis();
             for (String c : List.of(X, Y)) {
-                kafka.send(topics.feedback, PROBE_ANSWERS, feedback(c, now + 120_000, FeedbackMetric.NPS, 0), WireFormat.AVRO);
-                kafka.send(topics.feedback, PROBE_ANSWERS, feedback(c, now + 120_001, FeedbackMetric.NPS, 10), WireFormat.AVRO);
+                kafka.send(
+                        topics.feedback,
+                        PROBE_ANSWERS,
+                        feedback(c, now + 120_000, FeedbackMetric.NPS, 0),
+                        WireFormat.AVRO);
+                kafka.send(
+                        topics.feedback,
+                        PROBE_ANSWERS,
+                        feedback(c, now + 120_001, FeedbackMetric.NPS, 10),
+                        WireFormat.AVRO);
             }
             probe(PROBE_ANSWERS, PROBE_ANSWERS, now);
 
             // ---- X asks to be forgotten ----
             erasedAt = System.currentTimeMillis();
-            kafka.send(topics.consents, X, consent(X, erasedAt, ConsentAction.ERASE, ConsentPurpose.ALL), WireFormat.AVRO);
+            kafka.send(
+                    topics.consents, X, consent(X, erasedAt, ConsentAction.ERASE, ConsentPurpose.ALL), WireFormat.AVRO);
             probe(PROBE_ERASURE, X, erasedAt);
         }
         String savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
@@ -162,13 +182,21 @@ class ErasureITCase {
 
         // ---- the savepoint: X nowhere, Y everywhere ----
         Map<String, Set<String>> customersByOperator = customersWithState(savepoint, config);
-        assertThat(customersByOperator.remove(TOMBSTONE)).as("tombstones: X's erasure time, nothing else").containsExactly(X);
+        assertThat(customersByOperator.remove(TOMBSTONE))
+                .as("tombstones: X's erasure time, nothing else")
+                .containsExactly(X);
         assertThat(customersByOperator.keySet()).containsExactlyInAnyOrder(JOURNEY, RULES, DECISION);
-        List<String> deadLetters = kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), seen -> false)
-                .stream().map(d -> d.getReason() + ": " + d.getDetail()).collect(Collectors.toList());
-        assertThat(customersByOperator).allSatisfy((uid, customers) -> assertThat(customers)
-                .as("customers with state in %s (dead letters: %s)", uid, deadLetters).contains(Y).doesNotContain(X));
-        assertThat(customersByOperator.get(DECISION)).as("the probes' consents are there too")
+        List<String> deadLetters =
+                kafka.readUntil(topics.deadLetter, DeadLetter.class, Duration.ofSeconds(1), seen -> false).stream()
+                        .map(d -> d.getReason() + ": " + d.getDetail())
+                        .collect(Collectors.toList());
+        assertThat(customersByOperator)
+                .allSatisfy((uid, customers) -> assertThat(customers)
+                        .as("customers with state in %s (dead letters: %s)", uid, deadLetters)
+                        .contains(Y)
+                        .doesNotContain(X));
+        assertThat(customersByOperator.get(DECISION))
+                .as("the probes' consents are there too")
                 .contains(PROBE_ANSWERS, PROBE_ERASURE);
 
         // ---- resumed: X's former half patterns cannot complete, Y's do ----
@@ -178,7 +206,11 @@ class ErasureITCase {
         // dropped by the tombstone. Before it, the answer gave X a second detractor outreach (X's cooldown
         // was erased) and the opt-in a second promoter outreach for X's answer below.
         kafka.send(topics.feedback, X, feedback(X, erasedAt - 1_000, FeedbackMetric.NPS, 0), WireFormat.AVRO);
-        kafka.send(topics.consents, X, consent(X, erasedAt - 1_000, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
+        kafka.send(
+                topics.consents,
+                X,
+                consent(X, erasedAt - 1_000, ConsentAction.OPT_IN, ConsentPurpose.MARKETING),
+                WireFormat.AVRO);
         long resumedAt = System.currentTimeMillis();
         kafka.send(topics.feedback, X, feedback(X, resumedAt, FeedbackMetric.NPS, 10), WireFormat.AVRO);
         Map<String, InteractionEvent> secondFailure = new LinkedHashMap<>();
@@ -192,29 +224,49 @@ class ErasureITCase {
         // Event time jumps past the abandonment window, so pending errors and failures are decided.
         try (AutoCloseable ticker = futureTicker(resumedAt + ABANDON_WINDOW.toMillis() + 60_000)) {
             // Anything for X would be decided by the same watermark as Y's; give it two more seconds to show.
-            contactCenter = kafka.readUntil(topics.contactCenter, OutreachEvent.class, TIMEOUT, containsThenLingers(Set.of(
-                    X + "/DETRACTOR", Y + "/DETRACTOR", Y + "/PAYMENT_FRICTION", Y + "/ERROR_THEN_ABANDON")));
-            marketing = kafka.readUntil(topics.marketing, OutreachEvent.class, TIMEOUT, containsThenLingers(Set.of(
-                    X + "/PROMOTER", Y + "/PROMOTER", PROBE_ANSWERS + "/PROMOTER", PROBE_ERASURE + "/PROMOTER")));
+            contactCenter = kafka.readUntil(
+                    topics.contactCenter,
+                    OutreachEvent.class,
+                    TIMEOUT,
+                    containsThenLingers(Set.of(
+                            X + "/DETRACTOR", Y + "/DETRACTOR", Y + "/PAYMENT_FRICTION", Y + "/ERROR_THEN_ABANDON")));
+            marketing = kafka.readUntil(
+                    topics.marketing,
+                    OutreachEvent.class,
+                    TIMEOUT,
+                    containsThenLingers(Set.of(
+                            X + "/PROMOTER",
+                            Y + "/PROMOTER",
+                            PROBE_ANSWERS + "/PROMOTER",
+                            PROBE_ERASURE + "/PROMOTER")));
         }
 
         // Y's queued answers are decided too, but fall in Y's cooldown; X's were erased, and X's cooldown
         // with them, so a surviving answer of X would show up here as a second outreach.
-        assertThat(keys(contactCenter)).as("X's only contact-center outreach is the one from before the erasure")
-                .containsExactlyInAnyOrder(X + "/DETRACTOR", Y + "/DETRACTOR", Y + "/PAYMENT_FRICTION", Y + "/ERROR_THEN_ABANDON");
+        assertThat(keys(contactCenter))
+                .as("X's only contact-center outreach is the one from before the erasure")
+                .containsExactlyInAnyOrder(
+                        X + "/DETRACTOR", Y + "/DETRACTOR", Y + "/PAYMENT_FRICTION", Y + "/ERROR_THEN_ABANDON");
         assertThat(contactCenter).hasSize(4);
-        assertThat(keys(marketing)).containsExactlyInAnyOrder(X + "/PROMOTER", Y + "/PROMOTER",
-                PROBE_ANSWERS + "/PROMOTER", PROBE_ERASURE + "/PROMOTER");
+        assertThat(keys(marketing))
+                .containsExactlyInAnyOrder(
+                        X + "/PROMOTER", Y + "/PROMOTER", PROBE_ANSWERS + "/PROMOTER", PROBE_ERASURE + "/PROMOTER");
         assertThat(marketing).hasSize(4);
         OutreachEvent yFriction = contactCenter.stream()
-                .filter(o -> o.getCustomerId().equals(Y) && o.getTrigger() == TriggerType.PAYMENT_FRICTION).findFirst().orElseThrow();
-        assertThat(yFriction.getEvidence()).extracting(Evidence::getEventId)
+                .filter(o -> o.getCustomerId().equals(Y) && o.getTrigger() == TriggerType.PAYMENT_FRICTION)
+                .findFirst()
+                .orElseThrow();
+        assertThat(yFriction.getEvidence())
+                .extracting(Evidence::getEventId)
                 .as("Y's pattern spans the savepoint: its first half was kept")
-                .containsExactly(firstFailure.get(Y).getEventId(), secondFailure.get(Y).getEventId());
+                .containsExactly(
+                        firstFailure.get(Y).getEventId(), secondFailure.get(Y).getEventId());
         Set<String> xPreErasureIds = Set.of(firstFailure.get(X).getEventId());
-        assertThat(contactCenter).filteredOn(o -> o.getCustomerId().equals(X))
+        assertThat(contactCenter)
+                .filteredOn(o -> o.getCustomerId().equals(X))
                 .allSatisfy(o -> assertThat(o.getTrigger()).isEqualTo(TriggerType.DETRACTOR))
-                .flatExtracting(OutreachEvent::getEvidence).extracting(Evidence::getEventId)
+                .flatExtracting(OutreachEvent::getEvidence)
+                .extracting(Evidence::getEventId)
                 .doesNotContainAnyElementsOf(xPreErasureIds);
     }
 
@@ -225,9 +277,17 @@ class ErasureITCase {
      */
     private void awaitConsuming(int unreadableSoFar) {
         kafka.send(topics.interactions, "warm-up", "not a record".getBytes(StandardCharsets.UTF_8));
-        List<DeadLetter> dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, TIMEOUT, seen -> seen.stream()
-                .filter(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT).count() >= unreadableSoFar);
-        assertThat(dead).filteredOn(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT).hasSize(unreadableSoFar);
+        List<DeadLetter> dead = kafka.readUntil(
+                topics.deadLetter,
+                DeadLetter.class,
+                TIMEOUT,
+                seen -> seen.stream()
+                                .filter(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT)
+                                .count()
+                        >= unreadableSoFar);
+        assertThat(dead)
+                .filteredOn(d -> d.getReason() == DeadLetterReason.UNRECOGNIZED_FORMAT)
+                .hasSize(unreadableSoFar);
     }
 
     /** Done two seconds after the outreach seen so far first covers {@code expected}: time for extras to show. */
@@ -246,9 +306,17 @@ class ErasureITCase {
 
     /** Opts {@code probe} in to marketing (record key {@code key}) and waits for its promoter outreach. */
     private void probe(String probe, String key, long time) {
-        kafka.send(topics.consents, key, consent(probe, time, ConsentAction.OPT_IN, ConsentPurpose.MARKETING), WireFormat.AVRO);
+        kafka.send(
+                topics.consents,
+                key,
+                consent(probe, time, ConsentAction.OPT_IN, ConsentPurpose.MARKETING),
+                WireFormat.AVRO);
         kafka.send(topics.feedback, key, feedback(probe, time + 100, FeedbackMetric.NPS, 10), WireFormat.AVRO);
-        kafka.readUntil(topics.marketing, OutreachEvent.class, TIMEOUT, seen -> keys(seen).contains(probe + "/PROMOTER"));
+        kafka.readUntil(
+                topics.marketing,
+                OutreachEvent.class,
+                TIMEOUT,
+                seen -> keys(seen).contains(probe + "/PROMOTER"));
     }
 
     private static JobClient start(CxConfig config, String savepoint) throws Exception {
@@ -266,9 +334,16 @@ class ErasureITCase {
     private AutoCloseable futureTicker(long eventTime) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         long[] next = {eventTime};
-        executor.scheduleAtFixedRate(() -> kafka.send(topics.interactions, WatermarkTicker.FILLER_CUSTOMER,
-                Events.interaction(WatermarkTicker.FILLER_CUSTOMER, next[0] += 200, InteractionType.PAGE_VIEW, "home"),
-                WireFormat.AVRO), 1000, 200, TimeUnit.MILLISECONDS);
+        executor.scheduleAtFixedRate(
+                () -> kafka.send(
+                        topics.interactions,
+                        WatermarkTicker.FILLER_CUSTOMER,
+                        Events.interaction(
+                                WatermarkTicker.FILLER_CUSTOMER, next[0] += 200, InteractionType.PAGE_VIEW, "home"),
+                        WireFormat.AVRO),
+                1000,
+                200,
+                TimeUnit.MILLISECONDS);
         return () -> {
             executor.shutdownNow();
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -286,15 +361,22 @@ class ErasureITCase {
         states.put(JOURNEY, List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
         states.put(RULES, List.of(RuleEngine.stateDescriptor(config.stateTtl)));
         states.put(TOMBSTONE, List.of(JourneyFunction.erasedDescriptor(config.maxEventAge.plus(config.maxFutureSkew))));
-        states.put(DECISION, List.of(OutreachDecisionFunction.cooldownDescriptor(config.rulesMaxWindow, config.stateTtl),
-                OutreachDecisionFunction.consentDescriptor(), OutreachDecisionFunction.consentSentDescriptor(config.stateTtl),
-                OutreachDecisionFunction.pendingDescriptor()));
+        states.put(
+                DECISION,
+                List.of(
+                        OutreachDecisionFunction.cooldownDescriptor(config.rulesMaxWindow, config.stateTtl),
+                        OutreachDecisionFunction.consentDescriptor(),
+                        OutreachDecisionFunction.consentSentDescriptor(config.stateTtl),
+                        OutreachDecisionFunction.pendingDescriptor()));
         DataStream<String> all = null;
         for (Map.Entry<String, List<StateDescriptor<?, ?>>> e : states.entrySet()) {
             // the rule engine and the tombstones are in the journey operator
             String uid = e.getKey().equals(RULES) || e.getKey().equals(TOMBSTONE) ? JOURNEY : e.getKey();
-            DataStream<String> one = reader.readKeyedState(OperatorIdentifier.forUid(uid),
-                    new CustomersWithState(e.getKey(), e.getValue()), Types.STRING, Types.STRING);
+            DataStream<String> one = reader.readKeyedState(
+                    OperatorIdentifier.forUid(uid),
+                    new CustomersWithState(e.getKey(), e.getValue()),
+                    Types.STRING,
+                    Types.STRING);
             all = all == null ? one : all.union(one);
         }
         Map<String, Set<String>> result = new TreeMap<>();
@@ -375,6 +457,8 @@ class ErasureITCase {
     }
 
     static Set<String> keys(List<OutreachEvent> outreach) {
-        return outreach.stream().map(o -> o.getCustomerId() + "/" + o.getTrigger()).collect(Collectors.toSet());
+        return outreach.stream()
+                .map(o -> o.getCustomerId() + "/" + o.getTrigger())
+                .collect(Collectors.toSet());
     }
 }

@@ -33,8 +33,10 @@ class ErasureTombstoneTest {
     /** The journey's triggers output fed to the decision (grace 2 s, the job's default), event time ended. */
     private static List<StreamRecord<OutreachEvent>> decide(JourneyHarness journey, long until) throws Exception {
         try (var decision = new KeyedOneInputStreamOperatorTestHarness<String, Trigger, OutreachEvent>(
-                new KeyedProcessOperator<>(new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false,
-                        Duration.ofSeconds(2))), t -> t.customerId, Types.STRING)) {
+                new KeyedProcessOperator<>(new OutreachDecisionFunction(
+                        Duration.ofDays(31), Duration.ofDays(90), true, false, Duration.ofSeconds(2))),
+                t -> t.customerId,
+                Types.STRING)) {
             decision.open();
             for (StreamRecord<Trigger> r : journey.triggerRecords()) {
                 decision.processElement(r);
@@ -42,8 +44,12 @@ class ErasureTombstoneTest {
             decision.processWatermark(until);
             @SuppressWarnings("unchecked")
             List<StreamRecord<OutreachEvent>> out = decision.getOutput().stream()
-                    .filter(o -> o instanceof StreamRecord).map(o -> (StreamRecord<OutreachEvent>) o).toList();
-            assertThat(decision.numKeyedStateEntries()).as("decision state of the erased customer").isZero();
+                    .filter(o -> o instanceof StreamRecord)
+                    .map(o -> (StreamRecord<OutreachEvent>) o)
+                    .toList();
+            assertThat(decision.numKeyedStateEntries())
+                    .as("decision state of the erased customer")
+                    .isZero();
             return out;
         }
     }
@@ -54,12 +60,15 @@ class ErasureTombstoneTest {
             journey.consent("c1", ERASE, ConsentAction.ERASE, ConsentPurpose.ALL);
             journey.nps("c1", ERASE - 30 * SEC, 0); // a detractor answer from before the erasure, still in flight
             journey.interaction("c1", ERASE - 20 * SEC, InteractionType.PAYMENT_FAILED, "checkout");
-            journey.interaction("c1", ERASE, InteractionType.PAYMENT_FAILED, "checkout"); // stamped at the erasure: before it
+            journey.interaction(
+                    "c1", ERASE, InteractionType.PAYMENT_FAILED, "checkout"); // stamped at the erasure: before it
             journey.watermark(ERASE + 10 * SEC);
 
             assertThat(journey.journeyEvents()).as("no journey event").isEmpty();
             assertThat(journey.triggers()).as("no finding").isEmpty();
-            assertThat(journey.keyedStateEntries()).as("only the tombstone: no journey, no rule state").isEqualTo(1);
+            assertThat(journey.keyedStateEntries())
+                    .as("only the tombstone: no journey, no rule state")
+                    .isEqualTo(1);
             assertThat(decide(journey, ERASE + 3_600 * SEC)).as("no outreach").isEmpty();
         }
     }
@@ -81,15 +90,18 @@ class ErasureTombstoneTest {
         try (JourneyHarness journey = new JourneyHarness().open()) {
             journey.consent("c1", ERASE - 10 * SEC, ConsentAction.OPT_IN, ConsentPurpose.MARKETING); // before: erased
             journey.consent("c1", ERASE, ConsentAction.ERASE, ConsentPurpose.ALL);
-            journey.consent("c1", ERASE - 5 * SEC, ConsentAction.OPT_IN, ConsentPurpose.MARKETING); // a CRM re-sync, after
+            journey.consent(
+                    "c1", ERASE - 5 * SEC, ConsentAction.OPT_IN, ConsentPurpose.MARKETING); // a CRM re-sync, after
             assertThat(journey.keyedStateEntries()).as("only the tombstone").isEqualTo(1);
-            assertThat(journey.triggerRecords()).extracting(r -> r.getValue().toString())
+            assertThat(journey.triggerRecords())
+                    .extracting(r -> r.getValue().toString())
                     .containsExactly("Trigger{CONSENT OPT_IN MARKETING, customer=c1}", "Trigger{ERASURE, customer=c1}");
 
             journey.nps("c1", ERASE + 20 * SEC, 10); // a promoter after the erasure
             journey.watermark(ERASE + 30 * SEC);
             assertThat(journey.triggers()).extracting(t -> t.trigger).containsExactly("PROMOTER");
-            assertThat(decide(journey, ERASE + 3_600 * SEC)).as("the re-sent opt-in was dropped: marketing is opt-in by default")
+            assertThat(decide(journey, ERASE + 3_600 * SEC))
+                    .as("the re-sent opt-in was dropped: marketing is opt-in by default")
                     .isEmpty();
         }
         try (JourneyHarness journey = new JourneyHarness().open()) {
@@ -98,9 +110,10 @@ class ErasureTombstoneTest {
             journey.nps("c1", ERASE + 20 * SEC, 0);
             journey.watermark(ERASE + 30 * SEC);
             assertThat(journey.triggers()).extracting(t -> t.trigger).containsExactly("DETRACTOR");
-            List<Trigger> passed = journey.triggerRecords().stream().map(StreamRecord::getValue).toList();
-            assertThat(passed).extracting(Trigger::toString)
-                    .contains("Trigger{CONSENT OPT_OUT SERVICE, customer=c1}");
+            List<Trigger> passed = journey.triggerRecords().stream()
+                    .map(StreamRecord::getValue)
+                    .toList();
+            assertThat(passed).extracting(Trigger::toString).contains("Trigger{CONSENT OPT_OUT SERVICE, customer=c1}");
         }
     }
 
@@ -114,7 +127,9 @@ class ErasureTombstoneTest {
             assertThat(journey.journeyEvents()).isEmpty();
             // validation.max-event-age (30 d) + validation.max-future-skew (10 min) later, validation dead-letters
             // anything stamped before the erasure: the tombstone has done its work and goes.
-            journey.harness().setStateTtlProcessingTime(ERASE + Duration.ofDays(30).plusMinutes(10).toMillis() + 1);
+            journey.harness()
+                    .setStateTtlProcessingTime(
+                            ERASE + Duration.ofDays(30).plusMinutes(10).toMillis() + 1);
             journey.nps("c2", ERASE + 1, 5);
             journey.nps("c1", ERASE - 2, 5);
             assertThat(journey.journeyEvents()).extracting(e -> e.customerId).containsExactly("c2", "c1");

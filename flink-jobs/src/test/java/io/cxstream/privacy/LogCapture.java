@@ -41,7 +41,8 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         config.addAppender(capture);
         config.getRootLogger().addAppender(capture, Level.ALL, null);
         // The test's console keeps showing warnings only, not the DEBUG flood captured here.
-        org.apache.logging.log4j.core.Appender console = config.getRootLogger().getAppenders().get("console");
+        org.apache.logging.log4j.core.Appender console =
+                config.getRootLogger().getAppenders().get("console");
         if (console != null) {
             config.getRootLogger().removeAppender("console");
             config.getRootLogger().addAppender(console, Level.WARN, null);
@@ -54,8 +55,13 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     @Override
     public void append(LogEvent event) {
         StringBuilder line = new StringBuilder()
-                .append(event.getLevel()).append(' ').append(event.getThreadName()).append(' ')
-                .append(event.getLoggerName()).append(" - ").append(event.getMessage().getFormattedMessage());
+                .append(event.getLevel())
+                .append(' ')
+                .append(event.getThreadName())
+                .append(' ')
+                .append(event.getLoggerName())
+                .append(" - ")
+                .append(event.getMessage().getFormattedMessage());
         for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
             line.append(" | ").append(t);
         }

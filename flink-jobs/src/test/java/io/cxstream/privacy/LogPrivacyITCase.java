@@ -20,8 +20,8 @@ import io.cxstream.testing.CxJobRunner;
 import io.cxstream.testing.CxTopics;
 import io.cxstream.testing.Events;
 import io.cxstream.testing.MetricsCapture;
-import io.cxstream.testing.TestKafkaClient;
 import io.cxstream.testing.Poll;
+import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.avro.Schema;
 import org.apache.flink.api.common.JobID;
@@ -64,9 +64,9 @@ class LogPrivacyITCase {
         List<DeadLetterReason> expectedDead;
         JobClient job = null;
         try (LogCapture logs = LogCapture.install(canary, "route-input");
-             TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
+                TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
             try {
-                job = CxJobRunner.start(topics.jobSettings(), 2);   // cancelled below, while the logs are captured
+                job = CxJobRunner.start(topics.jobSettings(), 2); // cancelled below, while the logs are captured
                 // Event time ahead of the wall clock: event time never runs past the clock minus
                 // out-of-orderness, so nothing can be behind the watermark, however slow the start. The
                 // outreach leaves once the clock has passed it; nothing else is sent.
@@ -74,41 +74,81 @@ class LogPrivacyITCase {
                 WireCodec<FeedbackEvent> feedback = WireCodec.of(FeedbackEvent.class);
 
                 // good: a promoter who opted in to marketing, and a detractor, both with the comment
-                kafka.send(topics.consents, "promoter", Events.consent("promoter", now, ConsentAction.OPT_IN, ConsentPurpose.MARKETING),
+                kafka.send(
+                        topics.consents,
+                        "promoter",
+                        Events.consent("promoter", now, ConsentAction.OPT_IN, ConsentPurpose.MARKETING),
                         WireFormat.AVRO);
-                kafka.send(topics.feedback, "promoter", withComment(Events.feedback("promoter", now + 100, FeedbackMetric.NPS, 10), comment),
+                kafka.send(
+                        topics.feedback,
+                        "promoter",
+                        withComment(Events.feedback("promoter", now + 100, FeedbackMetric.NPS, 10), comment),
                         WireFormat.JSON);
-                kafka.send(topics.feedback, "detractor", withComment(Events.feedback("detractor", now, FeedbackMetric.NPS, 1), comment),
+                kafka.send(
+                        topics.feedback,
+                        "detractor",
+                        withComment(Events.feedback("detractor", now, FeedbackMetric.NPS, 1), comment),
                         WireFormat.AVRO);
 
                 // bad, each with the canary somewhere in it
-                byte[] goodAvro = feedback.encode(withComment(Events.feedback("bad", now, FeedbackMetric.NPS, 3), comment), WireFormat.AVRO);
-                String goodJson = new String(feedback.encode(withComment(Events.feedback("bad", now, FeedbackMetric.NPS, 3), comment),
-                        WireFormat.JSON), StandardCharsets.UTF_8);
-                kafka.send(topics.feedback, "bad", withComment(Events.feedback("bad", now, FeedbackMetric.NPS, 11), comment), WireFormat.JSON);
+                byte[] goodAvro = feedback.encode(
+                        withComment(Events.feedback("bad", now, FeedbackMetric.NPS, 3), comment), WireFormat.AVRO);
+                String goodJson = new String(
+                        feedback.encode(
+                                withComment(Events.feedback("bad", now, FeedbackMetric.NPS, 3), comment),
+                                WireFormat.JSON),
+                        StandardCharsets.UTF_8);
+                kafka.send(
+                        topics.feedback,
+                        "bad",
+                        withComment(Events.feedback("bad", now, FeedbackMetric.NPS, 11), comment),
+                        WireFormat.JSON);
                 kafka.send(topics.feedback, "bad", Arrays.copyOf(goodAvro, goodAvro.length - 12));
                 kafka.send(topics.feedback, "bad", ("{\"comment\": " + canary + "}").getBytes(StandardCharsets.UTF_8));
-                kafka.send(topics.feedback, "bad", goodJson.replace("\"channel\":\"EMAIL\"", "\"channel\":\"" + canary + "\"")
-                        .getBytes(StandardCharsets.UTF_8));
+                kafka.send(
+                        topics.feedback,
+                        "bad",
+                        goodJson.replace("\"channel\":\"EMAIL\"", "\"channel\":\"" + canary + "\"")
+                                .getBytes(StandardCharsets.UTF_8));
                 kafka.send(topics.feedback, "bad", (canary + " plain text").getBytes(StandardCharsets.UTF_8));
                 kafka.send(topics.feedback, "bad", (goodJson + canary).getBytes(StandardCharsets.UTF_8));
-                kafka.send(topics.feedback, "bad", (goodJson.substring(0, goodJson.length() - 1) + " " + canary.repeat(3000) + "}")
-                        .getBytes(StandardCharsets.UTF_8));
-                kafka.send(topics.feedback, "bad", withComment(Events.feedback(" ", now, FeedbackMetric.NPS, 3), comment), WireFormat.AVRO);
+                kafka.send(
+                        topics.feedback,
+                        "bad",
+                        (goodJson.substring(0, goodJson.length() - 1) + " " + canary.repeat(3000) + "}")
+                                .getBytes(StandardCharsets.UTF_8));
+                kafka.send(
+                        topics.feedback,
+                        "bad",
+                        withComment(Events.feedback(" ", now, FeedbackMetric.NPS, 3), comment),
+                        WireFormat.AVRO);
                 InteractionEvent attribute = Events.interaction("bad", now, InteractionType.PAGE_VIEW, "home");
                 attribute.getAttributes().put("note", canary.repeat(20));
                 kafka.send(topics.interactions, "bad", attribute, WireFormat.JSON);
-                expectedDead = List.of(DeadLetterReason.SCORE_OUT_OF_RANGE, DeadLetterReason.UNDECODABLE, DeadLetterReason.UNDECODABLE,
-                        DeadLetterReason.UNDECODABLE, DeadLetterReason.UNRECOGNIZED_FORMAT, DeadLetterReason.UNDECODABLE,
-                        DeadLetterReason.TOO_LARGE, DeadLetterReason.MISSING_CUSTOMER_ID, DeadLetterReason.INVALID_FIELD);
+                expectedDead = List.of(
+                        DeadLetterReason.SCORE_OUT_OF_RANGE,
+                        DeadLetterReason.UNDECODABLE,
+                        DeadLetterReason.UNDECODABLE,
+                        DeadLetterReason.UNDECODABLE,
+                        DeadLetterReason.UNRECOGNIZED_FORMAT,
+                        DeadLetterReason.UNDECODABLE,
+                        DeadLetterReason.TOO_LARGE,
+                        DeadLetterReason.MISSING_CUSTOMER_ID,
+                        DeadLetterReason.INVALID_FIELD);
 
                 JobID jobId = job.getJobID();
-                Poll.until("the job to read every record", WITHIN, () -> MetricsCapture.byLabel(jobId, Metrics.RECORDS_IN, "input"),
+                Poll.until(
+                        "the job to read every record",
+                        WITHIN,
+                        () -> MetricsCapture.byLabel(jobId, Metrics.RECORDS_IN, "input"),
                         m -> m.equals(Map.of("consents", 1L, "feedback", 10L, "interactions", 1L)));
                 Duration untilReleased = WITHIN.plusMillis(Math.max(0, now - System.currentTimeMillis()));
-                marketing = kafka.readUntil(topics.marketing, OutreachEvent.class, untilReleased, seen -> !seen.isEmpty());
-                contactCenter = kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN, seen -> !seen.isEmpty());
-                dead = kafka.readUntil(topics.deadLetter, DeadLetter.class, WITHIN, seen -> seen.size() >= expectedDead.size());
+                marketing =
+                        kafka.readUntil(topics.marketing, OutreachEvent.class, untilReleased, seen -> !seen.isEmpty());
+                contactCenter =
+                        kafka.readUntil(topics.contactCenter, OutreachEvent.class, WITHIN, seen -> !seen.isEmpty());
+                dead = kafka.readUntil(
+                        topics.deadLetter, DeadLetter.class, WITHIN, seen -> seen.size() >= expectedDead.size());
             } finally {
                 if (job != null) {
                     job.cancel().get();
@@ -116,7 +156,9 @@ class LogPrivacyITCase {
             }
 
             assertThat(dead).extracting(DeadLetter::getReason).containsExactlyInAnyOrderElementsOf(expectedDead);
-            assertThat(logs.jobLines()).as("log lines from the job's own threads were captured").isGreaterThan(0);
+            assertThat(logs.jobLines())
+                    .as("log lines from the job's own threads were captured")
+                    .isGreaterThan(0);
             assertThat(logs.lines()).as("log lines captured in all").isGreaterThan(1000);
             assertThat(logs.hits()).as("log lines containing the canary").isEmpty();
         }
@@ -127,12 +169,18 @@ class LogPrivacyITCase {
         assertThat(promoter.getTrigger()).isEqualTo(TriggerType.PROMOTER);
         assertThat(promoter.getEvidence()).extracting(e -> e.getKind()).containsExactly("NPS=10");
         for (OutreachEvent o : List.of(promoter, contactCenter.get(0))) {
-            assertThat(o.toString()).as("outreach carries no comment text").doesNotContain(canary).doesNotContain("Jane Doe")
+            assertThat(o.toString())
+                    .as("outreach carries no comment text")
+                    .doesNotContain(canary)
+                    .doesNotContain("Jane Doe")
                     .doesNotContain("late parcel");
         }
-        assertThat(fieldNames(OutreachEvent.getClassSchema(), new HashSet<>())).as("no free-text comment field in outreach")
+        assertThat(fieldNames(OutreachEvent.getClassSchema(), new HashSet<>()))
+                .as("no free-text comment field in outreach")
                 .doesNotContain("comment");
-        assertThat(dead).extracting(DeadLetter::getDetail).as("dead-letter details quote nothing of the record")
+        assertThat(dead)
+                .extracting(DeadLetter::getDetail)
+                .as("dead-letter details quote nothing of the record")
                 .noneMatch(d -> d.contains(canary));
     }
 

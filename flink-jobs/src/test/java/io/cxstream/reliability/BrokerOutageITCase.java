@@ -95,6 +95,7 @@ class BrokerOutageITCase {
      * 10 s, and the producer's delivery), so that spell is not taken for a lull.
      */
     private static final Duration IDLENESS = OUTAGE.plusSeconds(30);
+
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final int PER_PHASE = 3;
     private static final WireCodec<FeedbackEvent> FEEDBACK = WireCodec.of(FeedbackEvent.class);
@@ -107,7 +108,9 @@ class BrokerOutageITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private final Map<String, String> expectedOutreachIds = new LinkedHashMap<>();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "outage-test-sender"));
@@ -115,7 +118,10 @@ class BrokerOutageITCase {
 
     @BeforeAll
     static void startBroker() {
-        kafka = EmbeddedKafkaBroker.builder().logDir(tempDir.resolve("kafka")).timeout(Duration.ofSeconds(60)).start();
+        kafka = EmbeddedKafkaBroker.builder()
+                .logDir(tempDir.resolve("kafka"))
+                .timeout(Duration.ofSeconds(60))
+                .start();
     }
 
     @AfterAll
@@ -159,14 +165,18 @@ class BrokerOutageITCase {
 
         job = CxJobRunner.start(settings, 2);
         try (TestKafkaClient client = new TestKafkaClient(kafka.bootstrapServers());
-             KafkaProducer<byte[], byte[]> producer = producer()) {
+                KafkaProducer<byte[], byte[]> producer = producer()) {
             // 1. Before: events flow, and their outreach is committed.
             awaitAll(sendDetractors(producer, feedbackTopic, "before"));
             awaitConsumed(group, feedbackTopic);
             // Out once the input has been quiet for the idleness and event time follows the clock.
-            List<OutreachEvent> early = client.readUntil(contactCenterTopic, OutreachEvent.class, DEADLINE,
+            List<OutreachEvent> early = client.readUntil(
+                    contactCenterTopic,
+                    OutreachEvent.class,
+                    DEADLINE,
                     seen -> outreachIds(seen).containsAll(expectedOutreachIds.values()));
-            assertThat(outreachIds(early)).as(() -> "outreach before the outage; " + diagnosis(client, settings))
+            assertThat(outreachIds(early))
+                    .as(() -> "outreach before the outage; " + diagnosis(client, settings))
                     .containsExactlyInAnyOrderElementsOf(expectedOutreachIds.values());
             // 2. Just before: answers still in flight when the broker goes away. The input is quiet for
             //    less than the idleness across the outage, so event time stands still and their outreach
@@ -178,10 +188,15 @@ class BrokerOutageITCase {
             long stoppedAt = System.nanoTime();
             kafka.stop();
             List<CompletableFuture<Void>> duringOutage = sendDetractors(producer, feedbackTopic, "during");
-            Thread.sleep(OUTAGE.toMillis());   // holds the broker down; the outage is the scenario, not a wait for a result
-            assertThat(duringOutage).as("nothing is delivered while the broker is down").noneMatch(CompletableFuture::isDone);
+            Thread.sleep(
+                    OUTAGE.toMillis()); // holds the broker down; the outage is the scenario, not a wait for a result
+            assertThat(duringOutage)
+                    .as("nothing is delivered while the broker is down")
+                    .noneMatch(CompletableFuture::isDone);
             kafka.restart();
-            LOG.info("Broker at {} down for {} s (stop → restarted broker answering)", kafka.bootstrapServers(),
+            LOG.info(
+                    "Broker at {} down for {} s (stop → restarted broker answering)",
+                    kafka.bootstrapServers(),
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stoppedAt));
             assertThat(kafka.port()).isEqualTo(port);
             awaitAll(duringOutage);
@@ -195,22 +210,29 @@ class BrokerOutageITCase {
             // Reads for at least four seconds, while event time moves and checkpoints go on, until
             // all arrived: a duplicate would show up too.
             long settled = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-            outreach = client.readUntil(contactCenterTopic, OutreachEvent.class, DEADLINE,
+            outreach = client.readUntil(
+                    contactCenterTopic,
+                    OutreachEvent.class,
+                    DEADLINE,
                     seen -> outreachIds(seen).containsAll(expectedOutreachIds.values()) && System.nanoTime() > settled);
-            deadLetters = client.readUntil(settings.get("topic.deadletter"), DeadLetter.class, Duration.ofSeconds(3),
-                    seen -> false);
+            deadLetters = client.readUntil(
+                    settings.get("topic.deadletter"), DeadLetter.class, Duration.ofSeconds(3), seen -> false);
 
-            assertThat(outreachIds(outreach)).as(() -> "every outreach exactly once, read_committed; " + diagnosis(client, settings))
+            assertThat(outreachIds(outreach))
+                    .as(() -> "every outreach exactly once, read_committed; " + diagnosis(client, settings))
                     .containsExactlyInAnyOrderElementsOf(expectedOutreachIds.values());
             assertThat(outreach).allSatisfy(o -> {
                 assertThat(o.getTrigger()).isEqualTo(TriggerType.DETRACTOR);
                 assertThat(o.getOutreachId()).isEqualTo(expectedOutreachIds.get(o.getCustomerId()));
             });
-            assertThat(deadLetters).as("no answer was late or lost to the dead-letter topic").isEmpty();
+            assertThat(deadLetters)
+                    .as("no answer was late or lost to the dead-letter topic")
+                    .isEmpty();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             int restored = logRecovery(miniCluster, job.getJobID(), contactCenterTopic);
             if (shortTimeouts) {
-                assertThat(restored).as("with short client timeouts the outage fails the job, which restores a checkpoint")
+                assertThat(restored)
+                        .as("with short client timeouts the outage fails the job, which restores a checkpoint")
                         .isPositive();
             }
         }
@@ -222,24 +244,31 @@ class BrokerOutageITCase {
      * partitions, read by different source readers, so a later one read first could otherwise make
      * an earlier one late.
      */
-    private List<CompletableFuture<Void>> sendDetractors(KafkaProducer<byte[], byte[]> producer, String topic, String phase) {
+    private List<CompletableFuture<Void>> sendDetractors(
+            KafkaProducer<byte[], byte[]> producer, String topic, String phase) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         long time = System.currentTimeMillis();
         for (int i = 0; i < PER_PHASE; i++) {
             String customer = phase + "-" + i;
             FeedbackEvent answer = Events.feedback(customer, time, FeedbackMetric.NPS, 1);
-            expectedOutreachIds.put(customer, OutreachIds.of(customer, TriggerType.DETRACTOR.name(),
-                    List.of(new Evidence(answer.getEventId(), Instant.ofEpochMilli(time), "NPS=1"))));
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
-                    customer.getBytes(StandardCharsets.UTF_8), FEEDBACK.encode(answer, WireFormat.AVRO));
+            expectedOutreachIds.put(
+                    customer,
+                    OutreachIds.of(
+                            customer,
+                            TriggerType.DETRACTOR.name(),
+                            List.of(new Evidence(answer.getEventId(), Instant.ofEpochMilli(time), "NPS=1"))));
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                    topic, customer.getBytes(StandardCharsets.UTF_8), FEEDBACK.encode(answer, WireFormat.AVRO));
             // From another thread: send() itself blocks while the producer has no metadata (broker down).
-            sent.add(CompletableFuture.runAsync(() -> {
-                try {
-                    producer.send(record).get();
-                } catch (Exception e) {
-                    throw new CompletionException("sending " + customer + " failed", e);
-                }
-            }, sender));
+            sent.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            producer.send(record).get();
+                        } catch (Exception e) {
+                            throw new CompletionException("sending " + customer + " failed", e);
+                        }
+                    },
+                    sender));
         }
         return sent;
     }
@@ -267,18 +296,28 @@ class BrokerOutageITCase {
         CheckpointStatsCounts checkpoints = graph.getCheckpointStatsSnapshot().getCounts();
         int maxAttempt = 0;
         for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
-            maxAttempt = Math.max(maxAttempt, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+            maxAttempt =
+                    Math.max(maxAttempt, vertex.getCurrentExecutionAttempt().getAttemptNumber());
         }
-        FailedCheckpointStats lastFailed = graph.getCheckpointStatsSnapshot().getHistory().getLatestFailedCheckpoint();
-        LOG.info("Outage recovery: job restarts (highest task attempt) = {}, restored checkpoints = {}, "
+        FailedCheckpointStats lastFailed =
+                graph.getCheckpointStatsSnapshot().getHistory().getLatestFailedCheckpoint();
+        LOG.info(
+                "Outage recovery: job restarts (highest task attempt) = {}, restored checkpoints = {}, "
                         + "checkpoints completed = {} (longest {} ms), failed = {} (last: {}), ever RESTARTING = {}, "
                         + "last job failure = {}; {} outreach records written to {} (read_uncommitted, incl. aborted transactions)",
-                maxAttempt, checkpoints.getNumberOfRestoredCheckpoints(), checkpoints.getNumberOfCompletedCheckpoints(),
-                graph.getCheckpointStatsSnapshot().getSummaryStats().getEndToEndDurationStats().getMaximum(),
-                checkpoints.getNumberOfFailedCheckpoints(), lastFailed == null ? "none" : lastFailed.getFailureMessage(),
+                maxAttempt,
+                checkpoints.getNumberOfRestoredCheckpoints(),
+                checkpoints.getNumberOfCompletedCheckpoints(),
+                graph.getCheckpointStatsSnapshot()
+                        .getSummaryStats()
+                        .getEndToEndDurationStats()
+                        .getMaximum(),
+                checkpoints.getNumberOfFailedCheckpoints(),
+                lastFailed == null ? "none" : lastFailed.getFailureMessage(),
                 graph.getStatusTimestamp(JobStatus.RESTARTING) > 0,
                 graph.getFailureInfo() == null ? "none" : graph.getFailureInfo().getExceptionAsString(),
-                countUncommitted(outputTopic), outputTopic);
+                countUncommitted(outputTopic),
+                outputTopic);
         return (int) checkpoints.getNumberOfRestoredCheckpoints();
     }
 
@@ -293,11 +332,13 @@ class BrokerOutageITCase {
                 uncommitted.add("undecodable: " + e.getMessage());
             }
         }
-        List<String> deadLetters = client.readUntil(settings.get("topic.deadletter"), DeadLetter.class,
-                Duration.ofSeconds(2), seen -> false).stream()
-                .map(d -> d.getReason() + ": " + d.getDetail()).collect(Collectors.toList());
-        return "expected " + expectedOutreachIds + "; outreach incl. uncommitted: " + uncommitted
-                + "; dead letters: " + deadLetters;
+        List<String> deadLetters = client
+                .readUntil(settings.get("topic.deadletter"), DeadLetter.class, Duration.ofSeconds(2), seen -> false)
+                .stream()
+                .map(d -> d.getReason() + ": " + d.getDetail())
+                .collect(Collectors.toList());
+        return "expected " + expectedOutreachIds + "; outreach incl. uncommitted: " + uncommitted + "; dead letters: "
+                + deadLetters;
     }
 
     /** All records of the topic including those of aborted transactions. */
@@ -332,7 +373,9 @@ class BrokerOutageITCase {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // Outlasts the outage plus the broker's restart, so held records are delivered, not failed.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(DEADLINE.toMillis()));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DEADLINE.multipliedBy(2).toMillis()));
+        p.put(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                Long.toString(DEADLINE.multipliedBy(2).toMillis()));
         return new KafkaProducer<>(p);
     }
 

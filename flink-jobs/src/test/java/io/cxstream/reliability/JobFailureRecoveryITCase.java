@@ -23,7 +23,6 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +67,8 @@ class JobFailureRecoveryITCase {
 
     @ParameterizedTest(name = "delivery-guarantee={0}")
     @ValueSource(strings = {"exactly-once", "at-least-once"})
-    void aTaskManagerDiesMidStreamAndNothingIsLostOrDuplicated(String deliveryGuarantee, @InjectMiniCluster MiniCluster cluster)
-            throws Exception {
+    void aTaskManagerDiesMidStreamAndNothingIsLostOrDuplicated(
+            String deliveryGuarantee, @InjectMiniCluster MiniCluster cluster) throws Exception {
         Map<String, String> settings = ReliabilitySettings.of(topics, deliveryGuarantee);
         settings.put("outreach.lifecycle.enabled", "true"); // its ids are reconciled too
         job = CX.start(settings, 2);
@@ -82,24 +81,30 @@ class JobFailureRecoveryITCase {
         int sentAfterRecovery;
         String secondAnswerId;
         try (CommittedOffsets offsets = new CommittedOffsets(CX.bootstrapServers());
-             CustomerLoad load = new CustomerLoad(kafka, topics, "c", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
+                CustomerLoad load = new CustomerLoad(kafka, topics, "c", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
             expected.putAll(load.expected());
 
             // Before the failure: the cooldown customer's first answer, the half payer's first failure.
             FeedbackEvent firstAnswer = feedback("cooldown", System.currentTimeMillis(), FeedbackMetric.NPS, 2);
             kafka.send(topics.feedback, "cooldown", firstAnswer, WireFormat.AVRO);
-            Expected cooldownOutreach = Expected.of("cooldown", TriggerType.DETRACTOR, List.of(firstAnswer.getEventId()));
+            Expected cooldownOutreach =
+                    Expected.of("cooldown", TriggerType.DETRACTOR, List.of(firstAnswer.getEventId()));
             expected.put(cooldownOutreach.outreachId(), cooldownOutreach);
-            InteractionEvent firstFailure = interaction("half-payer", System.currentTimeMillis(), InteractionType.PAYMENT_FAILED, "checkout");
+            InteractionEvent firstFailure =
+                    interaction("half-payer", System.currentTimeMillis(), InteractionType.PAYMENT_FAILED, "checkout");
             kafka.send(topics.interactions, "half-payer", firstFailure, WireFormat.AVRO);
 
             // The last two rounds wait until after the recovery; the failure hits while the middle ones flow.
             load.allow(ROUNDS - 2);
             load.awaitRounds(3, TIMEOUT);
-            assertThat(kafka.readUntil(topics.contactCenter, OutreachEvent.class, TIMEOUT,
-                    seen -> OutreachReconciliation.ids(seen).contains(cooldownOutreach.outreachId())))
+            assertThat(kafka.readUntil(
+                            topics.contactCenter,
+                            OutreachEvent.class,
+                            TIMEOUT,
+                            seen -> OutreachReconciliation.ids(seen).contains(cooldownOutreach.outreachId())))
                     .as("the cooldown customer's first outreach, before the failure")
-                    .extracting(OutreachEvent::getOutreachId).contains(cooldownOutreach.outreachId());
+                    .extracting(OutreachEvent::getOutreachId)
+                    .contains(cooldownOutreach.outreachId());
             offsets.awaitCheckpointed(settings.get("group-id"), List.of(topics.interactions, topics.feedback), TIMEOUT);
 
             sentAtFailure = load.eventsSent();
@@ -110,9 +115,12 @@ class JobFailureRecoveryITCase {
             FeedbackEvent secondAnswer = feedback("cooldown", System.currentTimeMillis(), FeedbackMetric.NPS, 0);
             kafka.send(topics.feedback, "cooldown", secondAnswer, WireFormat.AVRO);
             secondAnswerId = CustomerLoad.idOf("cooldown", TriggerType.DETRACTOR, List.of(secondAnswer.getEventId()));
-            InteractionEvent secondFailure = interaction("half-payer", System.currentTimeMillis(), InteractionType.PAYMENT_FAILED, "checkout");
+            InteractionEvent secondFailure =
+                    interaction("half-payer", System.currentTimeMillis(), InteractionType.PAYMENT_FAILED, "checkout");
             kafka.send(topics.interactions, "half-payer", secondFailure, WireFormat.AVRO);
-            Expected friction = Expected.of("half-payer", TriggerType.PAYMENT_FRICTION,
+            Expected friction = Expected.of(
+                    "half-payer",
+                    TriggerType.PAYMENT_FRICTION,
                     List.of(firstFailure.getEventId(), secondFailure.getEventId()));
             expected.put(friction.outreachId(), friction);
 
@@ -120,21 +128,32 @@ class JobFailureRecoveryITCase {
             load.awaitDone(TIMEOUT);
             assertThat(sentAtFailure).as("the failure hit mid-stream").isBetween(1, load.totalEvents() - 1);
 
-            OutreachReconciliation.Result result = OutreachReconciliation.reconcile(kafka, topics, expected,
-                    deliveryGuarantee.equals("exactly-once"), TIMEOUT);
+            OutreachReconciliation.Result result = OutreachReconciliation.reconcile(
+                    kafka, topics, expected, deliveryGuarantee.equals("exactly-once"), TIMEOUT);
 
-            OutreachReconciliation.reconcileLifecycle(kafka, topics, expected.keySet(), deliveryGuarantee.equals("exactly-once"), TIMEOUT);
+            OutreachReconciliation.reconcileLifecycle(
+                    kafka, topics, expected.keySet(), deliveryGuarantee.equals("exactly-once"), TIMEOUT);
 
-            assertThat(OutreachReconciliation.ids(result.records())).as("the cooldown suppresses the answer after the restart")
+            assertThat(OutreachReconciliation.ids(result.records()))
+                    .as("the cooldown suppresses the answer after the restart")
                     .doesNotContain(secondAnswerId);
             assertThat(OutreachReconciliation.ofCustomer(result.records(), "cooldown"))
-                    .extracting(OutreachEvent::getOutreachId).containsOnly(cooldownOutreach.outreachId());
+                    .extracting(OutreachEvent::getOutreachId)
+                    .containsOnly(cooldownOutreach.outreachId());
             assertThat(OutreachReconciliation.ofCustomer(result.records(), "half-payer"))
                     .as("the payment-friction match half-seen before the failure completes after it, once")
-                    .extracting(OutreachEvent::getOutreachId).containsOnly(friction.outreachId());
-            LOG.info("[{}] killed the TaskManager after {} of {} load events; restored checkpoint {}; {} events sent during the outage; "
-                            + "expected {} outreachIds; read {}", deliveryGuarantee, sentAtFailure, load.totalEvents(),
-                    recovery.restoredCheckpointId(), sentAfterRecovery - sentAtFailure, expected.size(), result);
+                    .extracting(OutreachEvent::getOutreachId)
+                    .containsOnly(friction.outreachId());
+            LOG.info(
+                    "[{}] killed the TaskManager after {} of {} load events; restored checkpoint {}; {} events sent during the outage; "
+                            + "expected {} outreachIds; read {}",
+                    deliveryGuarantee,
+                    sentAtFailure,
+                    load.totalEvents(),
+                    recovery.restoredCheckpointId(),
+                    sentAfterRecovery - sentAtFailure,
+                    expected.size(),
+                    result);
         }
     }
 }

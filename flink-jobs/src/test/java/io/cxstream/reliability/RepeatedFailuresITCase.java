@@ -22,7 +22,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,38 +69,45 @@ class RepeatedFailuresITCase {
         List<String> suppressedAnswers = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try (CommittedOffsets offsets = new CommittedOffsets(CX.bootstrapServers());
-             CustomerLoad load = new CustomerLoad(kafka, topics, "r", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
+                CustomerLoad load = new CustomerLoad(kafka, topics, "r", CUSTOMERS, ROUNDS, Duration.ofMillis(300))) {
             expected.putAll(load.expected());
 
             FeedbackEvent firstAnswer = feedback("repeat-detractor", System.currentTimeMillis(), FeedbackMetric.NPS, 4);
             kafka.send(topics.feedback, "repeat-detractor", firstAnswer, WireFormat.AVRO);
-            Expected detractor = Expected.of("repeat-detractor", TriggerType.DETRACTOR, List.of(firstAnswer.getEventId()));
+            Expected detractor =
+                    Expected.of("repeat-detractor", TriggerType.DETRACTOR, List.of(firstAnswer.getEventId()));
             expected.put(detractor.outreachId(), detractor);
 
             for (int f = 1; f <= FAILURES; f++) {
                 if (f <= 2) {
-                    InteractionEvent contact = interaction("slow-caller", System.currentTimeMillis(), InteractionType.SUPPORT_CONTACT, "support");
+                    InteractionEvent contact = interaction(
+                            "slow-caller", System.currentTimeMillis(), InteractionType.SUPPORT_CONTACT, "support");
                     kafka.send(topics.interactions, "slow-caller", contact, WireFormat.AVRO);
                     contacts.add(contact.getEventId());
                 }
                 if (f > 1) {
-                    FeedbackEvent again = feedback("repeat-detractor", System.currentTimeMillis(), FeedbackMetric.NPS, 4);
+                    FeedbackEvent again =
+                            feedback("repeat-detractor", System.currentTimeMillis(), FeedbackMetric.NPS, 4);
                     kafka.send(topics.feedback, "repeat-detractor", again, WireFormat.AVRO);
-                    suppressedAnswers.add(CustomerLoad.idOf("repeat-detractor", TriggerType.DETRACTOR, List.of(again.getEventId())));
+                    suppressedAnswers.add(
+                            CustomerLoad.idOf("repeat-detractor", TriggerType.DETRACTOR, List.of(again.getEventId())));
                 }
                 // Two rounds sent in this life of the job, two more flowing while it dies.
                 load.allow(2 * f + 2);
                 load.awaitRounds(2 * f, TIMEOUT);
-                offsets.awaitCheckpointed(settings.get("group-id"), List.of(topics.interactions, topics.feedback), TIMEOUT);
+                offsets.awaitCheckpointed(
+                        settings.get("group-id"), List.of(topics.interactions, topics.feedback), TIMEOUT);
                 int sentAtFailure = load.eventsSent();
                 Recovery recovery = TaskManagerFailures.killTaskManagerAndAwaitRecovery(cluster, jobId, TIMEOUT);
-                failures.add("#" + f + ": after " + sentAtFailure + " events, restored checkpoint " + recovery.restoredCheckpointId()
+                failures.add("#" + f + ": after " + sentAtFailure + " events, restored checkpoint "
+                        + recovery.restoredCheckpointId()
                         + " (restore " + recovery.restoresSoFar() + ")"
                         + ", " + (load.eventsSent() - sentAtFailure) + " events sent during the outage");
                 assertThat(sentAtFailure).as("failure %s hit mid-stream", f).isBetween(1, load.totalEvents() - 1);
             }
             // The third contact, after the last failure, completes a match that two failures interrupted.
-            InteractionEvent lastContact = interaction("slow-caller", System.currentTimeMillis(), InteractionType.SUPPORT_CONTACT, "support");
+            InteractionEvent lastContact =
+                    interaction("slow-caller", System.currentTimeMillis(), InteractionType.SUPPORT_CONTACT, "support");
             kafka.send(topics.interactions, "slow-caller", lastContact, WireFormat.AVRO);
             contacts.add(lastContact.getEventId());
             Expected repeatContact = Expected.of("slow-caller", TriggerType.REPEAT_CONTACT, contacts);
@@ -110,17 +116,25 @@ class RepeatedFailuresITCase {
             load.allowAll();
             load.awaitDone(TIMEOUT);
 
-            OutreachReconciliation.Result result = OutreachReconciliation.reconcile(kafka, topics, expected, true, TIMEOUT);
+            OutreachReconciliation.Result result =
+                    OutreachReconciliation.reconcile(kafka, topics, expected, true, TIMEOUT);
 
             assertThat(OutreachReconciliation.ofCustomer(result.records(), "slow-caller"))
                     .as("a repeat-contact pattern fed across three failures completes once")
-                    .extracting(OutreachEvent::getOutreachId).containsExactly(repeatContact.outreachId());
+                    .extracting(OutreachEvent::getOutreachId)
+                    .containsExactly(repeatContact.outreachId());
             assertThat(OutreachReconciliation.ofCustomer(result.records(), "repeat-detractor"))
                     .as("the cooldown survives every failure")
-                    .extracting(OutreachEvent::getOutreachId).containsExactly(detractor.outreachId());
+                    .extracting(OutreachEvent::getOutreachId)
+                    .containsExactly(detractor.outreachId());
             assertThat(OutreachReconciliation.ids(result.records())).doesNotContainAnyElementsOf(suppressedAnswers);
-            LOG.info("{} failures in one run, load of {} events: {}; expected {} outreachIds; read {}", FAILURES, load.totalEvents(),
-                    failures, expected.size(), result);
+            LOG.info(
+                    "{} failures in one run, load of {} events: {}; expected {} outreachIds; read {}",
+                    FAILURES,
+                    load.totalEvents(),
+                    failures,
+                    expected.size(),
+                    result);
         }
     }
 }

@@ -30,9 +30,15 @@ class ArrivalOrderPropertyTest {
             "detect.payment-friction.window", "20 s",
             "detect.repeat-contact.window", "30 s",
             "detect.abandonment.window", "10 s");
-    private static final InteractionType[] TYPES = {InteractionType.PAYMENT_FAILED, InteractionType.PAYMENT_FAILED,
-            InteractionType.ORDER_PLACED, InteractionType.ERROR, InteractionType.SUPPORT_CONTACT,
-            InteractionType.CALL_ABANDONED, InteractionType.PAGE_VIEW};
+    private static final InteractionType[] TYPES = {
+        InteractionType.PAYMENT_FAILED,
+        InteractionType.PAYMENT_FAILED,
+        InteractionType.ORDER_PLACED,
+        InteractionType.ERROR,
+        InteractionType.SUPPORT_CONTACT,
+        InteractionType.CALL_ABANDONED,
+        InteractionType.PAGE_VIEW
+    };
 
     @Test
     void findingsDoNotDependOnArrivalOrderWithinTheBound() throws Exception {
@@ -42,11 +48,14 @@ class ArrivalOrderPropertyTest {
             List<CxEvent> history = history(random);
             List<String> sorted = run(sortedArrival(history), false);
             List<String> shuffled = run(shuffledArrival(history, random), false);
-            assertThat(shuffled).as("seed %d: findings of a shuffled arrival equal those of the sorted one", seed)
+            assertThat(shuffled)
+                    .as("seed %d: findings of a shuffled arrival equal those of the sorted one", seed)
                     .isEqualTo(sorted);
             findings += sorted.size();
         }
-        assertThat(findings).as("the histories exercise the rules (else the property says nothing)").isGreaterThan(200);
+        assertThat(findings)
+                .as("the histories exercise the rules (else the property says nothing)")
+                .isGreaterThan(200);
     }
 
     /**
@@ -60,7 +69,10 @@ class ArrivalOrderPropertyTest {
             List<CxEvent> history = history(random);
             List<String> sorted = run(sortedArrival(history), false);
             List<String> shuffled = run(shuffledArrival(history, random), true);
-            assertThat(shuffled).as("seed %d on RocksDB with a restore", seed).isEqualTo(sorted).isNotEmpty();
+            assertThat(shuffled)
+                    .as("seed %d on RocksDB with a restore", seed)
+                    .isEqualTo(sorted)
+                    .isNotEmpty();
         }
     }
 
@@ -125,9 +137,19 @@ class ArrivalOrderPropertyTest {
                 if (!t.isFinding()) {
                     continue;
                 }
-                StringBuilder sb = new StringBuilder().append(t.customerId).append(' ').append(t.trigger).append(" @")
-                        .append(t.lastEvidenceTime - T0).append(" ts=").append(r.getTimestamp() - T0).append(" [");
-                t.evidence.forEach(ev -> sb.append(ev.getEventId()).append('@').append(ev.getEventTime().toEpochMilli() - T0).append(' '));
+                StringBuilder sb = new StringBuilder()
+                        .append(t.customerId)
+                        .append(' ')
+                        .append(t.trigger)
+                        .append(" @")
+                        .append(t.lastEvidenceTime - T0)
+                        .append(" ts=")
+                        .append(r.getTimestamp() - T0)
+                        .append(" [");
+                t.evidence.forEach(ev -> sb.append(ev.getEventId())
+                        .append('@')
+                        .append(ev.getEventTime().toEpochMilli() - T0)
+                        .append(' '));
                 out.add(sb.append(']').toString());
             }
             out.sort(null);

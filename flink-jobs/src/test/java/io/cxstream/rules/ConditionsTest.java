@@ -29,19 +29,20 @@ class ConditionsTest {
     private final EventVariables vars = new EventVariables();
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "event.foo == 1",                        // unknown field
-            "customer.id == 'c-1'",                  // unknown variable
-            "event.score == 'high'",                 // int compared with string
-            "event.type == 3",                       // string compared with int
-            "event.attributes['amount'] > 100",      // map values are strings
-            "journey.recentTouchpoints == 'cart'",   // list compared with string
-            "event.score",                           // not a boolean
-            "event.touchpoint.lowerAscii()",         // not a boolean
-            "event.score <",                         // syntax
-            "event.type = 'ERROR'",                  // syntax
-            "size(event.touchpoint) > 'x'",          // no such overload
-    })
+    @ValueSource(
+            strings = {
+                "event.foo == 1", // unknown field
+                "customer.id == 'c-1'", // unknown variable
+                "event.score == 'high'", // int compared with string
+                "event.type == 3", // string compared with int
+                "event.attributes['amount'] > 100", // map values are strings
+                "journey.recentTouchpoints == 'cart'", // list compared with string
+                "event.score", // not a boolean
+                "event.touchpoint.lowerAscii()", // not a boolean
+                "event.score <", // syntax
+                "event.type = 'ERROR'", // syntax
+                "size(event.touchpoint) > 'x'", // no such overload
+            })
     void rejectedWhenCompiled(String expression) {
         assertThatThrownBy(() -> conditions.condition(expression, "rule r v1 \"when\""))
                 .isInstanceOf(RuleException.class)
@@ -56,7 +57,8 @@ class ConditionsTest {
         assertThat(p.keys).isNull();
 
         assertThatThrownBy(() -> conditions.text("event.score <= 2", "rule r v1 \"priority\""))
-                .isInstanceOf(RuleException.class).hasMessageContaining("rule r v1 \"priority\"");
+                .isInstanceOf(RuleException.class)
+                .hasMessageContaining("rule r v1 \"priority\"");
     }
 
     static Stream<String> trueForTheInteraction() {
@@ -89,7 +91,10 @@ class ConditionsTest {
         Condition c = conditions.condition(expression, "test");
         assertThat(c.test(vars.of(error(), Map.of("errorCode", "E42")))).isTrue();
         // and the negation is false: the result is not stuck at true
-        assertThat(conditions.condition("!(" + expression + ")", "test").test(vars.of(error(), Map.of("errorCode", "E42")))).isFalse();
+        assertThat(conditions
+                        .condition("!(" + expression + ")", "test")
+                        .test(vars.of(error(), Map.of("errorCode", "E42"))))
+                .isFalse();
     }
 
     static Stream<String> trueForTheFeedback() {
@@ -114,14 +119,20 @@ class ConditionsTest {
     void everyVariableOfFeedbackWithoutAJourney(String expression) throws Exception {
         Condition c = conditions.condition(expression, "test");
         assertThat(c.test(vars.of(nps(4, null), null))).isTrue();
-        assertThat(conditions.condition("!(" + expression + ")", "test").test(vars.of(nps(4, null), null))).isFalse();
+        assertThat(conditions.condition("!(" + expression + ")", "test").test(vars.of(nps(4, null), null)))
+                .isFalse();
     }
 
     @Test
     void aRememberedEventHasItsFieldsButNoAttributes() throws Exception {
         RuleMark mark = Findings.mark(error(), true);
-        assertThat(conditions.condition("event.type == 'ERROR' && event.touchpoint == 'Checkout' && journey.segment == 'LOYAL'"
-                + " && event.attributes.size() == 0", "test").test(vars.of(mark))).isTrue();
+        assertThat(conditions
+                        .condition(
+                                "event.type == 'ERROR' && event.touchpoint == 'Checkout' && journey.segment == 'LOYAL'"
+                                        + " && event.attributes.size() == 0",
+                                "test")
+                        .test(vars.of(mark)))
+                .isTrue();
     }
 
     /**
@@ -129,9 +140,12 @@ class ConditionsTest {
      * comprehension can run at all. docs/rules.md says so; if macros are enabled, update it too.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"journey.recentTouchpoints.exists(t, t.endsWith(':checkout'))", "has(event.attributes.errorCode)"})
+    @ValueSource(
+            strings = {"journey.recentTouchpoints.exists(t, t.endsWith(':checkout'))", "has(event.attributes.errorCode)"
+            })
     void macrosAreNotAvailable(String expression) {
-        assertThatThrownBy(() -> conditions.condition(expression, "test")).isInstanceOf(RuleException.class)
+        assertThatThrownBy(() -> conditions.condition(expression, "test"))
+                .isInstanceOf(RuleException.class)
                 .hasMessageContaining("undeclared reference");
     }
 
@@ -140,7 +154,8 @@ class ConditionsTest {
         Condition missingKey = conditions.condition("event.attributes['amount'] == '10'", "test");
         Condition divideByZero = conditions.condition("10 / event.score > 1", "test");
 
-        assertThat(missingKey.test(vars.of(error(), Map.of("errorCode", "E42")))).isFalse();
+        assertThat(missingKey.test(vars.of(error(), Map.of("errorCode", "E42"))))
+                .isFalse();
         assertThat(missingKey.test(vars.of(error(), Map.of("amount", "10")))).isTrue();
         assertThat(divideByZero.test(vars.of(nps(0, null), null))).isFalse();
         assertThat(divideByZero.test(vars.of(nps(4, null), null))).isTrue();
@@ -151,12 +166,16 @@ class ConditionsTest {
                 Arguments.of("event.type == 'PAYMENT_FAILED'", Set.of("type:PAYMENT_FAILED")),
                 Arguments.of("'PAYMENT_FAILED' == event.type", Set.of("type:PAYMENT_FAILED")),
                 Arguments.of("event.metric == 'NPS'", Set.of("metric:NPS")),
-                Arguments.of("event.type in ['SUPPORT_CONTACT', 'CALL_ABANDONED']", Set.of("type:SUPPORT_CONTACT", "type:CALL_ABANDONED")),
+                Arguments.of(
+                        "event.type in ['SUPPORT_CONTACT', 'CALL_ABANDONED']",
+                        Set.of("type:SUPPORT_CONTACT", "type:CALL_ABANDONED")),
                 Arguments.of("event.metric == 'NPS' && event.score <= 6", Set.of("metric:NPS")),
                 Arguments.of("event.score <= 6 && event.metric == 'NPS'", Set.of("metric:NPS")),
-                Arguments.of("event.type in ['ERROR', 'CALL_ABANDONED'] && event.type == 'ERROR'", Set.of("type:ERROR")),
+                Arguments.of(
+                        "event.type in ['ERROR', 'CALL_ABANDONED'] && event.type == 'ERROR'", Set.of("type:ERROR")),
                 Arguments.of("event.type == 'ERROR' || event.metric == 'CES'", Set.of("type:ERROR", "metric:CES")),
-                Arguments.of("(event.type == 'ERROR' && event.touchpoint == 'checkout') || event.type in ['ORDER_PLACED']",
+                Arguments.of(
+                        "(event.type == 'ERROR' && event.touchpoint == 'checkout') || event.type in ['ORDER_PLACED']",
                         Set.of("type:ERROR", "type:ORDER_PLACED")),
                 Arguments.of("event.type == 'ERROR' || event.score < 3", null),
                 Arguments.of("event.score < 3", null),
@@ -194,8 +213,15 @@ class ConditionsTest {
         e.channel = Channel.WEB;
         e.touchpoint = "Checkout";
         e.agentId = "agent-7";
-        e.snapshot = JourneySnapshot.newBuilder().setStage(JourneyStage.AT_RISK).setSegment("LOYAL").setChurnRisk(80)
-                .setLastNps(3).setLastCsat(2).setLastCes(null).setRecentTouchpoints(List.of("WEB:cart", "WEB:checkout")).build();
+        e.snapshot = JourneySnapshot.newBuilder()
+                .setStage(JourneyStage.AT_RISK)
+                .setSegment("LOYAL")
+                .setChurnRisk(80)
+                .setLastNps(3)
+                .setLastCsat(2)
+                .setLastCes(null)
+                .setRecentTouchpoints(List.of("WEB:cart", "WEB:checkout"))
+                .build();
         return e;
     }
 

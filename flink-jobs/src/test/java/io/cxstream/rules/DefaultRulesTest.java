@@ -24,12 +24,16 @@ class DefaultRulesTest {
     void theShippedFileGivesTheFiveDetectors() throws Exception {
         List<Rule> rules = load(Map.of());
 
-        assertThat(rules).extracting(r -> r.trigger)
+        assertThat(rules)
+                .extracting(r -> r.trigger)
                 .containsExactly("DETRACTOR", "PAYMENT_FRICTION", "REPEAT_CONTACT", "ERROR_THEN_ABANDON", "PROMOTER");
-        assertThat(rules).extracting(r -> r.id)
+        assertThat(rules)
+                .extracting(r -> r.id)
                 .containsExactly("detractor", "payment-friction", "repeat-contact", "error-then-abandon", "promoter");
-        assertThat(rules).extracting(r -> r.pattern.kind)
-                .containsExactly(Rule.Kind.SINGLE, Rule.Kind.COUNT, Rule.Kind.COUNT, Rule.Kind.ABSENCE, Rule.Kind.SINGLE);
+        assertThat(rules)
+                .extracting(r -> r.pattern.kind)
+                .containsExactly(
+                        Rule.Kind.SINGLE, Rule.Kind.COUNT, Rule.Kind.COUNT, Rule.Kind.ABSENCE, Rule.Kind.SINGLE);
         assertThat(rules).allSatisfy(r -> {
             assertThat(r.version).isEqualTo(1);
             assertThat(r.enabled).isTrue();
@@ -46,7 +50,8 @@ class DefaultRulesTest {
         assertThat(repeat.pattern.count).isEqualTo(3);
         assertThat(repeat.pattern.within).isEqualTo(Duration.ofHours(24));
         Rule abandon = rules.get(3);
-        assertThat(abandon.pattern.when).isEqualTo("event.type == 'ERROR' && event.touchpoint.lowerAscii() in ['checkout', 'payment']");
+        assertThat(abandon.pattern.when)
+                .isEqualTo("event.type == 'ERROR' && event.touchpoint.lowerAscii() in ['checkout', 'payment']");
         assertThat(abandon.pattern.within).isEqualTo(Duration.ofMinutes(15));
         Rule promoter = rules.get(4);
         assertThat(promoter.pattern.when).isEqualTo("event.metric == 'NPS' && event.score >= 9");
@@ -82,77 +87,97 @@ class DefaultRulesTest {
 
     @Test
     void aZeroCooldownIsSubstitutedToo() throws Exception {
-        assertThat(load(Map.of("outreach.cooldown", "0 s"))).allSatisfy(r -> assertThat(r.cooldown).isZero());
+        assertThat(load(Map.of("outreach.cooldown", "0 s")))
+                .allSatisfy(r -> assertThat(r.cooldown).isZero());
     }
 
     @Test
     void detectEnabledPicksTheShippedRules() throws Exception {
-        assertThat(load(Map.of("detect.enabled", "PROMOTER;payment-friction"))).extracting(r -> r.trigger)
+        assertThat(load(Map.of("detect.enabled", "PROMOTER;payment-friction")))
+                .extracting(r -> r.trigger)
                 .containsExactly("PAYMENT_FRICTION", "PROMOTER");
     }
 
     @Test
     void aRulesFileReplacesTheDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("rules.json");
-        Files.writeString(file, "{\"schema\":1,\"rules\":[{\"id\":\"low-csat\",\"version\":2,\"trigger\":\"LOW_CSAT\","
-                + "\"route\":\"CONTACT_CENTER\",\"reason\":\"CSAT {score}\",\"action\":\"Call\","
-                + "\"pattern\":{\"kind\":\"single\",\"when\":\"event.metric == 'CSAT' && event.score <= ${detect.detractor.max-nps}\"}}]}");
+        Files.writeString(
+                file,
+                "{\"schema\":1,\"rules\":[{\"id\":\"low-csat\",\"version\":2,\"trigger\":\"LOW_CSAT\","
+                        + "\"route\":\"CONTACT_CENTER\",\"reason\":\"CSAT {score}\",\"action\":\"Call\","
+                        + "\"pattern\":{\"kind\":\"single\",\"when\":\"event.metric == 'CSAT' && event.score <= ${detect.detractor.max-nps}\"}}]}");
 
         // detect.enabled does not filter a rules file: it names the shipped rules
-        List<Rule> rules = load(Map.of("rules.file", file.toString(), "detect.enabled", "PROMOTER", "detect.detractor.max-nps", "2"));
+        List<Rule> rules = load(
+                Map.of("rules.file", file.toString(), "detect.enabled", "PROMOTER", "detect.detractor.max-nps", "2"));
 
         assertThat(rules).hasSize(1);
         assertThat(rules.get(0).id).isEqualTo("low-csat");
         assertThat(rules.get(0).version).isEqualTo(2);
-        assertThat(rules.get(0).pattern.when).as("placeholders work in a rules file too").endsWith("<= 2");
+        assertThat(rules.get(0).pattern.when)
+                .as("placeholders work in a rules file too")
+                .endsWith("<= 2");
     }
 
     @Test
     void aBadRulesFileFailsNamingTheSetting(@TempDir Path dir) throws Exception {
-        Path typeError = Files.writeString(dir.resolve("type-error.json"), "{\"schema\":1,\"rules\":[{\"id\":\"low-csat\",\"version\":1,"
-                + "\"trigger\":\"LOW_CSAT\",\"route\":\"CONTACT_CENTER\",\"reason\":\"r\",\"action\":\"a\","
-                + "\"pattern\":{\"kind\":\"single\",\"when\":\"event.score <= 'two'\"}}]}");
+        Path typeError = Files.writeString(
+                dir.resolve("type-error.json"),
+                "{\"schema\":1,\"rules\":[{\"id\":\"low-csat\",\"version\":1,"
+                        + "\"trigger\":\"LOW_CSAT\",\"route\":\"CONTACT_CENTER\",\"reason\":\"r\",\"action\":\"a\","
+                        + "\"pattern\":{\"kind\":\"single\",\"when\":\"event.score <= 'two'\"}}]}");
         Path schema = Files.writeString(dir.resolve("schema.json"), "{\"schema\":2,\"rules\":[]}");
-        Path placeholder = Files.writeString(dir.resolve("placeholder.json"), "{\"schema\":1,\"rules\":[], \"x\": \"${detect.nope}\"}");
+        Path placeholder = Files.writeString(
+                dir.resolve("placeholder.json"), "{\"schema\":1,\"rules\":[], \"x\": \"${detect.nope}\"}");
         Path notJson = Files.writeString(dir.resolve("not-json.json"), "rules: []");
 
         assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.file", typeError.toString()))))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
                 .hasMessageContaining("rule low-csat v1 \"when\"");
         assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.file", schema.toString()))))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
                 .hasMessageContaining("\"schema\" must be 1");
         assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.file", placeholder.toString()))))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
                 .hasMessageContaining("${detect.nope}");
         assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.file", notJson.toString()))))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
                 .hasMessageContaining("not valid JSON");
     }
 
     @Test
     void twoRulesWithOneIdFail(@TempDir Path dir) throws Exception {
-        String rule = "{\"id\":\"low-csat\",\"version\":%d,\"trigger\":\"LOW_CSAT\",\"route\":\"CONTACT_CENTER\",\"reason\":\"r\","
-                + "\"action\":\"a\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.score <= %d\"}}";
-        Path file = Files.writeString(dir.resolve("twice.json"),
+        String rule =
+                "{\"id\":\"low-csat\",\"version\":%d,\"trigger\":\"LOW_CSAT\",\"route\":\"CONTACT_CENTER\",\"reason\":\"r\","
+                        + "\"action\":\"a\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.score <= %d\"}}";
+        Path file = Files.writeString(
+                dir.resolve("twice.json"),
                 "{\"schema\":1,\"rules\":[" + String.format(rule, 1, 2) + "," + String.format(rule, 2, 3) + "]}");
 
         assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.file", file.toString()))))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.file"))
                 .hasMessageContaining("rule low-csat: \"id\" is used by more than one rule");
     }
 
     @Test
     void moreStartRulesThanMaxActiveFail() {
         assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.max-active", "4"))))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.max-active"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class, e -> assertThat(e.key()).isEqualTo("rules.max-active"));
     }
 
     @Test
     void aSmallerMaxWindowRejectsTheShippedRepeatContactWindow() {
-        assertThatThrownBy(() -> DefaultRules.load(config(Map.of("rules.max-window", "20 h", "outreach.cooldown", "1 h"))))
+        assertThatThrownBy(
+                        () -> DefaultRules.load(config(Map.of("rules.max-window", "20 h", "outreach.cooldown", "1 h"))))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("rule repeat-contact").hasMessageContaining("rules.max-window");
+                .hasMessageContaining("rule repeat-contact")
+                .hasMessageContaining("rules.max-window");
     }
 
     private List<Rule> load(Map<String, String> settings) throws RuleException {

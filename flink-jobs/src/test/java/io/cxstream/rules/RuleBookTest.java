@@ -31,10 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RuleBookTest {
     private static final List<String> DEFAULTS = DefaultRules.load(DefaultRulesTest.config(Map.of()));
 
-    private static final String LOW_CSAT = "{\"id\":\"low-csat\",\"version\":%d,%s\"trigger\":\"LOW_CSAT\",\"route\":\"CONTACT_CENTER\","
-            + "\"reason\":\"CSAT {score}\",\"action\":\"Call\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.metric == 'CSAT' && event.score <= %d\"}}";
-    private static final String DETRACTOR = "{\"id\":\"detractor\",\"version\":%d,%s\"trigger\":\"DETRACTOR\",\"route\":\"CONTACT_CENTER\","
-            + "\"reason\":\"NPS {score}\",\"action\":\"Call\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.metric == 'NPS' && event.score <= %s\"}}";
+    private static final String LOW_CSAT =
+            "{\"id\":\"low-csat\",\"version\":%d,%s\"trigger\":\"LOW_CSAT\",\"route\":\"CONTACT_CENTER\","
+                    + "\"reason\":\"CSAT {score}\",\"action\":\"Call\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.metric == 'CSAT' && event.score <= %d\"}}";
+    private static final String DETRACTOR =
+            "{\"id\":\"detractor\",\"version\":%d,%s\"trigger\":\"DETRACTOR\",\"route\":\"CONTACT_CENTER\","
+                    + "\"reason\":\"NPS {score}\",\"action\":\"Call\",\"pattern\":{\"kind\":\"single\",\"when\":\"event.metric == 'NPS' && event.score <= %s\"}}";
 
     private KeyedBroadcastOperatorTestHarness<String, String, RuleRecord, RuleStatus> harness;
     private RuleBookFunction function;
@@ -59,7 +61,8 @@ class RuleBookTest {
         }
 
         @Override
-        public void processBroadcastElement(RuleRecord record, Context ctx, Collector<RuleStatus> out) throws Exception {
+        public void processBroadcastElement(RuleRecord record, Context ctx, Collector<RuleStatus> out)
+                throws Exception {
             out.collect(book.apply(record, ctx.getBroadcastState(RuleBook.RULES)));
         }
     }
@@ -74,7 +77,8 @@ class RuleBookTest {
             harness.close();
         }
         function = new RuleBookFunction(book(maxActive));
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, c -> c, Types.STRING, RuleBook.RULES);
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                function, c -> c, Types.STRING, RuleBook.RULES);
     }
 
     private static RuleBook book(int maxActive) {
@@ -94,7 +98,8 @@ class RuleBookTest {
     void theDefaultsRunBeforeAnythingIsPublished() throws Exception {
         RuleSet rules = ruleSet();
 
-        assertThat(versions(rules)).containsOnlyKeys("detractor", "payment-friction", "repeat-contact", "error-then-abandon", "promoter");
+        assertThat(versions(rules))
+                .containsOnlyKeys("detractor", "payment-friction", "repeat-contact", "error-then-abandon", "promoter");
         assertThat(rules.inForce("detractor", Long.MIN_VALUE).rule.version).isEqualTo(1);
         assertThat(rules.inForce("low-csat", 0)).isNull();
         assertThat(rules.anyStateful()).isTrue();
@@ -122,7 +127,8 @@ class RuleBookTest {
 
     @Test
     void anExplicitEffectiveFromIsKept() throws Exception {
-        RuleStatus s = publish("low-csat", String.format(LOW_CSAT, 1, "\"effectiveFrom\":\"1970-01-01T00:00:00.500Z\",", 2), 1_000);
+        RuleStatus s = publish(
+                "low-csat", String.format(LOW_CSAT, 1, "\"effectiveFrom\":\"1970-01-01T00:00:00.500Z\",", 2), 1_000);
 
         assertThat(s.status).isEqualTo(RuleStatus.ACCEPTED);
         assertThat(s.effectiveFrom).isEqualTo(500L);
@@ -186,7 +192,9 @@ class RuleBookTest {
 
         assertThat(again.status).isEqualTo(RuleStatus.UNCHANGED);
         assertThat(state()).isEqualTo(before);
-        assertThat(ruleSet().inForce("detractor", 6_000).rule.version).as("still from 5,000").isEqualTo(2);
+        assertThat(ruleSet().inForce("detractor", 6_000).rule.version)
+                .as("still from 5,000")
+                .isEqualTo(2);
     }
 
     @Test
@@ -224,19 +232,23 @@ class RuleBookTest {
 
     @Test
     void tooManyRulesAreRejectedUntilOneIsDisabled() throws Exception {
-        assertThat(publish("low-csat", String.format(LOW_CSAT, 1, "", 2), 1_000).status).isEqualTo(RuleStatus.ACCEPTED);
+        assertThat(publish("low-csat", String.format(LOW_CSAT, 1, "", 2), 1_000).status)
+                .isEqualTo(RuleStatus.ACCEPTED);
 
-        RuleStatus seventh = publish("low-ces", String.format(LOW_CSAT, 1, "", 2).replace("low-csat", "low-ces"), 2_000);
+        RuleStatus seventh =
+                publish("low-ces", String.format(LOW_CSAT, 1, "", 2).replace("low-csat", "low-ces"), 2_000);
 
         assertThat(seventh.status).isEqualTo(RuleStatus.REJECTED);
         assertThat(seventh.reason).contains("too many rules").contains("rules.max-active");
         assertThat(seventh.activeRules).isEqualTo(6);
         assertThat(ruleSet().inForce("low-ces", 3_000)).isNull();
         // a new version of a running rule does not count twice
-        assertThat(publish("low-csat", String.format(LOW_CSAT, 2, "", 1), 3_000).status).isEqualTo(RuleStatus.ACCEPTED);
+        assertThat(publish("low-csat", String.format(LOW_CSAT, 2, "", 1), 3_000).status)
+                .isEqualTo(RuleStatus.ACCEPTED);
 
         RuleStatus disabled = publish("detractor", String.format(DETRACTOR, 2, "\"enabled\":false,", "6"), 4_000);
-        RuleStatus nowFits = publish("low-ces", String.format(LOW_CSAT, 1, "", 2).replace("low-csat", "low-ces"), 5_000);
+        RuleStatus nowFits =
+                publish("low-ces", String.format(LOW_CSAT, 1, "", 2).replace("low-csat", "low-ces"), 5_000);
 
         assertThat(disabled.status).isEqualTo(RuleStatus.DISABLED);
         assertThat(disabled.activeRules).isEqualTo(5);
@@ -296,27 +308,35 @@ class RuleBookTest {
     @Test
     void onlyTheNewestVersionsAreKept() throws Exception {
         for (int v = 2; v <= 7; v++) {
-            assertThat(publish("detractor", String.format(DETRACTOR, v, "", "4"), v * 1_000L).status).isEqualTo(RuleStatus.ACCEPTED);
+            assertThat(publish("detractor", String.format(DETRACTOR, v, "", "4"), v * 1_000L).status)
+                    .isEqualTo(RuleStatus.ACCEPTED);
         }
 
-        assertThat(versions(ruleSet()).get("detractor")).hasSize(RuleBook.VERSIONS_KEPT)
-                .last().satisfies(r -> assertThat(r).startsWith("v7 from 7000"));
+        assertThat(versions(ruleSet()).get("detractor"))
+                .hasSize(RuleBook.VERSIONS_KEPT)
+                .last()
+                .satisfies(r -> assertThat(r).startsWith("v7 from 7000"));
     }
 
     @Test
     void aRuleAcceptedUnderLargerLimitsKeepsRunningAfterARestoreWithSmallerOnes() throws Exception {
-        String sequence = "{\"id\":\"refund-nps\",\"version\":%d,\"trigger\":\"REFUND_NPS\",\"route\":\"CONTACT_CENTER\","
-                + "\"reason\":\"r\",\"action\":\"a\",\"cooldown\":\"1 h\",\"pattern\":{\"kind\":\"sequence\","
-                + "\"first\":\"event.type == 'RETURN_REFUND'\",\"then\":\"event.metric == 'NPS'\",\"within\":\"%s\"}}";
-        assertThat(publish("refund-nps", String.format(sequence, 1, "20 d"), 1_000).status).isEqualTo(RuleStatus.ACCEPTED);
+        String sequence =
+                "{\"id\":\"refund-nps\",\"version\":%d,\"trigger\":\"REFUND_NPS\",\"route\":\"CONTACT_CENTER\","
+                        + "\"reason\":\"r\",\"action\":\"a\",\"cooldown\":\"1 h\",\"pattern\":{\"kind\":\"sequence\","
+                        + "\"first\":\"event.type == 'RETURN_REFUND'\",\"then\":\"event.metric == 'NPS'\",\"within\":\"%s\"}}";
+        assertThat(publish("refund-nps", String.format(sequence, 1, "20 d"), 1_000).status)
+                .isEqualTo(RuleStatus.ACCEPTED);
         OperatorSubtaskState snapshot = harness.snapshot(1L, 2_000L);
         harness.close();
 
         // the job comes back from that checkpoint with rules.max-window 7 d (and shipped rules that fit it)
-        function = new RuleBookFunction(new RuleBook(DefaultRules.load(DefaultRulesTest.config(Map.of("outreach.cooldown", "1 h",
-                "detect.repeat-contact.window", "1 h"))), new RuleLimits(6, Duration.ofDays(7), 16), Duration.ofHours(1)));
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
-                c -> c, Types.STRING, 1, 1, 0);
+        function = new RuleBookFunction(new RuleBook(
+                DefaultRules.load(DefaultRulesTest.config(
+                        Map.of("outreach.cooldown", "1 h", "detect.repeat-contact.window", "1 h"))),
+                new RuleLimits(6, Duration.ofDays(7), 16),
+                Duration.ofHours(1)));
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)), c -> c, Types.STRING, 1, 1, 0);
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
@@ -325,7 +345,8 @@ class RuleBookTest {
         RuleStatus tooLong = publish("refund-nps", String.format(sequence, 2, "21 d"), 4_000);
         assertThat(tooLong.status).isEqualTo(RuleStatus.REJECTED);
         assertThat(tooLong.reason).contains("rules.max-window 7 d");
-        assertThat(publish("refund-nps", String.format(sequence, 3, "7 d"), 5_000).status).isEqualTo(RuleStatus.ACCEPTED);
+        assertThat(publish("refund-nps", String.format(sequence, 3, "7 d"), 5_000).status)
+                .isEqualTo(RuleStatus.ACCEPTED);
         assertThat(publish("refund-nps", null, 6_000).status).isEqualTo(RuleStatus.DELETED);
     }
 
@@ -341,8 +362,8 @@ class RuleBookTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 10_000L);
         harness.close();
         function = new RuleBookFunction(book(6));
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
-                c -> c, Types.STRING, 1, 1, 0);
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)), c -> c, Types.STRING, 1, 1, 0);
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
@@ -354,8 +375,10 @@ class RuleBookTest {
         assertThat(restored.inForce("detractor", 5_000).rule.version).isEqualTo(2);
         assertThat(restored.inForce("promoter", 9_000)).isNull();
         // and the restored book goes on deciding from the restored state
-        assertThat(publish("detractor", String.format(DETRACTOR, 2, "", "4"), 5_000).status).isEqualTo(RuleStatus.UNCHANGED);
-        assertThat(publish("low-csat", String.format(LOW_CSAT, 1, "", 1), 11_000).status).isEqualTo(RuleStatus.REJECTED);
+        assertThat(publish("detractor", String.format(DETRACTOR, 2, "", "4"), 5_000).status)
+                .isEqualTo(RuleStatus.UNCHANGED);
+        assertThat(publish("low-csat", String.format(LOW_CSAT, 1, "", 1), 11_000).status)
+                .isEqualTo(RuleStatus.REJECTED);
     }
 
     // ---- helpers ----
@@ -388,7 +411,8 @@ class RuleBookTest {
         for (List<CompiledRule> list : rules.all()) {
             List<String> described = new ArrayList<>();
             for (CompiledRule c : list) {
-                described.add("v" + c.rule.version + " from " + c.rule.effectiveFrom + (c.rule.enabled ? " enabled " : " disabled ") + c.rule.json);
+                described.add("v" + c.rule.version + " from " + c.rule.effectiveFrom
+                        + (c.rule.enabled ? " enabled " : " disabled ") + c.rule.json);
             }
             all.put(list.get(0).rule.id, described);
         }

@@ -31,8 +31,10 @@ class ShippedRulesTest {
         void lowNpsTriggersOnArrivalWithPriorityByScore() throws Exception {
             try (JourneyHarness h = harness()) {
                 h.nps("c1", T0, 1).nps("c2", T0 + 1, 4).nps("c3", T0 + 2, 6);
-                assertThat(h.triggers()).as("a single event needs no watermark")
-                        .extracting(t -> t.customerId + ":" + t.priority).containsExactly("c1:P1", "c2:P2", "c3:P3");
+                assertThat(h.triggers())
+                        .as("a single event needs no watermark")
+                        .extracting(t -> t.customerId + ":" + t.priority)
+                        .containsExactly("c1:P1", "c2:P2", "c3:P3");
                 Trigger t = h.triggers().get(0);
                 assertThat(t.trigger).isEqualTo("DETRACTOR");
                 assertThat(t.ruleId).isEqualTo("detractor");
@@ -41,14 +43,19 @@ class ShippedRulesTest {
                 assertThat(t.evidence).hasSize(1);
                 assertThat(t.reason).isEqualTo("NPS 1 (detractor) about delivery via EMAIL");
                 assertThat(t.lastEvidenceTime).isEqualTo(T0);
-                assertThat(h.triggerRecords().get(0).getTimestamp()).as("record time = the answer's event time").isEqualTo(T0);
+                assertThat(h.triggerRecords().get(0).getTimestamp())
+                        .as("record time = the answer's event time")
+                        .isEqualTo(T0);
             }
         }
 
         @Test
         void npsSevenAndOtherMetricsAreNotDetractors() throws Exception {
             try (JourneyHarness h = harness()) {
-                h.nps("c1", T0, 7).nps("c1", T0 + 1, 10).feedback("c1", T0 + 2, FeedbackMetric.CSAT, 1).watermark(T0 + HOUR);
+                h.nps("c1", T0, 7)
+                        .nps("c1", T0 + 1, 10)
+                        .feedback("c1", T0 + 2, FeedbackMetric.CSAT, 1)
+                        .watermark(T0 + HOUR);
                 assertThat(h.triggers()).extracting(t -> t.trigger).containsExactly("PROMOTER");
             }
         }
@@ -88,7 +95,9 @@ class ShippedRulesTest {
                     assertThat(t.reason).isEqualTo("2 payment failures within 4 min at checkout, no order");
                 });
                 StreamRecord<Trigger> record = h.triggerRecords().get(0);
-                assertThat(record.getTimestamp()).as("record time = the watermark that completed it").isEqualTo(T0 + 4 * MIN);
+                assertThat(record.getTimestamp())
+                        .as("record time = the watermark that completed it")
+                        .isEqualTo(T0 + 4 * MIN);
             }
         }
 
@@ -99,7 +108,9 @@ class ShippedRulesTest {
                         .interaction("c1", T0 + MIN, InteractionType.ORDER_PLACED, "checkout")
                         .interaction("c1", T0 + 2 * MIN, InteractionType.PAYMENT_FAILED, "checkout")
                         .watermark(T0 + HOUR);
-                assertThat(h.triggers()).as("an order between the failures resets the count").isEmpty();
+                assertThat(h.triggers())
+                        .as("an order between the failures resets the count")
+                        .isEmpty();
             }
         }
 
@@ -111,7 +122,9 @@ class ShippedRulesTest {
                         .interaction("c1", T0 + 3000, InteractionType.PAYMENT_FAILED, "checkout")
                         .interaction("c1", T0 + 4000, InteractionType.PAYMENT_FAILED, "checkout")
                         .watermark(T0 + 10_000);
-                assertThat(h.triggers()).as("in event time the two failures are adjacent: friction").singleElement()
+                assertThat(h.triggers())
+                        .as("in event time the two failures are adjacent: friction")
+                        .singleElement()
                         .satisfies(t -> assertThat(t.lastEvidenceTime).isEqualTo(T0 + 4000));
             }
         }
@@ -123,17 +136,23 @@ class ShippedRulesTest {
                         .interaction("c1", T0 + 11 * MIN, InteractionType.PAYMENT_FAILED, "checkout")
                         .watermark(T0 + HOUR);
                 assertThat(h.triggers()).isEmpty();
-                assertThat(h.keyedStateEntries()).as("the marks left with their window").isEqualTo(1); // the journey only
+                assertThat(h.keyedStateEntries())
+                        .as("the marks left with their window")
+                        .isEqualTo(1); // the journey only
             }
         }
 
         @Test
         void aHalfSeenPatternSurvivesSnapshotAndRestoreOnRocksDb() throws Exception {
             try (JourneyHarness h = new JourneyHarness(Map.of(), true).open()) {
-                h.interaction("c1", T0, InteractionType.PAYMENT_FAILED, "checkout").watermark(T0 + 1);
+                h.interaction("c1", T0, InteractionType.PAYMENT_FAILED, "checkout")
+                        .watermark(T0 + 1);
                 h.restart();
-                h.interaction("c1", T0 + MIN, InteractionType.PAYMENT_FAILED, "checkout").watermark(T0 + MIN + 1);
-                assertThat(h.triggers()).singleElement().satisfies(t -> assertThat(t.evidence).hasSize(2));
+                h.interaction("c1", T0 + MIN, InteractionType.PAYMENT_FAILED, "checkout")
+                        .watermark(T0 + MIN + 1);
+                assertThat(h.triggers())
+                        .singleElement()
+                        .satisfies(t -> assertThat(t.evidence).hasSize(2));
             }
         }
     }
@@ -179,11 +198,15 @@ class ShippedRulesTest {
                 h.watermark(T0 + 14 * MIN);
                 assertThat(h.triggers()).as("not before the deadline").isEmpty();
                 h.watermark(T0 + 15 * MIN);
-                assertThat(h.triggers()).as("no next event needed: the watermark alone fires it")
-                        .singleElement().satisfies(t -> {
+                assertThat(h.triggers())
+                        .as("no next event needed: the watermark alone fires it")
+                        .singleElement()
+                        .satisfies(t -> {
                             assertThat(t.trigger).isEqualTo("ERROR_THEN_ABANDON");
                             assertThat(t.lastEvidenceTime).isEqualTo(T0 + 15 * MIN);
-                            assertThat(t.evidence).singleElement().satisfies(ev -> assertThat(ev.getKind()).isEqualTo("ERROR"));
+                            assertThat(t.evidence)
+                                    .singleElement()
+                                    .satisfies(ev -> assertThat(ev.getKind()).isEqualTo("ERROR"));
                             assertThat(t.reason).isEqualTo("ERROR at Checkout, no order within 15 min");
                         });
                 assertThat(h.triggerRecords().get(0).getTimestamp()).isEqualTo(T0 + 15 * MIN);
@@ -218,7 +241,8 @@ class ShippedRulesTest {
             }
             h.nps("c1", T0 + 10, 6).nps("c1", T0 + 11, 10);
             List<Trigger> t = h.triggers();
-            assertThat(t).extracting(x -> x.trigger + ":" + x.priority + ":" + x.snapshot.getSegment())
+            assertThat(t)
+                    .extracting(x -> x.trigger + ":" + x.priority + ":" + x.snapshot.getSegment())
                     .containsExactly("DETRACTOR:P2:LOYAL", "PROMOTER:P4:LOYAL");
         }
     }

@@ -16,11 +16,11 @@ import io.cxstream.testing.Events;
 import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.InstantiationUtil;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.InstantiationUtil;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -69,7 +69,9 @@ class SaslJobITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private JobClient job;
 
@@ -78,9 +80,10 @@ class SaslJobITCase {
         kafka = EmbeddedKafkaBroker.builder()
                 .listener(LISTENER, "SASL_PLAINTEXT", 0)
                 .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
-                .brokerProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                        "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                                + "user_" + USER + "=\"" + PASSWORD + "\" user_someone-else=\"other-secret\";")
+                .brokerProperty(
+                        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required " + "user_" + USER + "=\""
+                                + PASSWORD + "\" user_someone-else=\"other-secret\";")
                 .timeout(Duration.ofSeconds(60))
                 .start();
     }
@@ -105,20 +108,39 @@ class SaslJobITCase {
         Map<String, String> settings = saslJobSettings();
         Map<String, String> env = Map.of(CxConfig.KAFKA_SECRETS_DIR_ENV, secrets.toString(), "UNRELATED", "ignored");
         CxConfig config = CxConfig.fromMap(settings, env);
-        assertThat(config.bootstrapServers).isEqualTo(kafka.bootstrapServers(LISTENER)).isNotEqualTo(kafka.bootstrapServers());
-        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
-                .containsEntry("sasl.mechanism", "PLAIN").containsKey("sasl.jaas.config");
-        assertThat(config.kafkaPropertyNames()).as("what the job logs: names only")
+        assertThat(config.bootstrapServers)
+                .isEqualTo(kafka.bootstrapServers(LISTENER))
+                .isNotEqualTo(kafka.bootstrapServers());
+        assertThat(config.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsKey("sasl.jaas.config");
+        assertThat(config.kafkaPropertyNames())
+                .as("what the job logs: names only")
                 .contains("security.protocol", "sasl.mechanism", "sasl.jaas.config");
-        assertThat(serializedJobGraph(config)).as("the secret is not in the job graph")
-                .doesNotContain(PASSWORD).contains(secrets.toString());
+        assertThat(serializedJobGraph(config))
+                .as("the secret is not in the job graph")
+                .doesNotContain(PASSWORD)
+                .contains(secrets.toString());
         job = start(config);
 
         try (TestKafkaClient client = new TestKafkaClient(kafka.bootstrapServers())) {
             long t = System.currentTimeMillis();
-            client.send(config.feedbackTopic, "detractor", Events.feedback("detractor", t, FeedbackMetric.NPS, 2), WireFormat.AVRO);
-            client.send(config.interactionsTopic, "payer", Events.interaction("payer", t, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.JSON);
-            client.send(config.interactionsTopic, "payer", Events.interaction("payer", t + 1, InteractionType.PAYMENT_FAILED, "checkout"), WireFormat.AVRO);
+            client.send(
+                    config.feedbackTopic,
+                    "detractor",
+                    Events.feedback("detractor", t, FeedbackMetric.NPS, 2),
+                    WireFormat.AVRO);
+            client.send(
+                    config.interactionsTopic,
+                    "payer",
+                    Events.interaction("payer", t, InteractionType.PAYMENT_FAILED, "checkout"),
+                    WireFormat.JSON);
+            client.send(
+                    config.interactionsTopic,
+                    "payer",
+                    Events.interaction("payer", t + 1, InteractionType.PAYMENT_FAILED, "checkout"),
+                    WireFormat.AVRO);
             client.send(config.interactionsTopic, "garbage", "not an event".getBytes(StandardCharsets.UTF_8));
             // The source read them over SASL (and committed its offsets there) before event time moves on.
             awaitConsumed(config.groupId, config.interactionsTopic, config.feedbackTopic);
@@ -128,10 +150,15 @@ class SaslJobITCase {
             List<DeadLetter> deadLetters;
             // Reads for at least two seconds, until both arrived: a duplicate would show up too.
             long settled = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            outreach = client.readUntil(config.contactCenterTopic, OutreachEvent.class, WITHIN,
+            outreach = client.readUntil(
+                    config.contactCenterTopic,
+                    OutreachEvent.class,
+                    WITHIN,
                     seen -> keys(seen).containsAll(expected) && System.nanoTime() > settled);
             deadLetters = client.readUntil(config.deadLetterTopic, DeadLetter.class, WITHIN, seen -> !seen.isEmpty());
-            assertThat(keys(outreach)).as("exactly once each, read_committed").containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(keys(outreach))
+                    .as("exactly once each, read_committed")
+                    .containsExactlyInAnyOrderElementsOf(expected);
             assertThat(outreach).hasSize(expected.size());
             assertThat(deadLetters).singleElement().satisfies(d -> {
                 assertThat(d.getReason()).isEqualTo(DeadLetterReason.UNRECOGNIZED_FORMAT);
@@ -169,13 +196,15 @@ class SaslJobITCase {
         // A SASL client with a wrong password: the broker rejects the authentication itself.
         assertThatThrownBy(() -> listTopics(saslClient(USER, "wrong-password")))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(SaslAuthenticationException.class)
+                .cause()
+                .isInstanceOf(SaslAuthenticationException.class)
                 .hasMessageContaining("Invalid username or password");
 
         // An unknown user: the same.
         assertThatThrownBy(() -> listTopics(saslClient("intruder", PASSWORD)))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(SaslAuthenticationException.class);
+                .cause()
+                .isInstanceOf(SaslAuthenticationException.class);
 
         // A PLAINTEXT client on the SASL port: the broker drops every connection that sends a request
         // before the SASL handshake, so the client never gets an answer and its call times out.
@@ -183,7 +212,8 @@ class SaslJobITCase {
         plaintext.setProperty("bootstrap.servers", kafka.bootstrapServers(LISTENER));
         assertThatThrownBy(() -> listTopics(plaintext))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(TimeoutException.class);
+                .cause()
+                .isInstanceOf(TimeoutException.class);
     }
 
     /**
@@ -199,7 +229,8 @@ class SaslJobITCase {
     /** Lists topics with a call bounded by {@link #REFUSAL_TIMEOUT}. */
     private static Set<String> listTopics(Properties clientProperties) throws Exception {
         try (Admin admin = Admin.create(clientProperties)) {
-            return admin.listTopics(new ListTopicsOptions().timeoutMs((int) REFUSAL_TIMEOUT.toMillis())).names()
+            return admin.listTopics(new ListTopicsOptions().timeoutMs((int) REFUSAL_TIMEOUT.toMillis()))
+                    .names()
                     .get(REFUSAL_TIMEOUT.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -214,13 +245,14 @@ class SaslJobITCase {
     }
 
     private static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     /** The job graph as it would be submitted, serialized, as text (ISO-8859-1: one char per byte). */
     private static String serializedJobGraph(CxConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
         CxJob.onKafka(config).build(env);
         JobGraph graph = env.getStreamGraph().getJobGraph();
         return new String(InstantiationUtil.serializeObject(graph), StandardCharsets.ISO_8859_1);
@@ -228,7 +260,8 @@ class SaslJobITCase {
 
     /** Runs the job as {@code CxJob.main} does, from an already parsed configuration. */
     private static JobClient start(CxConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
         env.setParallelism(2);
         CxJob.onKafka(config).build(env);
         return env.executeAsync("cx-stream-sasl-it");
@@ -252,7 +285,8 @@ class SaslJobITCase {
     }
 
     private static Set<String> keys(List<OutreachEvent> outreach) {
-        return outreach.stream().map(o -> o.getCustomerId() + "/" + o.getTrigger()).collect(Collectors.toSet());
+        return outreach.stream()
+                .map(o -> o.getCustomerId() + "/" + o.getTrigger())
+                .collect(Collectors.toSet());
     }
-
 }

@@ -33,10 +33,12 @@ class BoundedManifestOptionsFactoryTest {
 
     @Test
     void theJobsRocksDbBackendUsesTheFactory() {
-        Configuration conf = CxJob.flinkConfiguration(CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of()));
-        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend()
-                .configure(conf, getClass().getClassLoader());
-        BoundedManifestOptionsFactory factory = assertInstanceOf(BoundedManifestOptionsFactory.class, backend.getRocksDBOptions());
+        Configuration conf =
+                CxJob.flinkConfiguration(CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of()));
+        EmbeddedRocksDBStateBackend backend =
+                new EmbeddedRocksDBStateBackend().configure(conf, getClass().getClassLoader());
+        BoundedManifestOptionsFactory factory =
+                assertInstanceOf(BoundedManifestOptionsFactory.class, backend.getRocksDBOptions());
         List<AutoCloseable> handles = new ArrayList<>();
         try (DBOptions options = factory.createDBOptions(new DBOptions(), handles)) {
             assertEquals(BoundedManifestOptionsFactory.MAX_MANIFEST_FILE_SIZE, options.maxManifestFileSize());
@@ -49,20 +51,23 @@ class BoundedManifestOptionsFactoryTest {
         RocksDB.loadLibrary();
         long uncapped = manifestBytesAfterFlushes(dir.resolve("default"), new DBOptions());
         List<AutoCloseable> handles = new ArrayList<>();
-        long capped = manifestBytesAfterFlushes(dir.resolve("capped"),
+        long capped = manifestBytesAfterFlushes(
+                dir.resolve("capped"),
                 new BoundedManifestOptionsFactory(CAP).createDBOptions(new DBOptions(), handles));
 
-        assertTrue(uncapped > 2 * CAP, "control: " + FLUSHES + " flushes should outgrow the cap without it, MANIFEST was " + uncapped);
+        assertTrue(
+                uncapped > 2 * CAP,
+                "control: " + FLUSHES + " flushes should outgrow the cap without it, MANIFEST was " + uncapped);
         assertTrue(capped <= CAP + 4096, "capped MANIFEST is " + capped + " bytes, cap " + CAP);
     }
 
     private static long manifestBytesAfterFlushes(Path dir, DBOptions dbOptions) throws Exception {
         Files.createDirectories(dir);
         try (dbOptions;
-             ColumnFamilyOptions cf = new ColumnFamilyOptions();
-             Options options = new Options(dbOptions.setCreateIfMissing(true), cf);
-             RocksDB db = RocksDB.open(options, dir.toString());
-             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                ColumnFamilyOptions cf = new ColumnFamilyOptions();
+                Options options = new Options(dbOptions.setCreateIfMissing(true), cf);
+                RocksDB db = RocksDB.open(options, dir.toString());
+                FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             Random random = new Random(42);
             for (int i = 0; i < FLUSHES; i++) {
                 // Keys spread over one range, as customers are: the flushed files overlap and
@@ -79,7 +84,8 @@ class BoundedManifestOptionsFactoryTest {
     private static long manifestBytes(Path dir) throws IOException {
         long total = 0;
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith("MANIFEST-"))::iterator) {
+            for (Path f : (Iterable<Path>)
+                    files.filter(p -> p.getFileName().toString().startsWith("MANIFEST-"))::iterator) {
                 total += Files.size(f);
             }
         }

@@ -42,14 +42,18 @@ public final class CommittedOffsets implements AutoCloseable {
     /** Waits until {@code groupId} has committed at least the current end offsets of {@code topics}. */
     public void awaitCheckpointed(String groupId, Collection<String> topics, Duration timeout) throws Exception {
         Map<TopicPartition, Long> ends = endOffsets(topics);
-        Poll.until("a completed checkpoint (committed offsets of group " + groupId + ") to cover " + ends, timeout,
-                () -> lagging(groupId, ends), Map::isEmpty);
+        Poll.until(
+                "a completed checkpoint (committed offsets of group " + groupId + ") to cover " + ends,
+                timeout,
+                () -> lagging(groupId, ends),
+                Map::isEmpty);
     }
 
     /** The partitions whose committed offset is still below {@code ends}, with what is committed (-1: nothing). */
     private Map<TopicPartition, Long> lagging(String groupId, Map<TopicPartition, Long> ends) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
         Map<TopicPartition, Long> lagging = new HashMap<>();
         ends.forEach((tp, end) -> {
             OffsetAndMetadata c = committed.get(tp);
@@ -63,12 +67,15 @@ public final class CommittedOffsets implements AutoCloseable {
 
     private Map<TopicPartition, Long> endOffsets(Collection<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+        for (TopicDescription d : admin.describeTopics(topics)
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .values()) {
             d.partitions().forEach(p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
         }
         Map<TopicPartition, Long> ends = new HashMap<>();
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
-                : admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).entrySet()) {
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e :
+                admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).entrySet()) {
             ends.put(e.getKey(), e.getValue().offset());
         }
         return ends;

@@ -45,7 +45,8 @@ public final class CustomerLoad implements AutoCloseable {
     /** One outreach the load must produce: its id follows from customer, trigger and evidence ids. */
     public record Expected(String outreachId, String customerId, TriggerType trigger, List<String> evidenceEventIds) {
         public static Expected of(String customerId, TriggerType trigger, List<String> evidenceEventIds) {
-            return new Expected(idOf(customerId, trigger, evidenceEventIds), customerId, trigger, List.copyOf(evidenceEventIds));
+            return new Expected(
+                    idOf(customerId, trigger, evidenceEventIds), customerId, trigger, List.copyOf(evidenceEventIds));
         }
     }
 
@@ -84,7 +85,8 @@ public final class CustomerLoad implements AutoCloseable {
      * @param rounds events per customer, at least 4
      * @param pause pause between rounds (pacing of the load, not a wait for a result)
      */
-    public CustomerLoad(TestKafkaClient kafka, CxTopics topics, String prefix, int customers, int rounds, Duration pause) {
+    public CustomerLoad(
+            TestKafkaClient kafka, CxTopics topics, String prefix, int customers, int rounds, Duration pause) {
         if (rounds < 4) {
             throw new IllegalArgumentException("rounds must be at least 4, was " + rounds);
         }
@@ -123,7 +125,8 @@ public final class CustomerLoad implements AutoCloseable {
                 int contacts = i % 6 == 4 ? 2 : 3;
                 for (int r = 0; r < rounds; r++) {
                     boolean contact = r >= first && r < first + contacts;
-                    Step s = add(r, customer, contact ? InteractionType.SUPPORT_CONTACT : InteractionType.PAGE_VIEW, -1);
+                    Step s =
+                            add(r, customer, contact ? InteractionType.SUPPORT_CONTACT : InteractionType.PAGE_VIEW, -1);
                     if (contact) {
                         evidence.add(s.eventId);
                     }
@@ -195,8 +198,8 @@ public final class CustomerLoad implements AutoCloseable {
             while (roundsSent < n && failure == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("Timed out after " + timeout + " waiting for " + n + " rounds of load; sent " + roundsSent
-                            + " (allowed " + allowedRounds + ")");
+                    throw new AssertionError("Timed out after " + timeout + " waiting for " + n
+                            + " rounds of load; sent " + roundsSent + " (allowed " + allowedRounds + ")");
                 }
                 lock.wait(Math.max(1, left / 1_000_000));
             }
@@ -231,7 +234,10 @@ public final class CustomerLoad implements AutoCloseable {
                         e.setEventId(s.eventId);
                         kafka.send(topics.feedback, s.customer, e, WireFormat.AVRO);
                     } else {
-                        InteractionEvent e = Events.interaction(s.customer, t, s.interaction,
+                        InteractionEvent e = Events.interaction(
+                                s.customer,
+                                t,
+                                s.interaction,
                                 s.interaction == InteractionType.PAGE_VIEW ? "home" : "checkout");
                         e.setEventId(s.eventId);
                         kafka.send(topics.interactions, s.customer, e, WireFormat.AVRO);

@@ -58,7 +58,9 @@ public final class CxJobCluster
     public CxJobCluster(Configuration flinkConfiguration) {
         this.flink = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(flinkConfiguration)
-                .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
     }
 
     /** The broker the test classes of this JVM share. */
@@ -133,12 +135,14 @@ public final class CxJobCluster
     }
 
     @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) throws ParameterResolutionException {
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context)
+            throws ParameterResolutionException {
         return flink.supportsParameter(parameter, context);
     }
 
     @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) throws ParameterResolutionException {
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
+            throws ParameterResolutionException {
         return flink.resolveParameter(parameter, context);
     }
 

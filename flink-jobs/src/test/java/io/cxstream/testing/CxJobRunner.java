@@ -14,7 +14,8 @@ public final class CxJobRunner {
 
     public static JobClient start(Map<String, String> settings, int parallelism) throws Exception {
         CxConfig config = CxConfig.fromMap(settings, Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
         env.setParallelism(parallelism);
         CxJob.onKafka(config).build(env);
         return env.executeAsync("cx-stream-it");

@@ -17,6 +17,7 @@ public final class CxTopics {
     public final String deadLetter;
     /** Compacted, one partition. */
     public final String rules;
+
     public final String rulesStatus;
     public final String voc;
     public final String vocAlerts;
@@ -35,18 +36,24 @@ public final class CxTopics {
      * the job connects through {@code bootstrapServers}, e.g. one of the broker's extra listeners.
      */
     public CxTopics(EmbeddedKafkaBroker kafka, String bootstrapServers) {
-        this(bootstrapServers, base -> {
-            String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
-            kafka.createTopics(2, name);
-            return name;
-        }, base -> {
-            String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
-            kafka.createCompactedTopics(name);
-            return name;
-        });
+        this(
+                bootstrapServers,
+                base -> {
+                    String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
+                    kafka.createTopics(2, name);
+                    return name;
+                },
+                base -> {
+                    String name = base + "-" + UUID.randomUUID().toString().substring(0, 8);
+                    kafka.createCompactedTopics(name);
+                    return name;
+                });
     }
 
-    private CxTopics(String bootstrapServers, Function<String, String> freshTopic, Function<String, String> freshCompactedTopic) {
+    private CxTopics(
+            String bootstrapServers,
+            Function<String, String> freshTopic,
+            Function<String, String> freshCompactedTopic) {
         this.bootstrapServers = bootstrapServers;
         this.interactions = freshTopic.apply("cx.interactions");
         this.feedback = freshTopic.apply("cx.feedback");

@@ -89,7 +89,10 @@ public final class Events {
         e.customerId = customer;
         e.eventId = nextId("j");
         e.eventTime = time;
-        e.snapshot = JourneySnapshot.newBuilder().setStage(JourneyStage.PURCHASE).setSegment("ACTIVE").build();
+        e.snapshot = JourneySnapshot.newBuilder()
+                .setStage(JourneyStage.PURCHASE)
+                .setSegment("ACTIVE")
+                .build();
         return e;
     }
 }

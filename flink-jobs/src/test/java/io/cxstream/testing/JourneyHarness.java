@@ -45,6 +45,7 @@ public final class JourneyHarness implements AutoCloseable {
     private long watermark = Long.MIN_VALUE;
     /** Output of the harness instances before the last {@link #restart()}. */
     private final List<StreamRecord<Trigger>> earlierTriggers = new ArrayList<>();
+
     private final List<RuleStatus> earlierStatuses = new ArrayList<>();
     private final List<JourneyEvent> earlierJourneyEvents = new ArrayList<>();
 
@@ -53,9 +54,14 @@ public final class JourneyHarness implements AutoCloseable {
         Map<String, String> all = new HashMap<>(settings);
         all.putIfAbsent("bootstrap-servers", "localhost:9092");
         this.config = CxConfig.fromMap(all, Map.of());
-        this.function = new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+        this.function = new JourneyFunction(
+                config.stateTtl,
+                config.recentTouchpoints,
                 new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
-                DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic,
+                DefaultRules.limits(config),
+                config.rulesMaxPending,
+                config.interactionsTopic,
+                config.feedbackTopic,
                 config.maxEventAge.plus(config.maxFutureSkew));
         this.rocksDb = rocksDb;
         this.harness = create();
@@ -67,7 +73,12 @@ public final class JourneyHarness implements AutoCloseable {
 
     private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> create() throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)), (CxEvent e) -> e.customerId, Types.STRING, 1, 1, 0);
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
+                (CxEvent e) -> e.customerId,
+                Types.STRING,
+                1,
+                1,
+                0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -76,7 +87,8 @@ public final class JourneyHarness implements AutoCloseable {
 
     public JourneyHarness open() throws Exception {
         harness.open();
-        harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
+        harness.getTwoInputOperator()
+                .processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
         return this;
     }
 
@@ -93,7 +105,8 @@ public final class JourneyHarness implements AutoCloseable {
         return this;
     }
 
-    public JourneyHarness interaction(String customer, long time, InteractionType type, String touchpoint) throws Exception {
+    public JourneyHarness interaction(String customer, long time, InteractionType type, String touchpoint)
+            throws Exception {
         return send(CxEvent.of(Events.interaction(customer, time, type, touchpoint)));
     }
 
@@ -105,7 +118,8 @@ public final class JourneyHarness implements AutoCloseable {
         return feedback(customer, time, FeedbackMetric.NPS, score);
     }
 
-    public JourneyHarness consent(String customer, long time, ConsentAction action, ConsentPurpose purpose) throws Exception {
+    public JourneyHarness consent(String customer, long time, ConsentAction action, ConsentPurpose purpose)
+            throws Exception {
         return send(CxEvent.of(Events.consent(customer, time, action, purpose)));
     }
 
@@ -126,14 +140,18 @@ public final class JourneyHarness implements AutoCloseable {
         if (time > watermark) {
             watermark = time;
             harness.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.ACTIVE);
-            harness.getTwoInputOperator().processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(time));
+            harness.getTwoInputOperator()
+                    .processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(time));
         }
         return this;
     }
 
     /** The rules' findings so far (no consents or erasure markers). */
     public List<Trigger> triggers() {
-        return triggerRecords().stream().map(StreamRecord::getValue).filter(Trigger::isFinding).toList();
+        return triggerRecords().stream()
+                .map(StreamRecord::getValue)
+                .filter(Trigger::isFinding)
+                .toList();
     }
 
     /** Everything on the triggers output, with record timestamps, in order. */
@@ -174,7 +192,8 @@ public final class JourneyHarness implements AutoCloseable {
         harness = create();
         harness.initializeState(snapshot);
         harness.open();
-        harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
+        harness.getTwoInputOperator()
+                .processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
         if (watermark != Long.MIN_VALUE) {
             harness.processWatermark(watermark);
         }

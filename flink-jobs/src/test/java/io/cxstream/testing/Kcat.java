@@ -45,7 +45,8 @@ public final class Kcat {
     }
 
     private String run(List<String> args, String stdin) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ExternalTool.find("kcat").orElseThrow().toString(), "-b", bootstrapServers));
+        List<String> command =
+                new ArrayList<>(List.of(ExternalTool.find("kcat").orElseThrow().toString(), "-b", bootstrapServers));
         command.addAll(args);
         Process p = new ProcessBuilder(command).start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -37,7 +37,9 @@ public final class MetricsCapture {
 
     /** Every metric group of every MiniCluster still running, with its metrics. */
     private static Iterable<Map.Entry<MetricGroup, Map<String, Metric>>> groups() {
-        return REPORTERS.stream().flatMap(r -> r.getMetricsByGroup().entrySet().stream()).toList();
+        return REPORTERS.stream()
+                .flatMap(r -> r.getMetricsByGroup().entrySet().stream())
+                .toList();
     }
 
     /** Sum over subtasks of metric {@code name} of the job, per value of the user variable {@code label}. */
@@ -60,7 +62,8 @@ public final class MetricsCapture {
         boolean seen = false;
         for (Map.Entry<MetricGroup, Map<String, Metric>> group : groups()) {
             Metric metric = group.getValue().get(name);
-            if (metric != null && job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))) {
+            if (metric != null
+                    && job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))) {
                 sum += value(metric);
                 seen = true;
             }

@@ -12,7 +12,8 @@ public final class Poll {
      * Returns the first value of {@code probe} that satisfies {@code done}, polling every 200 ms; after
      * {@code timeout} fails with {@code what}, the last value and the last exception of the probe.
      */
-    public static <T> T until(String what, Duration timeout, Callable<T> probe, Predicate<T> done) throws InterruptedException {
+    public static <T> T until(String what, Duration timeout, Callable<T> probe, Predicate<T> done)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = null;
         Exception lastError = null;

@@ -30,38 +30,51 @@ public final class PrometheusServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Starts {@code binary} scraping {@code 127.0.0.1:<port>/metrics} of each target port; returns once it reports ready. */
     public PrometheusServer(Path binary, Path workDir, int... targetPorts) throws IOException, InterruptedException {
         this.port = FreePort.find();
         Path config = workDir.resolve("prometheus.yml");
-        Files.writeString(config, String.join("\n",
-                "global:",
-                "  scrape_interval: 1s",
-                "  scrape_timeout: 1s",
-                "  evaluation_interval: 1s",
-                "scrape_configs:",
-                "  - job_name: cx-stream",
-                "    static_configs:",
-                "      - targets: [" + Arrays.stream(targetPorts).mapToObj(p -> "'127.0.0.1:" + p + "'")
-                        .collect(Collectors.joining(", ")) + "]",
-                ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "global:",
+                        "  scrape_interval: 1s",
+                        "  scrape_timeout: 1s",
+                        "  evaluation_interval: 1s",
+                        "scrape_configs:",
+                        "  - job_name: cx-stream",
+                        "    static_configs:",
+                        "      - targets: ["
+                                + Arrays.stream(targetPorts)
+                                        .mapToObj(p -> "'127.0.0.1:" + p + "'")
+                                        .collect(Collectors.joining(", "))
+                                + "]",
+                        ""));
         this.log = workDir.resolve("prometheus.log");
-        this.process = new ProcessBuilder(binary.toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + workDir.resolve("tsdb"),
-                "--web.listen-address=127.0.0.1:" + port)
+        this.process = new ProcessBuilder(
+                        binary.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + workDir.resolve("tsdb"),
+                        "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         try {
-            Poll.until("Prometheus to be ready on port " + port + " (log: " + log + ")", Duration.ofSeconds(30), () -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("prometheus exited with " + process.exitValue() + ": " + logTail());
-                }
-                return get("/-/ready").statusCode();
-            }, status -> status == 200);
+            Poll.until(
+                    "Prometheus to be ready on port " + port + " (log: " + log + ")",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(
+                                    "prometheus exited with " + process.exitValue() + ": " + logTail());
+                        }
+                        return get("/-/ready").statusCode();
+                    },
+                    status -> status == 200);
         } catch (AssertionError | RuntimeException e) {
             close();
             throw new IllegalStateException("Prometheus did not start: " + e.getMessage() + "\n" + logTail(), e);
@@ -75,8 +88,10 @@ public final class PrometheusServer implements AutoCloseable {
     public Map<String, Double> query(String promql) throws IOException, InterruptedException {
         HttpResponse<String> response = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         JsonNode body = JSON.readTree(response.body());
-        if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-            throw new IllegalStateException("query " + promql + " failed (HTTP " + response.statusCode() + "): " + response.body());
+        if (response.statusCode() != 200
+                || !"success".equals(body.path("status").asText())) {
+            throw new IllegalStateException(
+                    "query " + promql + " failed (HTTP " + response.statusCode() + "): " + response.body());
         }
         Map<String, Double> values = new HashMap<>();
         for (JsonNode series : body.path("data").path("result")) {
@@ -86,7 +101,9 @@ public final class PrometheusServer implements AutoCloseable {
                     labels.put(f.getKey(), f.getValue().asText());
                 }
             });
-            values.put(labels.toString(), Double.parseDouble(series.path("value").get(1).asText()));
+            values.put(
+                    labels.toString(),
+                    Double.parseDouble(series.path("value").get(1).asText()));
         }
         return values;
     }
@@ -102,8 +119,12 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

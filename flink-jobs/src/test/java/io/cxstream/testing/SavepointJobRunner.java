@@ -18,7 +18,8 @@ import java.util.Map;
 public final class SavepointJobRunner {
     private SavepointJobRunner() {}
 
-    public static JobClient start(Map<String, String> settings, int parallelism, String savepointPath) throws Exception {
+    public static JobClient start(Map<String, String> settings, int parallelism, String savepointPath)
+            throws Exception {
         CxConfig config = CxConfig.fromMap(settings, Map.of());
         Configuration flink = CxJob.flinkConfiguration(config);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepointPath);

@@ -19,7 +19,8 @@ public final class SharedKafkaBroker implements BeforeAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         broker();
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(SharedKafkaBroker.class.getName(), k -> new Stopper());
     }
 

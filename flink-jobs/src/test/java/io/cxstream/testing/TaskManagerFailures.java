@@ -8,7 +8,6 @@ import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +37,12 @@ public final class TaskManagerFailures {
     public record Recovery(long restoredCheckpointId, long restoresSoFar) {}
 
     /** Waits until the job is RUNNING with every task RUNNING. */
-    public static AccessExecutionGraph awaitAllTasksRunning(MiniCluster cluster, JobID job, Duration timeout) throws InterruptedException {
-        return Poll.until("all tasks of job " + job + " to run", timeout, () -> graph(cluster, job),
+    public static AccessExecutionGraph awaitAllTasksRunning(MiniCluster cluster, JobID job, Duration timeout)
+            throws InterruptedException {
+        return Poll.until(
+                "all tasks of job " + job + " to run",
+                timeout,
+                () -> graph(cluster, job),
                 TaskManagerFailures::allRunning);
     }
 
@@ -47,7 +50,8 @@ public final class TaskManagerFailures {
      * Kills the live TaskManager, starts a replacement and waits until the job has restored from a
      * checkpoint (one more restore than before) and runs all its tasks again.
      */
-    public static Recovery killTaskManagerAndAwaitRecovery(MiniCluster cluster, JobID job, Duration timeout) throws Exception {
+    public static Recovery killTaskManagerAndAwaitRecovery(MiniCluster cluster, JobID job, Duration timeout)
+            throws Exception {
         long restoresBefore = restores(graph(cluster, job));
         int live;
         synchronized (REPLACEMENTS) {
@@ -57,11 +61,17 @@ public final class TaskManagerFailures {
         LOG.info("Killing TaskManager {} under job {} (restores so far: {})", live, job, restoresBefore);
         cluster.terminateTaskManager(live).get(1, TimeUnit.MINUTES);
         cluster.startTaskManager();
-        AccessExecutionGraph g = Poll.until("job " + job + " to restore from a checkpoint and run again after TaskManager "
-                        + live + " died", timeout, () -> graph(cluster, job),
+        AccessExecutionGraph g = Poll.until(
+                "job " + job + " to restore from a checkpoint and run again after TaskManager " + live + " died",
+                timeout,
+                () -> graph(cluster, job),
                 graph -> restores(graph) > restoresBefore && allRunning(graph));
         RestoredCheckpointStats restored = g.getCheckpointStatsSnapshot().getLatestRestoredCheckpoint();
-        LOG.info("Job {} restored checkpoint {} and runs again on TaskManager {}", job, restored.getCheckpointId(), live + 1);
+        LOG.info(
+                "Job {} restored checkpoint {} and runs again on TaskManager {}",
+                job,
+                restored.getCheckpointId(),
+                live + 1);
         return new Recovery(restored.getCheckpointId(), restores(g));
     }
 

@@ -39,7 +39,8 @@ public final class TestKafkaClient implements AutoCloseable {
 
     public void send(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+            producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException("send to " + topic + " failed", e);
         }
@@ -53,10 +54,12 @@ public final class TestKafkaClient implements AutoCloseable {
 
     /** To one partition, whatever the key: for tests that need records of several customers in one partition. */
     @SuppressWarnings("unchecked")
-    public <T extends SpecificRecordBase> void send(String topic, int partition, String key, T record, WireFormat format) {
+    public <T extends SpecificRecordBase> void send(
+            String topic, int partition, String key, T record, WireFormat format) {
         byte[] value = WireCodec.of((Class<T>) record.getClass()).encode(record, format);
         try {
-            producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value)).get();
+            producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException("send to " + topic + "/" + partition + " failed", e);
         }
@@ -66,8 +69,8 @@ public final class TestKafkaClient implements AutoCloseable {
      * Reads {@code topic} from the beginning (read_committed) until {@code done} holds for the
      * decoded records seen so far, or the deadline passes; returns what was seen.
      */
-    public <T extends SpecificRecordBase> List<T> readUntil(String topic, Class<T> type, Duration timeout,
-                                                            Predicate<List<T>> done) {
+    public <T extends SpecificRecordBase> List<T> readUntil(
+            String topic, Class<T> type, Duration timeout, Predicate<List<T>> done) {
         WireCodec<T> codec = WireCodec.of(type);
         List<T> seen = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {

@@ -23,9 +23,16 @@ public final class WatermarkTicker implements AutoCloseable {
     });
 
     public WatermarkTicker(TestKafkaClient kafka, String interactionsTopic, long periodMillis) {
-        executor.scheduleAtFixedRate(() -> kafka.send(interactionsTopic, FILLER_CUSTOMER,
-                Events.interaction(FILLER_CUSTOMER, System.currentTimeMillis(), InteractionType.PAGE_VIEW, "home"),
-                WireFormat.AVRO), 0, periodMillis, TimeUnit.MILLISECONDS);
+        executor.scheduleAtFixedRate(
+                () -> kafka.send(
+                        interactionsTopic,
+                        FILLER_CUSTOMER,
+                        Events.interaction(
+                                FILLER_CUSTOMER, System.currentTimeMillis(), InteractionType.PAGE_VIEW, "home"),
+                        WireFormat.AVRO),
+                0,
+                periodMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -18,8 +18,17 @@ class TrendAlertTest {
     private static final long WEEK = 7 * 24 * HOUR;
 
     /** NPS answers for one touchpoint, one per {@code every} ms from {@code from} to {@code to}, promoter with probability pPromoter, else detractor with pDetractor. */
-    private static void stream(VocHarness h, String touchpoint, String cause, long from, long to, long every, double pPromoter,
-                               double pDetractor, Random random) throws Exception {
+    private static void stream(
+            VocHarness h,
+            String touchpoint,
+            String cause,
+            long from,
+            long to,
+            long every,
+            double pPromoter,
+            double pDetractor,
+            Random random)
+            throws Exception {
         for (long t = from; t < to; t += every) {
             double u = random.nextDouble();
             int score = u < pPromoter ? 10 : u < pPromoter + pDetractor ? 2 : 8;
@@ -39,7 +48,16 @@ class TrendAlertTest {
             assertThat(h.alerts()).as("no alert on the stationary week").isEmpty();
 
             long dropAt = T0 + WEEK + 2 * HOUR;
-            stream(h, "delivery", "delivery", dropAt, dropAt + 3 * HOUR, 30_000, 0.2, 0.5, random); // NPS ≈ -30, twice the rate
+            stream(
+                    h,
+                    "delivery",
+                    "delivery",
+                    dropAt,
+                    dropAt + 3 * HOUR,
+                    30_000,
+                    0.2,
+                    0.5,
+                    random); // NPS ≈ -30, twice the rate
             h.take();
             List<VocTrendAlert> alerts = h.alerts();
             assertThat(alerts).as("one alert, then the 6 h cooldown").hasSize(1);
@@ -50,12 +68,17 @@ class TrendAlertTest {
             assertThat(a.getValue()).isEqualTo("delivery");
             assertThat(a.getDetectedAt().toEpochMilli()).isGreaterThan(dropAt).isLessThan(dropAt + HOUR);
             assertThat(a.getRecentEnd()).isEqualTo(a.getDetectedAt());
-            assertThat(a.getRecentStart().toEpochMilli()).isEqualTo(a.getDetectedAt().toEpochMilli() - HOUR);
-            assertThat(a.getBaselineEnd().toEpochMilli()).isLessThanOrEqualTo(a.getRecentStart().toEpochMilli());
-            assertThat(a.getBaselineEnd().toEpochMilli() - a.getBaselineStart().toEpochMilli()).isEqualTo(WEEK);
+            assertThat(a.getRecentStart().toEpochMilli())
+                    .isEqualTo(a.getDetectedAt().toEpochMilli() - HOUR);
+            assertThat(a.getBaselineEnd().toEpochMilli())
+                    .isLessThanOrEqualTo(a.getRecentStart().toEpochMilli());
+            assertThat(a.getBaselineEnd().toEpochMilli() - a.getBaselineStart().toEpochMilli())
+                    .isEqualTo(WEEK);
             assertThat(a.getRecentCount()).isGreaterThanOrEqualTo(30);
             assertThat(a.getBaselineCount()).isGreaterThan(9000);
-            assertThat(a.getDrop()).isEqualTo(a.getBaselineScore() - a.getRecentScore()).isGreaterThanOrEqualTo(10.0);
+            assertThat(a.getDrop())
+                    .isEqualTo(a.getBaselineScore() - a.getRecentScore())
+                    .isGreaterThanOrEqualTo(10.0);
             assertThat(a.getZ()).isGreaterThanOrEqualTo(3.5);
             assertThat(a.getRecentHigh()).isLessThan(a.getBaselineLow());
             assertThat(a.getTopTouchpoints()).containsExactly("delivery");
@@ -70,7 +93,9 @@ class TrendAlertTest {
             long dropAt = T0 + WEEK + 2 * HOUR;
             stream(h, "lounge", "lounge", dropAt, dropAt + 3 * HOUR, 5 * MIN, 0.0, 1.0, random); // 12 answers an hour
             h.watermark(dropAt + 4 * HOUR);
-            assertThat(h.alerts()).as("below the minimum sample of the last hour").isEmpty();
+            assertThat(h.alerts())
+                    .as("below the minimum sample of the last hour")
+                    .isEmpty();
         }
     }
 
@@ -78,9 +103,9 @@ class TrendAlertTest {
     void aDropSmallerThanTheMinimumEffectDoesNotAlertEvenWithHugeSamples() throws Exception {
         Random random = new Random(9);
         try (VocHarness h = new VocHarness(VocHarness.config(30))) {
-            stream(h, "web", "web", T0, T0 + WEEK + 2 * HOUR, 20_000, 0.5, 0.2, random);       // NPS ≈ 30
+            stream(h, "web", "web", T0, T0 + WEEK + 2 * HOUR, 20_000, 0.5, 0.2, random); // NPS ≈ 30
             long dropAt = T0 + WEEK + 2 * HOUR;
-            stream(h, "web", "web", dropAt, dropAt + 3 * HOUR, 1_000, 0.47, 0.22, random);     // NPS ≈ 25: 5 points
+            stream(h, "web", "web", dropAt, dropAt + 3 * HOUR, 1_000, 0.47, 0.22, random); // NPS ≈ 25: 5 points
             h.watermark(dropAt + 4 * HOUR);
             assertThat(h.alerts()).isEmpty();
         }

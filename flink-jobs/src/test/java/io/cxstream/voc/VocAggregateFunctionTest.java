@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VocAggregateFunctionTest {
 
     private static VocAggregate only(List<VocAggregate> out, String window) {
-        List<VocAggregate> w = out.stream().filter(a -> a.getWindow().equals(window)).toList();
+        List<VocAggregate> w =
+                out.stream().filter(a -> a.getWindow().equals(window)).toList();
         assertThat(w).as(window + " records in " + out).hasSize(1);
         return w.get(0);
     }
@@ -52,13 +53,18 @@ class VocAggregateFunctionTest {
             assertThat(minute.getPromoters()).isEqualTo(1);
             assertThat(minute.getPassives()).isEqualTo(1);
             assertThat(minute.getDetractors()).isEqualTo(1);
-            assertThat(minute.getDistribution()).hasSize(11).containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L, 1L, 0L, 1L);
+            assertThat(minute.getDistribution())
+                    .hasSize(11)
+                    .containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L, 1L, 0L, 1L);
             assertThat(minute.getScore()).isEqualTo(0.0);
             assertThat(minute.getDimension()).isEqualTo("touchpoint");
             assertThat(minute.getValue()).isEqualTo("delivery");
-            assertThat(records.get(1).getValue().getWindowStart().toEpochMilli()).isEqualTo(T0 + MIN - HOUR);
-            assertThat(records.get(2).getValue().getWindowStart().toEpochMilli()).isEqualTo(T0 - 23 * HOUR);
-            assertThat(records.get(3).getValue().getWindowStart().toEpochMilli()).isEqualTo(T0 - 167 * HOUR);
+            assertThat(records.get(1).getValue().getWindowStart().toEpochMilli())
+                    .isEqualTo(T0 + MIN - HOUR);
+            assertThat(records.get(2).getValue().getWindowStart().toEpochMilli())
+                    .isEqualTo(T0 - 23 * HOUR);
+            assertThat(records.get(3).getValue().getWindowStart().toEpochMilli())
+                    .isEqualTo(T0 - 167 * HOUR);
         }
     }
 
@@ -82,8 +88,10 @@ class VocAggregateFunctionTest {
                 for (int i = random.nextInt(6); i >= 0; i--) {
                     FeedbackMetric metric = random.nextBoolean() ? FeedbackMetric.NPS : FeedbackMetric.CES;
                     int score = metric == FeedbackMetric.NPS ? random.nextInt(11) : 1 + random.nextInt(7);
-                    long at = Math.max(t - random.nextInt(20_000), wm + 1); // up to 20 s out of order, never behind the watermark
-                    VocAnswer a = VocHarness.answer(VocDimension.TOUCHPOINT, random.nextBoolean() ? "a" : "b", metric, score, at);
+                    long at = Math.max(
+                            t - random.nextInt(20_000), wm + 1); // up to 20 s out of order, never behind the watermark
+                    VocAnswer a = VocHarness.answer(
+                            VocDimension.TOUCHPOINT, random.nextBoolean() ? "a" : "b", metric, score, at);
                     sent.add(a);
                     h.send(a);
                 }
@@ -99,8 +107,10 @@ class VocAggregateFunctionTest {
             long[] expected = new long[a.getMetric() == FeedbackMetric.NPS ? 11 : 7];
             int min = a.getMetric() == FeedbackMetric.NPS ? 0 : 1;
             for (VocAnswer s : sent) {
-                if (s.metric == a.getMetric() && s.value.equals(a.getValue())
-                        && s.eventTime >= a.getWindowStart().toEpochMilli() && s.eventTime < a.getWindowEnd().toEpochMilli()) {
+                if (s.metric == a.getMetric()
+                        && s.value.equals(a.getValue())
+                        && s.eventTime >= a.getWindowStart().toEpochMilli()
+                        && s.eventTime < a.getWindowEnd().toEpochMilli()) {
                     expected[s.score - min]++;
                 }
             }
@@ -110,8 +120,9 @@ class VocAggregateFunctionTest {
                 exp.add(c);
                 n += c;
             }
-            assertThat(a.getDistribution()).as(a.getWindow() + " " + a.getValue() + " " + a.getMetric() + " ending "
-                    + a.getWindowEnd()).isEqualTo(exp);
+            assertThat(a.getDistribution())
+                    .as(a.getWindow() + " " + a.getValue() + " " + a.getMetric() + " ending " + a.getWindowEnd())
+                    .isEqualTo(exp);
             assertThat(a.getCount()).isEqualTo(n);
         }
     }
@@ -160,7 +171,9 @@ class VocAggregateFunctionTest {
             h.send(nps("delivery", 10, T0 + 5 * MIN));
             h.watermark(T0 + 6 * MIN);
             List<VocAggregate> next = h.take();
-            assertThat(only(next, "1h").getCount()).as("the late answer is in the rolling hour").isEqualTo(3);
+            assertThat(only(next, "1h").getCount())
+                    .as("the late answer is in the rolling hour")
+                    .isEqualTo(3);
             assertThat(only(next, "7d").getCount()).isEqualTo(3);
         }
     }
@@ -189,7 +202,10 @@ class VocAggregateFunctionTest {
                 h.send(nps("delivery", m % 2 == 0 ? 10 : 8, T0 + m * MIN)); // NPS 50
             }
             h.watermark(T0 + 120 * MIN);
-            VocAggregate day = h.take().stream().filter(a -> a.getWindow().equals("24h")).reduce((a, b) -> b).orElseThrow();
+            VocAggregate day = h.take().stream()
+                    .filter(a -> a.getWindow().equals("24h"))
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
             assertThat(day.getGoal()).isEqualTo(40.0);
             assertThat(day.getGoalGap()).isEqualTo(10.0);
             assertThat(day.getGoalMissedDay()).isFalse();
@@ -199,17 +215,24 @@ class VocAggregateFunctionTest {
                 h.send(nps("delivery", 4, T0 + m * MIN));
             }
             h.watermark(T0 + 360 * MIN);
-            List<VocAggregate> days = h.take().stream().filter(a -> a.getWindow().equals("24h")).toList();
+            List<VocAggregate> days =
+                    h.take().stream().filter(a -> a.getWindow().equals("24h")).toList();
             assertThat(days.get(days.size() - 1).getGoalMissedDay()).isTrue();
-            List<VocTrendAlert> goalAlerts = h.alerts().stream().filter(a -> a.getKind().equals("GOAL_MISSED")).toList();
+            List<VocTrendAlert> goalAlerts = h.alerts().stream()
+                    .filter(a -> a.getKind().equals("GOAL_MISSED"))
+                    .toList();
             assertThat(goalAlerts).as("once a day").hasSize(1);
             assertThat(goalAlerts.get(0).getBaselineScore()).isEqualTo(40.0);
             assertThat(goalAlerts.get(0).getRecentScore()).isLessThan(40.0);
 
             h.send(VocHarness.answer(VocDimension.TOUCHPOINT, "delivery", FeedbackMetric.CSAT, 1, T0 + 360 * MIN));
             h.watermark(T0 + 361 * MIN);
-            assertThat(h.take()).filteredOn(a -> a.getMetric() == FeedbackMetric.CSAT).isNotEmpty()
-                    .allSatisfy(a -> assertThat(a.getGoal()).as("an NPS goal is not a CSAT goal").isNull());
+            assertThat(h.take())
+                    .filteredOn(a -> a.getMetric() == FeedbackMetric.CSAT)
+                    .isNotEmpty()
+                    .allSatisfy(a -> assertThat(a.getGoal())
+                            .as("an NPS goal is not a CSAT goal")
+                            .isNull());
         }
     }
 
@@ -219,7 +242,8 @@ class VocAggregateFunctionTest {
             h.send(nps("delivery", 9, T0 + 1_000));
             h.send(nps("checkout", 9, T0 + 3 * HOUR));
             h.watermark(T0 + 4 * HOUR);
-            assertThat(h.keysWithState()).containsExactlyInAnyOrder("NPS/touchpoint/delivery", "NPS/touchpoint/checkout");
+            assertThat(h.keysWithState())
+                    .containsExactlyInAnyOrder("NPS/touchpoint/delivery", "NPS/touchpoint/checkout");
             h.watermark(T0 + 3 * HOUR + 7 * 24 * HOUR + 3 * HOUR);
             assertThat(h.keysWithState()).isEmpty();
             assertThat(h.timers()).isZero();

@@ -22,7 +22,7 @@ class VocAnswerSplitterTest {
 
     private static List<VocAnswer> split(JourneyEvent... events) throws Exception {
         try (OneInputStreamOperatorTestHarness<JourneyEvent, VocAnswer> h =
-                     new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new VocAnswerSplitter()))) {
+                new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new VocAnswerSplitter()))) {
             h.open();
             for (JourneyEvent e : events) {
                 h.processElement(new StreamRecord<>(e, e.eventTime));
@@ -51,9 +51,16 @@ class VocAnswerSplitterTest {
     @Test
     void oneAnswerPerDimension() throws Exception {
         List<VocAnswer> out = split(feedback(FeedbackMetric.NPS, 9));
-        assertThat(out).extracting(a -> a.dimension.label() + "=" + a.value).containsExactly(
-                "overall=all", "touchpoint=delivery", "channel=EMAIL", "agent=a-17", "segment=LOYAL",
-                "survey=nps-relationship", "touchpoint_channel=delivery|EMAIL");
+        assertThat(out)
+                .extracting(a -> a.dimension.label() + "=" + a.value)
+                .containsExactly(
+                        "overall=all",
+                        "touchpoint=delivery",
+                        "channel=EMAIL",
+                        "agent=a-17",
+                        "segment=LOYAL",
+                        "survey=nps-relationship",
+                        "touchpoint_channel=delivery|EMAIL");
         assertThat(out).allSatisfy(a -> {
             assertThat(a.score).isEqualTo(9);
             assertThat(a.eventTime).isEqualTo(1_000L);
@@ -70,11 +77,16 @@ class VocAnswerSplitterTest {
         e.touchpoint = "x".repeat(500);
         e.channel = null;
         List<VocAnswer> out = split(e);
-        assertThat(out).extracting(a -> a.dimension.label() + "=" + a.value).containsExactly("overall=all", "touchpoint=other");
+        assertThat(out)
+                .extracting(a -> a.dimension.label() + "=" + a.value)
+                .containsExactly("overall=all", "touchpoint=other");
 
         e = feedback(FeedbackMetric.CSAT, 4);
         e.touchpoint = "all";
-        assertThat(split(e)).filteredOn(a -> a.dimension == VocDimension.TOUCHPOINT).extracting(a -> a.value).containsExactly("other");
+        assertThat(split(e))
+                .filteredOn(a -> a.dimension == VocDimension.TOUCHPOINT)
+                .extracting(a -> a.value)
+                .containsExactly("other");
     }
 
     /** Property: random, partly nonsensical events never throw, and only in-range scores of known metrics come out. */
@@ -82,7 +94,9 @@ class VocAnswerSplitterTest {
     void badInputNeverFails() throws Exception {
         Random random = new Random(3);
         List<JourneyEvent> events = new ArrayList<>();
-        FeedbackMetric[] metrics = {null, FeedbackMetric.UNKNOWN, FeedbackMetric.NPS, FeedbackMetric.CSAT, FeedbackMetric.CES};
+        FeedbackMetric[] metrics = {
+            null, FeedbackMetric.UNKNOWN, FeedbackMetric.NPS, FeedbackMetric.CSAT, FeedbackMetric.CES
+        };
         for (int i = 0; i < 2000; i++) {
             JourneyEvent e = feedback(metrics[random.nextInt(metrics.length)], random.nextInt(30) - 10);
             if (random.nextInt(5) == 0) {

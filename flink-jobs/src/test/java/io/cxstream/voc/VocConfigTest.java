@@ -30,7 +30,9 @@ class VocConfigTest {
         assertThat(c.alertCooldown).isEqualTo(Duration.ofHours(6));
         assertThat(c.alertMinZ).isEqualTo(4.0);
         assertThat(c.alertMinDrop).isEqualTo(10.0);
-        assertThat(c.gaugeDimensions).doesNotContain(VocDimension.AGENT, VocDimension.SURVEY).contains(VocDimension.TOUCHPOINT);
+        assertThat(c.gaugeDimensions)
+                .doesNotContain(VocDimension.AGENT, VocDimension.SURVEY)
+                .contains(VocDimension.TOUCHPOINT);
         assertThat(c.goals).isEmpty();
     }
 
@@ -45,14 +47,20 @@ class VocConfigTest {
     @Test
     void badValuesNameTheirKey() {
         assertThatThrownBy(() -> config(Map.of("voc.goals", "team:blue=40")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("voc.goals").hasMessageContaining("team");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("voc.goals")
+                .hasMessageContaining("team");
         assertThatThrownBy(() -> config(Map.of("voc.goals", "touchpoint:delivery=140")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("voc.goals");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("voc.goals");
         assertThatThrownBy(() -> config(Map.of("voc.min-sample", "0")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("voc.min-sample");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("voc.min-sample");
         assertThatThrownBy(() -> config(Map.of("voc.gauge-dimensions", "touchpoint;colour")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("voc.gauge-dimensions");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("voc.gauge-dimensions");
         assertThatThrownBy(() -> config(Map.of("voc.alert.min-z", "-1")))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("voc.alert.min-z");
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("voc.alert.min-z");
     }
 }

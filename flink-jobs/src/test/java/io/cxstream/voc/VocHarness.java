@@ -5,9 +5,9 @@ import io.cxstream.avro.VocAggregate;
 import io.cxstream.avro.VocTrendAlert;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -50,8 +50,17 @@ final class VocHarness implements AutoCloseable {
     }
 
     static VocConfig config(int minSample, Map<String, Double> goals) {
-        return new VocConfig(true, "cx.voc", "cx.voc.alerts", minSample, 200, Set.of(VocDimension.values()),
-                10.0, 3.5, Duration.ofHours(6), goals);
+        return new VocConfig(
+                true,
+                "cx.voc",
+                "cx.voc.alerts",
+                minSample,
+                200,
+                Set.of(VocDimension.values()),
+                10.0,
+                3.5,
+                Duration.ofHours(6),
+                goals);
     }
 
     static VocAnswer answer(VocDimension d, String value, FeedbackMetric metric, int score, long t) {
@@ -105,8 +114,11 @@ final class VocHarness implements AutoCloseable {
     Set<String> keysWithState() {
         KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
         Set<String> keys = new TreeSet<>();
-        for (String state : List.of(VocAggregateFunction.MINUTES.getName(), VocAggregateFunction.HOURS.getName(),
-                VocAggregateFunction.LAST_EMITTED.getName(), VocAggregateFunction.LAST_DROP_ALERT.getName(),
+        for (String state : List.of(
+                VocAggregateFunction.MINUTES.getName(),
+                VocAggregateFunction.HOURS.getName(),
+                VocAggregateFunction.LAST_EMITTED.getName(),
+                VocAggregateFunction.LAST_DROP_ALERT.getName(),
                 VocAggregateFunction.LAST_GOAL_ALERT.getName())) {
             try (Stream<String> k = backend.getKeys(state, VoidNamespace.INSTANCE)) {
                 keys.addAll(k.collect(Collectors.toSet()));

@@ -80,20 +80,25 @@ class VocITCase {
             try (WatermarkTicker ticker = new WatermarkTicker(kafka, topics.interactions, 200)) {
                 latest = readUntilReconciled(topics.voc, expected, answers);
             }
-            assertThat(kafka.readUntil(topics.deadLetter, io.cxstream.avro.DeadLetter.class, Duration.ofSeconds(2), seen -> false))
-                    .as("no answer dead-lettered").isEmpty();
+            assertThat(kafka.readUntil(
+                            topics.deadLetter, io.cxstream.avro.DeadLetter.class, Duration.ofSeconds(2), seen -> false))
+                    .as("no answer dead-lettered")
+                    .isEmpty();
             WireCodec<VocAggregate> codec = WireCodec.of(VocAggregate.class);
             Map<String, long[]> minuteSums = new HashMap<>();
             Map<String, VocAggregate> hourly = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : latest.values()) {
                 VocAggregate a = codec.decode(r.value());
                 String id = a.getMetric() + "/" + a.getDimension() + "/" + a.getValue();
-                assertThat(r.timestamp()).as("record timestamp = window end").isEqualTo(a.getWindowEnd().toEpochMilli());
+                assertThat(r.timestamp())
+                        .as("record timestamp = window end")
+                        .isEqualTo(a.getWindowEnd().toEpochMilli());
                 assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(Outputs.vocAggregateKey(a));
                 String payload = new String(r.value(), StandardCharsets.ISO_8859_1);
                 assertThat(payload).doesNotContain("voc-customer-").doesNotContain("a personal comment");
                 if (a.getWindow().equals("1m")) {
-                    long[] sum = minuteSums.computeIfAbsent(id, k -> new long[a.getDistribution().size()]);
+                    long[] sum = minuteSums.computeIfAbsent(
+                            id, k -> new long[a.getDistribution().size()]);
                     for (int i = 0; i < sum.length; i++) {
                         sum[i] += a.getDistribution().get(i);
                     }
@@ -103,7 +108,9 @@ class VocITCase {
             }
             assertThat(minuteSums.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                assertThat(minuteSums.get(e.getKey())).as("minute records of " + e.getKey()).containsExactly(e.getValue());
+                assertThat(minuteSums.get(e.getKey()))
+                        .as("minute records of " + e.getKey())
+                        .containsExactly(e.getValue());
                 long n = 0;
                 for (long c : e.getValue()) {
                     n += c;
@@ -119,8 +126,12 @@ class VocITCase {
 
     /** The dimension/value ids an answer counts under. */
     private static List<String> keys(FeedbackEvent e) {
-        List<String> keys = new java.util.ArrayList<>(List.of("overall/all", "touchpoint/" + e.getTouchpoint(),
-                "channel/" + e.getChannel(), "segment/NEW", "survey/" + e.getSurveyId(),
+        List<String> keys = new java.util.ArrayList<>(List.of(
+                "overall/all",
+                "touchpoint/" + e.getTouchpoint(),
+                "channel/" + e.getChannel(),
+                "segment/NEW",
+                "survey/" + e.getSurveyId(),
                 "touchpoint_channel/" + e.getTouchpoint() + "|" + e.getChannel()));
         if (e.getAgentId() != null) {
             keys.add("agent/" + e.getAgentId());
@@ -132,8 +143,8 @@ class VocITCase {
      * Reads the aggregate topic (read_committed) until, for every expected key, the newest 1h record counts all
      * its answers; returns the newest record per Kafka key (what compaction keeps).
      */
-    private static Map<String, ConsumerRecord<byte[], byte[]>> readUntilReconciled(String topic, Map<String, long[]> expected,
-                                                                                    int answers) {
+    private static Map<String, ConsumerRecord<byte[], byte[]>> readUntilReconciled(
+            String topic, Map<String, long[]> expected, int answers) {
         WireCodec<VocAggregate> codec = WireCodec.of(VocAggregate.class);
         Map<String, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
         Properties p = new Properties();
@@ -141,7 +152,8 @@ class VocITCase {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "voc-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + WITHIN.toNanos();
             Map<String, Long> hourCounts = new HashMap<>();
@@ -161,8 +173,10 @@ class VocITCase {
                     minutes.add(a.getMetric() + " " + a.getWindowStart() + " n=" + a.getCount());
                 }
             }
-            assertThat(complete(hourCounts, expected)).as("every key's 1h aggregate counts all its answers within " + WITHIN
-                    + " (" + answers + " answers sent): " + hourCounts + "; overall minutes seen: " + minutes).isTrue();
+            assertThat(complete(hourCounts, expected))
+                    .as("every key's 1h aggregate counts all its answers within " + WITHIN + " (" + answers
+                            + " answers sent): " + hourCounts + "; overall minutes seen: " + minutes)
+                    .isTrue();
         } catch (io.cxstream.avro.wire.WireFormatException e) {
             throw new AssertionError(e);
         }

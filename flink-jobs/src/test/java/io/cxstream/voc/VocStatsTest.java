@@ -1,8 +1,8 @@
 package io.cxstream.voc;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
@@ -16,8 +16,8 @@ class VocStatsTest {
     void npsIsPromotersMinusDetractorsInPercent() {
         long[] h = new long[11];
         h[10] = 50; // promoters
-        h[8] = 30;  // passives
-        h[2] = 20;  // detractors
+        h[8] = 30; // passives
+        h[2] = 20; // detractors
         VocStats s = VocStats.of(ScoreScale.NPS, h);
 
         assertThat(s.count).isEqualTo(100);
@@ -59,12 +59,12 @@ class VocStatsTest {
      */
     @ParameterizedTest(name = "{0} n={1} distribution {2}")
     @CsvSource({
-            "NPS, 30, '0.05,0,0,0,0,0.05,0.1,0.1,0.2,0.2,0.3'",
-            "NPS, 100, '0.1,0.05,0.05,0.05,0.05,0.05,0.05,0.1,0.1,0.2,0.2'",
-            "NPS, 400, '0,0,0,0,0,0,0.05,0.05,0.1,0.3,0.5'",
-            "CSAT, 30, '0.1,0.1,0.2,0.3,0.3'",
-            "CSAT, 200, '0.02,0.03,0.15,0.4,0.4'",
-            "CES, 50, '0.05,0.05,0.1,0.2,0.2,0.2,0.2'"
+        "NPS, 30, '0.05,0,0,0,0,0.05,0.1,0.1,0.2,0.2,0.3'",
+        "NPS, 100, '0.1,0.05,0.05,0.05,0.05,0.05,0.05,0.1,0.1,0.2,0.2'",
+        "NPS, 400, '0,0,0,0,0,0,0.05,0.05,0.1,0.3,0.5'",
+        "CSAT, 30, '0.1,0.1,0.2,0.3,0.3'",
+        "CSAT, 200, '0.02,0.03,0.15,0.4,0.4'",
+        "CES, 50, '0.05,0.05,0.1,0.2,0.2,0.2,0.2'"
     })
     void theIntervalCoversTheTrueScoreAboutNinetyFivePercentOfTheTime(String metric, int n, String distribution) {
         ScoreScale scale = ScoreScale.valueOf(metric);
@@ -75,7 +75,10 @@ class VocStatsTest {
             probs[i] = Double.parseDouble(parts[i]);
         }
         if (scale == ScoreScale.NPS) {
-            trueScore = 100 * (probs[9] + probs[10] - (probs[0] + probs[1] + probs[2] + probs[3] + probs[4] + probs[5] + probs[6]));
+            trueScore = 100
+                    * (probs[9]
+                            + probs[10]
+                            - (probs[0] + probs[1] + probs[2] + probs[3] + probs[4] + probs[5] + probs[6]));
         } else {
             for (int i = 0; i < probs.length; i++) {
                 trueScore += probs[i] * scale.normalized(scale.min + i);

@@ -12,6 +12,7 @@ import java.util.Random;
 public final class AgentPlan {
     /** Null: never. */
     public final Duration ackAfter;
+
     public final Duration closeAfter;
     public final Duration recoverAfter;
 
@@ -33,7 +34,8 @@ public final class AgentPlan {
         if (random.nextDouble() >= shares.ack()) {
             return new AgentPlan(null, null, recovery(random, shares.recoverTreated() / 2, shares));
         }
-        Duration ack = Duration.ofMillis(2_000 + (long) (random.nextDouble() * shares.maxAckDelay().toMillis()));
+        Duration ack = Duration.ofMillis(
+                2_000 + (long) (random.nextDouble() * shares.maxAckDelay().toMillis()));
         Duration close = ack.plusSeconds(5 + random.nextInt(20));
         Duration recover = recovery(random, shares.recoverTreated(), shares);
         return new AgentPlan(ack, close, recover == null ? null : close.plus(recover));

@@ -69,8 +69,13 @@ public final class ContactCenterAgent implements Runnable, AutoCloseable {
      * @param ackTopic    topic.outreach.feedback
      * @param surveyTopic topic.feedback (the customers' answers)
      */
-    public ContactCenterAgent(String bootstrapServers, String outreachTopic, String updatesTopic, String ackTopic,
-                              String surveyTopic, AgentPlan.Shares shares) {
+    public ContactCenterAgent(
+            String bootstrapServers,
+            String outreachTopic,
+            String updatesTopic,
+            String ackTopic,
+            String surveyTopic,
+            AgentPlan.Shares shares) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "cx-demo-contact-center");
@@ -122,8 +127,14 @@ public final class ContactCenterAgent implements Runnable, AutoCloseable {
             unanswered.incrementAndGet();
         } else {
             acked.incrementAndGet();
-            later.schedule(() -> ack(customer, o.getOutreachId(), FeedbackAction.ACK), plan.ackAfter.toMillis(), TimeUnit.MILLISECONDS);
-            later.schedule(() -> ack(customer, o.getOutreachId(), FeedbackAction.CLOSE), plan.closeAfter.toMillis(), TimeUnit.MILLISECONDS);
+            later.schedule(
+                    () -> ack(customer, o.getOutreachId(), FeedbackAction.ACK),
+                    plan.ackAfter.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            later.schedule(
+                    () -> ack(customer, o.getOutreachId(), FeedbackAction.CLOSE),
+                    plan.closeAfter.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         recoverLater(customer, plan);
     }
@@ -141,19 +152,31 @@ public final class ContactCenterAgent implements Runnable, AutoCloseable {
     }
 
     private void ack(String customer, String outreachId, FeedbackAction action) {
-        OutreachFeedback f = OutreachFeedback.newBuilder().setOutreachId(outreachId).setCustomerId(customer).setAction(action)
+        OutreachFeedback f = OutreachFeedback.newBuilder()
+                .setOutreachId(outreachId)
+                .setCustomerId(customer)
+                .setAction(action)
                 .setHandledBy("agent-" + (1 + Math.floorMod(outreachId.hashCode(), 12)))
                 .setOutcomeCode(action == FeedbackAction.CLOSE ? "CALLED_BACK" : null)
-                .setEventTime(Instant.now()).build();
+                .setEventTime(Instant.now())
+                .build();
         producer.send(new ProducerRecord<>(ackTopic, customer, acks.encode(f, WireFormat.AVRO)));
     }
 
     private void answer(String customer) {
         Instant now = Instant.now();
-        FeedbackEvent e = FeedbackEvent.newBuilder().setEventId("recovered-" + customer + "-" + now.toEpochMilli())
-                .setCustomerId(customer).setEventTime(now).setChannel(Channel.EMAIL).setTouchpoint("support")
-                .setMetric(FeedbackMetric.NPS).setScore(9).setSurveyId("follow-up").build();
-        producer.send(new ProducerRecord<>(surveyTopic, null, now.toEpochMilli(), customer, answers.encode(e, WireFormat.AVRO)));
+        FeedbackEvent e = FeedbackEvent.newBuilder()
+                .setEventId("recovered-" + customer + "-" + now.toEpochMilli())
+                .setCustomerId(customer)
+                .setEventTime(now)
+                .setChannel(Channel.EMAIL)
+                .setTouchpoint("support")
+                .setMetric(FeedbackMetric.NPS)
+                .setScore(9)
+                .setSurveyId("follow-up")
+                .build();
+        producer.send(new ProducerRecord<>(
+                surveyTopic, null, now.toEpochMilli(), customer, answers.encode(e, WireFormat.AVRO)));
     }
 
     /** One line for the demo's summary. */

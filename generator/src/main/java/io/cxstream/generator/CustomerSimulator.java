@@ -80,9 +80,13 @@ public final class CustomerSimulator {
         events++;
         eventsByPersona[journey.persona.ordinal()]++;
         eventsByKind[step.kind().ordinal()]++;
-        return new SimulatedEvent(step.kind(), journey.customerId,
+        return new SimulatedEvent(
+                step.kind(),
+                journey.customerId,
                 step.toRecord(ids.nextEventId(), journey.customerId, Instant.ofEpochMilli(eventTimeMillis)),
-                journey.persona, journey.id, last);
+                journey.persona,
+                journey.id,
+                last);
     }
 
     public SimulatorConfig config() {

@@ -65,6 +65,7 @@ final class JourneyPlanner {
     static final int LOW_CSAT_MAX = 2;
     /** CES 1-7 with 7 = least effort: a low score means the customer worked hard. */
     static final int LOW_CES_MAX = 3;
+
     static final int SCORE_MIN_CSAT_CES = 1;
 
     private final RandomGenerator random;
@@ -110,10 +111,22 @@ final class JourneyPlanner {
         if (chance(HAPPY_SURVEY_SHARE)) {
             String comment = chance(POSITIVE_COMMENT_SHARE) ? pick(POSITIVE_COMMENTS) : null;
             if (chance(HAPPY_SURVEY_NPS_SHARE)) {
-                s.survey(Channel.EMAIL, DELIVERY, FeedbackMetric.NPS, between(HAPPY_NPS_MIN, NPS_MAX), comment, null,
+                s.survey(
+                        Channel.EMAIL,
+                        DELIVERY,
+                        FeedbackMetric.NPS,
+                        between(HAPPY_NPS_MIN, NPS_MAX),
+                        comment,
+                        null,
                         SURVEY_NPS_DELIVERY);
             } else {
-                s.survey(Channel.EMAIL, DELIVERY, FeedbackMetric.CSAT, between(HAPPY_CSAT_MIN, CSAT_MAX), comment, null,
+                s.survey(
+                        Channel.EMAIL,
+                        DELIVERY,
+                        FeedbackMetric.CSAT,
+                        between(HAPPY_CSAT_MIN, CSAT_MAX),
+                        comment,
+                        null,
                         SURVEY_CSAT_DELIVERY);
             }
         }
@@ -127,9 +140,18 @@ final class JourneyPlanner {
         String method = pick(PAYMENT_METHODS);
         int failures = between(MIN_PAYMENT_FAILURES, MAX_PAYMENT_FAILURES);
         for (int i = 0; i < failures; i++) {
-            s.interaction(InteractionType.PAYMENT_FAILED, PAYMENT, attrs(
-                    ATTR_ERROR_CODE, pick(PAYMENT_ERROR_CODES), ATTR_PAYMENT_METHOD, method,
-                    ATTR_AMOUNT, amount, ATTR_CURRENCY, CURRENCY));
+            s.interaction(
+                    InteractionType.PAYMENT_FAILED,
+                    PAYMENT,
+                    attrs(
+                            ATTR_ERROR_CODE,
+                            pick(PAYMENT_ERROR_CODES),
+                            ATTR_PAYMENT_METHOD,
+                            method,
+                            ATTR_AMOUNT,
+                            amount,
+                            ATTR_CURRENCY,
+                            CURRENCY));
         }
         if (chance(PAYMENT_RECOVERY_SHARE)) {
             delivered(s, placeOrder(s, amount));
@@ -154,7 +176,12 @@ final class JourneyPlanner {
         cart(s);
         String order = checkoutAndOrder(s);
         String problem = pick(DELIVERY_PROBLEMS);
-        s.other(Channel.EMAIL, DELIVERY, InteractionType.DELIVERY, null, null,
+        s.other(
+                Channel.EMAIL,
+                DELIVERY,
+                InteractionType.DELIVERY,
+                null,
+                null,
                 attrs(ATTR_ORDER_ID, order, ATTR_DELIVERY_STATUS, problem));
 
         int contacts = between(MIN_SUPPORT_CONTACTS, MAX_SUPPORT_CONTACTS);
@@ -163,13 +190,23 @@ final class JourneyPlanner {
         String lastAgent = null;
         for (int i = 0; i < contacts; i++) {
             if (i == abandonedBefore) {
-                s.other(Channel.CALL_CENTER, SUPPORT, InteractionType.CALL_ABANDONED, ids.nextCallId(), null,
+                s.other(
+                        Channel.CALL_CENTER,
+                        SUPPORT,
+                        InteractionType.CALL_ABANDONED,
+                        ids.nextCallId(),
+                        null,
                         attrs(ATTR_ORDER_ID, order));
             }
             lastChannel = chance(CALL_CENTER_SHARE) ? Channel.CALL_CENTER : Channel.CHAT;
             lastAgent = agent();
             String contactId = lastChannel == Channel.CALL_CENTER ? ids.nextCallId() : ids.nextChatId();
-            s.other(lastChannel, SUPPORT, InteractionType.SUPPORT_CONTACT, contactId, lastAgent,
+            s.other(
+                    lastChannel,
+                    SUPPORT,
+                    InteractionType.SUPPORT_CONTACT,
+                    contactId,
+                    lastAgent,
                     attrs(ATTR_ORDER_ID, order, ATTR_CONTACT_REASON, problem));
         }
         if (chance(REFUND_SHARE)) {
@@ -179,12 +216,24 @@ final class JourneyPlanner {
         int surveys = random.nextInt(3);
         if (surveys != 1) {
             String comment = chance(LOW_CSAT_COMMENT_SHARE) ? pick(NEGATIVE_SUPPORT_COMMENTS) : null;
-            s.survey(lastChannel, SUPPORT, FeedbackMetric.CSAT, between(SCORE_MIN_CSAT_CES, LOW_CSAT_MAX), comment,
-                    lastAgent, SURVEY_CSAT_SUPPORT);
+            s.survey(
+                    lastChannel,
+                    SUPPORT,
+                    FeedbackMetric.CSAT,
+                    between(SCORE_MIN_CSAT_CES, LOW_CSAT_MAX),
+                    comment,
+                    lastAgent,
+                    SURVEY_CSAT_SUPPORT);
         }
         if (surveys != 0) {
-            s.survey(lastChannel, SUPPORT, FeedbackMetric.CES, between(SCORE_MIN_CSAT_CES, LOW_CES_MAX), null,
-                    lastAgent, SURVEY_CES_SUPPORT);
+            s.survey(
+                    lastChannel,
+                    SUPPORT,
+                    FeedbackMetric.CES,
+                    between(SCORE_MIN_CSAT_CES, LOW_CES_MAX),
+                    null,
+                    lastAgent,
+                    SURVEY_CES_SUPPORT);
         }
     }
 
@@ -195,18 +244,35 @@ final class JourneyPlanner {
             String agent = agent();
             String contactId = channel == Channel.CALL_CENTER ? ids.nextCallId() : ids.nextChatId();
             s.other(channel, SUPPORT, InteractionType.SUPPORT_CONTACT, contactId, agent, null);
-            s.survey(Channel.EMAIL, SUPPORT, FeedbackMetric.NPS, between(0, DETRACTOR_NPS_MAX),
-                    pick(NEGATIVE_SUPPORT_COMMENTS), agent, SURVEY_NPS_SUPPORT);
+            s.survey(
+                    Channel.EMAIL,
+                    SUPPORT,
+                    FeedbackMetric.NPS,
+                    between(0, DETRACTOR_NPS_MAX),
+                    pick(NEGATIVE_SUPPORT_COMMENTS),
+                    agent,
+                    SURVEY_NPS_SUPPORT);
         } else {
             arrive(s);
             browse(s);
             cart(s);
             String order = checkoutAndOrder(s);
             String status = chance(DETRACTOR_LATE_DELIVERY_SHARE) ? pick(DELIVERY_PROBLEMS) : DELIVERED;
-            s.other(Channel.EMAIL, DELIVERY, InteractionType.DELIVERY, null, null,
+            s.other(
+                    Channel.EMAIL,
+                    DELIVERY,
+                    InteractionType.DELIVERY,
+                    null,
+                    null,
                     attrs(ATTR_ORDER_ID, order, ATTR_DELIVERY_STATUS, status));
-            s.survey(Channel.EMAIL, DELIVERY, FeedbackMetric.NPS, between(0, DETRACTOR_NPS_MAX),
-                    pick(NEGATIVE_PURCHASE_COMMENTS), null, SURVEY_NPS_DELIVERY);
+            s.survey(
+                    Channel.EMAIL,
+                    DELIVERY,
+                    FeedbackMetric.NPS,
+                    between(0, DETRACTOR_NPS_MAX),
+                    pick(NEGATIVE_PURCHASE_COMMENTS),
+                    null,
+                    SURVEY_NPS_DELIVERY);
         }
     }
 
@@ -217,11 +283,22 @@ final class JourneyPlanner {
         String order = checkoutAndOrder(s);
         delivered(s, order);
         if (chance(PROMOTER_USES_APP_SHARE)) {
-            s.other(Channel.MOBILE_APP, APP, InteractionType.USAGE, ids.nextSessionId(), null,
+            s.other(
+                    Channel.MOBILE_APP,
+                    APP,
+                    InteractionType.USAGE,
+                    ids.nextSessionId(),
+                    null,
                     attrs(ATTR_FEATURE, pick(APP_FEATURES)));
         }
-        s.survey(Channel.EMAIL, RELATIONSHIP, FeedbackMetric.NPS, between(PROMOTER_NPS_MIN, NPS_MAX),
-                pick(POSITIVE_COMMENTS), null, SURVEY_NPS_RELATIONSHIP);
+        s.survey(
+                Channel.EMAIL,
+                RELATIONSHIP,
+                FeedbackMetric.NPS,
+                between(PROMOTER_NPS_MIN, NPS_MAX),
+                pick(POSITIVE_COMMENTS),
+                null,
+                SURVEY_NPS_RELATIONSHIP);
     }
 
     // ---- building blocks --------------------------------------------------------------------------
@@ -231,9 +308,21 @@ final class JourneyPlanner {
         if (chance(AWARENESS_SHARE)) {
             String campaign = pick(CAMPAIGNS);
             if (random.nextBoolean()) {
-                s.other(Channel.EMAIL, NEWSLETTER, InteractionType.EMAIL_OPEN, null, null, attrs(ATTR_CAMPAIGN, campaign));
+                s.other(
+                        Channel.EMAIL,
+                        NEWSLETTER,
+                        InteractionType.EMAIL_OPEN,
+                        null,
+                        null,
+                        attrs(ATTR_CAMPAIGN, campaign));
             } else {
-                s.other(Channel.SOCIAL, SOCIAL_AD, InteractionType.PAGE_VIEW, null, null, attrs(ATTR_CAMPAIGN, campaign));
+                s.other(
+                        Channel.SOCIAL,
+                        SOCIAL_AD,
+                        InteractionType.PAGE_VIEW,
+                        null,
+                        null,
+                        attrs(ATTR_CAMPAIGN, campaign));
             }
             s.interaction(InteractionType.PAGE_VIEW, HOME, attrs(ATTR_CAMPAIGN, campaign));
         } else if (chance(LOGIN_FIRST_SHARE)) {
@@ -258,7 +347,9 @@ final class JourneyPlanner {
     private void cart(Script s) {
         int cents = between(MIN_AMOUNT_CENTS, MAX_AMOUNT_CENTS);
         s.cartCents += cents;
-        s.interaction(InteractionType.CART_ADD, CART,
+        s.interaction(
+                InteractionType.CART_ADD,
+                CART,
                 attrs(ATTR_SKU, sku(), ATTR_AMOUNT, amount(cents), ATTR_CURRENCY, CURRENCY));
     }
 
@@ -272,9 +363,18 @@ final class JourneyPlanner {
     /** ORDER_PLACED for the given amount; returns the order id. */
     private String placeOrder(Script s, String amount) {
         String order = ids.nextOrderId();
-        s.interaction(InteractionType.ORDER_PLACED, CHECKOUT, attrs(
-                ATTR_ORDER_ID, order, ATTR_PAYMENT_METHOD, pick(PAYMENT_METHODS), ATTR_AMOUNT, amount,
-                ATTR_CURRENCY, CURRENCY));
+        s.interaction(
+                InteractionType.ORDER_PLACED,
+                CHECKOUT,
+                attrs(
+                        ATTR_ORDER_ID,
+                        order,
+                        ATTR_PAYMENT_METHOD,
+                        pick(PAYMENT_METHODS),
+                        ATTR_AMOUNT,
+                        amount,
+                        ATTR_CURRENCY,
+                        CURRENCY));
         return order;
     }
 
@@ -284,7 +384,12 @@ final class JourneyPlanner {
     }
 
     private void delivered(Script s, String order) {
-        s.other(Channel.EMAIL, DELIVERY, InteractionType.DELIVERY, null, null,
+        s.other(
+                Channel.EMAIL,
+                DELIVERY,
+                InteractionType.DELIVERY,
+                null,
+                null,
                 attrs(ATTR_ORDER_ID, order, ATTR_DELIVERY_STATUS, DELIVERED));
     }
 
@@ -376,14 +481,30 @@ final class JourneyPlanner {
             interaction(InteractionType.LOGIN, LOGIN, null);
         }
 
-        void other(Channel channel, String touchpoint, InteractionType type, String session, String agentId,
+        void other(
+                Channel channel,
+                String touchpoint,
+                InteractionType type,
+                String session,
+                String agentId,
                 Map<String, String> attributes) {
-            steps.add(new JourneyStep.Interaction(channel, touchpoint, type, session, agentId,
+            steps.add(new JourneyStep.Interaction(
+                    channel,
+                    touchpoint,
+                    type,
+                    session,
+                    agentId,
                     attributes == null ? new LinkedHashMap<>() : attributes));
         }
 
-        void survey(Channel channel, String touchpoint, FeedbackMetric metric, int score, String comment,
-                String agentId, String surveyId) {
+        void survey(
+                Channel channel,
+                String touchpoint,
+                FeedbackMetric metric,
+                int score,
+                String comment,
+                String agentId,
+                String surveyId) {
             steps.add(new JourneyStep.Feedback(channel, touchpoint, metric, score, comment, agentId, surveyId));
         }
     }

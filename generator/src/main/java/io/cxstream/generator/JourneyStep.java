@@ -26,8 +26,13 @@ sealed interface JourneyStep {
 
     /** A planned {@link InteractionEvent}. */
     record Interaction(
-            Channel channel, String touchpoint, InteractionType type, String sessionId, String agentId,
-            Map<String, String> attributes) implements JourneyStep {
+            Channel channel,
+            String touchpoint,
+            InteractionType type,
+            String sessionId,
+            String agentId,
+            Map<String, String> attributes)
+            implements JourneyStep {
 
         @Override
         public EventKind kind() {
@@ -52,8 +57,14 @@ sealed interface JourneyStep {
 
     /** A planned {@link FeedbackEvent}. */
     record Feedback(
-            Channel channel, String touchpoint, FeedbackMetric metric, int score, String comment, String agentId,
-            String surveyId) implements JourneyStep {
+            Channel channel,
+            String touchpoint,
+            FeedbackMetric metric,
+            int score,
+            String comment,
+            String agentId,
+            String surveyId)
+            implements JourneyStep {
 
         @Override
         public EventKind kind() {

@@ -20,7 +20,11 @@ import java.util.Objects;
  * @param lastOfJourney whether this is the journey's final event
  */
 public record SimulatedEvent(
-        EventKind kind, String customerId, SpecificRecordBase record, Persona persona, long journeyId,
+        EventKind kind,
+        String customerId,
+        SpecificRecordBase record,
+        Persona persona,
+        long journeyId,
         boolean lastOfJourney) {
 
     public SimulatedEvent {

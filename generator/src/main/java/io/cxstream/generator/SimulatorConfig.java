@@ -44,6 +44,7 @@ public record SimulatorConfig(
     public static final int DEFAULT_IN_FLIGHT_JOURNEYS = 1_000;
     /** Keeps the in-flight pool (the simulator's only memory that grows with configuration) bounded. */
     public static final int MAX_IN_FLIGHT_JOURNEYS = 1_000_000;
+
     public static final double DEFAULT_MARKETING_OPT_IN_SHARE = 0.70;
     public static final double DEFAULT_OPT_OUT_SHARE = 0.05;
     public static final double DEFAULT_ERASE_SHARE = 0.0;
@@ -59,8 +60,11 @@ public record SimulatorConfig(
 
     public SimulatorConfig {
         require(customers >= 1, "customers", "must be >= 1", customers);
-        require(inFlightJourneys >= 1 && inFlightJourneys <= MAX_IN_FLIGHT_JOURNEYS, "inFlightJourneys",
-                "must be in [1, " + MAX_IN_FLIGHT_JOURNEYS + "]", inFlightJourneys);
+        require(
+                inFlightJourneys >= 1 && inFlightJourneys <= MAX_IN_FLIGHT_JOURNEYS,
+                "inFlightJourneys",
+                "must be in [1, " + MAX_IN_FLIGHT_JOURNEYS + "]",
+                inFlightJourneys);
         personaMix = validMix(personaMix);
         requireShare("marketingOptInShare", marketingOptInShare);
         requireShare("optOutShare", optOutShare);
@@ -91,7 +95,8 @@ public record SimulatorConfig(
 
     /** The persona's share of new journeys, 0 to 1 (its weight divided by the sum of weights). */
     public double share(Persona persona) {
-        double total = personaMix.values().stream().mapToDouble(Double::doubleValue).sum();
+        double total =
+                personaMix.values().stream().mapToDouble(Double::doubleValue).sum();
         return personaMix.getOrDefault(persona, 0.0) / total;
     }
 
@@ -108,8 +113,11 @@ public record SimulatorConfig(
         for (Map.Entry<Persona, Double> e : mix.entrySet()) {
             require(e.getKey() != null, "personaMix", "must not contain a null persona", mix);
             Double weight = e.getValue();
-            require(weight != null && Double.isFinite(weight) && weight >= 0,
-                    "personaMix." + e.getKey(), "must be a finite weight >= 0", weight);
+            require(
+                    weight != null && Double.isFinite(weight) && weight >= 0,
+                    "personaMix." + e.getKey(),
+                    "must be a finite weight >= 0",
+                    weight);
             copy.put(e.getKey(), weight);
             total += weight;
         }
@@ -190,8 +198,8 @@ public record SimulatorConfig(
         }
 
         public SimulatorConfig build() {
-            return new SimulatorConfig(seed, customers, inFlightJourneys, personaMix, marketingOptInShare,
-                    optOutShare, eraseShare);
+            return new SimulatorConfig(
+                    seed, customers, inFlightJourneys, personaMix, marketingOptInShare, optOutShare, eraseShare);
         }
     }
 }

@@ -54,6 +54,7 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
     public static final String DEFAULT_CLIENT_ID = "cx-synthetic-load";
     /** A few milliseconds of batching: large batches at high rates, little added latency at low ones. */
     public static final int DEFAULT_LINGER_MS = 5;
+
     public static final int DEFAULT_BATCH_SIZE_BYTES = 64 * 1024;
     public static final String DEFAULT_COMPRESSION = "lz4";
     public static final String DEFAULT_ACKS = "all";
@@ -90,7 +91,11 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
 
     /** A load that sends through a new {@link KafkaProducer} built from {@link #producerProperties}. */
     public SyntheticLoad(SyntheticLoadConfig config) {
-        this(config, new KafkaProducer<>(producerProperties(config)), InstantSource.system(), System::nanoTime,
+        this(
+                config,
+                new KafkaProducer<>(producerProperties(config)),
+                InstantSource.system(),
+                System::nanoTime,
                 LockSupport::parkNanos);
     }
 
@@ -102,8 +107,12 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
      * @param nanoClock a monotonic clock in nanoseconds ({@link System#nanoTime()}), for pacing and limits
      * @param waiter how the load waits for the next slot ({@link LockSupport#parkNanos(long)})
      */
-    public SyntheticLoad(SyntheticLoadConfig config, Producer<String, byte[]> producer, InstantSource wallClock,
-            LongSupplier nanoClock, Waiter waiter) {
+    public SyntheticLoad(
+            SyntheticLoadConfig config,
+            Producer<String, byte[]> producer,
+            InstantSource wallClock,
+            LongSupplier nanoClock,
+            Waiter waiter) {
         this.config = Objects.requireNonNull(config, "config");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
@@ -149,11 +158,15 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
         long progressNanos = config.progressInterval().toNanos();
         Progress progress = new Progress(start);
         String stopReason = "closed";
-        LOG.info("Synthetic load starting: {} to {} ({}), {}, limit {}, {} customers, seed {}",
+        LOG.info(
+                "Synthetic load starting: {} to {} ({}), {}, limit {}, {} customers, seed {}",
                 pacer.unlimited() ? "as fast as possible" : config.eventsPerSecond() + " events/s",
-                config.topics(), config.format(), config.duration() == null ? "no time limit" : config.duration(),
+                config.topics(),
+                config.format(),
+                config.duration() == null ? "no time limit" : config.duration(),
                 config.maxEvents() == 0 ? "none" : config.maxEvents() + " events",
-                config.simulator().customers(), config.simulator().seed());
+                config.simulator().customers(),
+                config.simulator().seed());
         try {
             while (!closed.get()) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -191,8 +204,11 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
             }
             // closed while sending: the producer was closed under us, which is how close() stops a blocked send
         } finally {
-            LOG.info("Synthetic load stopped ({}) after {}: {}", stopReason,
-                    Duration.ofNanos(nanoClock.getAsLong() - start), summary());
+            LOG.info(
+                    "Synthetic load stopped ({}) after {}: {}",
+                    stopReason,
+                    Duration.ofNanos(nanoClock.getAsLong() - start),
+                    summary());
             runner = null;
             finished.countDown();
         }
@@ -259,7 +275,8 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
             case FEEDBACK -> feedbackCodec.encode(event.feedback(), config.format());
             case CONSENT -> consentCodec.encode(event.consent(), config.format());
         };
-        producer.send(new ProducerRecord<>(event.topic(config.topics()), null, eventTime, event.customerId(), value),
+        producer.send(
+                new ProducerRecord<>(event.topic(config.topics()), null, eventTime, event.customerId(), value),
                 onAcknowledged);
         sentByKind.incrementAndGet(event.kind().ordinal());
         sentByPersona.incrementAndGet(event.persona().ordinal());
@@ -271,7 +288,8 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
         }
         failed.incrementAndGet();
         if (failureLogged.compareAndSet(false, true)) {
-            LOG.warn("Synthetic load: the producer failed to write an event (further failures are only counted)",
+            LOG.warn(
+                    "Synthetic load: the producer failed to write an event (further failures are only counted)",
                     exception);
         }
     }
@@ -308,8 +326,11 @@ public final class SyntheticLoad implements Runnable, AutoCloseable {
         void log(long nowNanos) {
             long sent = sent();
             double seconds = (nowNanos - lastNanos) / (double) TimeUnit.SECONDS.toNanos(1);
-            LOG.info("Synthetic load: {} ({} events/s over the last {} s)", summary(),
-                    Math.round((sent - lastSent) / seconds), Math.round(seconds));
+            LOG.info(
+                    "Synthetic load: {} ({} events/s over the last {} s)",
+                    summary(),
+                    Math.round((sent - lastSent) / seconds),
+                    Math.round(seconds));
             lastNanos = nowNanos;
             lastSent = sent;
         }

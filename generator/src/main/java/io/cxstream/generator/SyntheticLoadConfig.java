@@ -45,19 +45,31 @@ public record SyntheticLoadConfig(
     public static final Duration DEFAULT_MAX_CATCH_UP = Duration.ofMillis(100);
 
     public SyntheticLoadConfig {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers", "must not be blank",
+        require(
+                bootstrapServers != null && !bootstrapServers.isBlank(),
+                "bootstrapServers",
+                "must not be blank",
                 bootstrapServers);
         require(topics != null, "topics", "must not be null", topics);
-        require(!Double.isNaN(eventsPerSecond) && !Double.isInfinite(eventsPerSecond), "eventsPerSecond",
-                "must be finite (0 or negative for no limit)", eventsPerSecond);
-        require(duration == null || (!duration.isNegative() && !duration.isZero()), "duration",
-                "must be positive (or null for no limit)", duration);
+        require(
+                !Double.isNaN(eventsPerSecond) && !Double.isInfinite(eventsPerSecond),
+                "eventsPerSecond",
+                "must be finite (0 or negative for no limit)",
+                eventsPerSecond);
+        require(
+                duration == null || (!duration.isNegative() && !duration.isZero()),
+                "duration",
+                "must be positive (or null for no limit)",
+                duration);
         require(maxEvents >= 0, "maxEvents", "must be >= 0 (0 for no limit)", maxEvents);
         require(format != null, "format", "must not be null", format);
         require(producerOverrides != null, "producerOverrides", "must not be null", producerOverrides);
         producerOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(producerOverrides));
-        require(progressInterval != null && !progressInterval.isNegative() && !progressInterval.isZero(),
-                "progressInterval", "must be positive", progressInterval);
+        require(
+                progressInterval != null && !progressInterval.isNegative() && !progressInterval.isZero(),
+                "progressInterval",
+                "must be positive",
+                progressInterval);
         require(maxCatchUp != null && !maxCatchUp.isNegative(), "maxCatchUp", "must not be negative", maxCatchUp);
         require(simulator != null, "simulator", "must not be null", simulator);
     }
@@ -153,8 +165,17 @@ public record SyntheticLoadConfig(
         }
 
         public SyntheticLoadConfig build() {
-            return new SyntheticLoadConfig(bootstrapServers, topics, eventsPerSecond, duration, maxEvents, format,
-                    producerOverrides, progressInterval, maxCatchUp, simulator);
+            return new SyntheticLoadConfig(
+                    bootstrapServers,
+                    topics,
+                    eventsPerSecond,
+                    duration,
+                    maxEvents,
+                    format,
+                    producerOverrides,
+                    progressInterval,
+                    maxCatchUp,
+                    simulator);
         }
     }
 }

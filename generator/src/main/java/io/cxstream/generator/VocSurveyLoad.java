@@ -13,7 +13,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +32,7 @@ public final class VocSurveyLoad implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VocSurveyLoad.class);
     /** History answers an hour per touchpoint: 850 per touchpoint over the week, far above the baseline's minimum sample. */
     static final double HISTORY_PER_HOUR = 5;
+
     static final Duration HISTORY = Duration.ofDays(7).plusHours(2);
     /** History comes in 6-hourly batches: 30 minutes with answers per dimension value to replay, not 10,000. */
     static final Duration HISTORY_BATCHES = Duration.ofHours(6);
@@ -47,7 +47,8 @@ public final class VocSurveyLoad implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
 
-    public VocSurveyLoad(String bootstrapServers, String topic, String consentsTopic, double livePerHour, Duration degradeAfter) {
+    public VocSurveyLoad(
+            String bootstrapServers, String topic, String consentsTopic, double livePerHour, Duration degradeAfter) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -77,13 +78,21 @@ public final class VocSurveyLoad implements Runnable, AutoCloseable {
                     .setAction(ConsentAction.OPT_OUT)
                     .setPurpose(ConsentPurpose.ALL)
                     .build();
-            producer.send(new ProducerRecord<>(consentsTopic, null, c.getEventTime().toEpochMilli(), c.getCustomerId(),
+            producer.send(new ProducerRecord<>(
+                    consentsTopic,
+                    null,
+                    c.getEventTime().toEpochMilli(),
+                    c.getCustomerId(),
                     consents.encode(c, WireFormat.AVRO)));
         }
         List<FeedbackEvent> history = surveys.between(from, start, HISTORY_PER_HOUR, HISTORY_BATCHES);
         history.forEach(this::send);
         producer.flush();
-        LOG.info("Sent {} opt-outs and {} survey answers of history ({} before now)", VocSurveys.PANEL, history.size(), HISTORY);
+        LOG.info(
+                "Sent {} opt-outs and {} survey answers of history ({} before now)",
+                VocSurveys.PANEL,
+                history.size(),
+                HISTORY);
         return history.size();
     }
 
@@ -106,8 +115,8 @@ public final class VocSurveyLoad implements Runnable, AutoCloseable {
     }
 
     private void send(FeedbackEvent e) {
-        producer.send(new ProducerRecord<>(topic, null, e.getEventTime().toEpochMilli(), e.getCustomerId(),
-                codec.encode(e, WireFormat.AVRO)));
+        producer.send(new ProducerRecord<>(
+                topic, null, e.getEventTime().toEpochMilli(), e.getCustomerId(), codec.encode(e, WireFormat.AVRO)));
         sent.incrementAndGet();
     }
 

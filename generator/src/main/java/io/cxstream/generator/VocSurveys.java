@@ -26,6 +26,7 @@ public final class VocSurveys {
     private static final double[][] MIX = {{0.55, 0.15}, {0.45, 0.20}, {0.60, 0.10}, {0.40, 0.25}};
     /** Promoter and detractor shares of {@value #DEGRADING} once degraded (NPS about -35 instead of +40). */
     static final double[] DEGRADED = {0.20, 0.55};
+
     private static final Channel[] CHANNELS = {Channel.EMAIL, Channel.WEB, Channel.MOBILE_APP};
     private static final int AGENTS = 6;
     /** The survey panel: answers come from these synthetic customers ({@code voc-customer-<n>}). */
@@ -88,7 +89,8 @@ public final class VocSurveys {
         }
         double[] mix = touchpoint.equals(DEGRADING) && !at.isBefore(degradesAt) ? DEGRADED : MIX[i];
         double u = random.nextDouble();
-        int score = u < mix[0] ? 9 + random.nextInt(2) : u < mix[0] + mix[1] ? random.nextInt(7) : 7 + random.nextInt(2);
+        int score =
+                u < mix[0] ? 9 + random.nextInt(2) : u < mix[0] + mix[1] ? random.nextInt(7) : 7 + random.nextInt(2);
         long id = next++;
         return FeedbackEvent.newBuilder()
                 .setEventId("voc-" + at.toEpochMilli() + "-" + id)

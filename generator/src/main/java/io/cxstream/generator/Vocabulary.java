@@ -19,6 +19,7 @@ final class Vocabulary {
     static final String CART = "cart";
     /** Where CHECKOUT_START, ORDER_PLACED and the abandonment ERROR happen. */
     static final String CHECKOUT = "checkout";
+
     static final String PAYMENT = "payment";
     static final String DELIVERY = "delivery";
     static final String LOGIN = "login";
@@ -63,13 +64,21 @@ final class Vocabulary {
     // ---- value lists ----
     static final List<String> CAMPAIGNS = List.of("winter-sale", "new-arrivals", "free-shipping", "loyalty-week");
     static final List<String> SEARCH_QUERIES = List.of(
-            "running shoes", "wireless headphones", "coffee grinder", "rain jacket", "kids backpack",
-            "standing desk", "phone case", "yoga mat", "smart watch", "garden hose");
+            "running shoes",
+            "wireless headphones",
+            "coffee grinder",
+            "rain jacket",
+            "kids backpack",
+            "standing desk",
+            "phone case",
+            "yoga mat",
+            "smart watch",
+            "garden hose");
     static final List<String> PAYMENT_METHODS = List.of("CARD", "PAYPAL", "APPLE_PAY", "KLARNA");
     static final List<String> PAYMENT_ERROR_CODES = List.of(
             "CARD_DECLINED", "INSUFFICIENT_FUNDS", "3DS_AUTH_FAILED", "PAYMENT_GATEWAY_TIMEOUT", "EXPIRED_CARD");
-    static final List<String> CHECKOUT_ERROR_CODES = List.of(
-            "HTTP_500", "HTTP_503", "CHECKOUT_TIMEOUT", "ADDRESS_VALIDATION_FAILED", "PROMO_CODE_SERVICE_DOWN");
+    static final List<String> CHECKOUT_ERROR_CODES =
+            List.of("HTTP_500", "HTTP_503", "CHECKOUT_TIMEOUT", "ADDRESS_VALIDATION_FAILED", "PROMO_CODE_SERVICE_DOWN");
     static final List<String> DELIVERY_PROBLEMS = List.of("DELAYED", "DAMAGED", "INCOMPLETE", "WRONG_ITEM");
     static final List<String> APP_FEATURES = List.of("order-tracking", "wishlist", "recommendations", "loyalty-card");
 

@@ -20,7 +20,8 @@ class AgentPlanTest {
             AgentPlan p = AgentPlan.sent(random, shares);
             if (p.ackAfter != null) {
                 acked++;
-                assertThat(p.ackAfter).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(2).plus(shares.maxAckDelay()));
+                assertThat(p.ackAfter)
+                        .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(2).plus(shares.maxAckDelay()));
                 assertThat(p.closeAfter).isGreaterThan(p.ackAfter);
                 if (p.recoverAfter != null) {
                     assertThat(p.recoverAfter).isGreaterThan(p.closeAfter);

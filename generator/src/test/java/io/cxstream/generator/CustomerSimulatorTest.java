@@ -36,6 +36,7 @@ class CustomerSimulatorTest {
     private static final int EVENTS = 100_000;
     /** Absolute tolerance on a share measured over thousands of journeys (several standard errors). */
     private static final double SHARE_TOLERANCE = 0.02;
+
     private static final Pattern CUSTOMER_ID = Pattern.compile("c-\\d{7,}");
     private static final Set<Channel> CONTACT_CHANNELS = Set.of(Channel.CALL_CENTER, Channel.CHAT);
 
@@ -69,8 +70,10 @@ class CustomerSimulatorTest {
 
     @Test
     void anotherSeedGivesOtherEvents() {
-        CustomerSimulator a = new CustomerSimulator(SimulatorConfig.builder().seed(1).build());
-        CustomerSimulator b = new CustomerSimulator(SimulatorConfig.builder().seed(2).build());
+        CustomerSimulator a =
+                new CustomerSimulator(SimulatorConfig.builder().seed(1).build());
+        CustomerSimulator b =
+                new CustomerSimulator(SimulatorConfig.builder().seed(2).build());
         int same = 0;
         for (int i = 0; i < 1_000; i++) {
             if (a.next(0).customerId().equals(b.next(0).customerId())) {
@@ -127,7 +130,10 @@ class CustomerSimulatorTest {
         assertThat(simulator.eventsEmitted()).isEqualTo(10_000);
         assertThat(simulator.eventsByPersona()).containsAllEntriesOf(byPersona);
         assertThat(simulator.eventsByKind()).containsAllEntriesOf(byKind);
-        assertThat(simulator.eventsByKind().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(10_000);
+        assertThat(simulator.eventsByKind().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .isEqualTo(10_000);
         assertThat(byKind).containsKeys(EventKind.values());
     }
 
@@ -152,7 +158,8 @@ class CustomerSimulatorTest {
     @Test
     void eventIdsAreUnique() {
         Set<String> ids = new HashSet<>();
-        defaults.events.forEach(e -> assertThat(ids.add(e.eventId())).as(e.eventId()).isTrue());
+        defaults.events.forEach(
+                e -> assertThat(ids.add(e.eventId())).as(e.eventId()).isTrue());
     }
 
     @Test
@@ -177,7 +184,8 @@ class CustomerSimulatorTest {
             @SuppressWarnings("unchecked")
             WireCodec<SpecificRecordBase> codec = (WireCodec<SpecificRecordBase>) codecs.get(e.kind());
             for (WireFormat format : WireFormat.values()) {
-                assertThat(codec.decode(codec.encode(e.record(), format), format)).isEqualTo(e.record());
+                assertThat(codec.decode(codec.encode(e.record(), format), format))
+                        .isEqualTo(e.record());
             }
         }
     }
@@ -209,7 +217,10 @@ class CustomerSimulatorTest {
             List<InteractionType> types = types(journey);
             int firstFailure = types.indexOf(InteractionType.PAYMENT_FAILED);
             int lastFailure = types.lastIndexOf(InteractionType.PAYMENT_FAILED);
-            assertThat(types.stream().filter(InteractionType.PAYMENT_FAILED::equals).count()).isBetween(2L, 3L);
+            assertThat(types.stream()
+                            .filter(InteractionType.PAYMENT_FAILED::equals)
+                            .count())
+                    .isBetween(2L, 3L);
             assertThat(types.indexOf(InteractionType.CHECKOUT_START)).isBetween(0, firstFailure - 1);
             assertThat(types.subList(firstFailure, lastFailure + 1)).doesNotContain(InteractionType.ORDER_PLACED);
             assertThat(interactions(journey).get(firstFailure).getAttributes())
@@ -219,8 +230,7 @@ class CustomerSimulatorTest {
                 recovered++;
             }
         }
-        assertThat(recovered / (double) journeys.size())
-                .isCloseTo(JourneyPlanner.PAYMENT_RECOVERY_SHARE, within(0.1));
+        assertThat(recovered / (double) journeys.size()).isCloseTo(JourneyPlanner.PAYMENT_RECOVERY_SHARE, within(0.1));
     }
 
     @Test
@@ -245,7 +255,8 @@ class CustomerSimulatorTest {
         assertThat(journeys).hasSizeGreaterThan(100);
         for (List<SimulatedEvent> journey : journeys) {
             List<InteractionEvent> contacts = interactions(journey).stream()
-                    .filter(i -> i.getType() == InteractionType.SUPPORT_CONTACT).toList();
+                    .filter(i -> i.getType() == InteractionType.SUPPORT_CONTACT)
+                    .toList();
             assertThat(contacts).hasSizeGreaterThanOrEqualTo(3);
             assertThat(contacts).allSatisfy(c -> {
                 assertThat(c.getChannel()).isIn(CONTACT_CHANNELS);
@@ -259,8 +270,11 @@ class CustomerSimulatorTest {
             List<FeedbackEvent> surveys = feedback(journey);
             assertThat(surveys).isNotEmpty().allSatisfy(f -> {
                 assertThat(f.getMetric()).isIn(FeedbackMetric.CSAT, FeedbackMetric.CES);
-                assertThat(f.getScore()).isLessThanOrEqualTo(
-                        f.getMetric() == FeedbackMetric.CSAT ? JourneyPlanner.LOW_CSAT_MAX : JourneyPlanner.LOW_CES_MAX);
+                assertThat(f.getScore())
+                        .isLessThanOrEqualTo(
+                                f.getMetric() == FeedbackMetric.CSAT
+                                        ? JourneyPlanner.LOW_CSAT_MAX
+                                        : JourneyPlanner.LOW_CES_MAX);
             });
         }
     }
@@ -296,11 +310,18 @@ class CustomerSimulatorTest {
         int surveyed = 0;
         for (List<SimulatedEvent> journey : journeys) {
             List<InteractionType> types = types(journey);
-            assertThat(types).containsSubsequence(
-                    InteractionType.PRODUCT_VIEW, InteractionType.CART_ADD, InteractionType.CHECKOUT_START,
-                    InteractionType.ORDER_PLACED, InteractionType.DELIVERY, InteractionType.LOGIN, InteractionType.USAGE);
-            assertThat(types).doesNotContain(InteractionType.PAYMENT_FAILED, InteractionType.ERROR,
-                    InteractionType.SUPPORT_CONTACT);
+            assertThat(types)
+                    .containsSubsequence(
+                            InteractionType.PRODUCT_VIEW,
+                            InteractionType.CART_ADD,
+                            InteractionType.CHECKOUT_START,
+                            InteractionType.ORDER_PLACED,
+                            InteractionType.DELIVERY,
+                            InteractionType.LOGIN,
+                            InteractionType.USAGE);
+            assertThat(types)
+                    .doesNotContain(
+                            InteractionType.PAYMENT_FAILED, InteractionType.ERROR, InteractionType.SUPPORT_CONTACT);
             for (FeedbackEvent f : feedback(journey)) {
                 surveyed++;
                 if (f.getMetric() == FeedbackMetric.NPS) {
@@ -313,14 +334,16 @@ class CustomerSimulatorTest {
             InteractionEvent order = interactions(journey).get(types.indexOf(InteractionType.ORDER_PLACED));
             InteractionEvent delivery = interactions(journey).get(types.indexOf(InteractionType.DELIVERY));
             assertThat(order.getAttributes()).containsKeys(Vocabulary.ATTR_ORDER_ID, Vocabulary.ATTR_AMOUNT);
-            assertThat(delivery.getAttributes()).containsEntry(Vocabulary.ATTR_ORDER_ID,
-                    order.getAttributes().get(Vocabulary.ATTR_ORDER_ID));
+            assertThat(delivery.getAttributes())
+                    .containsEntry(
+                            Vocabulary.ATTR_ORDER_ID, order.getAttributes().get(Vocabulary.ATTR_ORDER_ID));
             assertThat(order.getAttributes().get(Vocabulary.ATTR_AMOUNT)).matches("\\d+\\.\\d\\d");
             BigDecimal cartTotal = interactions(journey).stream()
                     .filter(i -> i.getType() == InteractionType.CART_ADD)
                     .map(i -> new BigDecimal(i.getAttributes().get(Vocabulary.ATTR_AMOUNT)))
                     .reduce(BigDecimal.ZERO, BigDecimal::add);
-            assertThat(new BigDecimal(order.getAttributes().get(Vocabulary.ATTR_AMOUNT))).isEqualTo(cartTotal);
+            assertThat(new BigDecimal(order.getAttributes().get(Vocabulary.ATTR_AMOUNT)))
+                    .isEqualTo(cartTotal);
         }
         assertThat(surveyed / (double) journeys.size()).isCloseTo(JourneyPlanner.HAPPY_SURVEY_SHARE, within(0.05));
     }
@@ -352,14 +375,20 @@ class CustomerSimulatorTest {
                 optIns++;
                 ConsentEvent optIn = consents.get(0);
                 assertThat(optIn.getPurpose()).isEqualTo(ConsentPurpose.MARKETING);
-                assertThat(journey.indexOf(journey.stream().filter(e -> e.kind() == EventKind.CONSENT).findFirst()
-                        .orElseThrow())).as("opt-in comes early").isEqualTo(1);
+                assertThat(journey.indexOf(journey.stream()
+                                .filter(e -> e.kind() == EventKind.CONSENT)
+                                .findFirst()
+                                .orElseThrow()))
+                        .as("opt-in comes early")
+                        .isEqualTo(1);
             }
             if (consents.stream().anyMatch(c -> c.getAction() == ConsentAction.OPT_OUT)) {
                 optOuts++;
             }
             assertThat(consents).noneMatch(c -> c.getAction() == ConsentAction.ERASE);
-            assertThat(journey.get(0).kind()).as("a journey never starts with a consent").isNotEqualTo(EventKind.CONSENT);
+            assertThat(journey.get(0).kind())
+                    .as("a journey never starts with a consent")
+                    .isNotEqualTo(EventKind.CONSENT);
         }
         assertThat(optIns / (double) journeys).isCloseTo(config.marketingOptInShare(), within(SHARE_TOLERANCE));
         assertThat(optOuts / (double) journeys).isCloseTo(config.optOutShare(), within(SHARE_TOLERANCE));
@@ -367,7 +396,11 @@ class CustomerSimulatorTest {
 
     @Test
     void eraseComesLastWhenConfigured() {
-        SimulatorConfig config = SimulatorConfig.builder().eraseShare(0.5).optOutShare(0).marketingOptInShare(0).build();
+        SimulatorConfig config = SimulatorConfig.builder()
+                .eraseShare(0.5)
+                .optOutShare(0)
+                .marketingOptInShare(0)
+                .build();
 
         Recording recording = Recording.of(config, 20_000);
 
@@ -387,7 +420,10 @@ class CustomerSimulatorTest {
 
     @Test
     void tenMillionCustomersNeedNoPerCustomerMemory() {
-        SimulatorConfig config = SimulatorConfig.builder().customers(10_000_000).inFlightJourneys(2_000).build();
+        SimulatorConfig config = SimulatorConfig.builder()
+                .customers(10_000_000)
+                .inFlightJourneys(2_000)
+                .build();
         CustomerSimulator simulator = new CustomerSimulator(config);
         Set<String> customers = new HashSet<>();
         int maxInFlight = 0;
@@ -408,18 +444,21 @@ class CustomerSimulatorTest {
 
     @Test
     void anIdSpaceBeyondMemoryIsFine() {
-        CustomerSimulator simulator = new CustomerSimulator(SimulatorConfig.builder().customers(Long.MAX_VALUE).build());
+        CustomerSimulator simulator = new CustomerSimulator(
+                SimulatorConfig.builder().customers(Long.MAX_VALUE).build());
 
         assertThat(simulator.next(0).customerId()).matches(CUSTOMER_ID);
     }
 
     @Test
     void fewerCustomersThanJourneySlotsStillKeepsOneJourneyPerCustomer() {
-        SimulatorConfig config = SimulatorConfig.builder().customers(5).inFlightJourneys(100).build();
+        SimulatorConfig config =
+                SimulatorConfig.builder().customers(5).inFlightJourneys(100).build();
 
         Recording recording = Recording.of(config, 2_000);
 
-        assertThat(recording.events).extracting(SimulatedEvent::customerId)
+        assertThat(recording.events)
+                .extracting(SimulatedEvent::customerId)
                 .containsOnly("c-0000000", "c-0000001", "c-0000002", "c-0000003", "c-0000004");
     }
 
@@ -465,15 +504,23 @@ class CustomerSimulatorTest {
     }
 
     private static List<FeedbackEvent> feedback(List<SimulatedEvent> journey) {
-        return journey.stream().filter(e -> e.kind() == EventKind.FEEDBACK).map(SimulatedEvent::feedback).toList();
+        return journey.stream()
+                .filter(e -> e.kind() == EventKind.FEEDBACK)
+                .map(SimulatedEvent::feedback)
+                .toList();
     }
 
     private static List<ConsentEvent> consents(List<SimulatedEvent> journey) {
-        return journey.stream().filter(e -> e.kind() == EventKind.CONSENT).map(SimulatedEvent::consent).toList();
+        return journey.stream()
+                .filter(e -> e.kind() == EventKind.CONSENT)
+                .map(SimulatedEvent::consent)
+                .toList();
     }
 
     private static FeedbackEvent onlyNps(List<SimulatedEvent> journey) {
-        List<FeedbackEvent> nps = feedback(journey).stream().filter(f -> f.getMetric() == FeedbackMetric.NPS).toList();
+        List<FeedbackEvent> nps = feedback(journey).stream()
+                .filter(f -> f.getMetric() == FeedbackMetric.NPS)
+                .toList();
         assertThat(nps).hasSize(1);
         return nps.get(0);
     }

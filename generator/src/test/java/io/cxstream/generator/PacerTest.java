@@ -108,7 +108,8 @@ class PacerTest {
     @Test
     void refusesNonFiniteRatesAndNegativeCatchUp() {
         assertThatThrownBy(() -> new Pacer(Double.NaN, CATCH_UP, T0)).hasMessageContaining("eventsPerSecond");
-        assertThatThrownBy(() -> new Pacer(Double.POSITIVE_INFINITY, CATCH_UP, T0)).hasMessageContaining("eventsPerSecond");
+        assertThatThrownBy(() -> new Pacer(Double.POSITIVE_INFINITY, CATCH_UP, T0))
+                .hasMessageContaining("eventsPerSecond");
         assertThatThrownBy(() -> new Pacer(1, Duration.ofMillis(-1), T0)).hasMessageContaining("maxCatchUp");
     }
 

@@ -39,11 +39,16 @@ final class Recording {
 
     /** The completed journeys of one persona. */
     List<List<SimulatedEvent>> journeysOf(Persona persona) {
-        return completedJourneys.values().stream().filter(j -> j.get(0).persona() == persona).toList();
+        return completedJourneys.values().stream()
+                .filter(j -> j.get(0).persona() == persona)
+                .toList();
     }
 
     static List<InteractionEvent> interactions(List<SimulatedEvent> journey) {
-        return journey.stream().filter(e -> e.kind() == EventKind.INTERACTION).map(SimulatedEvent::interaction).toList();
+        return journey.stream()
+                .filter(e -> e.kind() == EventKind.INTERACTION)
+                .map(SimulatedEvent::interaction)
+                .toList();
     }
 
     static List<InteractionType> types(List<SimulatedEvent> journey) {

@@ -30,7 +30,8 @@ class SimulatedEventTest {
 
     @Test
     void aKindThatDoesNotMatchTheRecordIsRefused() {
-        assertThatThrownBy(() -> new SimulatedEvent(EventKind.CONSENT, "c-1", new FeedbackEvent(), Persona.DETRACTOR, 1, true))
+        assertThatThrownBy(() ->
+                        new SimulatedEvent(EventKind.CONSENT, "c-1", new FeedbackEvent(), Persona.DETRACTOR, 1, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ConsentEvent");
     }

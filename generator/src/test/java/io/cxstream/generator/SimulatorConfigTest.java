@@ -37,8 +37,13 @@ class SimulatorConfigTest {
     @Test
     void builderSetsEveryField() {
         SimulatorConfig config = SimulatorConfig.builder()
-                .seed(-3).customers(10_000_000).inFlightJourneys(50)
-                .personaWeight(Persona.PROMOTER, 5).marketingOptInShare(1).optOutShare(0.5).eraseShare(0.01)
+                .seed(-3)
+                .customers(10_000_000)
+                .inFlightJourneys(50)
+                .personaWeight(Persona.PROMOTER, 5)
+                .marketingOptInShare(1)
+                .optOutShare(0.5)
+                .eraseShare(0.01)
                 .build();
 
         assertThat(config.seed()).isEqualTo(-3);
@@ -53,7 +58,8 @@ class SimulatorConfigTest {
 
     @Test
     void onlyPersonaGivesItTheWholeShare() {
-        SimulatorConfig config = SimulatorConfig.builder().onlyPersona(Persona.DETRACTOR).build();
+        SimulatorConfig config =
+                SimulatorConfig.builder().onlyPersona(Persona.DETRACTOR).build();
 
         assertThat(config.share(Persona.DETRACTOR)).isEqualTo(1.0);
         assertThat(config.share(Persona.HAPPY_BUYER)).isZero();

@@ -19,7 +19,8 @@ class SyntheticLoadConfigTest {
 
     @Test
     void defaultsAreTheDocumentedOnes() {
-        SyntheticLoadConfig config = SyntheticLoadConfig.builder("localhost:9092").build();
+        SyntheticLoadConfig config =
+                SyntheticLoadConfig.builder("localhost:9092").build();
 
         assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(config.topics()).isEqualTo(new TopicNames("cx.interactions", "cx.feedback", "cx.consents"));
@@ -36,8 +37,13 @@ class SyntheticLoadConfigTest {
 
     @Test
     void zeroOrNegativeRateMeansUnpaced() {
-        assertThat(SyntheticLoadConfig.builder("b:1").eventsPerSecond(0).build().paced()).isFalse();
-        assertThat(SyntheticLoadConfig.builder("b:1").eventsPerSecond(-5).build().paced()).isFalse();
+        assertThat(SyntheticLoadConfig.builder("b:1").eventsPerSecond(0).build().paced())
+                .isFalse();
+        assertThat(SyntheticLoadConfig.builder("b:1")
+                        .eventsPerSecond(-5)
+                        .build()
+                        .paced())
+                .isFalse();
     }
 
     @Test
@@ -46,13 +52,15 @@ class SyntheticLoadConfigTest {
         security.setProperty("security.protocol", "SSL");
         security.setProperty("ssl.truststore.location", "/etc/kafka/truststore.jks");
 
-        SyntheticLoadConfig config = SyntheticLoadConfig.builder("b:1").producerProperties(security).build();
+        SyntheticLoadConfig config =
+                SyntheticLoadConfig.builder("b:1").producerProperties(security).build();
         security.setProperty("security.protocol", "PLAINTEXT");
 
         assertThat(config.producerOverrides())
                 .containsEntry("security.protocol", "SSL")
                 .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.jks");
-        assertThatThrownBy(() -> config.producerOverrides().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.producerOverrides().put("x", "y"))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     static Stream<Arguments> invalid() {
@@ -74,7 +82,8 @@ class SyntheticLoadConfigTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void invalidValuesAreRefusedNamingTheField(String field, UnaryOperator<SyntheticLoadConfig.Builder> change) {
-        assertThatThrownBy(() -> change.apply(SyntheticLoadConfig.builder("localhost:9092")).build())
+        assertThatThrownBy(() -> change.apply(SyntheticLoadConfig.builder("localhost:9092"))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("SyntheticLoadConfig." + field + " ");
     }

@@ -47,7 +47,8 @@ class SyntheticLoadTest {
 
     @Test
     void sendsEveryEventToTheTopicOfItsKindKeyedByCustomerWithTheWallClockAsEventTime() throws Exception {
-        SyntheticLoadConfig config = config().eventsPerSecond(0).maxEvents(2_000).build();
+        SyntheticLoadConfig config =
+                config().eventsPerSecond(0).maxEvents(2_000).build();
         SyntheticLoad load = load(config, producer);
 
         load.run();
@@ -65,16 +66,28 @@ class SyntheticLoadTest {
         }
         Map<EventKind, Long> byKind = load.sentByKind();
         for (EventKind kind : EventKind.values()) {
-            assertThat(sent.stream().filter(r -> r.topic().equals(TOPICS.forKind(kind))).count())
-                    .as(kind.name()).isEqualTo(byKind.get(kind)).isPositive();
+            assertThat(sent.stream()
+                            .filter(r -> r.topic().equals(TOPICS.forKind(kind)))
+                            .count())
+                    .as(kind.name())
+                    .isEqualTo(byKind.get(kind))
+                    .isPositive();
         }
-        assertThat(load.sentByPersona().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(2_000);
+        assertThat(load.sentByPersona().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .isEqualTo(2_000);
         assertThat(load.failed()).isZero();
     }
 
     @Test
     void jsonFormatSendsAvroJson() throws Exception {
-        SyntheticLoad load = load(config().eventsPerSecond(0).maxEvents(300).format(WireFormat.JSON).build(), producer);
+        SyntheticLoad load = load(
+                config().eventsPerSecond(0)
+                        .maxEvents(300)
+                        .format(WireFormat.JSON)
+                        .build(),
+                producer);
 
         load.run();
 
@@ -86,7 +99,8 @@ class SyntheticLoadTest {
 
     @Test
     void sendsAtTheTargetRateForTheDurationOnTheFakeClock() {
-        SyntheticLoad load = load(config().eventsPerSecond(100).duration(Duration.ofSeconds(2)).build(), producer);
+        SyntheticLoad load = load(
+                config().eventsPerSecond(100).duration(Duration.ofSeconds(2)).build(), producer);
 
         load.run();
 
@@ -100,22 +114,24 @@ class SyntheticLoadTest {
 
     @Test
     void theSameSeedSendsTheSameEvents() {
-        MockProducer<String, byte[]> other = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        MockProducer<String, byte[]> other =
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         SyntheticLoadConfig config = config().eventsPerSecond(0).maxEvents(500).build();
 
         load(config, producer).run();
-        new SyntheticLoad(config, other, new FakeClock(), new FakeClock(), nanos -> { }).run();
+        new SyntheticLoad(config, other, new FakeClock(), new FakeClock(), nanos -> {}).run();
 
         assertThat(other.history()).hasSize(500);
         for (int i = 0; i < 500; i++) {
-            assertThat(other.history().get(i).value()).isEqualTo(producer.history().get(i).value());
+            assertThat(other.history().get(i).value())
+                    .isEqualTo(producer.history().get(i).value());
         }
     }
 
     @Test
     void closeFromAnotherThreadStopsTheLoopAndClosesTheProducer() throws Exception {
-        SyntheticLoad load = new SyntheticLoad(config().eventsPerSecond(0).build(), producer, InstantSource.system(),
-                System::nanoTime, nanos -> { });
+        SyntheticLoad load = new SyntheticLoad(
+                config().eventsPerSecond(0).build(), producer, InstantSource.system(), System::nanoTime, nanos -> {});
         Thread runner = new Thread(load, "synthetic-load-test");
         runner.start();
         long deadline = System.nanoTime() + TEST_DEADLINE.toNanos();
@@ -125,12 +141,16 @@ class SyntheticLoadTest {
 
         load.close();
 
-        assertThat(load.awaitFinished(Duration.ZERO)).as("close() returns after the loop stopped").isTrue();
+        assertThat(load.awaitFinished(Duration.ZERO))
+                .as("close() returns after the loop stopped")
+                .isTrue();
         runner.join(TEST_DEADLINE.toMillis());
         assertThat(runner.isAlive()).isFalse();
         assertThat(producer.closed()).isTrue();
         long sent = load.sent();
-        assertThat(sent).isGreaterThanOrEqualTo(1_000).isEqualTo(producer.history().size());
+        assertThat(sent)
+                .isGreaterThanOrEqualTo(1_000)
+                .isEqualTo(producer.history().size());
     }
 
     @Test
@@ -179,19 +199,23 @@ class SyntheticLoadTest {
         load.run();
 
         assertThat(load.sent()).isZero();
-        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("the interrupt is kept")
+                .isTrue();
     }
 
     @Test
     void failedWritesAreCountedNotThrown() {
-        MockProducer<String, byte[]> failing = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
-            @Override
-            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-                TimeoutException error = new TimeoutException("broker unreachable");
-                callback.onCompletion(null, error);
-                return CompletableFuture.failedFuture(error);
-            }
-        };
+        MockProducer<String, byte[]> failing =
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized Future<RecordMetadata> send(
+                            ProducerRecord<String, byte[]> record, Callback callback) {
+                        TimeoutException error = new TimeoutException("broker unreachable");
+                        callback.onCompletion(null, error);
+                        return CompletableFuture.failedFuture(error);
+                    }
+                };
         SyntheticLoad load = load(config().eventsPerSecond(0).maxEvents(50).build(), failing);
 
         load.run();
@@ -202,12 +226,14 @@ class SyntheticLoadTest {
 
     @Test
     void aProducerThatThrowsEndsTheRunWithItsException() {
-        MockProducer<String, byte[]> broken = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
-            @Override
-            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-                throw new KafkaException("fatal");
-            }
-        };
+        MockProducer<String, byte[]> broken =
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized Future<RecordMetadata> send(
+                            ProducerRecord<String, byte[]> record, Callback callback) {
+                        throw new KafkaException("fatal");
+                    }
+                };
         SyntheticLoad load = load(config().eventsPerSecond(0).maxEvents(50).build(), broken);
 
         assertThatThrownBy(load::run).isInstanceOf(KafkaException.class).hasMessage("fatal");
@@ -216,8 +242,7 @@ class SyntheticLoadTest {
 
     @Test
     void producerPropertiesAreTunedForThroughputAndOverridesWin() {
-        SyntheticLoadConfig config = config()
-                .producerProperty("acks", "1")
+        SyntheticLoadConfig config = config().producerProperty("acks", "1")
                 .producerProperty("security.protocol", "SASL_SSL")
                 .build();
 

@@ -16,7 +16,9 @@ class VocSurveysTest {
     private static final Instant START = Instant.parse("2026-11-30T00:00:00Z");
 
     private static double nps(List<FeedbackEvent> answers, String touchpoint) {
-        List<FeedbackEvent> at = answers.stream().filter(e -> e.getTouchpoint().equals(touchpoint)).toList();
+        List<FeedbackEvent> at = answers.stream()
+                .filter(e -> e.getTouchpoint().equals(touchpoint))
+                .toList();
         long promoters = at.stream().filter(e -> e.getScore() >= 9).count();
         long detractors = at.stream().filter(e -> e.getScore() <= 6).count();
         return 100.0 * (promoters - detractors) / at.size();
@@ -24,10 +26,12 @@ class VocSurveysTest {
 
     @Test
     void historyIsOrderedValidAndCommentFree() {
-        List<FeedbackEvent> week = new VocSurveys(1, START.plus(Duration.ofDays(1))).between(START.minus(Duration.ofDays(7)), START, 40);
+        List<FeedbackEvent> week =
+                new VocSurveys(1, START.plus(Duration.ofDays(1))).between(START.minus(Duration.ofDays(7)), START, 40);
         assertThat(week).hasSizeBetween(4 * 40 * 168 - 10, 4 * 40 * 168 + 10);
         for (int i = 1; i < week.size(); i++) {
-            assertThat(week.get(i).getEventTime()).isAfterOrEqualTo(week.get(i - 1).getEventTime());
+            assertThat(week.get(i).getEventTime())
+                    .isAfterOrEqualTo(week.get(i - 1).getEventTime());
         }
         assertThat(week).allSatisfy(e -> {
             assertThat(e.getMetric()).isEqualTo(FeedbackMetric.NPS);
@@ -39,10 +43,15 @@ class VocSurveysTest {
 
     @Test
     void batchesFallInTheMinuteHalfAnHourIntoTheirPeriod() {
-        List<FeedbackEvent> week = new VocSurveys(3, START).between(START.minus(Duration.ofDays(7)), START, 10, Duration.ofHours(6));
-        assertThat(week).isNotEmpty().allSatisfy(e -> assertThat(e.getEventTime().toEpochMilli() % 21_600_000L / 60_000L).isEqualTo(30));
+        List<FeedbackEvent> week =
+                new VocSurveys(3, START).between(START.minus(Duration.ofDays(7)), START, 10, Duration.ofHours(6));
+        assertThat(week)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getEventTime().toEpochMilli() % 21_600_000L / 60_000L)
+                        .isEqualTo(30));
         for (int i = 1; i < week.size(); i++) {
-            assertThat(week.get(i).getEventTime()).isAfterOrEqualTo(week.get(i - 1).getEventTime());
+            assertThat(week.get(i).getEventTime())
+                    .isAfterOrEqualTo(week.get(i - 1).getEventTime());
         }
     }
 

@@ -70,7 +70,8 @@ final class CrdSchema {
         @SuppressWarnings("unchecked")
         Map<String, Object> root = (Map<String, Object>) convert(openApiV3Schema, strict);
         @SuppressWarnings("unchecked")
-        Map<String, Object> properties = (Map<String, Object>) root.computeIfAbsent("properties", k -> new LinkedHashMap<>());
+        Map<String, Object> properties =
+                (Map<String, Object>) root.computeIfAbsent("properties", k -> new LinkedHashMap<>());
         properties.putIfAbsent("apiVersion", Map.of("type", "string"));
         properties.putIfAbsent("kind", Map.of("type", "string"));
         properties.putIfAbsent("metadata", Map.of("type", "object"));
@@ -103,7 +104,8 @@ final class CrdSchema {
             if (keyword.equals("properties")) {
                 // names of properties, not keywords: convert each property's schema, keep every name
                 Map<String, Object> props = new LinkedHashMap<>();
-                ((Map<String, Object>) e.getValue()).forEach((name, schema) -> props.put(name, convert(schema, strict)));
+                ((Map<String, Object>) e.getValue())
+                        .forEach((name, schema) -> props.put(name, convert(schema, strict)));
                 out.put(keyword, props);
             } else {
                 out.put(keyword, convert(e.getValue(), strict));
@@ -113,8 +115,11 @@ final class CrdSchema {
             out.put("type", List.of(type, "null"));
         }
         boolean preserveUnknown = Boolean.TRUE.equals(in.get("x-kubernetes-preserve-unknown-fields"));
-        if (strict && Objects.equals(out.get("type"), "object") && out.containsKey("properties")
-                && !out.containsKey("additionalProperties") && !preserveUnknown) {
+        if (strict
+                && Objects.equals(out.get("type"), "object")
+                && out.containsKey("properties")
+                && !out.containsKey("additionalProperties")
+                && !preserveUnknown) {
             out.put("additionalProperties", false);
         }
         return out;

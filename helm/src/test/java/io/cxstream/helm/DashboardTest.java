@@ -24,7 +24,10 @@ class DashboardTest {
 
     private static List<String> expressions(JsonNode dashboard) {
         List<String> exprs = new ArrayList<>();
-        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+        dashboard
+                .path("panels")
+                .forEach(p ->
+                        p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
         return exprs;
     }
 
@@ -40,32 +43,41 @@ class DashboardTest {
 
         assertThat((String) at(configMap, "metadata.labels.grafana_dashboard")).isEqualTo("1");
         assertThat((String) at(configMap, "metadata.namespace")).isEqualTo("monitoring");
-        assertThat((String) at(configMap, "metadata.annotations.grafana_folder")).isEqualTo("cx-stream");
+        assertThat((String) at(configMap, "metadata.annotations.grafana_folder"))
+                .isEqualTo("cx-stream");
 
         JsonNode dashboard = dashboard(configMap);
         assertThat(dashboard.path("title").asText()).isEqualTo("cx-stream (cx-prod/cx-stream)");
         assertThat(dashboard.path("uid").asText()).startsWith("cx-stream-").hasSizeLessThanOrEqualTo(40);
         List<String> titles = new ArrayList<>();
         dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
-        assertThat(titles).contains(
-                "Throughput: events in by input and type", "Consumer lag", "Alert latency",
-                "Outreach emitted by trigger", "Outreach suppressed by reason", "Dead letters by reason",
-                "Checkpoints");
+        assertThat(titles)
+                .contains(
+                        "Throughput: events in by input and type",
+                        "Consumer lag",
+                        "Alert latency",
+                        "Outreach emitted by trigger",
+                        "Outreach suppressed by reason",
+                        "Dead letters by reason",
+                        "Checkpoints");
 
         List<String> exprs = expressions(dashboard);
-        assertThat(exprs).isNotEmpty().allSatisfy(e -> assertThat(e)
-                .contains("namespace=\"cx-prod\", pod=~\"cx-stream-.*\"")
-                .doesNotContain("@@"));
-        assertThat(String.join("\n", exprs)).contains(
-                "rate(cx_events_in_total{",
-                "rate(cx_outreach_emitted_total{",
-                "rate(cx_outreach_suppressed_total{",
-                "rate(cx_dead_letters_total{",
-                "rate(cx_late_events_total{",
-                "histogram_quantile(0.99, sum by (le) (rate(cx_alert_latency_seconds_bucket{",
-                "flink_taskmanager_job_task_operator_pendingRecords",
-                "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
-                "flink_jobmanager_job_lastCheckpointDuration");
+        assertThat(exprs)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e)
+                        .contains("namespace=\"cx-prod\", pod=~\"cx-stream-.*\"")
+                        .doesNotContain("@@"));
+        assertThat(String.join("\n", exprs))
+                .contains(
+                        "rate(cx_events_in_total{",
+                        "rate(cx_outreach_emitted_total{",
+                        "rate(cx_outreach_suppressed_total{",
+                        "rate(cx_dead_letters_total{",
+                        "rate(cx_late_events_total{",
+                        "histogram_quantile(0.99, sum by (le) (rate(cx_alert_latency_seconds_bucket{",
+                        "flink_taskmanager_job_task_operator_pendingRecords",
+                        "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
+                        "flink_jobmanager_job_lastCheckpointDuration");
     }
 
     @Test
@@ -89,13 +101,23 @@ class DashboardTest {
                 """).one("ConfigMap"));
         List<String> titles = new ArrayList<>();
         dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
-        assertThat(titles).contains("VoC: NPS by touchpoint (last hour)", "VoC: NPS by channel and segment (last hour)",
-                "VoC: answers in the last hour by touchpoint", "VoC: CSAT and CES (last hour, 0-100)");
+        assertThat(titles)
+                .contains(
+                        "VoC: NPS by touchpoint (last hour)",
+                        "VoC: NPS by channel and segment (last hour)",
+                        "VoC: answers in the last hour by touchpoint",
+                        "VoC: CSAT and CES (last hour, 0-100)");
         String exprs = String.join("\n", expressions(dashboard));
-        assertThat(exprs).contains(
-                "cx_nps{", "cx_csat{", "cx_ces{", "cx_voc_answers{", "cx_voc_folded_total{",
-                "dimension=\"touchpoint\"")
-                .doesNotContain("channel_touchpoint_cx_nps").doesNotContain("dimension_value_cx_");
+        assertThat(exprs)
+                .contains(
+                        "cx_nps{",
+                        "cx_csat{",
+                        "cx_ces{",
+                        "cx_voc_answers{",
+                        "cx_voc_folded_total{",
+                        "dimension=\"touchpoint\"")
+                .doesNotContain("channel_touchpoint_cx_nps")
+                .doesNotContain("dimension_value_cx_");
         List<Integer> ids = new ArrayList<>();
         dashboard.path("panels").forEach(p -> ids.add(p.path("id").asInt()));
         assertThat(ids).doesNotHaveDuplicates();

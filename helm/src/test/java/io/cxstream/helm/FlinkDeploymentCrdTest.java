@@ -28,7 +28,8 @@ class FlinkDeploymentCrdTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"full.yaml", "sasl-ssl.yaml", "s3.yaml", "readme.yaml"})
     void exampleFlinkDeploymentsMatchTheCrd(String valuesFile) {
-        Map<String, Object> fd = HelmChart.render(KafkaSecurityTest.example(valuesFile)).one("FlinkDeployment");
+        Map<String, Object> fd =
+                HelmChart.render(KafkaSecurityTest.example(valuesFile)).one("FlinkDeployment");
 
         assertThat(STRICT.validate(fd)).isEmpty();
     }
@@ -68,7 +69,8 @@ class FlinkDeploymentCrdTest {
         Map<String, Object> broken = new LinkedHashMap<>(fd);
         broken.put("spec", spec);
 
-        assertThat(PRUNING.validate(broken)).hasSize(2)
+        assertThat(PRUNING.validate(broken))
+                .hasSize(2)
                 .anySatisfy(m -> assertThat(m).contains("parallelism"))
                 .anySatisfy(m -> assertThat(m).contains("upgradeMode"));
     }

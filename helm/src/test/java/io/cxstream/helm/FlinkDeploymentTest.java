@@ -19,8 +19,9 @@ class FlinkDeploymentTest {
     void rendersWithDefaults() {
         Manifests manifests = HelmChart.render();
 
-        assertThat(manifests.kinds()).containsExactlyInAnyOrder(
-                "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim", "FlinkDeployment");
+        assertThat(manifests.kinds())
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim", "FlinkDeployment");
 
         Map<String, Object> fd = manifests.one("FlinkDeployment");
         assertThat((String) at(fd, "apiVersion")).isEqualTo("flink.apache.org/v1beta1");
@@ -35,40 +36,46 @@ class FlinkDeploymentTest {
         assertThat((String) at(fd, "spec.job.state")).isEqualTo("running");
         assertThat((Integer) at(fd, "spec.job.parallelism")).isEqualTo(2);
 
-        assertThat((Map<String, Object>) at(fd, CONF)).containsAllEntriesOf(Map.of(
-                "state.backend.type", "rocksdb",
-                "execution.checkpointing.incremental", "true",
-                "execution.checkpointing.dir", "file:///flink-data/checkpoints",
-                "execution.checkpointing.savepoint-dir", "file:///flink-data/savepoints",
-                "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION",
-                "high-availability.type", "kubernetes",
-                "high-availability.storageDir", "file:///flink-data/ha",
-                "taskmanager.numberOfTaskSlots", "2"));
+        assertThat((Map<String, Object>) at(fd, CONF))
+                .containsAllEntriesOf(Map.of(
+                        "state.backend.type", "rocksdb",
+                        "execution.checkpointing.incremental", "true",
+                        "execution.checkpointing.dir", "file:///flink-data/checkpoints",
+                        "execution.checkpointing.savepoint-dir", "file:///flink-data/savepoints",
+                        "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION",
+                        "high-availability.type", "kubernetes",
+                        "high-availability.storageDir", "file:///flink-data/ha",
+                        "taskmanager.numberOfTaskSlots", "2"));
         // cx-stream's reporter for the job's metrics, Flink's for its own without them
-        assertThat((Map<String, Object>) at(fd, CONF)).containsAllEntriesOf(Map.of(
-                "metrics.reporter.cx.factory.class", "io.cxstream.metrics.prometheus.CxPrometheusReporterFactory",
-                "metrics.reporter.cx.port", "9249",
-                "metrics.reporter.cx.max-series-per-metric", "1000",
-                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                "metrics.reporter.prom.port", "9250",
-                "metrics.reporter.prom.filter.excludes", "*:cx_*"));
+        assertThat((Map<String, Object>) at(fd, CONF))
+                .containsAllEntriesOf(Map.of(
+                        "metrics.reporter.cx.factory.class",
+                                "io.cxstream.metrics.prometheus.CxPrometheusReporterFactory",
+                        "metrics.reporter.cx.port", "9249",
+                        "metrics.reporter.cx.max-series-per-metric", "1000",
+                        "metrics.reporter.prom.factory.class",
+                                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                        "metrics.reporter.prom.port", "9250",
+                        "metrics.reporter.prom.filter.excludes", "*:cx_*"));
         assertThat((String) key(fd, CONF, "env.java.opts.all"))
                 .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro");
 
-        assertThat(JobArgs.of(fd)).containsAllEntriesOf(Map.of(
-                "bootstrap-servers", "kafka:9092",
-                "group-id", "cx-stream",
-                "delivery-guarantee", "at-least-once",
-                "topic.interactions", "cx.interactions",
-                "topic.outreach.contact-center", "cx.outreach.contact-center",
-                "topic.deadletter", "cx.deadletter",
-                "topic.rules", "cx.rules",
-                "topic.rules-status", "cx.rules.status",
-                "checkpoint.interval", "10 s",
-                "state.ttl", "90 d"));
+        assertThat(JobArgs.of(fd))
+                .containsAllEntriesOf(Map.of(
+                        "bootstrap-servers", "kafka:9092",
+                        "group-id", "cx-stream",
+                        "delivery-guarantee", "at-least-once",
+                        "topic.interactions", "cx.interactions",
+                        "topic.outreach.contact-center", "cx.outreach.contact-center",
+                        "topic.deadletter", "cx.deadletter",
+                        "topic.rules", "cx.rules",
+                        "topic.rules-status", "cx.rules.status",
+                        "checkpoint.interval", "10 s",
+                        "state.ttl", "90 d"));
 
         // the file:// state lives on the chart's PVC, mounted where the dirs point
-        assertThat((String) at(manifests.one("PersistentVolumeClaim"), "metadata.name")).isEqualTo("cx-stream-state");
+        assertThat((String) at(manifests.one("PersistentVolumeClaim"), "metadata.name"))
+                .isEqualTo("cx-stream-state");
         assertThat((String) at(fd, "spec.podTemplate.spec.volumes.0.persistentVolumeClaim.claimName"))
                 .isEqualTo("cx-stream-state");
         assertThat((String) at(mainContainer(fd), "volumeMounts.0.mountPath")).isEqualTo("/flink-data");
@@ -113,14 +120,15 @@ class FlinkDeploymentTest {
                 .isEqualTo("file:///flink-data/savepoints");
 
         Map<String, String> args = JobArgs.of(fd);
-        assertThat(args).containsAllEntriesOf(Map.of(
-                "bootstrap-servers", "b-1.kafka.example:9096,b-2.kafka.example:9096",
-                "delivery-guarantee", "exactly-once",
-                "transactional-id-prefix", "cx-prod-eu",
-                "group-id", "cx-prod-eu",
-                "topic.interactions", "prod.cx.interactions",
-                "topic.feedback", "cx.feedback",
-                "checkpoint.interval", "30 s"));
+        assertThat(args)
+                .containsAllEntriesOf(Map.of(
+                        "bootstrap-servers", "b-1.kafka.example:9096,b-2.kafka.example:9096",
+                        "delivery-guarantee", "exactly-once",
+                        "transactional-id-prefix", "cx-prod-eu",
+                        "group-id", "cx-prod-eu",
+                        "topic.interactions", "prod.cx.interactions",
+                        "topic.feedback", "cx.feedback",
+                        "checkpoint.interval", "30 s"));
     }
 
     @Test
@@ -142,13 +150,14 @@ class FlinkDeploymentTest {
                 """).one("FlinkDeployment");
 
         Map<String, String> args = JobArgs.of(fd);
-        assertThat(args).containsAllEntriesOf(Map.of(
-                "group-id", "cx-blue",
-                "detect.burst.size", "5",
-                "detect.silence.window", "45 min",
-                "detect.frustration.threshold", "3",
-                "kafka.security.protocol", "SSL",
-                "kafka.max.poll.records", "500"));
+        assertThat(args)
+                .containsAllEntriesOf(Map.of(
+                        "group-id", "cx-blue",
+                        "detect.burst.size", "5",
+                        "detect.silence.window", "45 min",
+                        "detect.frustration.threshold", "3",
+                        "kafka.security.protocol", "SSL",
+                        "kafka.max.poll.records", "500"));
         assertThat(args).doesNotContainKey("state.ttl");
     }
 
@@ -163,11 +172,13 @@ class FlinkDeploymentTest {
                     env.java.opts.all: -Dcx.flag=1
                 """).one("FlinkDeployment");
 
-        assertThat((String) key(fd, CONF, "execution.checkpointing.num-retained")).isEqualTo("3");
-        assertThat((String) key(fd, CONF, "execution.checkpointing.incremental")).isEqualTo("false");
+        assertThat((String) key(fd, CONF, "execution.checkpointing.num-retained"))
+                .isEqualTo("3");
+        assertThat((String) key(fd, CONF, "execution.checkpointing.incremental"))
+                .isEqualTo("false");
         assertThat((String) key(fd, CONF, "state.backend.type")).isEqualTo("rocksdb");
-        assertThat((String) key(fd, CONF, "env.java.opts.all")).isEqualTo(
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -Dcx.flag=1 -XX:+UseG1GC");
+        assertThat((String) key(fd, CONF, "env.java.opts.all"))
+                .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -Dcx.flag=1 -XX:+UseG1GC");
         // every value is a string, as Flink's configuration map expects
         Map<String, Object> conf = at(fd, CONF);
         assertThat(conf.values()).allMatch(v -> v instanceof String);
@@ -186,7 +197,10 @@ class FlinkDeploymentTest {
                 .isEqualTo("cx-stream@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
         // the FlinkDeployment name is Flink's cluster id: at most 45 characters
         String name = at(fd, "metadata.name");
-        assertThat(name).hasSizeLessThanOrEqualTo(45).startsWith("customer-experience-stream").doesNotEndWith("-");
+        assertThat(name)
+                .hasSizeLessThanOrEqualTo(45)
+                .startsWith("customer-experience-stream")
+                .doesNotEndWith("-");
         assertThat((String) at(manifests.one("RoleBinding"), "subjects.0.name")).isEqualTo(name);
     }
 
@@ -209,18 +223,28 @@ class FlinkDeploymentTest {
                   - name: registry-credentials
                 """).one("FlinkDeployment");
 
-        assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels")).containsAllEntriesOf(Map.of(
-                "team", "cx", "app.kubernetes.io/name", "cx-stream", "app.kubernetes.io/instance", HelmChart.RELEASE));
+        assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels"))
+                .containsAllEntriesOf(Map.of(
+                        "team",
+                        "cx",
+                        "app.kubernetes.io/name",
+                        "cx-stream",
+                        "app.kubernetes.io/instance",
+                        HelmChart.RELEASE));
         // a chart version bump alone must not change the pod template (the operator would redeploy the job)
         assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels"))
                 .doesNotContainKeys("helm.sh/chart", "app.kubernetes.io/version");
-        assertThat((String) at(fd, "spec.podTemplate.spec.nodeSelector.workload")).isEqualTo("streaming");
-        assertThat((String) at(fd, "spec.podTemplate.spec.imagePullSecrets.0.name")).isEqualTo("registry-credentials");
+        assertThat((String) at(fd, "spec.podTemplate.spec.nodeSelector.workload"))
+                .isEqualTo("streaming");
+        assertThat((String) at(fd, "spec.podTemplate.spec.imagePullSecrets.0.name"))
+                .isEqualTo("registry-credentials");
         Map<String, Object> container = mainContainer(fd);
         assertThat((List<Map<String, Object>>) container.get("env")).contains(Map.of("name", "TZ", "value", "UTC"));
         assertThat((List<Map<String, Object>>) container.get("volumeMounts"))
-                .extracting(m -> m.get("mountPath")).containsExactly("/flink-data", "/scratch");
+                .extracting(m -> m.get("mountPath"))
+                .containsExactly("/flink-data", "/scratch");
         assertThat((List<Map<String, Object>>) at(fd, "spec.podTemplate.spec.volumes"))
-                .extracting(v -> v.get("name")).containsExactly("flink-state", "scratch");
+                .extracting(v -> v.get("name"))
+                .containsExactly("flink-state", "scratch");
     }
 }

@@ -16,16 +16,17 @@ import java.nio.file.Path;
 final class HelmChart {
 
     /** The chart directory; Maven passes it, an IDE run from the module directory finds it too. */
-    static final Path DIR = Path.of(System.getProperty("chart.dir", "cx-stream")).toAbsolutePath();
+    static final Path DIR =
+            Path.of(System.getProperty("chart.dir", "cx-stream")).toAbsolutePath();
 
     /** Release name and namespace of every rendering: the full name is then exactly "cx-stream". */
     static final String RELEASE = "cx-stream";
+
     static final String NAMESPACE = "cx-prod";
 
     private static final Helm HELM = new Helm(DIR);
 
-    private HelmChart() {
-    }
+    private HelmChart() {}
 
     static Helm helm() {
         return HELM;
@@ -57,7 +58,11 @@ final class HelmChart {
 
     /** What {@code helm install} prints (a client-only dry run): the release summary and NOTES.txt. */
     static String installOutput(String valuesYaml) {
-        InstallCommand install = HELM.install().withName(RELEASE).withNamespace(NAMESPACE).dryRun().clientOnly();
+        InstallCommand install = HELM.install()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .dryRun()
+                .clientOnly();
         if (!valuesYaml.isBlank()) {
             install = install.withValuesFile(writeValues(valuesYaml));
         }

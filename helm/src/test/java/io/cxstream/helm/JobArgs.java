@@ -9,8 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The {@code spec.job.args} of a FlinkDeployment, read back as the job reads them: {@code --key value} pairs. */
 final class JobArgs {
 
-    private JobArgs() {
-    }
+    private JobArgs() {}
 
     static List<String> list(Map<String, Object> flinkDeployment) {
         List<String> args = Manifests.at(flinkDeployment, "spec.job.args");
@@ -21,7 +20,9 @@ final class JobArgs {
     /** The arguments as key -> value, checking they are well-formed pairs with no key twice. */
     static Map<String, String> of(Map<String, Object> flinkDeployment) {
         List<String> args = list(flinkDeployment);
-        assertThat(args.size() % 2).as("args come in --key value pairs: %s", args).isZero();
+        assertThat(args.size() % 2)
+                .as("args come in --key value pairs: %s", args)
+                .isZero();
         Map<String, String> pairs = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
             String key = args.get(i);

@@ -22,7 +22,8 @@ class KafkaSecurityTest {
     static Path example(String name) {
         try {
             return Path.of(Objects.requireNonNull(
-                    KafkaSecurityTest.class.getClassLoader().getResource("values/" + name), name).toURI());
+                            KafkaSecurityTest.class.getClassLoader().getResource("values/" + name), name)
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -34,30 +35,45 @@ class KafkaSecurityTest {
         Map<String, Object> container = mainContainer(fd);
 
         List<Map<String, Object>> env = at(container, "env");
-        assertThat(env).contains(
-                Map.of("name", "CX_KAFKA_SASL_JAAS_CONFIG",
-                        "valueFrom", Map.of("secretKeyRef", Map.of("name", "kafka-credentials", "key", "sasl.jaas.config"))),
-                Map.of("name", "CX_KAFKA_SSL_TRUSTSTORE_PASSWORD",
-                        "valueFrom", Map.of("secretKeyRef", Map.of("name", "kafka-truststore", "key", "password"))));
+        assertThat(env)
+                .contains(
+                        Map.of(
+                                "name",
+                                "CX_KAFKA_SASL_JAAS_CONFIG",
+                                "valueFrom",
+                                Map.of("secretKeyRef", Map.of("name", "kafka-credentials", "key", "sasl.jaas.config"))),
+                        Map.of(
+                                "name",
+                                "CX_KAFKA_SSL_TRUSTSTORE_PASSWORD",
+                                "valueFrom",
+                                Map.of("secretKeyRef", Map.of("name", "kafka-truststore", "key", "password"))));
         assertThat(env).allSatisfy(e -> assertThat(e).doesNotContainKey("value").containsKey("valueFrom"));
 
         Map<String, String> args = JobArgs.of(fd);
-        assertThat(args).containsAllEntriesOf(Map.of(
-                "kafka.security.protocol", "SASL_SSL",
-                "kafka.sasl.mechanism", "SCRAM-SHA-512",
-                "kafka.isolation.level", "read_committed",
-                "kafka.ssl.truststore.location", "/etc/cx-stream/kafka-truststore/truststore.p12",
-                "kafka.ssl.truststore.type", "PKCS12",
-                "delivery-guarantee", "exactly-once"));
+        assertThat(args)
+                .containsAllEntriesOf(Map.of(
+                        "kafka.security.protocol", "SASL_SSL",
+                        "kafka.sasl.mechanism", "SCRAM-SHA-512",
+                        "kafka.isolation.level", "read_committed",
+                        "kafka.ssl.truststore.location", "/etc/cx-stream/kafka-truststore/truststore.p12",
+                        "kafka.ssl.truststore.type", "PKCS12",
+                        "delivery-guarantee", "exactly-once"));
         assertThat(JobArgs.list(fd)).noneMatch(a -> a.contains("jaas") || a.contains("password"));
 
         // the truststore file: the Secret's one key, mounted read-only where the location argument points
-        assertThat((List<Map<String, Object>>) at(fd, "spec.podTemplate.spec.volumes")).contains(Map.of(
-                "name", "kafka-truststore",
-                "secret", Map.of("secretName", "kafka-truststore",
-                        "items", List.of(Map.of("key", "truststore.p12", "path", "truststore.p12")))));
-        assertThat((List<Map<String, Object>>) at(container, "volumeMounts")).contains(Map.of(
-                "name", "kafka-truststore", "mountPath", "/etc/cx-stream/kafka-truststore", "readOnly", true));
+        assertThat((List<Map<String, Object>>) at(fd, "spec.podTemplate.spec.volumes"))
+                .contains(Map.of(
+                        "name",
+                        "kafka-truststore",
+                        "secret",
+                        Map.of(
+                                "secretName",
+                                "kafka-truststore",
+                                "items",
+                                List.of(Map.of("key", "truststore.p12", "path", "truststore.p12")))));
+        assertThat((List<Map<String, Object>>) at(container, "volumeMounts"))
+                .contains(Map.of(
+                        "name", "kafka-truststore", "mountPath", "/etc/cx-stream/kafka-truststore", "readOnly", true));
     }
 
     @Test
@@ -74,7 +90,8 @@ class KafkaSecurityTest {
                 kafka:
                   properties:
                     sasl.jaas.config: org.apache.kafka.common.security.scram.ScramLoginModule required username="cx" password="hunter2";
-                """)).contains("kafka.properties.sasl.jaas.config looks like a secret")
+                """))
+                .contains("kafka.properties.sasl.jaas.config looks like a secret")
                 .contains("kafka.secretProperties")
                 .doesNotContain("hunter2");
 
@@ -88,7 +105,8 @@ class KafkaSecurityTest {
                 job:
                   extraArgs:
                     kafka.ssl.truststore.password: hunter2
-                """)).contains("job.extraArgs.kafka.ssl.truststore.password looks like a secret");
+                """))
+                .contains("job.extraArgs.kafka.ssl.truststore.password looks like a secret");
     }
 
     @Test

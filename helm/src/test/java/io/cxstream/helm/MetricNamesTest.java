@@ -58,7 +58,8 @@ class MetricNamesTest {
         Matcher m = FOLDED.matcher(text);
         if (m.find()) {
             int from = Math.max(0, m.start() - 60);
-            throw new AssertionError(where + " uses a folded job metric name: …" + text.substring(from, Math.min(text.length(), m.end() + 40)) + "…");
+            throw new AssertionError(where + " uses a folded job metric name: …"
+                    + text.substring(from, Math.min(text.length(), m.end() + 40)) + "…");
         }
     }
 }

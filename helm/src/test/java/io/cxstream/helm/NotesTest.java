@@ -16,7 +16,8 @@ class NotesTest {
                 """);
 
         assertThat(notes)
-                .contains("FlinkDeployment cx-stream (image cx-stream:0.1.0, v2_2, parallelism 2, upgradeMode savepoint)")
+                .contains(
+                        "FlinkDeployment cx-stream (image cx-stream:0.1.0, v2_2, parallelism 2, upgradeMode savepoint)")
                 .contains("PodMonitor cx-stream")
                 .contains("PrometheusRule cx-stream")
                 .contains("kubectl -n cx-prod get flinkdeployment cx-stream")

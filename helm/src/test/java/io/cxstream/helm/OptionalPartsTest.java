@@ -16,12 +16,13 @@ class OptionalPartsTest {
 
     @ParameterizedTest(name = "{0}.enabled={1}")
     @CsvSource({
-            "podMonitor,     true,  PodMonitor",
-            "podMonitor,     false, PodMonitor",
-            "prometheusRule, true,  PrometheusRule",
-            "prometheusRule, false, PrometheusRule",
-            "dashboard,      true,  ConfigMap",
-            "dashboard,      false, ConfigMap"})
+        "podMonitor,     true,  PodMonitor",
+        "podMonitor,     false, PodMonitor",
+        "prometheusRule, true,  PrometheusRule",
+        "prometheusRule, false, PrometheusRule",
+        "dashboard,      true,  ConfigMap",
+        "dashboard,      false, ConfigMap"
+    })
     void monitoringObjectsSwitch(String part, boolean enabled, String kind) {
         Manifests manifests = HelmChart.render("""
                 metrics:
@@ -51,15 +52,20 @@ class OptionalPartsTest {
         assertThat((String) at(podMonitor, "metadata.labels.release")).isEqualTo("prometheus");
         assertThat((String) at(podMonitor, "spec.podMetricsEndpoints.0.port")).isEqualTo("cx");
         assertThat((String) at(podMonitor, "spec.podMetricsEndpoints.1.port")).isEqualTo("flink");
-        assertThat((List<Map<String, Object>>) at(podMonitor, "spec.podMetricsEndpoints")).hasSize(2);
-        assertThat((List<Map<String, Object>>) at(mainContainer(fd), "ports")).containsExactly(
-                Map.of("name", "cx", "containerPort", 9350, "protocol", "TCP"),
-                Map.of("name", "flink", "containerPort", 9351, "protocol", "TCP"));
-        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.cx.port")).isEqualTo("9350");
-        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.prom.port")).isEqualTo("9351");
+        assertThat((List<Map<String, Object>>) at(podMonitor, "spec.podMetricsEndpoints"))
+                .hasSize(2);
+        assertThat((List<Map<String, Object>>) at(mainContainer(fd), "ports"))
+                .containsExactly(
+                        Map.of("name", "cx", "containerPort", 9350, "protocol", "TCP"),
+                        Map.of("name", "flink", "containerPort", 9351, "protocol", "TCP"));
+        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.cx.port"))
+                .isEqualTo("9350");
+        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.prom.port"))
+                .isEqualTo("9351");
         // the PodMonitor's selector matches the labels the pod template puts on JobManager and TaskManagers
         Map<String, Object> selector = at(podMonitor, "spec.selector.matchLabels");
-        assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels")).containsAllEntriesOf(selector);
+        assertThat((Map<String, Object>) at(fd, "spec.podTemplate.metadata.labels"))
+                .containsAllEntriesOf(selector);
     }
 
     @Test
@@ -73,9 +79,10 @@ class OptionalPartsTest {
 
         assertThat(manifests.has("PodMonitor")).isFalse();
         assertThat(mainContainer(fd)).doesNotContainKey("ports");
-        assertThat((Map<String, Object>) at(fd, "spec.flinkConfiguration")).doesNotContainKeys(
-                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port",
-                "metrics.reporter.cx.factory.class", "metrics.reporter.cx.port");
+        assertThat((Map<String, Object>) at(fd, "spec.flinkConfiguration"))
+                .doesNotContainKeys(
+                        "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port",
+                        "metrics.reporter.cx.factory.class", "metrics.reporter.cx.port");
     }
 
     @Test
@@ -88,8 +95,9 @@ class OptionalPartsTest {
                 highAvailability: {enabled: false}
                 """).one("FlinkDeployment");
 
-        assertThat((Map<String, Object>) at(on, "spec.flinkConfiguration")).containsAllEntriesOf(Map.of(
-                "high-availability.type", "kubernetes", "high-availability.storageDir", "s3://ha-bucket/cx"));
+        assertThat((Map<String, Object>) at(on, "spec.flinkConfiguration"))
+                .containsAllEntriesOf(Map.of(
+                        "high-availability.type", "kubernetes", "high-availability.storageDir", "s3://ha-bucket/cx"));
         assertThat((Map<String, Object>) at(off, "spec.flinkConfiguration"))
                 .doesNotContainKeys("high-availability.type", "high-availability.storageDir");
     }
@@ -100,14 +108,15 @@ class OptionalPartsTest {
         Map<String, Object> fd = manifests.one("FlinkDeployment");
 
         assertThat(manifests.has("PersistentVolumeClaim")).isFalse();
-        assertThat((Map<String, Object>) at(fd, "spec.flinkConfiguration")).containsAllEntriesOf(Map.of(
-                "execution.checkpointing.dir", "s3://cx-stream-state/prod/checkpoints",
-                "execution.checkpointing.savepoint-dir", "s3://cx-stream-state/prod/savepoints",
-                "high-availability.storageDir", "s3://cx-stream-state/prod/ha",
-                "s3.endpoint", "https://s3.eu-central-1.amazonaws.com",
-                "execution.checkpointing.num-retained", "3"));
-        assertThat((List<Map<String, Object>>) at(mainContainer(fd), "env")).contains(
-                Map.of("name", "ENABLE_BUILT_IN_PLUGINS", "value", "flink-s3-fs-presto-2.2.1.jar"));
+        assertThat((Map<String, Object>) at(fd, "spec.flinkConfiguration"))
+                .containsAllEntriesOf(Map.of(
+                        "execution.checkpointing.dir", "s3://cx-stream-state/prod/checkpoints",
+                        "execution.checkpointing.savepoint-dir", "s3://cx-stream-state/prod/savepoints",
+                        "high-availability.storageDir", "s3://cx-stream-state/prod/ha",
+                        "s3.endpoint", "https://s3.eu-central-1.amazonaws.com",
+                        "execution.checkpointing.num-retained", "3"));
+        assertThat((List<Map<String, Object>>) at(mainContainer(fd), "env"))
+                .contains(Map.of("name", "ENABLE_BUILT_IN_PLUGINS", "value", "flink-s3-fs-presto-2.2.1.jar"));
         assertThat(mainContainer(fd)).doesNotContainKey("volumeMounts");
         assertThat((Object) at(fd, "spec.podTemplate.spec.volumes")).isNull();
     }
@@ -119,8 +128,10 @@ class OptionalPartsTest {
                 """);
 
         assertThat(manifests.has("PersistentVolumeClaim")).isFalse();
-        assertThat((String) at(manifests.one("FlinkDeployment"),
-                "spec.podTemplate.spec.volumes.0.persistentVolumeClaim.claimName")).isEqualTo("shared-flink-state");
+        assertThat((String) at(
+                        manifests.one("FlinkDeployment"),
+                        "spec.podTemplate.spec.volumes.0.persistentVolumeClaim.claimName"))
+                .isEqualTo("shared-flink-state");
     }
 
     @Test
@@ -132,12 +143,14 @@ class OptionalPartsTest {
 
         assertThat(manifests.kinds()).doesNotContain("ServiceAccount", "Role", "RoleBinding");
         // the job service account the operator's chart creates in each watched namespace
-        assertThat((String) at(manifests.one("FlinkDeployment"), "spec.serviceAccount")).isEqualTo("flink");
+        assertThat((String) at(manifests.one("FlinkDeployment"), "spec.serviceAccount"))
+                .isEqualTo("flink");
 
         Manifests own = HelmChart.render("serviceAccount: {name: cx-runner}");
         assertThat((String) at(own.one("ServiceAccount"), "metadata.name")).isEqualTo("cx-runner");
         assertThat((String) at(own.one("RoleBinding"), "subjects.0.name")).isEqualTo("cx-runner");
-        assertThat((String) at(own.one("FlinkDeployment"), "spec.serviceAccount")).isEqualTo("cx-runner");
+        assertThat((String) at(own.one("FlinkDeployment"), "spec.serviceAccount"))
+                .isEqualTo("cx-runner");
     }
 
     @Test

@@ -53,9 +53,15 @@ class PrometheusRuleTest {
     @Test
     void alertsCoverLatencyLagDeadLettersCheckpointsRestartsAndDown() {
         assertThat((String) at(rule, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
-        assertThat(rules(rule)).extracting(r -> r.get("alert")).containsExactly(
-                "CxStreamAlertLatencyHigh", "CxStreamConsumerLagGrowing", "CxStreamDeadLetterRateHigh",
-                "CxStreamCheckpointsFailing", "CxStreamJobRestarting", "CxStreamJobDown");
+        assertThat(rules(rule))
+                .extracting(r -> r.get("alert"))
+                .containsExactly(
+                        "CxStreamAlertLatencyHigh",
+                        "CxStreamConsumerLagGrowing",
+                        "CxStreamDeadLetterRateHigh",
+                        "CxStreamCheckpointsFailing",
+                        "CxStreamJobRestarting",
+                        "CxStreamJobDown");
         assertThat(rules(rule)).allSatisfy(r -> {
             assertThat((String) r.get("expr")).contains(SELECTOR);
             assertThat((String) at(r, "labels.severity")).isIn("warning", "critical");
@@ -67,12 +73,14 @@ class PrometheusRuleTest {
                 .isEqualTo("histogram_quantile(0.99, sum by (namespace, le) (rate(cx_alert_latency_seconds_bucket{"
                         + SELECTOR + "}[5m]))) > 5");
         assertThat((String) alert(rule, "CxStreamConsumerLagGrowing").get("expr"))
-                .contains("flink_taskmanager_job_task_operator_pendingRecords").contains("deriv(");
+                .contains("flink_taskmanager_job_task_operator_pendingRecords")
+                .contains("deriv(");
         assertThat((String) alert(rule, "CxStreamDeadLetterRateHigh").get("expr"))
                 .contains("rate(cx_dead_letters_total{");
         assertThat((String) alert(rule, "CxStreamCheckpointsFailing").get("expr"))
                 .contains("flink_jobmanager_job_numberOfFailedCheckpoints");
-        assertThat((String) alert(rule, "CxStreamJobRestarting").get("expr")).contains("flink_jobmanager_job_numRestarts");
+        assertThat((String) alert(rule, "CxStreamJobRestarting").get("expr"))
+                .contains("flink_jobmanager_job_numRestarts");
         assertThat((String) alert(rule, "CxStreamJobDown").get("expr")).contains("flink_jobmanager_numRunningJobs");
     }
 
@@ -113,7 +121,9 @@ class PrometheusRuleTest {
 
         Promtool.Result result = Promtool.run(promtool, dir, "check", "rules", "rules.yaml");
 
-        assertThat(result.exitCode()).as("promtool check rules:\n%s", result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("promtool check rules:\n%s", result.output())
+                .isZero();
         assertThat(result.output()).contains("SUCCESS: 6 rules found");
     }
 
@@ -122,13 +132,17 @@ class PrometheusRuleTest {
         Path promtool = Promtool.require();
         writeRules(dir);
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(UNIT_TESTS)) {
-            Files.copy(Objects.requireNonNull(in, UNIT_TESTS), dir.resolve("alerts.test.yaml"),
+            Files.copy(
+                    Objects.requireNonNull(in, UNIT_TESTS),
+                    dir.resolve("alerts.test.yaml"),
                     StandardCopyOption.REPLACE_EXISTING);
         }
 
         Promtool.Result result = Promtool.run(promtool, dir, "test", "rules", "alerts.test.yaml");
 
-        assertThat(result.exitCode()).as("promtool test rules:\n%s", result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("promtool test rules:\n%s", result.output())
+                .isZero();
         assertThat(result.output()).contains("SUCCESS");
     }
 

@@ -19,11 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Promtool {
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
-    private Promtool() {
-    }
+    private Promtool() {}
 
     static Path require() {
         Optional<Path> promtool = find();

@@ -19,11 +19,14 @@ class ReporterPluginWiringTest {
 
     @Test
     void theChartConfiguresTheFactoryThePluginJarProvides() throws IOException {
-        String provided = Files.readString(ROOT.resolve(
-                "metrics-reporter/src/main/resources/META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory")).trim();
+        String provided = Files.readString(
+                        ROOT.resolve(
+                                "metrics-reporter/src/main/resources/META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory"))
+                .trim();
         Map<String, Object> fd = HelmChart.render().one("FlinkDeployment");
 
-        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.cx.factory.class")).isEqualTo(provided);
+        assertThat((String) Manifests.key(fd, "spec.flinkConfiguration", "metrics.reporter.cx.factory.class"))
+                .isEqualTo(provided);
     }
 
     @Test
@@ -32,6 +35,7 @@ class ReporterPluginWiringTest {
 
         assertThat(dockerfile)
                 .contains("ARG REPORTER_JAR=metrics-reporter/target/cx-stream-metrics-reporter-*.jar")
-                .containsPattern("(?m)^COPY --chown=flink:flink \\$\\{REPORTER_JAR} /opt/flink/plugins/cx-prometheus/$");
+                .containsPattern(
+                        "(?m)^COPY --chown=flink:flink \\$\\{REPORTER_JAR} /opt/flink/plugins/cx-prometheus/$");
     }
 }

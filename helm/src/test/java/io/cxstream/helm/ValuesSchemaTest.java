@@ -17,10 +17,12 @@ class ValuesSchemaTest {
 
     @Test
     void badValuesAreRejected() {
-        assertThat(HelmChart.renderError("kafka: {deliveryGuarantee: exactly_once}")).contains("deliveryGuarantee");
+        assertThat(HelmChart.renderError("kafka: {deliveryGuarantee: exactly_once}"))
+                .contains("deliveryGuarantee");
         assertThat(HelmChart.renderError("kafka: {bootstrapServers: \"\"}")).contains("bootstrapServers");
         assertThat(HelmChart.renderError("job: {parallelism: 0}")).contains("parallelism");
         assertThat(HelmChart.renderError("flinkVersion: v1_20")).contains("flinkVersion");
-        assertThat(HelmChart.renderError("metrics: {podMonitor: {enabled: true, interval: 30}}")).contains("interval");
+        assertThat(HelmChart.renderError("metrics: {podMonitor: {enabled: true, interval: 30}}"))
+                .contains("interval");
     }
 }

@@ -43,7 +43,8 @@ final class BrokerAdmin {
         int callTimeoutMs = (int) Math.min(timeout.toMillis(), 2_000);
         awaitCondition("the broker at " + bootstrapServers + " to answer", () -> {
             Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(callTimeoutMs))
-                    .nodes().get(callTimeoutMs, TimeUnit.MILLISECONDS);
+                    .nodes()
+                    .get(callTimeoutMs, TimeUnit.MILLISECONDS);
             return nodes.stream().anyMatch(node -> node.id() == BrokerConfig.NODE_ID);
         });
     }
@@ -93,11 +94,10 @@ final class BrokerAdmin {
     private boolean allPartitionsHaveLeaders(List<String> topics) throws Exception {
         Map<String, TopicDescription> descriptions;
         try {
-            descriptions = admin.describeTopics(topics).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            descriptions = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return false;   // not yet in the broker's metadata
+                return false; // not yet in the broker's metadata
             }
             throw e;
         }
@@ -131,7 +131,7 @@ final class BrokerAdmin {
                         "Timed out after " + timeout.toMillis() + " ms waiting for " + description, lastFailure);
             }
             try {
-                Thread.sleep(POLL_INTERVAL.toMillis());   // back-off between polls, bounded by the deadline
+                Thread.sleep(POLL_INTERVAL.toMillis()); // back-off between polls, bounded by the deadline
             } catch (InterruptedException e) {
                 throw failure("Interrupted while waiting for " + description, e);
             }

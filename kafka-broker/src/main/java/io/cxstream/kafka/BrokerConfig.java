@@ -26,23 +26,31 @@ final class BrokerConfig {
 
     /** Broker configuration that is derived from the builder's listeners and directories. */
     static final Set<String> DERIVED_KEYS = Set.of(
-            "listeners", "advertised.listeners", "listener.security.protocol.map",
-            "controller.listener.names", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
-            "process.roles", "node.id", "log.dir", "log.dirs", "metadata.log.dir");
+            "listeners",
+            "advertised.listeners",
+            "listener.security.protocol.map",
+            "controller.listener.names",
+            "controller.quorum.voters",
+            "controller.quorum.bootstrap.servers",
+            "process.roles",
+            "node.id",
+            "log.dir",
+            "log.dirs",
+            "metadata.log.dir");
 
-    private BrokerConfig() {
-    }
+    private BrokerConfig() {}
 
     /** The complete broker configuration: derived keys, single-node defaults, then {@code overrides}. */
-    static Map<String, String> of(Map<String, BrokerPorts.Listener> listeners, Path dataDir,
-                                  Map<String, String> overrides) {
-        int controllerPort = listeners.get(EmbeddedKafkaBroker.CONTROLLER_LISTENER).port();
+    static Map<String, String> of(
+            Map<String, BrokerPorts.Listener> listeners, Path dataDir, Map<String, String> overrides) {
+        int controllerPort =
+                listeners.get(EmbeddedKafkaBroker.CONTROLLER_LISTENER).port();
         List<String> brokerListeners = listeners.values().stream()
                 .filter(listener -> !listener.name().equals(EmbeddedKafkaBroker.CONTROLLER_LISTENER))
                 .map(BrokerPorts.Listener::address)
                 .collect(Collectors.toList());
-        String allListeners = listeners.values().stream()
-                .map(BrokerPorts.Listener::address).collect(Collectors.joining(","));
+        String allListeners =
+                listeners.values().stream().map(BrokerPorts.Listener::address).collect(Collectors.joining(","));
         String protocolMap = listeners.values().stream()
                 .map(listener -> listener.name() + ":" + listener.securityProtocol())
                 .collect(Collectors.joining(","));
@@ -70,7 +78,8 @@ final class BrokerConfig {
         config.put("share.coordinator.state.topic.replication.factor", "1");
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
-        config.put("transaction.max.timeout.ms", Long.toString(Duration.ofHours(1).toMillis()));
+        config.put(
+                "transaction.max.timeout.ms", Long.toString(Duration.ofHours(1).toMillis()));
         config.put("auto.create.topics.enable", "false");
         config.put("controlled.shutdown.enable", "false");
         // The log cleaner allocates this buffer up front (128 MiB by default); a test broker needs little.
@@ -97,6 +106,8 @@ final class BrokerConfig {
         } catch (Exception e) {
             throw new IllegalStateException("Could not format Kafka storage in " + dataDir, e);
         }
-        LOG.debug("Formatted Kafka storage: {}", output.toString(StandardCharsets.UTF_8).trim());
+        LOG.debug(
+                "Formatted Kafka storage: {}",
+                output.toString(StandardCharsets.UTF_8).trim());
     }
 }

@@ -33,8 +33,7 @@ final class BrokerPorts {
     /** Ports picked by this class (port 0) lie between this and the system's ephemeral port range. */
     private static final int FIRST_PICKED_PORT = 10_000;
 
-    private BrokerPorts() {
-    }
+    private BrokerPorts() {}
 
     /** A listener on {@link #HOST}: its name, security protocol and port (0 = not yet picked). */
     record Listener(String name, String securityProtocol, int port) {
@@ -58,8 +57,7 @@ final class BrokerPorts {
         for (Listener extra : extraListeners) {
             all.add(new Listener(extra.name(), extra.securityProtocol(), portOrFree(extra.port(), taken)));
         }
-        all.add(new Listener(EmbeddedKafkaBroker.CONTROLLER_LISTENER, "PLAINTEXT",
-                portOrFree(controllerPort, taken)));
+        all.add(new Listener(EmbeddedKafkaBroker.CONTROLLER_LISTENER, "PLAINTEXT", portOrFree(controllerPort, taken)));
         Map<String, Listener> byName = new LinkedHashMap<>();
         for (Listener listener : all) {
             if (byName.values().stream().anyMatch(other -> other.port() == listener.port())) {
@@ -109,7 +107,7 @@ final class BrokerPorts {
     private static int ephemeralPortRangeStart() {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         try {
-            if (Files.isReadable(range)) {   // a procfs file claims size 0: read it by lines, not readString
+            if (Files.isReadable(range)) { // a procfs file claims size 0: read it by lines, not readString
                 return Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
             }
         } catch (IOException | RuntimeException e) {

@@ -96,6 +96,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** All listeners by name with their actual ports: PLAINTEXT, the extra ones, CONTROLLER. */
     private final Map<String, BrokerPorts.Listener> listeners;
+
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final Duration timeout;
@@ -103,6 +104,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> config;
     /** Null while stopped (between {@link #stop()} and {@link #restart()}) and after close. */
     private KafkaRaftServer server;
+
     private Admin adminClient;
     private BrokerAdmin admin;
     private boolean closed;
@@ -122,8 +124,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             deleteDataDirIfOwned();
             throw e;
         }
-        LOG.info("Kafka broker started at {} in {} ms (data in {})",
-                bootstrapServers(), elapsedMillis(startNanos), dataDir);
+        LOG.info(
+                "Kafka broker started at {} in {} ms (data in {})",
+                bootstrapServers(),
+                elapsedMillis(startNanos),
+                dataDir);
     }
 
     /** Starts the server on the formatted storage and waits until it answers; on failure leaves nothing running. */
@@ -249,8 +254,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server = null;
         adminClient = null;
         admin = null;
-        LOG.info("Kafka broker at {} stopped in {} ms (ports and data kept for a restart)",
-                bootstrapServers(), elapsedMillis(stopNanos));
+        LOG.info(
+                "Kafka broker at {} stopped in {} ms (ports and data kept for a restart)",
+                bootstrapServers(),
+                elapsedMillis(stopNanos));
     }
 
     /**
@@ -271,8 +278,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         stop();
         long startNanos = System.nanoTime();
         startServer();
-        LOG.info("Kafka broker restarted at {} in {} ms (data in {})",
-                bootstrapServers(), elapsedMillis(startNanos), dataDir);
+        LOG.info(
+                "Kafka broker restarted at {} in {} ms (data in {})",
+                bootstrapServers(),
+                elapsedMillis(startNanos),
+                dataDir);
     }
 
     /** Whether the broker is running: started and neither {@link #stop() stopped} nor closed. */

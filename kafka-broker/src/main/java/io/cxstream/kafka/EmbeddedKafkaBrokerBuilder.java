@@ -21,8 +21,7 @@ public final class EmbeddedKafkaBrokerBuilder {
     private final Map<String, BrokerPorts.Listener> listeners = new LinkedHashMap<>();
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
-    EmbeddedKafkaBrokerBuilder() {
-    }
+    EmbeddedKafkaBrokerBuilder() {}
 
     /** Port of the {@code PLAINTEXT} listener; 0 (the default) picks a free port. */
     public EmbeddedKafkaBrokerBuilder port(int port) {
@@ -45,7 +44,8 @@ public final class EmbeddedKafkaBrokerBuilder {
      * @param port             the port, or 0 for a free one
      */
     public EmbeddedKafkaBrokerBuilder listener(String name, String securityProtocol, int port) {
-        if (!LISTENER_NAME.matcher(name).matches() || name.equals(EmbeddedKafkaBroker.PLAINTEXT_LISTENER)
+        if (!LISTENER_NAME.matcher(name).matches()
+                || name.equals(EmbeddedKafkaBroker.PLAINTEXT_LISTENER)
                 || name.equals(EmbeddedKafkaBroker.CONTROLLER_LISTENER)) {
             throw new IllegalArgumentException("Invalid extra listener name: " + name);
         }

@@ -31,8 +31,7 @@ public final class EmbeddedKafkaMain {
     private static final String USAGE = "Usage: EmbeddedKafkaMain [--port 9092] [--controller-port 0] "
             + "[--topics a,b,c] [--partitions 1] [--log-dir DIR] [--exit-on-stdin-eof]";
 
-    private EmbeddedKafkaMain() {
-    }
+    private EmbeddedKafkaMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         // Before any logger exists: the broker's INFO output would drown the one line that matters.
@@ -49,19 +48,21 @@ public final class EmbeddedKafkaMain {
             return;
         }
 
-        EmbeddedKafkaBrokerBuilder builder = EmbeddedKafkaBroker.builder()
-                .port(options.port)
-                .controllerPort(options.controllerPort);
+        EmbeddedKafkaBrokerBuilder builder =
+                EmbeddedKafkaBroker.builder().port(options.port).controllerPort(options.controllerPort);
         if (options.logDir != null) {
             builder.logDir(Path.of(options.logDir));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         try {
             EmbeddedKafkaBroker broker = builder.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                broker.close();
-                stopped.countDown();
-            }, "kafka-broker-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                broker.close();
+                                stopped.countDown();
+                            },
+                            "kafka-broker-shutdown"));
             if (!options.topics.isEmpty()) {
                 broker.createTopics(options.partitions, options.topics.toArray(String[]::new));
             }
@@ -70,12 +71,12 @@ public final class EmbeddedKafkaMain {
         } catch (RuntimeException e) {
             System.err.println("Kafka broker failed to start: " + e);
             e.printStackTrace();
-            System.exit(1);   // the broker's non-daemon threads would keep the JVM alive
+            System.exit(1); // the broker's non-daemon threads would keep the JVM alive
         }
 
         if (options.exitOnStdinEof) {
             drain(System.in);
-            System.exit(0);   // runs the shutdown hook
+            System.exit(0); // runs the shutdown hook
         }
         stopped.await();
     }
@@ -108,10 +109,11 @@ public final class EmbeddedKafkaMain {
                     case "--port" -> options.port = intValue(arg, value(args, ++i, arg));
                     case "--controller-port" -> options.controllerPort = intValue(arg, value(args, ++i, arg));
                     case "--partitions" -> options.partitions = intValue(arg, value(args, ++i, arg));
-                    case "--topics" -> options.topics = Arrays.stream(value(args, ++i, arg).split(","))
-                            .map(String::trim)
-                            .filter(topic -> !topic.isEmpty())
-                            .toList();
+                    case "--topics" ->
+                        options.topics = Arrays.stream(value(args, ++i, arg).split(","))
+                                .map(String::trim)
+                                .filter(topic -> !topic.isEmpty())
+                                .toList();
                     case "--log-dir" -> options.logDir = value(args, ++i, arg);
                     case "--exit-on-stdin-eof" -> options.exitOnStdinEof = true;
                     default -> throw new IllegalArgumentException("Unknown argument: " + arg);

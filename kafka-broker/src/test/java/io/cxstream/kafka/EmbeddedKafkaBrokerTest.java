@@ -60,24 +60,29 @@ class EmbeddedKafkaBrokerTest {
     void producesAndConsumesOverTwoPartitions() throws Exception {
         String topic = uniqueTopic();
         kafka.createTopics(2, topic);
-        kafka.createTopics(2, topic);   // idempotent
+        kafka.createTopics(2, topic); // idempotent
 
         try (Admin admin = Admin.create(kafka.adminConfig())) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(topic);
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic);
             assertThat(description.partitions()).hasSize(2);
         }
 
         try (KafkaProducer<String, String> producer = producer(new Properties())) {
             for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 2, "key-" + i, "value-" + i)).get();
+                producer.send(new ProducerRecord<>(topic, i % 2, "key-" + i, "value-" + i))
+                        .get();
             }
         }
 
         List<ConsumerRecord<String, String>> records = consume(topic, 10, "read_uncommitted");
-        assertThat(records).extracting(ConsumerRecord::value)
-                .containsExactlyInAnyOrder(values("value-", 10));
-        assertThat(records).extracting(ConsumerRecord::partition).containsOnly(0, 1).contains(0, 1);
+        assertThat(records).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(values("value-", 10));
+        assertThat(records)
+                .extracting(ConsumerRecord::partition)
+                .containsOnly(0, 1)
+                .contains(0, 1);
     }
 
     @Test
@@ -108,10 +113,12 @@ class EmbeddedKafkaBrokerTest {
             producer.commitTransaction();
         }
 
-        assertThat(consume(topic, 3, "read_committed")).extracting(ConsumerRecord::value)
+        assertThat(consume(topic, 3, "read_committed"))
+                .extracting(ConsumerRecord::value)
                 .containsExactly("committed-0", "committed-1", "committed-2");
         // The aborted records were written: a read_uncommitted consumer sees them.
-        assertThat(consume(topic, 5, "read_uncommitted")).extracting(ConsumerRecord::value)
+        assertThat(consume(topic, 5, "read_uncommitted"))
+                .extracting(ConsumerRecord::value)
                 .containsExactly("committed-0", "committed-1", "aborted-0", "aborted-1", "committed-2");
     }
 
@@ -156,7 +163,8 @@ class EmbeddedKafkaBrokerTest {
         first.close();
         assertThat(dataDir).doesNotExist();
 
-        try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder().port(port).start()) {
+        try (EmbeddedKafkaBroker again =
+                EmbeddedKafkaBroker.builder().port(port).start()) {
             assertThat(again.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
             String topic = uniqueTopic();
             again.createTopics(1, topic);
@@ -194,16 +202,18 @@ class EmbeddedKafkaBrokerTest {
                 txProducer.send(new ProducerRecord<>(topic, "open-over-outage")).get(30, TimeUnit.SECONDS);
 
                 broker.stop();
-                broker.stop();   // idempotent
+                broker.stop(); // idempotent
                 assertThat(broker.isRunning()).isFalse();
                 assertThatThrownBy(() -> broker.createTopics(1, uniqueTopic()))
-                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped");
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("stopped");
                 // Sent while the broker is down, from another thread: with every broker gone a Kafka 4
                 // client re-bootstraps and forgets the topic's metadata, so send() blocks (up to
                 // max.block.ms) until the broker is back, then delivers.
                 CompletableFuture<RecordMetadata> duringOutage = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return producer.send(new ProducerRecord<>(topic, "sent-during-outage")).get();
+                        return producer.send(new ProducerRecord<>(topic, "sent-during-outage"))
+                                .get();
                     } catch (InterruptedException | ExecutionException e) {
                         throw new CompletionException(e);
                     }
@@ -216,7 +226,7 @@ class EmbeddedKafkaBrokerTest {
                 assertThat(broker.port("CONTROLLER")).isEqualTo(controllerPort);
                 assertThat(broker.logDir()).isEqualTo(dataDir);
                 duringOutage.get(60, TimeUnit.SECONDS);
-                txProducer.commitTransaction();   // the transaction coordinator's state survived
+                txProducer.commitTransaction(); // the transaction coordinator's state survived
             } finally {
                 // Bounded: a producer with an open transaction waits forever on close() otherwise.
                 txProducer.close(Duration.ofSeconds(5));
@@ -225,32 +235,41 @@ class EmbeddedKafkaBrokerTest {
 
             try (Admin admin = Admin.create(broker.adminConfig())) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
-                assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, 0)).offset()).isEqualTo(1);
+                assertThat(admin.listConsumerGroupOffsets(group)
+                                .partitionsToOffsetAndMetadata()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(new TopicPartition(topic, 0))
+                                .offset())
+                        .isEqualTo(1);
             }
-            assertThat(consume(broker, topic, 4, "read_committed")).extracting(ConsumerRecord::value)
+            assertThat(consume(broker, topic, 4, "read_committed"))
+                    .extracting(ConsumerRecord::value)
                     .containsExactly("committed-0", "committed-1", "open-over-outage", "sent-during-outage");
 
-            broker.restart();   // a running broker is bounced
+            broker.restart(); // a running broker is bounced
             assertThat(broker.port()).isEqualTo(port);
             assertThat(consume(broker, topic, 4, "read_committed")).hasSize(4);
         } finally {
             broker.close();
         }
         assertThat(broker.logDir()).doesNotExist();
-        assertThatThrownBy(broker::restart).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(broker::restart)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
     void pickedPortsLieBelowTheEphemeralPortRange() throws Exception {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         assumeTrue(Files.isReadable(range), "Linux only");
-        int ephemeralLow = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+        int ephemeralLow =
+                Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
         assumeTrue(ephemeralLow > 10_000, "ephemeral range starts at " + ephemeralLow);
         try (EmbeddedKafkaBroker sasl = EmbeddedKafkaBroker.builder()
                 .listener("SASL_PLAINTEXT", "SASL_PLAINTEXT", 0)
                 .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
-                .brokerProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                .brokerProperty(
+                        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
                         "org.apache.kafka.common.security.plain.PlainLoginModule required user_a=\"a\";")
                 .start()) {
             assertThat(List.of(sasl.port(), sasl.port("SASL_PLAINTEXT"), sasl.port("CONTROLLER")))
@@ -266,7 +285,8 @@ class EmbeddedKafkaBrokerTest {
         try (EmbeddedKafkaBroker secured = EmbeddedKafkaBroker.builder()
                 .listener("SASL_PLAINTEXT", "SASL_PLAINTEXT", 0)
                 .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
-                .brokerProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                .brokerProperty(
+                        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
                         "org.apache.kafka.common.security.plain.PlainLoginModule required "
                                 + "user_alice=\"alice-secret\";")
                 .logDir(logDir)
@@ -279,7 +299,8 @@ class EmbeddedKafkaBrokerTest {
                 producer.send(new ProducerRecord<>(topic, "authenticated")).get();
             }
             try (KafkaProducer<String, String> producer = producer(sasl(secured, "wrong"))) {
-                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "rejected")).get())
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "rejected"))
+                                .get())
                         .isInstanceOf(ExecutionException.class)
                         .hasCauseInstanceOf(SaslAuthenticationException.class);
             }
@@ -302,8 +323,10 @@ class EmbeddedKafkaBrokerTest {
         props.setProperty("bootstrap.servers", broker.bootstrapServers("SASL_PLAINTEXT"));
         props.setProperty("security.protocol", "SASL_PLAINTEXT");
         props.setProperty("sasl.mechanism", "PLAIN");
-        props.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                + "username=\"alice\" password=\"" + password + "\";");
+        props.setProperty(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required " + "username=\"alice\" password=\""
+                        + password + "\";");
         props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         return props;
     }
@@ -334,8 +357,8 @@ class EmbeddedKafkaBrokerTest {
     }
 
     /** Reads the topic from the beginning until {@code expected} records arrived or the deadline passed. */
-    private static List<ConsumerRecord<String, String>> consume(EmbeddedKafkaBroker broker, String topic, int expected,
-                                                                String isolationLevel) {
+    private static List<ConsumerRecord<String, String>> consume(
+            EmbeddedKafkaBroker broker, String topic, int expected, String isolationLevel) {
         Properties props = broker.clientProperties();
         props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "group-" + UUID.randomUUID());
         props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -25,8 +25,8 @@ class EmbeddedKafkaMainTest {
 
     @Test
     void parsesArguments() {
-        EmbeddedKafkaMain.Options options = EmbeddedKafkaMain.Options.parse(new String[] {
-                "--port", "19092", "--topics", "a, b,,c", "--partitions", "3", "--exit-on-stdin-eof"});
+        EmbeddedKafkaMain.Options options = EmbeddedKafkaMain.Options.parse(
+                new String[] {"--port", "19092", "--topics", "a, b,,c", "--partitions", "3", "--exit-on-stdin-eof"});
 
         assertThat(options.port).isEqualTo(19092);
         assertThat(options.topics).containsExactly("a", "b", "c");
@@ -50,29 +50,41 @@ class EmbeddedKafkaMainTest {
     void childProcessAnnouncesReadinessAndExitsWhenStdinCloses(@TempDir Path tempDir) throws Exception {
         Path stderr = tempDir.resolve("stderr.log");
         Process process = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                EmbeddedKafkaMain.class.getName(),
-                "--port", "0", "--topics", "events,alerts", "--partitions", "2", "--exit-on-stdin-eof")
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EmbeddedKafkaMain.class.getName(),
+                        "--port",
+                        "0",
+                        "--topics",
+                        "events,alerts",
+                        "--partitions",
+                        "2",
+                        "--exit-on-stdin-eof")
                 .redirectError(stderr.toFile())
                 .start();
         try {
-            BufferedReader stdout = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader stdout =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String ready = CompletableFuture.supplyAsync(() -> readLine(stdout)).get(60, TimeUnit.SECONDS);
-            assertThat(ready).as(() -> "ready line; stderr:\n" + readQuietly(stderr))
+            assertThat(ready)
+                    .as(() -> "ready line; stderr:\n" + readQuietly(stderr))
                     .matches("Kafka broker ready at 127\\.0\\.0\\.1:\\d+");
 
             Properties admin = new Properties();
             admin.setProperty("bootstrap.servers", ready.substring(ready.lastIndexOf(' ') + 1));
             try (Admin client = Admin.create(admin)) {
                 Map<String, TopicDescription> topics = client.describeTopics(List.of("events", "alerts"))
-                        .allTopicNames().get(30, TimeUnit.SECONDS);
-                assertThat(topics.values()).allSatisfy(topic -> assertThat(topic.partitions()).hasSize(2));
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(topics.values())
+                        .allSatisfy(topic -> assertThat(topic.partitions()).hasSize(2));
             }
 
             process.getOutputStream().close();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited after stdin EOF").isTrue();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as("exited after stdin EOF")
+                    .isTrue();
             assertThat(process.exitValue()).isZero();
         } finally {
             process.destroyForcibly();

@@ -4,7 +4,6 @@ import io.cxstream.avro.DeadLetterReason;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -129,7 +128,8 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
                 throw new WireFormatException(DeadLetterReason.UNRECOGNIZED_FORMAT, "not Avro single-object encoding");
             }
             if (format == WireFormat.JSON && avro) {
-                throw new WireFormatException(DeadLetterReason.UNRECOGNIZED_FORMAT, "Avro binary where JSON is configured");
+                throw new WireFormatException(
+                        DeadLetterReason.UNRECOGNIZED_FORMAT, "Avro binary where JSON is configured");
             }
         }
         return decode(bytes);
@@ -159,7 +159,8 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
         try {
             return binaryDecoder.decode(bytes);
         } catch (MissingSchemaException e) {
-            throw new WireFormatException(DeadLetterReason.UNKNOWN_SCHEMA, "unknown writer schema fingerprint: " + e.getMessage());
+            throw new WireFormatException(
+                    DeadLetterReason.UNKNOWN_SCHEMA, "unknown writer schema fingerprint: " + e.getMessage());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             // A truncated or bit-flipped body surfaces as many runtime exceptions (AvroRuntimeException,
             // IndexOutOfBounds, NegativeArraySize, UnsupportedOperation from Avro's SystemLimitException
@@ -180,10 +181,16 @@ public final class WireCodec<T extends SpecificRecordBase> implements Serializab
             T record = jsonReader.read(null, jsonDecoder);
             requireNothingAfterFirstValue(bytes);
             return record;
-        } catch (IOException | AvroRuntimeException | IllegalArgumentException | ClassCastException
-                | IndexOutOfBoundsException | NullPointerException | StackOverflowError e) {
+        } catch (IOException
+                | AvroRuntimeException
+                | IllegalArgumentException
+                | ClassCastException
+                | IndexOutOfBoundsException
+                | NullPointerException
+                | StackOverflowError e) {
             jsonDecoder = null; // a failed parse may leave the decoder mid-document
-            throw new WireFormatException(DeadLetterReason.UNDECODABLE, "JSON does not match " + type.getSimpleName() + ": " + describe(e));
+            throw new WireFormatException(
+                    DeadLetterReason.UNDECODABLE, "JSON does not match " + type.getSimpleName() + ": " + describe(e));
         }
     }
 

@@ -9,9 +9,9 @@ import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.JourneySnapshot;
 import io.cxstream.avro.Priority;
 import io.cxstream.avro.Route;
-import io.cxstream.rules.Trigger;
 import io.cxstream.generator.CustomerSimulator;
 import io.cxstream.io.CxEvent;
+import io.cxstream.rules.Trigger;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,11 +22,15 @@ import java.util.Map;
 /** Inputs of the microbenchmarks: realistic records, built once per trial. */
 final class Fixtures {
     static final long T0 = 1_700_000_000_000L;
-    private static final InteractionType[] JOURNEY = {InteractionType.PAGE_VIEW, InteractionType.SEARCH, InteractionType.CART_ADD,
-            InteractionType.CHECKOUT_START, InteractionType.ORDER_PLACED};
+    private static final InteractionType[] JOURNEY = {
+        InteractionType.PAGE_VIEW,
+        InteractionType.SEARCH,
+        InteractionType.CART_ADD,
+        InteractionType.CHECKOUT_START,
+        InteractionType.ORDER_PLACED
+    };
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static InteractionEvent interaction(long customer, long time, InteractionType type) {
         Map<String, String> attributes = new HashMap<>();
@@ -37,7 +41,10 @@ final class Fixtures {
                 .setCustomerId(CustomerSimulator.customerId(customer))
                 .setEventTime(Instant.ofEpochMilli(time))
                 .setChannel(Channel.WEB)
-                .setTouchpoint(type == InteractionType.ORDER_PLACED || type == InteractionType.CHECKOUT_START ? "checkout" : "home")
+                .setTouchpoint(
+                        type == InteractionType.ORDER_PLACED || type == InteractionType.CHECKOUT_START
+                                ? "checkout"
+                                : "home")
                 .setType(type)
                 .setSessionId("s-" + customer)
                 .setAttributes(attributes)
@@ -68,7 +75,8 @@ final class Fixtures {
             long customer = i % customers;
             int step = (i / customers) % (JOURNEY.length + 1);
             long time = T0 + i;
-            events[i] = step < JOURNEY.length ? CxEvent.of(interaction(customer, time, JOURNEY[step]))
+            events[i] = step < JOURNEY.length
+                    ? CxEvent.of(interaction(customer, time, JOURNEY[step]))
                     : CxEvent.of(feedback(customer, time, (int) (customer % 11)));
         }
         return events;

@@ -16,7 +16,6 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -58,15 +57,27 @@ public class JourneyFunctionBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         CxConfig config = CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of());
-        JourneyFunction function = new JourneyFunction(config.stateTtl, config.recentTouchpoints,
+        JourneyFunction function = new JourneyFunction(
+                config.stateTtl,
+                config.recentTouchpoints,
                 new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
-                DefaultRules.limits(config), config.rulesMaxPending, config.interactionsTopic, config.feedbackTopic);
-        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
-                (CxEvent e) -> e.customerId, Types.STRING, 1, 1, 0);
-        StateBackend stateBackend = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+                DefaultRules.limits(config),
+                config.rulesMaxPending,
+                config.interactionsTopic,
+                config.feedbackTopic);
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
+                (CxEvent e) -> e.customerId,
+                Types.STRING,
+                1,
+                1,
+                0);
+        StateBackend stateBackend =
+                backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);
         harness.open();
-        harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
+        harness.getTwoInputOperator()
+                .processWatermarkStatus2(WatermarkStatus.IDLE); // the rules input, as IdleWatermarks makes it
         events = Fixtures.journeyEvents(customers, customers * 6);
         // every customer has a journey before measuring: the steady state, not the first write
         for (int k = 0; k < customers; k++) {

@@ -11,7 +11,6 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -56,9 +55,12 @@ public class OutreachDecisionBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false)),
-                t -> t.customerId, Types.STRING);
-        StateBackend stateBackend = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+                new KeyedProcessOperator<>(
+                        new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false)),
+                t -> t.customerId,
+                Types.STRING);
+        StateBackend stateBackend =
+                backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         harness.setStateBackend(stateBackend);
         harness.setProcessingTime(Fixtures.T0);
         harness.open();

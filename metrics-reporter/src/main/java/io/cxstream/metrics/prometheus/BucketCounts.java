@@ -40,7 +40,8 @@ final class BucketCounts {
 
     /** The buckets of {@code statistics}, or null if it is not bucketed (or breaks the contract above). */
     static BucketCounts of(HistogramStatistics statistics) {
-        if (!(statistics instanceof Supplier<?> supplier) || !(supplier.get() instanceof SortedMap<?, ?> buckets)
+        if (!(statistics instanceof Supplier<?> supplier)
+                || !(supplier.get() instanceof SortedMap<?, ?> buckets)
                 || buckets.isEmpty()) {
             return null;
         }

@@ -2,7 +2,6 @@ package io.cxstream.metrics.prometheus;
 
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
-
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -45,15 +44,24 @@ public class CxPrometheusReporter implements MetricReporter {
         CollectorRegistry registry = new CollectorRegistry(true);
         registry.register(collector);
         InetSocketAddress address = settings.host == null
-                ? new InetSocketAddress(settings.port) : new InetSocketAddress(settings.host, settings.port);
+                ? new InetSocketAddress(settings.port)
+                : new InetSocketAddress(settings.host, settings.port);
         try {
-            server = new HTTPServer.Builder().withInetSocketAddress(address).withRegistry(registry)
-                    .withDaemonThreads(true).build();
+            server = new HTTPServer.Builder()
+                    .withInetSocketAddress(address)
+                    .withRegistry(registry)
+                    .withDaemonThreads(true)
+                    .build();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on " + address + " (metrics.reporter.<name>."
-                    + ReporterSettings.PORT + "): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot serve metrics on " + address + " (metrics.reporter.<name>." + ReporterSettings.PORT + "): "
+                            + e.getMessage(),
+                    e);
         }
-        LOG.info("cx-stream Prometheus reporter serving metrics named {}* on port {}", settings.prefix, server.getPort());
+        LOG.info(
+                "cx-stream Prometheus reporter serving metrics named {}* on port {}",
+                settings.prefix,
+                server.getPort());
     }
 
     /** The port /metrics is served on (the configured one, or the one picked for port 0); -1 before open. */

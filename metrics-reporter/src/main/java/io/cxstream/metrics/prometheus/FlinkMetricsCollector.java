@@ -1,7 +1,6 @@
 package io.cxstream.metrics.prometheus;
 
 import io.prometheus.client.Collector;
-
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -49,23 +48,35 @@ final class FlinkMetricsCollector extends Collector {
     boolean add(String flinkName, Metric metric, SeriesLabels labels) {
         Kind kind = Kind.of(metric);
         if (kind == null) {
-            LOG.debug("metric {} of type {} is not exported", flinkName, metric.getClass().getName());
+            LOG.debug(
+                    "metric {} of type {} is not exported",
+                    flinkName,
+                    metric.getClass().getName());
             return false;
         }
         String name = kind.familyName(sanitizeMetricName(flinkName));
         Family family = families.computeIfAbsent(name, n -> new Family(n, kind, flinkName));
         if (family.kind != kind) {
-            LOG.warn("metric {} is a {} here but already exported as a {}: this series is not exported",
-                    flinkName, kind.type, family.kind.type);
+            LOG.warn(
+                    "metric {} is a {} here but already exported as a {}: this series is not exported",
+                    flinkName,
+                    kind.type,
+                    family.kind.type);
             return false;
         }
         synchronized (family) {
             if (!family.series.containsKey(labels) && family.series.size() >= maxSeriesPerMetric) {
                 dropped.incrementAndGet();
                 if (family.warned.compareAndSet(false, true)) {
-                    LOG.warn("metric {} has reached {} series (metrics.reporter.<name>.{}): further series are dropped "
-                            + "and counted in {}_total; labels of the first dropped: {}={}", name, maxSeriesPerMetric,
-                            ReporterSettings.MAX_SERIES, DROPPED, labels.names(), labels.values());
+                    LOG.warn(
+                            "metric {} has reached {} series (metrics.reporter.<name>.{}): further series are dropped "
+                                    + "and counted in {}_total; labels of the first dropped: {}={}",
+                            name,
+                            maxSeriesPerMetric,
+                            ReporterSettings.MAX_SERIES,
+                            DROPPED,
+                            labels.names(),
+                            labels.values());
                 }
                 return false;
             }
@@ -97,15 +108,22 @@ final class FlinkMetricsCollector extends Collector {
                 try {
                     family.kind.samples(family, series.getKey(), series.getValue(), samples);
                 } catch (RuntimeException e) {
-                    LOG.debug("metric {} {} could not be read", family.name, series.getKey().values(), e);
+                    LOG.debug(
+                            "metric {} {} could not be read",
+                            family.name,
+                            series.getKey().values(),
+                            e);
                 }
             }
             if (!samples.isEmpty()) {
                 out.add(new MetricFamilySamples(family.name, family.kind.type, family.help, samples));
             }
         }
-        out.add(new MetricFamilySamples(DROPPED, Type.COUNTER,
-                "Series not exported because their metric had reached metrics.reporter.<name>." + ReporterSettings.MAX_SERIES,
+        out.add(new MetricFamilySamples(
+                DROPPED,
+                Type.COUNTER,
+                "Series not exported because their metric had reached metrics.reporter.<name>."
+                        + ReporterSettings.MAX_SERIES,
                 List.of(new MetricFamilySamples.Sample(DROPPED + "_total", List.of(), List.of(), dropped.get()))));
         return out;
     }
@@ -116,6 +134,7 @@ final class FlinkMetricsCollector extends Collector {
         final String help;
         /** Divides values in the recorded unit into Prometheus' base unit (division keeps 10 ms = 0.01 s exact). */
         final double divisor;
+
         final Map<SeriesLabels, Metric> series = new ConcurrentHashMap<>();
         final AtomicBoolean warned = new AtomicBoolean();
 
@@ -165,7 +184,9 @@ final class FlinkMetricsCollector extends Collector {
                     return name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
                 case HISTOGRAM:
                 case SUMMARY:
-                    return name.endsWith("_millis") ? name.substring(0, name.length() - "_millis".length()) + "_seconds" : name;
+                    return name.endsWith("_millis")
+                            ? name.substring(0, name.length() - "_millis".length()) + "_seconds"
+                            : name;
                 default:
                     return name;
             }
@@ -193,15 +214,18 @@ final class FlinkMetricsCollector extends Collector {
             }
         }
 
-        private static void histogram(Family family, SeriesLabels labels, Histogram histogram,
-                                      List<MetricFamilySamples.Sample> out) {
+        private static void histogram(
+                Family family, SeriesLabels labels, Histogram histogram, List<MetricFamilySamples.Sample> out) {
             String name = family.name;
             HistogramStatistics statistics = histogram.getStatistics();
             BucketCounts buckets = BucketCounts.of(statistics);
             if (family.kind == SUMMARY) {
                 // Flink's sampling histograms: quantiles of the sample, and the count of all updates
                 for (double q : SUMMARY_QUANTILES) {
-                    out.add(sample(name, labels.with("quantile", doubleToGoString(q)), statistics.getQuantile(q) / family.divisor));
+                    out.add(sample(
+                            name,
+                            labels.with("quantile", doubleToGoString(q)),
+                            statistics.getQuantile(q) / family.divisor));
                 }
                 out.add(sample(name + "_count", labels, histogram.getCount()));
                 return;
@@ -210,7 +234,9 @@ final class FlinkMetricsCollector extends Collector {
                 return; // not bucketed any more: breaks the contract, nothing consistent to export
             }
             for (int i = 0; i < buckets.upperBounds.length; i++) {
-                out.add(sample(name + "_bucket", labels.with("le", doubleToGoString(buckets.upperBounds[i] / family.divisor)),
+                out.add(sample(
+                        name + "_bucket",
+                        labels.with("le", doubleToGoString(buckets.upperBounds[i] / family.divisor)),
                         buckets.cumulativeCounts[i]));
             }
             out.add(sample(name + "_count", labels, buckets.count()));

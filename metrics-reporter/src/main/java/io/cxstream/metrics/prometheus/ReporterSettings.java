@@ -24,6 +24,7 @@ final class ReporterSettings {
     static final String DEFAULT_PREFIX = "cx_";
     /** Flink's own Prometheus reporter defaults to this port too: give it another one where both run. */
     static final int DEFAULT_PORT = 9249;
+
     static final int DEFAULT_MAX_SERIES = 1000;
 
     final int port;
@@ -66,7 +67,7 @@ final class ReporterSettings {
     }
 
     private static IllegalArgumentException bad(String key, String value, String problem) {
-        return new IllegalArgumentException("metrics.reporter.<name>." + key
-                + (value == null ? "" : " = '" + value + "'") + " " + problem);
+        return new IllegalArgumentException(
+                "metrics.reporter.<name>." + key + (value == null ? "" : " = '" + value + "'") + " " + problem);
     }
 }

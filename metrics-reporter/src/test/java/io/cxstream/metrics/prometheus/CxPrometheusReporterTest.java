@@ -52,19 +52,24 @@ class CxPrometheusReporterTest {
         SimpleCounter feedback = new SimpleCounter();
         feedback.inc(3);
         MetricGroup operator = TestGroup.operator("cx", "route-input", 0);
-        reporter.notifyOfAddedMetric(feedback, "cx_events_in", operator.addGroup("input", "feedback").addGroup("type", "NPS"));
+        reporter.notifyOfAddedMetric(
+                feedback, "cx_events_in", operator.addGroup("input", "feedback").addGroup("type", "NPS"));
         reporter.notifyOfAddedMetric(new SimpleCounter(), "cx_late_events", operator);
         reporter.notifyOfAddedMetric(new SimpleCounter(), "numRecordsIn", operator);
 
         String text = scrape();
 
-        assertThat(text.lines()).contains(
-                "# TYPE cx_events_in_total counter",
-                "cx_events_in_total{" + LABELS_0 + ",input=\"feedback\",type=\"NPS\",} 3.0",
-                "cx_late_events_total{" + LABELS_0 + ",} 0.0",
-                "cx_metrics_reporter_dropped_series_total 0.0");
-        assertThat(text).as("Flink's system metrics are left to Flink's reporter").doesNotContain("numRecordsIn");
-        assertThat(text).as("no id that changes with a restart becomes a label")
+        assertThat(text.lines())
+                .contains(
+                        "# TYPE cx_events_in_total counter",
+                        "cx_events_in_total{" + LABELS_0 + ",input=\"feedback\",type=\"NPS\",} 3.0",
+                        "cx_late_events_total{" + LABELS_0 + ",} 0.0",
+                        "cx_metrics_reporter_dropped_series_total 0.0");
+        assertThat(text)
+                .as("Flink's system metrics are left to Flink's reporter")
+                .doesNotContain("numRecordsIn");
+        assertThat(text)
+                .as("no id that changes with a restart becomes a label")
                 .doesNotContain("job_id", "tm_id", "task_attempt", "host=", "operator_id");
         promtoolAccepts(text);
         assertThat(scrape("/")).as("the Helm chart's PodMonitor scrapes path /").isEqualTo(text);
@@ -83,15 +88,16 @@ class CxPrometheusReporterTest {
 
         String text = scrape();
 
-        assertThat(text.lines()).contains(
-                "# TYPE cx_nps gauge",
-                "cx_nps{" + LABELS_1 + ",channel=\"WEB\",} -12.5",
-                "cx_ready{" + LABELS_1 + ",} 1.0",
-                "# TYPE cx_sent_total counter",
-                "cx_sent_total{" + LABELS_1 + ",} 7.0",
-                "# TYPE cx_wait_seconds summary",
-                "cx_wait_seconds{" + LABELS_1 + ",quantile=\"0.5\",} 0.2",
-                "cx_wait_seconds_count{" + LABELS_1 + ",} 3.0");
+        assertThat(text.lines())
+                .contains(
+                        "# TYPE cx_nps gauge",
+                        "cx_nps{" + LABELS_1 + ",channel=\"WEB\",} -12.5",
+                        "cx_ready{" + LABELS_1 + ",} 1.0",
+                        "# TYPE cx_sent_total counter",
+                        "cx_sent_total{" + LABELS_1 + ",} 7.0",
+                        "# TYPE cx_wait_seconds summary",
+                        "cx_wait_seconds{" + LABELS_1 + ",quantile=\"0.5\",} 0.2",
+                        "cx_wait_seconds_count{" + LABELS_1 + ",} 3.0");
         assertThat(text).doesNotContain("cx_not_a_number", "cx_wait_millis{", "cx_wait_millis_count");
         promtoolAccepts(text);
     }
@@ -99,19 +105,22 @@ class CxPrometheusReporterTest {
     @Test
     void bucketedHistogramsAreHistogramsInSeconds() throws Exception {
         // 1 value <= 10 ms, 2 more <= 100 ms, 1 above: sum 1 + 50 + 60 + 5000 ms
-        reporter.notifyOfAddedMetric(new ContractHistogram(new long[] {1, 3, 4}, 5111),
-                "cx_alert_latency_millis", TestGroup.operator("cx", "outreach-decision", 0));
+        reporter.notifyOfAddedMetric(
+                new ContractHistogram(new long[] {1, 3, 4}, 5111),
+                "cx_alert_latency_millis",
+                TestGroup.operator("cx", "outreach-decision", 0));
 
         String text = scrape();
 
         String labels = "job_name=\"cx\",operator_name=\"outreach-decision\",subtask_index=\"0\"";
-        assertThat(text.lines()).contains(
-                "# TYPE cx_alert_latency_seconds histogram",
-                "cx_alert_latency_seconds_bucket{" + labels + ",le=\"0.01\",} 1.0",
-                "cx_alert_latency_seconds_bucket{" + labels + ",le=\"0.1\",} 3.0",
-                "cx_alert_latency_seconds_bucket{" + labels + ",le=\"+Inf\",} 4.0",
-                "cx_alert_latency_seconds_count{" + labels + ",} 4.0",
-                "cx_alert_latency_seconds_sum{" + labels + ",} 5.111");
+        assertThat(text.lines())
+                .contains(
+                        "# TYPE cx_alert_latency_seconds histogram",
+                        "cx_alert_latency_seconds_bucket{" + labels + ",le=\"0.01\",} 1.0",
+                        "cx_alert_latency_seconds_bucket{" + labels + ",le=\"0.1\",} 3.0",
+                        "cx_alert_latency_seconds_bucket{" + labels + ",le=\"+Inf\",} 4.0",
+                        "cx_alert_latency_seconds_count{" + labels + ",} 4.0",
+                        "cx_alert_latency_seconds_sum{" + labels + ",} 5.111");
         promtoolAccepts(text);
     }
 
@@ -144,7 +153,8 @@ class CxPrometheusReporterTest {
 
         String text = scrape();
 
-        assertThat(text.lines().filter(l -> l.startsWith("cx_dead_letters_total{"))).hasSize(2);
+        assertThat(text.lines().filter(l -> l.startsWith("cx_dead_letters_total{")))
+                .hasSize(2);
         assertThat(text.lines()).contains("cx_metrics_reporter_dropped_series_total 2.0");
     }
 
@@ -179,7 +189,8 @@ class CxPrometheusReporterTest {
         Properties same = props("port", Integer.toString(reporter.port()));
         CxPrometheusReporter second = new CxPrometheusReporterFactory().createMetricReporter(same);
         assertThatThrownBy(() -> second.open(new MetricConfig()))
-                .hasMessageContaining("metrics.reporter.<name>.port").hasMessageContaining(Integer.toString(reporter.port()));
+                .hasMessageContaining("metrics.reporter.<name>.port")
+                .hasMessageContaining(Integer.toString(reporter.port()));
     }
 
     private static Properties props(String key, String value) {
@@ -202,9 +213,11 @@ class CxPrometheusReporterTest {
     }
 
     private String scrape(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + reporter.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + reporter.port() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }
@@ -216,13 +229,19 @@ class CxPrometheusReporterTest {
             fail("promtool is not installed, and CI=true: .ci/run must install the Debian package prometheus");
         }
         assumeTrue(promtool.canExecute(), "promtool is not installed (apt-get install prometheus)");
-        Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("promtool check metrics:%n%s%n--- input ---%n%s", output, text).isZero();
-        assertThat(output).as("promtool check metrics:%n%s%n--- input ---%n%s", output, text).isBlank();
+        assertThat(p.exitValue())
+                .as("promtool check metrics:%n%s%n--- input ---%n%s", output, text)
+                .isZero();
+        assertThat(output)
+                .as("promtool check metrics:%n%s%n--- input ---%n%s", output, text)
+                .isBlank();
     }
 
     /** A Flink sampling histogram, as DescriptiveStatisticsHistogram presents itself (no buckets). */
