@@ -15,11 +15,7 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * Turns a Kafka record of any input topic into a {@link Decoded}: a validated {@link CxEvent}, or a
@@ -184,39 +180,8 @@ public class CxRecordDeserializer implements KafkaRecordDeserializationSchema<De
             byte[] value,
             DeadLetterReason reason,
             String detail) {
-        byte[] payload = value == null ? new byte[0] : value;
-        boolean truncated = payload.length > maxRecordBytes;
-        if (truncated) {
-            payload = Arrays.copyOf(payload, maxRecordBytes);
-        }
-        return DeadLetter.newBuilder()
-                .setSourceTopic(topic)
-                .setSourcePartition(partition)
-                .setSourceOffset(offset)
-                .setReason(reason)
-                .setDetail(detail == null ? reason.name() : redact(detail))
-                .setPayload(ByteBuffer.wrap(payload))
-                .setPayloadTruncated(truncated)
-                .setRecordTimestamp(Instant.ofEpochMilli(Math.max(0, timestamp)))
-                .setDeadLetteredAt(Instant.ofEpochMilli(clock.getAsLong()))
-                .build();
-    }
-
-    /** Quoted fragments (Jackson) and the unquoted value after Avro's "Unknown symbol in enum" / "Unknown union branch". */
-    private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
-
-    private static final Pattern ECHOED = Pattern.compile("(Unknown symbol in enum|Unknown union branch)\\s+\\S+");
-
-    /**
-     * Decoder messages can echo what they choke on (Jackson: {@code Unrecognized token 'xyz'}; Avro's
-     * JSON decoder: {@code Unknown symbol in enum xyz}), which may be a piece of a comment or a name.
-     * Those fragments are replaced by {@code …} and the detail is capped, so the dead letter's detail
-     * holds no record content (its payload field does, by design).
-     */
-    static String redact(String detail) {
-        String redacted =
-                ECHOED.matcher(QUOTED.matcher(detail).replaceAll("'…'")).replaceAll("$1 …");
-        return redacted.length() > 500 ? redacted.substring(0, 500) + "…" : redacted;
+        return DeadLetters.of(
+                topic, partition, offset, timestamp, value, reason, detail, maxRecordBytes, clock.getAsLong());
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.cxstream.loop;
 
+import io.cxstream.state.StateTtl;
+
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,7 +24,7 @@ public final class LoopState {
     public static MapStateDescriptor<String, Lifecycle> lifecycles(LoopConfig config) {
         MapStateDescriptor<String, Lifecycle> d =
                 new MapStateDescriptor<>("lifecycles", Types.STRING, TypeInformation.of(Lifecycle.class));
-        d.enableTimeToLive(ttl(config.recoveryPeriod.plus(LIFECYCLE_SAFETY_TTL)));
+        d.enableTimeToLive(StateTtl.afterWrite(config.recoveryPeriod.plus(LIFECYCLE_SAFETY_TTL)));
         return d;
     }
 
@@ -33,7 +34,7 @@ public final class LoopState {
                 config.capPeriod.values().stream().max(Duration::compareTo).orElse(Duration.ofDays(1));
         MapStateDescriptor<String, List<Long>> d =
                 new MapStateDescriptor<>("sent", Types.STRING, Types.LIST(Types.LONG));
-        d.enableTimeToLive(ttl(longest.plus(longest)));
+        d.enableTimeToLive(StateTtl.afterWrite(longest.plus(longest)));
         return d;
     }
 
@@ -41,7 +42,7 @@ public final class LoopState {
     public static ValueStateDescriptor<List<Touch>> touches(LoopConfig config) {
         ValueStateDescriptor<List<Touch>> d =
                 new ValueStateDescriptor<>("touches", Types.LIST(TypeInformation.of(Touch.class)));
-        d.enableTimeToLive(ttl(config.earlyEventsTtl));
+        d.enableTimeToLive(StateTtl.afterWrite(config.earlyEventsTtl));
         return d;
     }
 
@@ -51,15 +52,7 @@ public final class LoopState {
      */
     public static ValueStateDescriptor<Long> erasedAt(LoopConfig config) {
         ValueStateDescriptor<Long> d = new ValueStateDescriptor<>("erased-at", Types.LONG);
-        d.enableTimeToLive(ttl(config.earlyEventsTtl));
+        d.enableTimeToLive(StateTtl.afterWrite(config.earlyEventsTtl));
         return d;
-    }
-
-    private static StateTtlConfig ttl(Duration ttl) {
-        return StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupInRocksdbCompactFilter(1000)
-                .build();
     }
 }

@@ -6,16 +6,14 @@ import io.cxstream.avro.OutreachFeedback;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.avro.wire.WireFormatException;
+import io.cxstream.io.DeadLetters;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * Decodes the feedback topic (Avro single-object or JSON, as the other inputs): an ack or close needs a
@@ -102,19 +100,8 @@ public class OutreachFeedbackDeserializer implements KafkaRecordDeserializationS
             byte[] value,
             DeadLetterReason reason,
             String detail) {
-        byte[] payload = value == null ? new byte[0] : value;
-        boolean truncated = payload.length > maxRecordBytes;
-        return DeadLetter.newBuilder()
-                .setSourceTopic(topic)
-                .setSourcePartition(partition)
-                .setSourceOffset(offset)
-                .setReason(reason)
-                .setDetail(detail)
-                .setPayload(ByteBuffer.wrap(truncated ? Arrays.copyOf(payload, maxRecordBytes) : payload))
-                .setPayloadTruncated(truncated)
-                .setRecordTimestamp(Instant.ofEpochMilli(Math.max(0, timestamp)))
-                .setDeadLetteredAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .build();
+        return DeadLetters.of(
+                topic, partition, offset, timestamp, value, reason, detail, maxRecordBytes, System.currentTimeMillis());
     }
 
     @Override

@@ -194,11 +194,11 @@ class HostileRecordTest {
         Decoded d = decode("f", "{\"comment\": my-secret-words}".getBytes(StandardCharsets.UTF_8));
         assertThat(d.deadLetter.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
         assertThat(d.deadLetter.getDetail()).doesNotContain("secret");
-        assertThat(CxRecordDeserializer.redact("Unrecognized token 'abc': was expecting \"x\""))
+        assertThat(DeadLetters.redact("Unrecognized token 'abc': was expecting \"x\""))
                 .isEqualTo("Unrecognized token '…': was expecting '…'");
-        assertThat(CxRecordDeserializer.redact("AvroTypeException: Unknown symbol in enum Secret42 at x"))
+        assertThat(DeadLetters.redact("AvroTypeException: Unknown symbol in enum Secret42 at x"))
                 .isEqualTo("AvroTypeException: Unknown symbol in enum … at x");
-        assertThat(CxRecordDeserializer.redact("Unknown union branch Secret42")).isEqualTo("Unknown union branch …");
+        assertThat(DeadLetters.redact("Unknown union branch Secret42")).isEqualTo("Unknown union branch …");
         Decoded unknownSymbol = decode(
                 "f",
                 new String(

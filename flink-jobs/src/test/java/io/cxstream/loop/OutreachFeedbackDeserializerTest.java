@@ -84,4 +84,17 @@ class OutreachFeedbackDeserializerTest {
         byte[] bad = codec.encode(ack("c1", "", "Jane Doe called"), WireFormat.JSON);
         assertThat(decode("c1", bad).deadLetter.getDetail()).doesNotContain("Jane");
     }
+
+    @Test
+    void aDeadLetterNeverEchoesWhatTheDecoderChokedOn() {
+        String json = new String(codec.encode(ack("c1", "o1", null), WireFormat.JSON), StandardCharsets.UTF_8);
+        byte[] unknownAction = json.replace("\"ACK\"", "\"Secret42\"").getBytes(StandardCharsets.UTF_8);
+        assertThat(json).contains("\"ACK\"");
+
+        FeedbackDecoded d = decode("c1", unknownAction);
+
+        assertThat(d.deadLetter).isNotNull();
+        assertThat(d.deadLetter.getDetail()).doesNotContain("Secret42");
+        assertThat(d.deadLetter.getPayload().array()).isEqualTo(unknownAction);
+    }
 }
