@@ -2,25 +2,18 @@ package io.cxstream;
 
 import io.cxstream.testing.CxJobCluster;
 import io.cxstream.testing.CxTopics;
+import io.cxstream.testing.Kcat;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A non-Java client end to end: kcat (librdkafka) writes JSON events exactly as the README shows,
@@ -33,14 +26,7 @@ class KcatITCase {
 
     @BeforeAll
     static void requireKcat() {
-        boolean present = onPath("kcat");
-        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("kcat is not installed, and CI=true: .ci/run must install the Debian package kcat");
-        }
-        if (!present) {
-            System.err.println("KcatITCase SKIPPED: kcat is not on PATH (apt-get install kcat to run it)");
-        }
-        assumeTrue(present, "kcat is not on PATH (apt-get install kcat)");
+        Kcat.require();
     }
 
     @Test
@@ -49,13 +35,14 @@ class KcatITCase {
         Map<String, String> settings = topics.jobSettings();
         settings.put("output-format", "json");
         CX.start(settings, 2);
+        Kcat kcat = new Kcat(CX.bootstrapServers());
         // Wait until the job reads (a garbage record's dead letter needs no watermark), so the job's
         // start does not age the events below.
-        kcat(List.of("-P", "-t", topics.consents), "not an event\n");
+        kcat.produce(topics.consents, "not an event");
         String deadLetters = "";
         long started = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (System.nanoTime() < started && !deadLetters.contains("UNRECOGNIZED_FORMAT")) {
-            deadLetters = kcat(List.of("-C", "-t", topics.deadLetter, "-o", "beginning", "-e", "-q"), "");
+            deadLetters = kcat.consumeAll(topics.deadLetter);
         }
         assertThat(deadLetters).as("the job reads its input").contains("UNRECOGNIZED_FORMAT");
 
@@ -66,10 +53,8 @@ class KcatITCase {
         String failure = "{\"eventId\":\"kcat-%d\",\"customerId\":\"kcat-payer\",\"eventTime\":%d,\"channel\":\"WEB\","
                 + "\"touchpoint\":\"checkout\",\"type\":\"PAYMENT_FAILED\",\"sessionId\":{\"string\":\"s-1\"},"
                 + "\"agentId\":null,\"attributes\":{\"errorCode\":\"card_declined\"}}";
-        kcat(List.of("-P", "-t", topics.feedback, "-K", "|"), "kcat-customer|" + detractor + "\n");
-        kcat(
-                List.of("-P", "-t", topics.interactions),
-                String.format(failure, 2, now) + "\n" + String.format(failure, 3, now + 1) + "\n");
+        kcat.produceKeyed(topics.feedback, "kcat-customer|" + detractor);
+        kcat.produce(topics.interactions, String.format(failure, 2, now), String.format(failure, 3, now + 1));
 
         long quietFrom = System.currentTimeMillis();
         // Nothing else is sent: the alerts must leave with the input quiet.
@@ -77,7 +62,7 @@ class KcatITCase {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline
                 && !(output.contains("\"kcat-customer\"") && output.contains("\"kcat-payer\""))) {
-            output = kcat(List.of("-C", "-t", topics.contactCenter, "-o", "beginning", "-e", "-q"), "");
+            output = kcat.consumeAll(topics.contactCenter);
         }
         assertThat(output)
                 .contains(
@@ -99,36 +84,5 @@ class KcatITCase {
                     .isLessThanOrEqualTo(bound);
         }
         assertThat(alerts).isEqualTo(2);
-    }
-
-    private static String kcat(List<String> args, String stdin) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kcat", "-b", CX.bootstrapServers()));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("kcat did not finish: " + command);
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("kcat failed (" + p.exitValue() + "): "
-                    + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-        }
-        return new String(out, StandardCharsets.UTF_8);
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (new File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -29,6 +29,11 @@ public final class Kcat {
         assumeTrue(present, "kcat is not on PATH (apt-get install kcat)");
     }
 
+    /** Produces lines (values, no key) to a topic. */
+    public void produce(String topic, String... lines) throws IOException, InterruptedException {
+        run(List.of("-P", "-t", topic), String.join("\n", lines) + "\n");
+    }
+
     /** Produces lines {@code key|value} to a topic, as the README's one-liners do. */
     public void produceKeyed(String topic, String... lines) throws IOException, InterruptedException {
         run(List.of("-P", "-t", topic, "-K", "|"), String.join("\n", lines) + "\n");
