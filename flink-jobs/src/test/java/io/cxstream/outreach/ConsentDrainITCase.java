@@ -1,21 +1,17 @@
 package io.cxstream.outreach;
 
-import io.cxstream.CxJob;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentPurpose;
 import io.cxstream.avro.DeadLetter;
 import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.wire.WireFormat;
-import io.cxstream.config.CxConfig;
+import io.cxstream.testing.CxJobCluster;
+import io.cxstream.testing.CxJobRunner;
 import io.cxstream.testing.CxTopics;
-import io.cxstream.testing.SharedKafkaBroker;
 import io.cxstream.testing.TestKafkaClient;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,19 +37,13 @@ class ConsentDrainITCase {
     private static final int PER_KIND = 8;
 
     @RegisterExtension
-    static final SharedKafkaBroker KAFKA = new SharedKafkaBroker();
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final CxJobCluster CX = new CxJobCluster();
 
     @Test
     void aBacklogDrainedTwiceGivesTheSameDecisionsTheConsentAsOfEvidencePlusGraceSays() throws Exception {
-        CxTopics input = new CxTopics(KAFKA);
+        CxTopics input = new CxTopics(CX.broker());
         TreeSet<String> expected = new TreeSet<>();
-        try (TestKafkaClient kafka = new TestKafkaClient(KAFKA.bootstrapServers())) {
+        try (TestKafkaClient kafka = new TestKafkaClient(CX.bootstrapServers())) {
             long base = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
             for (int i = 0; i < PER_KIND; i++) {
                 long e = base + i * 10_000L; // the answer; consents around it
@@ -106,8 +96,8 @@ class ConsentDrainITCase {
                 kafka.send(input.feedback, g, feedback(g, e, FeedbackMetric.NPS, 1), WireFormat.AVRO);
             }
 
-            TreeSet<String> first = drain(kafka, input, new CxTopics(KAFKA), 2);
-            TreeSet<String> second = drain(kafka, input, new CxTopics(KAFKA), 1);
+            TreeSet<String> first = drain(kafka, input, new CxTopics(CX.broker()), 2);
+            TreeSet<String> second = drain(kafka, input, new CxTopics(CX.broker()), 1);
             assertThat(first).as("first drain (parallelism 2)").isEqualTo(expected);
             assertThat(second)
                     .as("second drain (parallelism 1): the same decisions")
@@ -124,11 +114,7 @@ class ConsentDrainITCase {
         settings.put("topic.consents", input.consents);
         settings.put("parallelism", String.valueOf(parallelism));
         settings.put("voc.enabled", "false");
-        CxConfig config = CxConfig.fromMap(settings, Map.of());
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(CxJob.flinkConfiguration(config));
-        CxJob.onKafka(config).build(env);
-        JobClient job = env.executeAsync("consent-drain-p" + parallelism);
+        JobClient job = CxJobRunner.start(settings, parallelism); // cancelled below, before the next drain
         try {
             // Every outreach expected on each route, then 3 s more for any extra one to show.
             kafka.readUntil(output.contactCenter, OutreachEvent.class, TIMEOUT, seen -> seen.size() >= PER_KIND);
