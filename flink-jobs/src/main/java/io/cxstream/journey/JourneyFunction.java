@@ -7,6 +7,7 @@ import io.cxstream.avro.DeadLetterReason;
 import io.cxstream.avro.FeedbackEvent;
 import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.JourneyState;
+import io.cxstream.avro.RuleState;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxOptions;
@@ -37,11 +38,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The per-customer operator: keeps each customer's journey in one {@link JourneyState} value (one
- * read and one write per event), emits every interaction and scored feedback as a {@link JourneyEvent}
- * with the journey snapshot after it, and runs the rule engine ({@link RuleEngine}) on it — the
- * journey and the rules share the key, so detection needs no second shuffle and no second copy of
- * the event. The rules arrive on the broadcast input ({@link RuleBook}).
+ * The per-customer operator: keeps everything it knows of a customer in one {@link JourneyState}
+ * value — the journey, the rule engine's progress ({@link RuleEngine}) and, once the customer was
+ * erased, the erasure's time — read once and written once per event (and per rule timer). It emits
+ * every interaction and scored feedback as a {@link JourneyEvent} with the journey snapshot after it,
+ * and runs the rules on it: the journey and the rules share the key, so detection needs no second
+ * shuffle, no second copy of the event and no second state access. The rules arrive on the broadcast
+ * input ({@link RuleBook}).
  *
  * <p>Side outputs: {@link #TRIGGERS} carries, per customer in order, the rules' findings, consent
  * changes and erasure markers to the outreach decision; {@link #LATE} dead-letters events at or
@@ -63,7 +66,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     public static final OutputTag<RuleStatus> RULE_STATUS =
             new OutputTag<>("rule-status", TypeInformation.of(RuleStatus.class)) {};
 
-    /** Journey state, one Avro record per customer; expires after {@code state.ttl} without writes. */
+    /** The customer's state (journey, rule progress), one Avro record; expires after {@code state.ttl} without writes. */
     public static ValueStateDescriptor<JourneyState> journeyDescriptor(Duration ttl) {
         ValueStateDescriptor<JourneyState> descriptor =
                 new ValueStateDescriptor<>("journey", new AvroTypeInfo<>(JourneyState.class));
@@ -82,6 +85,9 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         return descriptor;
     }
 
+    /** The {@link JourneyState#getLayout() layout} this version writes: rule progress and tombstone inside. */
+    static final int LAYOUT = 2;
+
     private final Duration stateTtl;
     private final Duration erasureMemory;
     private final int recentTouchpoints;
@@ -97,6 +103,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private transient RuleSetHolder rules;
     private transient Counter lateEvents;
     private transient ValueState<Long> erasedAt;
+    private transient ValueState<RuleState> legacyRules;
     private transient Counter erasedDropped;
     private transient WireCodec<InteractionEvent> interactionCodec;
     private transient WireCodec<FeedbackEvent> feedbackCodec;
@@ -155,11 +162,8 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         journey = getRuntimeContext().getState(journeyDescriptor(stateTtl));
         update = new JourneyUpdate(recentTouchpoints);
         var metrics = getRuntimeContext().getMetricGroup();
-        engine = new RuleEngine(
-                getRuntimeContext().getState(RuleEngine.stateDescriptor(stateTtl)),
-                ruleLimits,
-                maxPendingRuleEvents,
-                metrics.counter(Metrics.RULE_EVENTS_DROPPED));
+        engine = new RuleEngine(ruleLimits, maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
+        legacyRules = getRuntimeContext().getState(RuleEngine.legacyStateDescriptor(stateTtl));
         rules = new RuleSetHolder(
                 ruleBook, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
         lateEvents = metrics.counter(Metrics.LATE_EVENTS);
@@ -171,12 +175,13 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
 
     @Override
     public void processElement(CxEvent event, ReadOnlyContext ctx, Collector<JourneyEvent> out) throws Exception {
-        if (erasedBefore(event.eventTime, event.consent)) {
+        JourneyState state = read();
+        if (erasedBefore(state, event.eventTime, event.consent)) {
             erasedDropped.inc();
             return;
         }
         if (event.consent != null) {
-            onConsent(event.consent, ctx);
+            onConsent(event.consent, state, ctx);
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
@@ -185,33 +190,39 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             ctx.output(LATE, lateDeadLetter(event, watermark, ctx.timerService().currentProcessingTime()));
             return;
         }
-        JourneyState state = journey.value();
         if (state == null) {
-            state = JourneyState.newBuilder().build();
+            state = newState();
         }
         JourneyEvent result = event.interaction != null
                 ? update.onInteraction(event.interaction, state)
                 : update.onFeedback(event.feedback, state);
         state.setLastEventTime(Math.max(state.getLastEventTime(), event.eventTime));
-        journey.update(state);
         result.snapshot = JourneyUpdate.snapshot(state);
         out.collect(result);
-        engine.onEvent(
+        state.setRules(engine.onEvent(
                 rules.get(ctx.getBroadcastState(RuleBook.RULES)),
+                state.getRules(),
                 result,
                 event.interaction != null ? event.interaction.getAttributes() : null,
                 ctx.timerService(),
-                t -> ctx.output(TRIGGERS, t));
+                t -> ctx.output(TRIGGERS, t)));
+        journey.update(state);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out) throws Exception {
-        engine.onTimer(
+        JourneyState state = read();
+        if (state == null || state.getRules() == null) {
+            return;
+        }
+        state.setRules(engine.onTimer(
                 rules.get(ctx.getBroadcastState(RuleBook.RULES)),
+                state.getRules(),
                 ctx.getCurrentKey(),
                 timestamp,
                 ctx.timerService(),
-                t -> ctx.output(TRIGGERS, t));
+                t -> ctx.output(TRIGGERS, t)));
+        journey.update(state);
     }
 
     @Override
@@ -222,35 +233,60 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         }
     }
 
-    /** Whether the customer was erased at or after {@code eventTime} (an ERASE itself always applies). */
-    private boolean erasedBefore(long eventTime, ConsentEvent consent) throws Exception {
+    /**
+     * The customer's state, moved to the current layout if an earlier version wrote it (the rule
+     * progress from its separate state, the tombstone copied in): once per such customer.
+     */
+    private JourneyState read() throws Exception {
+        JourneyState state = journey.value();
+        if (state != null && state.getLayout() < LAYOUT) {
+            state.setRules(legacyRules.value());
+            legacyRules.clear();
+            state.setErasedAt(erasedAt.value());
+            state.setLayout(LAYOUT);
+        }
+        return state;
+    }
+
+    /** A customer's first state, carrying the tombstone of an earlier erasure, if any. */
+    private JourneyState newState() throws Exception {
+        return JourneyState.newBuilder()
+                .setErasedAt(erasedAt.value())
+                .setLayout(LAYOUT)
+                .build();
+    }
+
+    /**
+     * Whether the customer was erased at or after {@code eventTime} (an ERASE itself always applies). A
+     * journey carries its tombstone; only a customer without one needs the tombstone's own state.
+     */
+    private boolean erasedBefore(JourneyState state, long eventTime, ConsentEvent consent) throws Exception {
         if (consent != null && consent.getAction() == ConsentAction.ERASE) {
             return false;
         }
-        Long erased = erasedAt.value();
+        Long erased = state != null ? state.getErasedAt() : erasedAt.value();
         return erased != null && eventTime <= erased;
     }
 
     /**
-     * Applies a consent change and passes it on to the decision. An erasure clears the journey and
-     * the customer's rule state, leaves its tombstone, then sends an erasure marker: every finding
-     * built from earlier events is already ahead of it on {@link #TRIGGERS}.
+     * Applies a consent change and passes it on to the decision. An erasure clears the customer's
+     * state (journey and rule progress), leaves its tombstone, then sends an erasure marker: every
+     * finding built from earlier events is already ahead of it on {@link #TRIGGERS}.
      */
-    private void onConsent(ConsentEvent e, ReadOnlyContext ctx) throws Exception {
+    private void onConsent(ConsentEvent e, JourneyState state, ReadOnlyContext ctx) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
             Long erased = erasedAt.value();
             erasedAt.update(Math.max(
                     erased == null ? Long.MIN_VALUE : erased, e.getEventTime().toEpochMilli()));
             journey.clear();
-            engine.erase();
+            legacyRules.clear();
             ctx.output(
                     TRIGGERS,
                     Trigger.erasureMarker(e.getCustomerId(), e.getEventTime().toEpochMilli()));
             return;
         }
-        JourneyState state = journey.value();
         if (state == null) {
-            state = JourneyState.newBuilder().build();
+            state = newState();
         }
         JourneyUpdate.onConsent(e, state);
         journey.update(state);

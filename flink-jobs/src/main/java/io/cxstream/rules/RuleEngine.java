@@ -9,7 +9,6 @@ import io.cxstream.avro.RuleState;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.state.StateTtl;
 
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -23,24 +22,33 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The keyed rule engine: every active rule against one customer, on one point-lookup value
- * ({@link #stateDescriptor}) — no MapState iteration, no per-timestamp element queue.
+ * The keyed rule engine: every active rule against one customer, on the customer's one point-lookup
+ * value — its {@link RuleState} lives in the journey's value, which {@code JourneyFunction} reads and
+ * writes once per event or timer (no MapState iteration, no per-timestamp element queue, no second
+ * state access).
  *
  * <p>Event time is exact by buffering: a {@code single} rule fires on arrival (one event has no
  * order to restore); an event that matches a condition of a rule with memory (count, absence,
  * sequence) waits in the customer's {@code pending} list until the watermark passes it, and is then
  * applied together with everything else that became final, in event-time order (ties by event id),
  * with absence deadlines interleaved. Arrival order within the watermark's bound therefore never
- * changes what fires. Events that match no such condition never touch this state.
+ * changes what fires. Events that match no such condition leave the rule state as it is.
+ *
+ * <p>One event-time timer per customer is enough: one is registered at the earliest pending event,
+ * and each timer registers the next one, at the earliest of the pending events left and the marks'
+ * window ends (absence deadlines, expiry). A timer at a time with nothing due finds nothing to do.
  *
  * <p>Bounded: pending holds at most {@code maxPending} events (more within the out-of-orderness
  * bound are dropped and counted), a count rule keeps at most count−1 marks, absence and sequence
- * rules at most {@code maxMarks} open starts, and every mark leaves once its window has passed
- * (an event-time timer at its end). The value also has a processing-time TTL as a safety net.
+ * rules at most {@code maxMarks} open starts, and every mark leaves once its window has passed.
  */
 public final class RuleEngine {
-    /** Per-customer rule state; expires after {@code ttl} without writes (a safety net: timers clear it). */
-    public static ValueStateDescriptor<RuleState> stateDescriptor(Duration ttl) {
+    /**
+     * Where the rule state was kept before it moved into the journey's value: read once per customer
+     * whose journey was written by an earlier version (then cleared), so that a savepoint carries the
+     * rules' progress over.
+     */
+    public static ValueStateDescriptor<RuleState> legacyStateDescriptor(Duration ttl) {
         ValueStateDescriptor<RuleState> d = new ValueStateDescriptor<>("rules", new AvroTypeInfo<>(RuleState.class));
         d.enableTimeToLive(StateTtl.afterWrite(ttl));
         return d;
@@ -50,22 +58,27 @@ public final class RuleEngine {
                     (PendingEvent p) -> p.getEvent().getEventTime())
             .thenComparing(p -> p.getEvent().getEventId());
 
-    private final ValueState<RuleState> state;
     private final RuleLimits limits;
     private final int maxPending;
     private final Counter pendingDropped;
     private final EventVariables vars = new EventVariables();
 
-    public RuleEngine(ValueState<RuleState> state, RuleLimits limits, int maxPending, Counter pendingDropped) {
-        this.state = state;
+    public RuleEngine(RuleLimits limits, int maxPending, Counter pendingDropped) {
         this.limits = limits;
         this.maxPending = maxPending;
         this.pendingDropped = pendingDropped;
     }
 
-    /** Evaluates one scored event: single rules fire now, matches of rules with memory wait for the watermark. */
-    public void onEvent(
+    /**
+     * Evaluates one scored event: single rules fire now, matches of rules with memory wait for the
+     * watermark.
+     *
+     * @param s the customer's rule state before the event (null: none)
+     * @return the rule state after it (null: none)
+     */
+    public RuleState onEvent(
             RuleSet rules,
+            RuleState s,
             JourneyEvent event,
             Map<String, String> attributes,
             TimerService timers,
@@ -73,7 +86,7 @@ public final class RuleEngine {
             throws Exception {
         List<RuleSet.Hit> hits = rules.evaluate(event, attributes, vars);
         if (hits.isEmpty()) {
-            return;
+            return s;
         }
         List<RuleHit> waiting = null;
         boolean mayFire = false;
@@ -93,32 +106,34 @@ public final class RuleEngine {
             }
         }
         if (waiting == null) {
-            return;
+            return s;
         }
-        RuleState s = state.value();
         if (s == null) {
             s = new RuleState(new ArrayList<>(1), new ArrayList<>(1));
         }
         if (s.getPending().size() >= maxPending) {
             pendingDropped.inc();
-            return;
+            return s;
+        }
+        // A timer is already registered at the earliest pending event, if there is one before this.
+        if (event.eventTime < earliestPending(s.getPending())) {
+            timers.registerEventTimeTimer(event.eventTime);
         }
         // The journey snapshot is the largest part of a mark: kept only if a finding may carry it.
         mutablePending(s).add(new PendingEvent(Findings.mark(event, mayFire), waiting));
-        state.update(s);
-        timers.registerEventTimeTimer(event.eventTime);
+        return s;
     }
 
     /**
      * The watermark passed {@code time}: applies every pending event up to it in event-time order,
-     * fires the absence deadlines up to it, and lets go of marks whose window has passed.
+     * fires the absence deadlines up to it, lets go of marks whose window has passed, and registers the
+     * next timer.
+     *
+     * @param s the customer's rule state (not null)
+     * @return what is left of it (null: nothing)
      */
-    public void onTimer(RuleSet rules, String customerId, long time, TimerService timers, Consumer<Trigger> out)
-            throws Exception {
-        RuleState s = state.value();
-        if (s == null) {
-            return;
-        }
+    public RuleState onTimer(
+            RuleSet rules, RuleState s, String customerId, long time, TimerService timers, Consumer<Trigger> out) {
         List<PendingEvent> ready = new ArrayList<>();
         List<PendingEvent> later = new ArrayList<>();
         for (PendingEvent p : s.getPending()) {
@@ -139,17 +154,42 @@ public final class RuleEngine {
             for (RuleHit hit : hits) {
                 CompiledRule rule = rules.version(hit.getRuleId(), hit.getVersion());
                 if (rule != null) {
-                    apply(rule, hit.getRole(), p.getEvent(), progressOf(progress, rule), customerId, timers, out);
+                    apply(rule, hit.getRole(), p.getEvent(), progressOf(progress, rule), customerId, out);
                 }
             }
         }
         fireDeadlines(rules, customerId, progress, time, out);
         expire(rules, progress, time);
         if (later.isEmpty() && progress.isEmpty()) {
-            state.clear();
-        } else {
-            state.update(new RuleState(later, progress));
+            return null;
         }
+        long next = Math.min(earliestPending(later), earliestWindowEnd(rules, progress));
+        if (next != Long.MAX_VALUE) {
+            timers.registerEventTimeTimer(next);
+        }
+        return new RuleState(later, progress);
+    }
+
+    private static long earliestPending(List<PendingEvent> pending) {
+        long earliest = Long.MAX_VALUE;
+        for (PendingEvent p : pending) {
+            earliest = Math.min(earliest, p.getEvent().getEventTime());
+        }
+        return earliest;
+    }
+
+    /** The earliest time a mark's window ends: an absence's deadline, or when a mark can go. */
+    private static long earliestWindowEnd(RuleSet rules, List<RuleProgress> progress) {
+        long earliest = Long.MAX_VALUE;
+        for (RuleProgress p : progress) {
+            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
+            if (rule != null) {
+                for (RuleMark m : p.getMarks()) {
+                    earliest = Math.min(earliest, m.getEventTime() + rule.windowMillis);
+                }
+            }
+        }
+        return earliest;
     }
 
     /**
@@ -168,19 +208,8 @@ public final class RuleEngine {
         }
     }
 
-    /** Forgets the customer (an erasure): pending events and every rule's progress. Timers then find nothing. */
-    public void erase() {
-        state.clear();
-    }
-
     private void apply(
-            CompiledRule rule,
-            int role,
-            RuleMark event,
-            RuleProgress p,
-            String customerId,
-            TimerService timers,
-            Consumer<Trigger> out) {
+            CompiledRule rule, int role, RuleMark event, RuleProgress p, String customerId, Consumer<Trigger> out) {
         List<RuleMark> marks = p.getMarks();
         long t = event.getEventTime();
         long window = rule.windowMillis;
@@ -198,7 +227,6 @@ public final class RuleEngine {
                     out.accept(Findings.trigger(customerId, rule, evidence, event, t, vars));
                 } else {
                     marks.set(marks.size() - 1, withoutSnapshot(event));
-                    timers.registerEventTimeTimer(t + window);
                 }
                 return;
             case ABSENCE:
@@ -207,7 +235,6 @@ public final class RuleEngine {
                     return;
                 }
                 addCapped(marks, event);
-                timers.registerEventTimeTimer(t + window);
                 return;
             case SEQUENCE:
                 if (role == CompiledRule.ROLE_THEN) {
@@ -219,7 +246,6 @@ public final class RuleEngine {
                     return;
                 }
                 addCapped(marks, withoutSnapshot(event));
-                timers.registerEventTimeTimer(t + window);
                 return;
             default:
                 throw new IllegalStateException("not a rule with memory: " + rule);

@@ -55,11 +55,7 @@ class JourneyFunctionTest {
     }
 
     private JourneyState state(String customer) throws Exception {
-        journey.setCurrentKey(customer);
-        return journey.function()
-                .getRuntimeContext()
-                .getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
-                .value();
+        return journey.state(customer);
     }
 
     @Test
@@ -84,14 +80,17 @@ class JourneyFunctionTest {
         JourneyState c1 = state("c1");
         assertThat(c1.getOrders()).isEqualTo(1);
         assertThat(c1.getLastEventTime()).isEqualTo(T0 + 4);
-        assertThat(journey.keyedStateEntries())
-                .as("a journey each, and c1's order waits for the watermark "
+        assertThat(journey.keyedStateEntries()).as("one value per customer").isEqualTo(2);
+        assertThat(journey.ruleState("c1").getPending())
+                .as("c1's order waits for the watermark in its value "
                         + "(an order resets payment friction and cancels an abandonment)")
-                .isEqualTo(3);
+                .hasSize(1);
+        assertThat(journey.ruleState("c2")).isNull();
         journey.watermark(T0 + 4);
-        assertThat(journey.keyedStateEntries())
+        assertThat(journey.ruleState("c1"))
                 .as("applied and gone: it started nothing")
-                .isEqualTo(2);
+                .isNull();
+        assertThat(journey.keyedStateEntries()).isEqualTo(2);
     }
 
     @Test
@@ -158,13 +157,13 @@ class JourneyFunctionTest {
         send(CxEvent.of(interaction("c1", T0, InteractionType.PAYMENT_FAILED, "checkout")));
         send(CxEvent.of(feedback("c1", T0 + 1, FeedbackMetric.NPS, 2)));
         send(CxEvent.of(interaction("c2", T0, InteractionType.PAYMENT_FAILED, "checkout")));
-        assertThat(journey.keyedStateEntries())
-                .as("journey and rule state of both")
-                .isEqualTo(4);
+        assertThat(journey.keyedStateEntries()).as("one value each").isEqualTo(2);
+        assertThat(journey.ruleState("c1")).as("c1's rule progress").isNotNull();
+        assertThat(journey.ruleState("c2")).as("c2's rule progress").isNotNull();
         send(CxEvent.of(consent("c1", T0 + 2, ConsentAction.ERASE, ConsentPurpose.ALL)));
         assertThat(journey.keyedStateEntries())
                 .as("nothing of c1 left but its tombstone")
-                .isEqualTo(3);
+                .isEqualTo(2);
         assertThat(state("c1")).isNull();
         assertThat(state("c2")).isNotNull();
         journey.setCurrentKey("c1");

@@ -9,6 +9,7 @@ import io.cxstream.avro.Evidence;
 import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.InteractionType;
+import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
@@ -359,7 +360,12 @@ class ErasureITCase {
 
         Map<String, List<StateDescriptor<?, ?>>> states = new LinkedHashMap<>();
         states.put(JOURNEY, List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
-        states.put(RULES, List.of(RuleEngine.stateDescriptor(config.stateTtl)));
+        // the rule engine's progress is part of the journey's value (and its earlier state must be empty)
+        states.put(
+                RULES,
+                List.of(
+                        JourneyFunction.journeyDescriptor(config.stateTtl),
+                        RuleEngine.legacyStateDescriptor(config.stateTtl)));
         states.put(TOMBSTONE, List.of(JourneyFunction.erasedDescriptor(config.maxEventAge.plus(config.maxFutureSkew))));
         states.put(
                 DECISION,
@@ -445,7 +451,10 @@ class ErasureITCase {
         public void readKey(String customer, Context ctx, Collector<String> out) throws Exception {
             boolean any = false;
             for (ValueState<?> v : values) {
-                any |= v.value() != null;
+                Object value = v.value();
+                any |= value instanceof JourneyState && uid.equals(RULES)
+                        ? ((JourneyState) value).getRules() != null
+                        : value != null;
             }
             for (MapState<?, ?> m : maps) {
                 any |= !m.isEmpty();

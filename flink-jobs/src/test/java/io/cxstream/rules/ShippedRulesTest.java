@@ -136,9 +136,10 @@ class ShippedRulesTest {
                         .interaction("c1", T0 + 11 * MIN, InteractionType.PAYMENT_FAILED, "checkout")
                         .watermark(T0 + HOUR);
                 assertThat(h.triggers()).isEmpty();
-                assertThat(h.keyedStateEntries())
+                assertThat(h.keyedStateEntries()).as("the journey only").isEqualTo(1);
+                assertThat(h.ruleState("c1"))
                         .as("the marks left with their window")
-                        .isEqualTo(1); // the journey only
+                        .isNull();
             }
         }
 
@@ -220,7 +221,7 @@ class ShippedRulesTest {
                         .interaction("c1", T0 + 5 * MIN, InteractionType.ORDER_PLACED, "checkout")
                         .watermark(T0 + HOUR);
                 assertThat(h.triggers()).isEmpty();
-                assertThat(h.keyedStateEntries()).as("nothing of the rule left").isEqualTo(1);
+                assertThat(h.ruleState("c1")).as("nothing of the rule left").isNull();
             }
         }
 

@@ -4,6 +4,8 @@ import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentPurpose;
 import io.cxstream.avro.FeedbackMetric;
 import io.cxstream.avro.InteractionType;
+import io.cxstream.avro.JourneyState;
+import io.cxstream.avro.RuleState;
 import io.cxstream.config.CxConfig;
 import io.cxstream.io.CxEvent;
 import io.cxstream.journey.JourneyEvent;
@@ -24,6 +26,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -204,6 +207,21 @@ public final class JourneyHarness implements AutoCloseable {
     public int keyedStateEntries() {
         var backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
         return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
+    }
+
+    /** The customer's state in the journey operator (journey, rule progress, tombstone copy), or null. */
+    public JourneyState state(String customer) throws Exception {
+        setCurrentKey(customer);
+        return function()
+                .getRuntimeContext()
+                .getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
+                .value();
+    }
+
+    /** The customer's rule progress (pending events, marks), or null when there is none. */
+    public RuleState ruleState(String customer) throws Exception {
+        JourneyState s = state(customer);
+        return s == null ? null : s.getRules();
     }
 
     /** Points keyed state access (e.g. through {@link #function()}'s runtime context) at a customer. */
