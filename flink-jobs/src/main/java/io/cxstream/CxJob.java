@@ -221,15 +221,7 @@ public class CxJob {
         // One keyed operator per customer: the journey and every rule, on point-lookup state.
         SingleOutputStreamOperator<JourneyEvent> journeys = events.keyBy(e -> e.customerId, Types.STRING)
                 .connect(rules)
-                .process(new JourneyFunction(
-                        config.stateTtl,
-                        config.recentTouchpoints,
-                        ruleBook,
-                        DefaultRules.limits(config),
-                        config.rulesMaxPending,
-                        config.interactionsTopic,
-                        config.feedbackTopic,
-                        config.maxEventAge.plus(config.maxFutureSkew)))
+                .process(new JourneyFunction(config, ruleBook))
                 .uid("journey")
                 .name("journey");
 

@@ -106,6 +106,7 @@ public final class CxConfig implements Serializable {
     public final int maxAttributeLength;
 
     public final int recentTouchpoints;
+    public final int journeyCacheSize;
 
     /** Voice of the Customer: aggregates, trend alerts, goals, gauges. */
     public final VocConfig voc;
@@ -181,6 +182,7 @@ public final class CxConfig implements Serializable {
         this.maxAttributeLength = range(c, CxOptions.MAX_ATTRIBUTE_LENGTH, 1, 1_000_000);
 
         this.recentTouchpoints = range(c, CxOptions.RECENT_TOUCHPOINTS, 1, 100);
+        this.journeyCacheSize = range(c, CxOptions.JOURNEY_CACHE_SIZE, 0, 10_000_000);
 
         this.voc = VocSettings.read(c);
         this.loop = LoopSettings.read(c);

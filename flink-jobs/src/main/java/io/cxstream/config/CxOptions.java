@@ -172,6 +172,14 @@ public final class CxOptions {
             .intType()
             .defaultValue(10)
             .withDescription("How many recent touchpoints the journey state keeps per customer.");
+    public static final ConfigOption<Integer> JOURNEY_CACHE_SIZE = ConfigOptions.key("journey.cache-size")
+            .intType()
+            .defaultValue(100_000)
+            .withDescription(
+                    "Customers' values (journey and rule progress) each journey operator instance keeps on the heap "
+                            + "after writing them, so that the customer's next event or rule timer skips the RocksDB "
+                            + "read and decode (write-through: checkpoints are unchanged). 0 turns it off; used with "
+                            + "state.backend rocksdb only.");
 
     // ---- Rules ----------------------------------------------------------------------------------
     public static final ConfigOption<String> TOPIC_RULES = ConfigOptions.key("topic.rules")

@@ -44,6 +44,10 @@ public final class Metrics {
     public static final String ALERT_LATENCY = "cx_alert_latency_millis";
     /** Published rules rejected (bad JSON, type error, unknown field, limits); the reason is on cx.rules.status. */
     public static final String RULES_REJECTED = "cx_rules_rejected";
+    /** Reads of a customer's value in the journey served from its heap cache (journey.cache-size), no RocksDB read. */
+    public static final String JOURNEY_CACHE_HITS = "cx_journey_cache_hits";
+    /** Reads of a customer's value in the journey that went to the state backend. */
+    public static final String JOURNEY_CACHE_MISSES = "cx_journey_cache_misses";
     /** Rules enabled now (defaults and published). */
     public static final String RULES_ACTIVE = "cx_rules_active";
     /** Events of a customer that a rule with memory could not wait for (rules.max-pending reached). */

@@ -10,9 +10,10 @@ import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.RuleState;
 import io.cxstream.avro.wire.WireCodec;
 import io.cxstream.avro.wire.WireFormat;
-import io.cxstream.config.CxOptions;
+import io.cxstream.config.CxConfig;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Metrics;
+import io.cxstream.rules.DefaultRules;
 import io.cxstream.rules.RuleBook;
 import io.cxstream.rules.RuleEngine;
 import io.cxstream.rules.RuleLimits;
@@ -29,6 +30,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -96,8 +98,12 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private final int maxPendingRuleEvents;
     private final String interactionsTopic;
     private final String feedbackTopic;
+    private final int cacheSize;
 
     private transient ValueState<JourneyState> journey;
+    private transient StateCache<JourneyState> cache;
+    private transient Counter cacheHits;
+    private transient Counter cacheMisses;
     private transient JourneyUpdate update;
     private transient RuleEngine engine;
     private transient RuleSetHolder rules;
@@ -109,57 +115,30 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private transient WireCodec<FeedbackEvent> feedbackCodec;
 
     /**
-     * @param stateTtl how long a silent customer's journey is kept
-     * @param recentTouchpoints how many touchpoints to keep (bounds state size)
+     * @param config the job's settings: {@code state.ttl}, {@code journey.recent-touchpoints}, {@code
+     *     journey.cache-size} (with {@code state.backend} rocksdb), {@code rules.max-pending}, the input topics
+     *     (named on dead letters), and {@code validation.max-event-age} + {@code validation.max-future-skew}
+     *     (how long an erasure's tombstone is kept)
      * @param ruleBook the start rules and how published ones are checked
-     * @param maxPendingRuleEvents most events of one customer waiting for the watermark (rules.max-pending)
-     * @param interactionsTopic source topic named on dead letters of late interactions
-     * @param feedbackTopic source topic named on dead letters of late feedback
      */
-    public JourneyFunction(
-            Duration stateTtl,
-            int recentTouchpoints,
-            RuleBook ruleBook,
-            RuleLimits ruleLimits,
-            int maxPendingRuleEvents,
-            String interactionsTopic,
-            String feedbackTopic) {
-        this(
-                stateTtl,
-                recentTouchpoints,
-                ruleBook,
-                ruleLimits,
-                maxPendingRuleEvents,
-                interactionsTopic,
-                feedbackTopic,
-                CxOptions.MAX_EVENT_AGE.defaultValue().plus(CxOptions.MAX_FUTURE_SKEW.defaultValue()));
-    }
-
-    /**
-     * @param erasureMemory how long an erasure's tombstone is kept (validation.max-event-age + validation.max-future-skew)
-     */
-    public JourneyFunction(
-            Duration stateTtl,
-            int recentTouchpoints,
-            RuleBook ruleBook,
-            RuleLimits ruleLimits,
-            int maxPendingRuleEvents,
-            String interactionsTopic,
-            String feedbackTopic,
-            Duration erasureMemory) {
-        this.erasureMemory = erasureMemory;
-        this.stateTtl = stateTtl;
-        this.recentTouchpoints = recentTouchpoints;
+    public JourneyFunction(CxConfig config, RuleBook ruleBook) {
+        this.stateTtl = config.stateTtl;
+        this.erasureMemory = config.maxEventAge.plus(config.maxFutureSkew);
+        this.recentTouchpoints = config.recentTouchpoints;
         this.ruleBook = ruleBook;
-        this.ruleLimits = ruleLimits;
-        this.maxPendingRuleEvents = maxPendingRuleEvents;
-        this.interactionsTopic = interactionsTopic;
-        this.feedbackTopic = feedbackTopic;
+        this.ruleLimits = DefaultRules.limits(config);
+        this.maxPendingRuleEvents = config.rulesMaxPending;
+        this.interactionsTopic = config.interactionsTopic;
+        this.feedbackTopic = config.feedbackTopic;
+        this.cacheSize = "rocksdb".equals(config.stateBackend) ? config.journeyCacheSize : 0;
     }
 
     @Override
     public void open(OpenContext openContext) {
         journey = getRuntimeContext().getState(journeyDescriptor(stateTtl));
+        cache = new StateCache<>(cacheSize, stateTtl.toMillis());
+        cacheHits = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_CACHE_HITS);
+        cacheMisses = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_CACHE_MISSES);
         update = new JourneyUpdate(recentTouchpoints);
         var metrics = getRuntimeContext().getMetricGroup();
         engine = new RuleEngine(ruleLimits, maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
@@ -175,7 +154,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
 
     @Override
     public void processElement(CxEvent event, ReadOnlyContext ctx, Collector<JourneyEvent> out) throws Exception {
-        JourneyState state = read();
+        JourneyState state = read(event.customerId, ctx.timerService());
         if (erasedBefore(state, event.eventTime, event.consent)) {
             erasedDropped.inc();
             return;
@@ -206,12 +185,12 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
                 event.interaction != null ? event.interaction.getAttributes() : null,
                 ctx.timerService(),
                 t -> ctx.output(TRIGGERS, t)));
-        journey.update(state);
+        write(event.customerId, state, ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out) throws Exception {
-        JourneyState state = read();
+        JourneyState state = read(ctx.getCurrentKey(), ctx.timerService());
         if (state == null || state.getRules() == null) {
             return;
         }
@@ -222,7 +201,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
                 timestamp,
                 ctx.timerService(),
                 t -> ctx.output(TRIGGERS, t)));
-        journey.update(state);
+        write(ctx.getCurrentKey(), state, ctx.timerService());
     }
 
     @Override
@@ -237,15 +216,29 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      * The customer's state, moved to the current layout if an earlier version wrote it (the rule
      * progress from its separate state, the tombstone copied in): once per such customer.
      */
-    private JourneyState read() throws Exception {
+    private JourneyState read(String customer, TimerService timers) throws Exception {
+        if (cache.enabled()) {
+            JourneyState cached = cache.get(customer, timers.currentProcessingTime());
+            if (cached != null) {
+                cacheHits.inc();
+                return cached;
+            }
+            cacheMisses.inc();
+        }
         JourneyState state = journey.value();
         if (state != null && state.getLayout() < LAYOUT) {
             state.setRules(legacyRules.value());
             legacyRules.clear();
             state.setErasedAt(erasedAt.value());
             state.setLayout(LAYOUT);
+            RuleEngine.resume(state.getRules(), timers);
         }
         return state;
+    }
+
+    private void write(String customer, JourneyState state, TimerService timers) throws Exception {
+        journey.update(state);
+        cache.put(customer, state, timers.currentProcessingTime());
     }
 
     /** A customer's first state, carrying the tombstone of an earlier erasure, if any. */
@@ -279,6 +272,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             erasedAt.update(Math.max(
                     erased == null ? Long.MIN_VALUE : erased, e.getEventTime().toEpochMilli()));
             journey.clear();
+            cache.remove(e.getCustomerId());
             legacyRules.clear();
             ctx.output(
                     TRIGGERS,
@@ -289,7 +283,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             state = newState();
         }
         JourneyUpdate.onConsent(e, state);
-        journey.update(state);
+        write(e.getCustomerId(), state, ctx.timerService());
         ctx.output(TRIGGERS, Trigger.consentChange(e));
     }
 

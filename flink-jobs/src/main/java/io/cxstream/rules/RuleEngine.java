@@ -170,6 +170,16 @@ public final class RuleEngine {
         return new RuleState(later, progress);
     }
 
+    /**
+     * Makes sure a timer is registered at the earliest pending event of a rule state written by an
+     * earlier version (which registered one per pending event; its timers restore with it anyway).
+     */
+    public static void resume(RuleState s, TimerService timers) {
+        if (s != null && !s.getPending().isEmpty()) {
+            timers.registerEventTimeTimer(earliestPending(s.getPending()));
+        }
+    }
+
     private static long earliestPending(List<PendingEvent> pending) {
         long earliest = Long.MAX_VALUE;
         for (PendingEvent p : pending) {

@@ -58,14 +58,7 @@ public final class JourneyHarness implements AutoCloseable {
         all.putIfAbsent("bootstrap-servers", "localhost:9092");
         this.config = CxConfig.fromMap(all, Map.of());
         this.function = new JourneyFunction(
-                config.stateTtl,
-                config.recentTouchpoints,
-                new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
-                DefaultRules.limits(config),
-                config.rulesMaxPending,
-                config.interactionsTopic,
-                config.feedbackTopic,
-                config.maxEventAge.plus(config.maxFutureSkew));
+                config, new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown));
         this.rocksDb = rocksDb;
         this.harness = create();
     }

@@ -58,13 +58,7 @@ public class JourneyFunctionBench {
     public void setUp() throws Exception {
         CxConfig config = CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of());
         JourneyFunction function = new JourneyFunction(
-                config.stateTtl,
-                config.recentTouchpoints,
-                new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown),
-                DefaultRules.limits(config),
-                config.rulesMaxPending,
-                config.interactionsTopic,
-                config.feedbackTopic);
+                config, new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown));
         harness = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
                 (CxEvent e) -> e.customerId,
