@@ -236,6 +236,11 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         return state;
     }
 
+    /** Customers' values kept on the heap (0 unless the state backend is RocksDB). */
+    int cacheSize() {
+        return cacheSize;
+    }
+
     private void write(String customer, JourneyState state, TimerService timers) throws Exception {
         journey.update(state);
         cache.put(customer, state, timers.currentProcessingTime());

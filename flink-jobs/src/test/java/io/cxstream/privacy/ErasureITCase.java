@@ -11,6 +11,7 @@ import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.InteractionType;
 import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.OutreachEvent;
+import io.cxstream.avro.RuleState;
 import io.cxstream.avro.TriggerType;
 import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxConfig;
@@ -359,10 +360,10 @@ class ErasureITCase {
         SavepointReader reader = SavepointReader.read(env, savepoint, new HashMapStateBackend());
 
         Map<String, List<StateDescriptor<?, ?>>> states = new LinkedHashMap<>();
-        states.put(JOURNEY, List.of(JourneyFunction.journeyDescriptor(config.stateTtl)));
-        // the rule engine's progress is part of the journey's value (and its earlier state must be empty)
+        // The rule engine's progress is part of the journey's value (and its earlier state must be empty): the
+        // journey's reader reports both, as JOURNEY and RULES.
         states.put(
-                RULES,
+                JOURNEY,
                 List.of(
                         JourneyFunction.journeyDescriptor(config.stateTtl),
                         RuleEngine.legacyStateDescriptor(config.stateTtl)));
@@ -376,8 +377,8 @@ class ErasureITCase {
                         OutreachDecisionFunction.pendingDescriptor()));
         DataStream<String> all = null;
         for (Map.Entry<String, List<StateDescriptor<?, ?>>> e : states.entrySet()) {
-            // the rule engine and the tombstones are in the journey operator
-            String uid = e.getKey().equals(RULES) || e.getKey().equals(TOMBSTONE) ? JOURNEY : e.getKey();
+            // the tombstones are in the journey operator
+            String uid = e.getKey().equals(TOMBSTONE) ? JOURNEY : e.getKey();
             DataStream<String> one = reader.readKeyedState(
                     OperatorIdentifier.forUid(uid),
                     new CustomersWithState(e.getKey(), e.getValue()),
@@ -387,6 +388,7 @@ class ErasureITCase {
         }
         Map<String, Set<String>> result = new TreeMap<>();
         states.keySet().forEach(uid -> result.put(uid, new TreeSet<>()));
+        result.put(RULES, new TreeSet<>());
         // Rows go to a set in this JVM (the MiniCluster runs here), not through the collect sink:
         // a retried batch task then only re-adds rows, it cannot lose any.
         RowSink.ROWS.clear();
@@ -450,11 +452,20 @@ class ErasureITCase {
         @Override
         public void readKey(String customer, Context ctx, Collector<String> out) throws Exception {
             boolean any = false;
+            boolean rules = false;
             for (ValueState<?> v : values) {
                 Object value = v.value();
-                any |= value instanceof JourneyState && uid.equals(RULES)
-                        ? ((JourneyState) value).getRules() != null
-                        : value != null;
+                if (value instanceof JourneyState) {
+                    any = true;
+                    rules |= ((JourneyState) value).getRules() != null;
+                } else if (value instanceof RuleState) {
+                    rules = true; // the rule state of the layout before (must be empty)
+                } else {
+                    any |= value != null;
+                }
+            }
+            if (rules) {
+                out.collect(RULES + "|" + customer);
             }
             for (MapState<?, ?> m : maps) {
                 any |= !m.isEmpty();
