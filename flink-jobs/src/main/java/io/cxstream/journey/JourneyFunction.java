@@ -20,6 +20,7 @@ import io.cxstream.rules.RuleLimits;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleSetHolder;
 import io.cxstream.rules.RuleStatus;
+import io.cxstream.rules.RuleTimers;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.StateTtl;
 
@@ -231,7 +232,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             legacyRules.clear();
             state.setErasedAt(erasedAt.value());
             state.setLayout(LAYOUT);
-            RuleEngine.resume(state.getRules(), timers);
+            RuleTimers.resume(state.getRules(), timers);
         }
         return state;
     }

@@ -116,7 +116,7 @@ public final class RuleEngine {
             return s;
         }
         // A timer is already registered at the earliest pending event, if there is one before this.
-        if (event.eventTime < earliestPending(s.getPending())) {
+        if (event.eventTime < RuleTimers.earliestPending(s.getPending())) {
             timers.registerEventTimeTimer(event.eventTime);
         }
         // The journey snapshot is the largest part of a mark: kept only if a finding may carry it.
@@ -163,43 +163,11 @@ public final class RuleEngine {
         if (later.isEmpty() && progress.isEmpty()) {
             return null;
         }
-        long next = Math.min(earliestPending(later), earliestWindowEnd(rules, progress));
+        long next = Math.min(RuleTimers.earliestPending(later), RuleTimers.earliestWindowEnd(rules, progress));
         if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(next);
         }
         return new RuleState(later, progress);
-    }
-
-    /**
-     * Makes sure a timer is registered at the earliest pending event of a rule state written by an
-     * earlier version (which registered one per pending event; its timers restore with it anyway).
-     */
-    public static void resume(RuleState s, TimerService timers) {
-        if (s != null && !s.getPending().isEmpty()) {
-            timers.registerEventTimeTimer(earliestPending(s.getPending()));
-        }
-    }
-
-    private static long earliestPending(List<PendingEvent> pending) {
-        long earliest = Long.MAX_VALUE;
-        for (PendingEvent p : pending) {
-            earliest = Math.min(earliest, p.getEvent().getEventTime());
-        }
-        return earliest;
-    }
-
-    /** The earliest time a mark's window ends: an absence's deadline, or when a mark can go. */
-    private static long earliestWindowEnd(RuleSet rules, List<RuleProgress> progress) {
-        long earliest = Long.MAX_VALUE;
-        for (RuleProgress p : progress) {
-            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule != null) {
-                for (RuleMark m : p.getMarks()) {
-                    earliest = Math.min(earliest, m.getEventTime() + rule.windowMillis);
-                }
-            }
-        }
-        return earliest;
     }
 
     /**

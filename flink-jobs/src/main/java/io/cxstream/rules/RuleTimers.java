@@ -1,0 +1,50 @@
+package io.cxstream.rules;
+
+import io.cxstream.avro.PendingEvent;
+import io.cxstream.avro.RuleMark;
+import io.cxstream.avro.RuleProgress;
+import io.cxstream.avro.RuleState;
+
+import org.apache.flink.streaming.api.TimerService;
+
+import java.util.List;
+
+/**
+ * The rule engine's one timer per customer: registered at the earliest pending event, and each timer
+ * registers the next, at the earliest of the pending events left and the marks' window ends.
+ */
+public final class RuleTimers {
+    private RuleTimers() {}
+
+    /**
+     * Makes sure a timer is registered at the earliest pending event of a rule state written by an
+     * earlier version (which registered one per pending event; its timers restore with it anyway).
+     */
+    public static void resume(RuleState s, TimerService timers) {
+        if (s != null && !s.getPending().isEmpty()) {
+            timers.registerEventTimeTimer(earliestPending(s.getPending()));
+        }
+    }
+
+    static long earliestPending(List<PendingEvent> pending) {
+        long earliest = Long.MAX_VALUE;
+        for (PendingEvent p : pending) {
+            earliest = Math.min(earliest, p.getEvent().getEventTime());
+        }
+        return earliest;
+    }
+
+    /** The earliest time a mark's window ends: an absence's deadline, or when a mark can go. */
+    static long earliestWindowEnd(RuleSet rules, List<RuleProgress> progress) {
+        long earliest = Long.MAX_VALUE;
+        for (RuleProgress p : progress) {
+            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
+            if (rule != null) {
+                for (RuleMark m : p.getMarks()) {
+                    earliest = Math.min(earliest, m.getEventTime() + rule.windowMillis);
+                }
+            }
+        }
+        return earliest;
+    }
+}
