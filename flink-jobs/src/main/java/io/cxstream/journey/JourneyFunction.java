@@ -233,6 +233,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             state.setErasedAt(erasedAt.value());
             state.setLayout(LAYOUT);
             RuleTimers.resume(state.getRules(), timers);
+            write(customer, state, timers); // now: the old rule state is gone, whatever becomes of this event
         }
         return state;
     }

@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +89,41 @@ class StateLayoutMigrationTest {
                             .value())
                     .as("the separate rule state is emptied")
                     .isNull();
+        }
+    }
+
+    @Test
+    void theMovedValueIsWrittenAtOnceEvenWhenTheEventThatReadItIsLate() throws Exception {
+        // RocksDB: a value read is a copy (on the heap backend, moving it in place would hide a lost write)
+        try (JourneyHarness h = new JourneyHarness(Map.of(), true).open()) {
+            h.watermark(T0 + 2 * MIN);
+            h.setCurrentKey("c1");
+            RuntimeContext ctx = h.function().getRuntimeContext();
+            ctx.getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
+                    .update(JourneyState.newBuilder()
+                            .setLastEventTime(T0 + 3 * MIN)
+                            .setLayout(1)
+                            .build());
+            RuleMark failure = RuleMark.newBuilder()
+                    .setEventId("f1")
+                    .setEventTime(T0 + 3 * MIN)
+                    .setType(InteractionType.PAYMENT_FAILED.name())
+                    .build();
+            ctx.getState(RuleEngine.legacyStateDescriptor(Duration.ofDays(90)))
+                    .update(new RuleState(
+                            new ArrayList<>(List.of(new PendingEvent(
+                                    failure, new ArrayList<>(List.of(new RuleHit("payment-friction", 1, 0)))))),
+                            new ArrayList<>()));
+
+            h.interaction("c1", T0, InteractionType.PAGE_VIEW, "home"); // behind the watermark: dead-lettered
+
+            assertThat(h.harness().getSideOutput(JourneyFunction.LATE)).hasSize(1);
+            JourneyState stored = h.state("c1");
+            assertThat(stored.getLayout()).isEqualTo(2);
+            assertThat(stored.getRules().getPending())
+                    .as("the pending failure moved into the stored value, not lost with the old state")
+                    .extracting(p -> p.getEvent().getEventId())
+                    .containsExactly("f1");
         }
     }
 
