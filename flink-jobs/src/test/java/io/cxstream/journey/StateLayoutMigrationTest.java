@@ -43,24 +43,7 @@ class StateLayoutMigrationTest {
         try (JourneyHarness h = new JourneyHarness().open()) {
             // What the earlier version left of c1: its journey, a payment failure waiting for the watermark in
             // the separate rule state, and the tombstone of an erasure before both.
-            h.setCurrentKey("c1");
-            RuntimeContext ctx = h.function().getRuntimeContext();
-            ctx.getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
-                    .update(JourneyState.newBuilder()
-                            .setLastEventTime(T0)
-                            .setLayout(1)
-                            .build());
-            RuleMark failure = RuleMark.newBuilder()
-                    .setEventId("f1")
-                    .setEventTime(T0)
-                    .setType(InteractionType.PAYMENT_FAILED.name())
-                    .setTouchpoint("checkout")
-                    .build();
-            ctx.getState(RuleEngine.legacyStateDescriptor(Duration.ofDays(90)))
-                    .update(new RuleState(
-                            new ArrayList<>(List.of(new PendingEvent(
-                                    failure, new ArrayList<>(List.of(new RuleHit("payment-friction", 1, 0)))))),
-                            new ArrayList<>()));
+            RuntimeContext ctx = earlierLayoutWithAPendingFailure(h, T0);
             ctx.getState(JourneyFunction.erasedDescriptor(Duration.ofDays(30))).update(T0 - MIN);
 
             h.nps("c1", T0 - 2 * MIN, 0); // stamped before the erasure: dropped
@@ -97,23 +80,7 @@ class StateLayoutMigrationTest {
         // RocksDB: a value read is a copy (on the heap backend, moving it in place would hide a lost write)
         try (JourneyHarness h = new JourneyHarness(Map.of(), true).open()) {
             h.watermark(T0 + 2 * MIN);
-            h.setCurrentKey("c1");
-            RuntimeContext ctx = h.function().getRuntimeContext();
-            ctx.getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
-                    .update(JourneyState.newBuilder()
-                            .setLastEventTime(T0 + 3 * MIN)
-                            .setLayout(1)
-                            .build());
-            RuleMark failure = RuleMark.newBuilder()
-                    .setEventId("f1")
-                    .setEventTime(T0 + 3 * MIN)
-                    .setType(InteractionType.PAYMENT_FAILED.name())
-                    .build();
-            ctx.getState(RuleEngine.legacyStateDescriptor(Duration.ofDays(90)))
-                    .update(new RuleState(
-                            new ArrayList<>(List.of(new PendingEvent(
-                                    failure, new ArrayList<>(List.of(new RuleHit("payment-friction", 1, 0)))))),
-                            new ArrayList<>()));
+            earlierLayoutWithAPendingFailure(h, T0 + 3 * MIN);
 
             h.interaction("c1", T0, InteractionType.PAGE_VIEW, "home"); // behind the watermark: dead-lettered
 
@@ -154,5 +121,31 @@ class StateLayoutMigrationTest {
         assertThat(read.getLayout()).isEqualTo(1);
         assertThat(read.getRules()).isNull();
         assertThat(read.getErasedAt()).isNull();
+    }
+
+    /**
+     * What the earlier version left of c1: a journey of layout 1 and a payment failure ("f1", at {@code time})
+     * waiting for the watermark in the separate rule state. Returns c1's runtime context (current key c1).
+     */
+    private static RuntimeContext earlierLayoutWithAPendingFailure(JourneyHarness h, long time) throws Exception {
+        h.setCurrentKey("c1");
+        RuntimeContext ctx = h.function().getRuntimeContext();
+        ctx.getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
+                .update(JourneyState.newBuilder()
+                        .setLastEventTime(time)
+                        .setLayout(1)
+                        .build());
+        RuleMark failure = RuleMark.newBuilder()
+                .setEventId("f1")
+                .setEventTime(time)
+                .setType(InteractionType.PAYMENT_FAILED.name())
+                .setTouchpoint("checkout")
+                .build();
+        ctx.getState(RuleEngine.legacyStateDescriptor(Duration.ofDays(90)))
+                .update(new RuleState(
+                        new ArrayList<>(List.of(new PendingEvent(
+                                failure, new ArrayList<>(List.of(new RuleHit("payment-friction", 1, 0)))))),
+                        new ArrayList<>()));
+        return ctx;
     }
 }
