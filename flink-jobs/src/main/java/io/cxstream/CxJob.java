@@ -14,6 +14,7 @@ import io.cxstream.io.KafkaIo;
 import io.cxstream.io.WallClockWatermarks;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
+import io.cxstream.journey.JourneyOperator;
 import io.cxstream.loop.FeedbackDecoded;
 import io.cxstream.loop.LoopPipeline;
 import io.cxstream.outreach.OutreachDecisionFunction;
@@ -28,6 +29,7 @@ import io.cxstream.voc.VocPipeline;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -206,24 +208,27 @@ public class CxJob {
 
         // Rules reach every parallel instance (broadcast). The rules stream carries no event time of
         // its own: it is always idle, so it neither holds back nor moves the events' watermark.
-        BroadcastStream<RuleRecord> rules = env.fromSource(
+        DataStream<RuleRecord> ruleRecords = env.fromSource(
                         rulesSource,
                         WatermarkStrategy.<RuleRecord>forGenerator(ctx -> new IdleWatermarks<>()),
                         "rules-input")
                 .uid("rules-input")
-                .setParallelism(1)
-                .broadcast(RuleBook.RULES);
+                .setParallelism(1);
+        BroadcastStream<RuleRecord> rules = ruleRecords.broadcast(RuleBook.RULES);
 
         // The start rules and how published ones are checked: the rule engine's, and the loop's (which must
         // apply exactly what the rule engine accepts).
         RuleBook ruleBook = new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown);
 
-        // One keyed operator per customer: the journey and every rule, on point-lookup state.
+        // One keyed operator per customer: the journey and every rule, on point-lookup state (its own
+        // operator class so that it can write customers' values back at checkpoints: JourneyOperator).
         SingleOutputStreamOperator<JourneyEvent> journeys = events.keyBy(e -> e.customerId, Types.STRING)
-                .connect(rules)
-                .process(new JourneyFunction(config, ruleBook))
-                .uid("journey")
-                .name("journey");
+                .connect(ruleRecords.broadcast())
+                .transform(
+                        "journey",
+                        TypeInformation.of(JourneyEvent.class),
+                        new JourneyOperator(new JourneyFunction(config, ruleBook)))
+                .uid("journey");
 
         // Voice of the Customer: keyed event-time aggregates, trend alerts and gauges (io.cxstream.voc).
         if (config.voc.enabled) {

@@ -176,10 +176,11 @@ public final class CxOptions {
             .intType()
             .defaultValue(100_000)
             .withDescription(
-                    "Customers' values (journey and rule progress) each journey operator instance keeps on the heap "
-                            + "after writing them, so that the customer's next event or rule timer skips the RocksDB "
-                            + "read and decode (write-through: checkpoints are unchanged). 0 turns it off; used with "
-                            + "state.backend rocksdb only.");
+                    "Customers' values (journey and rule progress) each journey operator instance keeps on the heap, "
+                            + "so that the customer's next event or rule timer skips the RocksDB read and decode; a "
+                            + "changed value is written to RocksDB when it leaves the cache or before the next "
+                            + "checkpoint (once per customer per checkpoint, not per event; checkpoints hold the same). "
+                            + "0 turns it off (every change written at once); used with state.backend rocksdb only.");
 
     // ---- Rules ----------------------------------------------------------------------------------
     public static final ConfigOption<String> TOPIC_RULES = ConfigOptions.key("topic.rules")

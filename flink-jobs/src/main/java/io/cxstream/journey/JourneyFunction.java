@@ -33,6 +33,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -105,6 +106,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private transient StateCache<JourneyState> cache;
     private transient Counter cacheHits;
     private transient Counter cacheMisses;
+    private transient Counter stateWrites;
     private transient JourneyUpdate update;
     private transient RuleEngine engine;
     private transient RuleSetHolder rules;
@@ -140,6 +142,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         cache = new StateCache<>(cacheSize, stateTtl.toMillis());
         cacheHits = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_CACHE_HITS);
         cacheMisses = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_CACHE_MISSES);
+        stateWrites = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_STATE_WRITES);
         update = new JourneyUpdate(recentTouchpoints);
         var metrics = getRuntimeContext().getMetricGroup();
         engine = new RuleEngine(ruleLimits, maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
@@ -244,8 +247,33 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     }
 
     private void write(String customer, JourneyState state, TimerService timers) throws Exception {
-        journey.update(state);
+        if (!cache.writesBack()) {
+            journey.update(state);
+            stateWrites.inc();
+        }
         cache.put(customer, state, timers.currentProcessingTime());
+    }
+
+    /**
+     * Holds changed values back in the cache (when it is on) and writes each to the state backend
+     * under its own key only when it leaves the cache or on {@link #flush}: {@code keys} is the
+     * operator's, which calls {@link #flush} before every snapshot ({@link JourneyOperator}).
+     */
+    void writeBack(KeyContext keys) {
+        cache.writeBackTo((customer, value) -> {
+            Object current = keys.getCurrentKey();
+            keys.setCurrentKey(customer);
+            journey.update(value);
+            stateWrites.inc();
+            if (current != null) {
+                keys.setCurrentKey(current);
+            }
+        });
+    }
+
+    /** Writes every value held back to the state backend, as of processing time {@code now}. */
+    public void flush(long now) throws Exception {
+        cache.flush(now);
     }
 
     /** A customer's first state, carrying the tombstone of an earlier erasure, if any. */

@@ -1,31 +1,47 @@
 package io.cxstream.journey;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The values one instance of the journey operator wrote last, on the heap, so that a customer's next
- * event or rule timer skips the RocksDB read and the Avro decode of its value (write-through: every
- * change is still written to the state backend at once, so checkpoints, savepoints and restores see
- * exactly what they did without it; a restored or rescaled instance starts with an empty cache).
+ * The values one instance of the journey operator changed last, on the heap, so that a customer's
+ * next event or rule timer skips the RocksDB read and the Avro decode of its value.
+ *
+ * <p>Write-through by default: the caller writes every change to the state backend itself. After
+ * {@link #writeBackTo(Sink)} the cache holds changed values back instead, and writes one only when it
+ * leaves the cache (least recently used, over capacity) or on {@link #flush(long)}, which the operator
+ * calls before every checkpoint and savepoint ({@link JourneyOperator}): a customer whose events
+ * and timers fall between two checkpoints costs one backend write, not one per event and timer, and
+ * checkpoints, savepoints and restores see exactly what write-through would have written (a restored
+ * or rescaled instance starts with an empty cache).
  *
  * <p>Only for state backends that copy on write (RocksDB serializes every update): the heap backend
- * keeps the written object itself and may be snapshotting it. Least recently used entries leave first;
- * an entry older than the state's time-to-live (processing time since its write) is never returned,
- * as the backend would not return the value either.
+ * keeps the written object itself and may be snapshotting it. An entry older than the state's
+ * time-to-live (processing time since its last change) is never returned and never written, as the
+ * backend would not return it either.
  */
 final class StateCache<V> {
+    /** Writes one customer's value to the state backend. */
+    interface Sink<V> {
+        void write(String key, V value) throws Exception;
+    }
+
     private final int capacity;
     private final long ttlMillis;
     private final LinkedHashMap<String, Entry<V>> entries;
+    private Sink<V> sink;
+    private long changed;
 
     private static final class Entry<V> {
         final V value;
         final long writtenAt;
+        final boolean changed;
 
-        Entry(V value, long writtenAt) {
+        Entry(V value, long writtenAt, boolean changed) {
             this.value = value;
             this.writtenAt = writtenAt;
+            this.changed = changed;
         }
     }
 
@@ -36,46 +52,106 @@ final class StateCache<V> {
     StateCache(int capacity, long ttlMillis) {
         this.capacity = capacity;
         this.ttlMillis = ttlMillis;
-        this.entries = new LinkedHashMap<>(capacity > 0 ? Math.min(capacity, 1 << 16) : 1, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry<V>> eldest) {
-                return size() > StateCache.this.capacity;
-            }
-        };
+        this.entries = new LinkedHashMap<>(capacity > 0 ? Math.min(capacity, 1 << 16) : 1, 0.75f, true);
     }
 
     boolean enabled() {
         return capacity > 0;
     }
 
-    /** The value last written for {@code key}, if cached and not expired at {@code now}; otherwise null. */
+    /** From now on, {@link #put} holds changes back and writes them to {@code sink} on eviction or {@link #flush(long)}. */
+    void writeBackTo(Sink<V> sink) {
+        if (enabled()) {
+            this.sink = sink;
+        }
+    }
+
+    /** Whether changes are held back (the caller must not write them itself). */
+    boolean writesBack() {
+        return sink != null;
+    }
+
+    /** The value last put for {@code key}, if cached and not expired at {@code now}; otherwise null. */
     V get(String key, long now) {
         Entry<V> e = entries.get(key);
         if (e == null) {
             return null;
         }
         if (now - e.writtenAt >= ttlMillis) {
-            entries.remove(key);
+            forget(key);
             return null;
         }
         return e.value;
     }
 
-    /** Remembers the value just written for {@code key} at {@code now}. */
-    void put(String key, V value, long now) {
-        if (capacity > 0) {
-            entries.put(key, new Entry<>(value, now));
+    /**
+     * Remembers the value of {@code key} changed at {@code now}: held back until it leaves the cache or
+     * the next {@link #flush(long)} when {@link #writesBack()}, otherwise already written by the caller.
+     * The least recently used entry over capacity leaves, written first if it was held back.
+     */
+    void put(String key, V value, long now) throws Exception {
+        if (capacity == 0) {
+            return;
+        }
+        Entry<V> previous = entries.put(key, new Entry<>(value, now, sink != null));
+        if (sink != null && (previous == null || !previous.changed)) {
+            changed++;
+        }
+        if (entries.size() > capacity) {
+            Iterator<Map.Entry<String, Entry<V>>> eldest = entries.entrySet().iterator();
+            Map.Entry<String, Entry<V>> e = eldest.next();
+            eldest.remove();
+            if (e.getValue().changed) {
+                changed--;
+                if (now - e.getValue().writtenAt < ttlMillis) {
+                    sink.write(e.getKey(), e.getValue().value);
+                }
+            }
         }
     }
 
-    /** Forgets {@code key} (its state was cleared). */
+    /** Forgets {@code key} and any change held back for it (its state was cleared). */
     void remove(String key) {
-        entries.remove(key);
+        forget(key);
+    }
+
+    /**
+     * Writes every change held back to the sink (but those expired at {@code now}, which leave); the
+     * values stay cached. Returns how many were written.
+     */
+    int flush(long now) throws Exception {
+        if (changed == 0) {
+            return 0;
+        }
+        int written = 0;
+        for (Iterator<Map.Entry<String, Entry<V>>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Entry<V>> e = it.next();
+            Entry<V> entry = e.getValue();
+            if (now - entry.writtenAt >= ttlMillis) {
+                it.remove();
+            } else if (entry.changed) {
+                sink.write(e.getKey(), entry.value);
+                e.setValue(new Entry<>(entry.value, entry.writtenAt, false));
+                written++;
+            }
+        }
+        changed = 0;
+        return written;
+    }
+
+    /** Changes held back, not yet written. */
+    long pending() {
+        return changed;
     }
 
     int size() {
         return entries.size();
+    }
+
+    private void forget(String key) {
+        Entry<V> e = entries.remove(key);
+        if (e != null && e.changed) {
+            changed--;
+        }
     }
 }

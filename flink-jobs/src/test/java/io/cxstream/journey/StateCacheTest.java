@@ -6,14 +6,19 @@ import io.cxstream.rules.RuleBook;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The journey's write-through heap cache: least recently used out first, never a value past the state's TTL. */
+/**
+ * The journey's heap cache: least recently used out first, never a value past the state's TTL; with write-back,
+ * each held-back change reaches the backend exactly once, on eviction or flush, under its own key.
+ */
 class StateCacheTest {
     @Test
-    void returnsTheLastValueWrittenUntilTheTtlHasPassedSinceTheWrite() {
+    void returnsTheLastValueWrittenUntilTheTtlHasPassedSinceTheWrite() throws Exception {
         StateCache<String> cache = new StateCache<>(10, 1_000);
         cache.put("c1", "v1", 5_000);
         cache.put("c1", "v2", 5_500);
@@ -26,7 +31,7 @@ class StateCacheTest {
     }
 
     @Test
-    void theLeastRecentlyUsedLeavesFirstAndRemoveForgets() {
+    void theLeastRecentlyUsedLeavesFirstAndRemoveForgets() throws Exception {
         StateCache<String> cache = new StateCache<>(2, Long.MAX_VALUE);
         cache.put("a", "1", 0);
         cache.put("b", "2", 0);
@@ -40,11 +45,61 @@ class StateCacheTest {
     }
 
     @Test
-    void capacityZeroKeepsNothing() {
+    void capacityZeroKeepsNothing() throws Exception {
         StateCache<String> cache = new StateCache<>(0, Long.MAX_VALUE);
         assertThat(cache.enabled()).isFalse();
+        cache.writeBackTo((k, v) -> {
+            throw new AssertionError("nothing is held back without a cache");
+        });
+        assertThat(cache.writesBack()).isFalse();
         cache.put("a", "1", 0);
         assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void writeBackHoldsChangesUntilEvictionOrFlushAndWritesEachOnce() throws Exception {
+        List<String> written = new ArrayList<>();
+        StateCache<String> cache = new StateCache<>(2, 10_000);
+        cache.writeBackTo((k, v) -> written.add(k + "=" + v));
+        cache.put("a", "1", 0);
+        cache.put("a", "2", 10);
+        cache.put("b", "1", 20);
+        assertThat(written).as("held back").isEmpty();
+        assertThat(cache.pending()).isEqualTo(2);
+
+        cache.put("c", "1", 30);
+        assertThat(written).as("the eldest leaves with its last change").containsExactly("a=2");
+        assertThat(cache.get("a", 30)).isNull();
+
+        assertThat(cache.flush(40)).isEqualTo(2);
+        assertThat(written).containsExactly("a=2", "b=1", "c=1");
+        assertThat(cache.get("b", 40)).as("still cached after a flush").isEqualTo("1");
+        assertThat(cache.flush(50)).as("nothing changed since").isZero();
+
+        cache.put("b", "2", 60);
+        cache.put("d", "1", 70); // c leaves unchanged since the flush: not written again
+        assertThat(written).containsExactly("a=2", "b=1", "c=1");
+        cache.remove("d");
+        assertThat(cache.flush(80)).as("a removed key's change is dropped").isEqualTo(1);
+        assertThat(written).containsExactly("a=2", "b=1", "c=1", "b=2");
+        assertThat(cache.pending()).isZero();
+    }
+
+    @Test
+    void writeBackNeverWritesAChangeOlderThanTheTtl() throws Exception {
+        List<String> written = new ArrayList<>();
+        StateCache<String> cache = new StateCache<>(1, 1_000);
+        cache.writeBackTo((k, v) -> written.add(k + "=" + v));
+        cache.put("a", "1", 0);
+        cache.put("b", "1", 1_000); // a leaves expired
+        assertThat(cache.flush(1_999)).isEqualTo(1);
+        cache.put("b", "2", 2_000);
+        assertThat(cache.flush(3_000))
+                .as("expired: the backend would not return it")
+                .isZero();
+        assertThat(written).containsExactly("b=1");
+        assertThat(cache.size()).isZero();
+        assertThat(cache.pending()).isZero();
     }
 
     @Test

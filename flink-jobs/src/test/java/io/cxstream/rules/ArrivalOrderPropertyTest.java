@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static io.cxstream.testing.JourneyHarness.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +78,28 @@ class ArrivalOrderPropertyTest {
         }
     }
 
+    /**
+     * On RocksDB with a journey cache of 3 customers (of 8): changes are held back and written when a
+     * customer leaves the cache or before a snapshot, under that customer's key; restored from snapshots
+     * at several random points of the shuffled arrival.
+     */
+    @Test
+    void withATinyWriteBackCacheAndSeveralRestores() throws Exception {
+        Map<String, String> tinyCache = new HashMap<>(SHORT_WINDOWS);
+        tinyCache.put("journey.cache-size", "3");
+        for (long seed = 201; seed <= 203; seed++) {
+            Random random = new Random(seed);
+            List<CxEvent> history = history(random);
+            List<String> sorted = run(sortedArrival(history), SHORT_WINDOWS, false, Set.of());
+            Set<Integer> restores = Set.of(random.nextInt(240), random.nextInt(240), random.nextInt(240));
+            List<String> shuffled = run(shuffledArrival(history, random), tinyCache, true, restores);
+            assertThat(shuffled)
+                    .as("seed %d on RocksDB, cache of 3, restores before events %s", seed, restores)
+                    .isEqualTo(sorted)
+                    .isNotEmpty();
+        }
+    }
+
     /** Several customers, each with dense events (0-3 s apart) of every kind the rules look at. */
     private static List<CxEvent> history(Random random) {
         List<CxEvent> events = new ArrayList<>();
@@ -118,11 +142,19 @@ class ArrivalOrderPropertyTest {
 
     /** Feeds the arrival order with the watermark a bounded-out-of-orderness source gives, then ends event time. */
     private static List<String> run(List<CxEvent> arrival, boolean rocksDbWithRestore) throws Exception {
-        try (JourneyHarness h = new JourneyHarness(SHORT_WINDOWS, rocksDbWithRestore).open()) {
+        return run(
+                arrival, SHORT_WINDOWS, rocksDbWithRestore, rocksDbWithRestore ? Set.of(arrival.size() / 2) : Set.of());
+    }
+
+    /** The same, with these settings, on RocksDB or the heap, restored before each event whose index is given. */
+    private static List<String> run(
+            List<CxEvent> arrival, Map<String, String> settings, boolean rocksDb, Set<Integer> restoreBefore)
+            throws Exception {
+        try (JourneyHarness h = new JourneyHarness(settings, rocksDb).open()) {
             long maxSeen = Long.MIN_VALUE;
             int sent = 0;
             for (CxEvent e : arrival) {
-                if (rocksDbWithRestore && sent++ == arrival.size() / 2) {
+                if (restoreBefore.contains(sent++)) {
                     h.restart();
                 }
                 h.send(e);

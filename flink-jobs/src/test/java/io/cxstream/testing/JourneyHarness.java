@@ -10,6 +10,7 @@ import io.cxstream.config.CxConfig;
 import io.cxstream.io.CxEvent;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.JourneyFunction;
+import io.cxstream.journey.JourneyOperator;
 import io.cxstream.rules.DefaultRules;
 import io.cxstream.rules.RuleBook;
 import io.cxstream.rules.RuleRecord;
@@ -21,7 +22,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -69,12 +69,7 @@ public final class JourneyHarness implements AutoCloseable {
 
     private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> create() throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES)),
-                (CxEvent e) -> e.customerId,
-                Types.STRING,
-                1,
-                1,
-                0);
+                new JourneyOperator(function), (CxEvent e) -> e.customerId, Types.STRING, 1, 1, 0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -177,10 +172,12 @@ public final class JourneyHarness implements AutoCloseable {
     /** Snapshots, closes and reopens the operator from the snapshot (a restore). */
     public JourneyHarness restart() throws Exception {
         OperatorSubtaskState snapshot = harness.snapshot(1L, watermark);
+        List<StreamRecord<Trigger>> triggers = triggerRecords();
         earlierTriggers.clear();
-        earlierTriggers.addAll(triggerRecords());
+        earlierTriggers.addAll(triggers);
+        List<RuleStatus> statuses = statuses();
         earlierStatuses.clear();
-        earlierStatuses.addAll(statuses());
+        earlierStatuses.addAll(statuses);
         List<JourneyEvent> events = journeyEvents();
         earlierJourneyEvents.clear();
         earlierJourneyEvents.addAll(events);
@@ -196,14 +193,24 @@ public final class JourneyHarness implements AutoCloseable {
         return this;
     }
 
-    /** Keyed state entries of all customers (heap backend only). */
-    public int keyedStateEntries() {
+    /** Keyed state entries of all customers, as a checkpoint taken now would hold them (heap backend only). */
+    public int keyedStateEntries() throws Exception {
+        function.flush(harness.getProcessingTime()); // what a checkpoint would hold
         var backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
         return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
-    /** The customer's state in the journey operator (journey, rule progress, tombstone copy), or null. */
+    /**
+     * The customer's state in the journey operator (journey, rule progress, tombstone copy), or null: what
+     * a checkpoint taken now would hold (values the cache holds back are written first, as before a snapshot).
+     */
     public JourneyState state(String customer) throws Exception {
+        function.flush(harness.getProcessingTime());
+        return storedState(customer);
+    }
+
+    /** The customer's value in the state backend now, without writing what the cache holds back. */
+    public JourneyState storedState(String customer) throws Exception {
         setCurrentKey(customer);
         return function()
                 .getRuntimeContext()
