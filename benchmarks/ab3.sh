@@ -5,7 +5,7 @@
 #   benchmarks/ab3.sh RUNS OUT REF_A REF_B REF_C -- <./cx bench arguments>
 set -euo pipefail
 runs=$1; out=$2; refs=("$3" "$4" "$5"); shift 6
-root="$(git rev-parse --show-toplevel)"; mkdir -p "$out"
+root="$(git rev-parse --show-toplevel)"; mkdir -p "$out"; out="$(cd "$out" && pwd)"  # the runs cd into worktrees
 work="$(mktemp -d /tmp/cx-ab3.XXXXXX)"
 trap 'for s in A B C; do git -C "$root" worktree remove --force "$work/$s" >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
 sides=(A B C)

@@ -44,7 +44,9 @@ import java.time.Instant;
 /**
  * The per-customer operator: keeps everything it knows of a customer in one {@link JourneyState}
  * value — the journey, the rule engine's progress ({@link RuleEngine}) and, once the customer was
- * erased, the erasure's time — read once and written once per event (and per rule timer). It emits
+ * erased, the erasure's time — read once and written once per event (and per rule timer); run by
+ * {@link JourneyOperator}, the write goes to a heap cache that writes each customer's value to RocksDB
+ * at most once per checkpoint ({@link StateCache}). It emits
  * every interaction and scored feedback as a {@link JourneyEvent} with the journey snapshot after it,
  * and runs the rules on it: the journey and the rules share the key, so detection needs no second
  * shuffle, no second copy of the event and no second state access. The rules arrive on the broadcast
