@@ -3,13 +3,8 @@ package io.cxstream.journey;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.DeadLetter;
-import io.cxstream.avro.DeadLetterReason;
-import io.cxstream.avro.FeedbackEvent;
-import io.cxstream.avro.InteractionEvent;
 import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.RuleState;
-import io.cxstream.avro.wire.WireCodec;
-import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxConfig;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Metrics;
@@ -37,9 +32,7 @@ import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The per-customer operator: keeps everything it knows of a customer in one {@link JourneyState}
@@ -104,11 +97,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private final String feedbackTopic;
     private final int cacheSize;
 
-    private transient ValueState<JourneyState> journey;
-    private transient StateCache<JourneyState> cache;
-    private transient Counter cacheHits;
-    private transient Counter cacheMisses;
-    private transient Counter stateWrites;
+    private transient JourneyStore store;
     private transient JourneyUpdate update;
     private transient RuleEngine engine;
     private transient RuleSetHolder rules;
@@ -116,8 +105,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private transient ValueState<Long> erasedAt;
     private transient ValueState<RuleState> legacyRules;
     private transient Counter erasedDropped;
-    private transient WireCodec<InteractionEvent> interactionCodec;
-    private transient WireCodec<FeedbackEvent> feedbackCodec;
+    private transient LateEvents late;
 
     /**
      * @param config the job's settings: {@code state.ttl}, {@code journey.recent-touchpoints}, {@code
@@ -140,11 +128,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
 
     @Override
     public void open(OpenContext openContext) {
-        journey = getRuntimeContext().getState(journeyDescriptor(stateTtl));
-        cache = new StateCache<>(cacheSize, stateTtl.toMillis());
-        cacheHits = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_CACHE_HITS);
-        cacheMisses = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_CACHE_MISSES);
-        stateWrites = getRuntimeContext().getMetricGroup().counter(Metrics.JOURNEY_STATE_WRITES);
+        store = new JourneyStore(getRuntimeContext(), stateTtl, cacheSize);
         update = new JourneyUpdate(recentTouchpoints);
         var metrics = getRuntimeContext().getMetricGroup();
         engine = new RuleEngine(ruleLimits, maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
@@ -154,8 +138,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         lateEvents = metrics.counter(Metrics.LATE_EVENTS);
         erasedAt = getRuntimeContext().getState(erasedDescriptor(erasureMemory));
         erasedDropped = metrics.counter(Metrics.ERASED_EVENTS_DROPPED);
-        interactionCodec = WireCodec.of(InteractionEvent.class);
-        feedbackCodec = WireCodec.of(FeedbackEvent.class);
+        late = new LateEvents(interactionsTopic, feedbackTopic);
     }
 
     @Override
@@ -172,7 +155,8 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         long watermark = ctx.timerService().currentWatermark();
         if (event.eventTime <= watermark) {
             lateEvents.inc();
-            ctx.output(LATE, lateDeadLetter(event, watermark, ctx.timerService().currentProcessingTime()));
+            ctx.output(
+                    LATE, late.deadLetter(event, watermark, ctx.timerService().currentProcessingTime()));
             return;
         }
         if (state == null) {
@@ -223,22 +207,14 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      * progress from its separate state, the tombstone copied in): once per such customer.
      */
     private JourneyState read(String customer, TimerService timers) throws Exception {
-        if (cache.enabled()) {
-            JourneyState cached = cache.get(customer, timers.currentProcessingTime());
-            if (cached != null) {
-                cacheHits.inc();
-                return cached;
-            }
-            cacheMisses.inc();
-        }
-        JourneyState state = journey.value();
+        JourneyState state = store.get(customer, timers.currentProcessingTime());
         if (state != null && state.getLayout() < LAYOUT) {
             state.setRules(legacyRules.value());
             legacyRules.clear();
             state.setErasedAt(erasedAt.value());
             state.setLayout(LAYOUT);
             RuleTimers.resume(state.getRules(), timers);
-            write(customer, state, timers); // now: the old rule state is gone, whatever becomes of this event
+            write(customer, state, timers); // whatever becomes of this event: the old rule state is gone
         }
         return state;
     }
@@ -249,11 +225,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     }
 
     private void write(String customer, JourneyState state, TimerService timers) throws Exception {
-        if (!cache.writesBack()) {
-            journey.update(state);
-            stateWrites.inc();
-        }
-        cache.put(customer, state, timers.currentProcessingTime());
+        store.put(customer, state, timers.currentProcessingTime());
     }
 
     /**
@@ -262,20 +234,12 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      * operator's, which calls {@link #flush} before every snapshot ({@link JourneyOperator}).
      */
     void writeBack(KeyContext keys) {
-        cache.writeBackTo((customer, value) -> {
-            Object current = keys.getCurrentKey();
-            keys.setCurrentKey(customer);
-            journey.update(value);
-            stateWrites.inc();
-            if (current != null) {
-                keys.setCurrentKey(current);
-            }
-        });
+        store.writeBack(keys);
     }
 
     /** Writes every value held back to the state backend, as of processing time {@code now}. */
     public void flush(long now) throws Exception {
-        cache.flush(now);
+        store.flush(now);
     }
 
     /** A customer's first state, carrying the tombstone of an earlier erasure, if any. */
@@ -308,8 +272,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             Long erased = erasedAt.value();
             erasedAt.update(Math.max(
                     erased == null ? Long.MIN_VALUE : erased, e.getEventTime().toEpochMilli()));
-            journey.clear();
-            cache.remove(e.getCustomerId());
+            store.clear(e.getCustomerId());
             legacyRules.clear();
             ctx.output(
                     TRIGGERS,
@@ -322,23 +285,5 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         JourneyUpdate.onConsent(e, state);
         write(e.getCustomerId(), state, ctx.timerService());
         ctx.output(TRIGGERS, Trigger.consentChange(e));
-    }
-
-    private DeadLetter lateDeadLetter(CxEvent event, long watermark, long now) {
-        byte[] payload = event.interaction != null
-                ? interactionCodec.encode(event.interaction, WireFormat.AVRO)
-                : feedbackCodec.encode(event.feedback, WireFormat.AVRO);
-        return DeadLetter.newBuilder()
-                .setSourceTopic(event.interaction != null ? interactionsTopic : feedbackTopic)
-                .setSourcePartition(-1)
-                .setSourceOffset(-1)
-                .setReason(DeadLetterReason.LATE_EVENT)
-                .setDetail("eventTime " + event.eventTime + " is at or behind the watermark " + watermark
-                        + " (watermark.max-out-of-orderness)")
-                .setPayload(ByteBuffer.wrap(payload))
-                .setPayloadTruncated(false)
-                .setRecordTimestamp(Instant.ofEpochMilli(event.eventTime))
-                .setDeadLetteredAt(Instant.ofEpochMilli(now))
-                .build();
     }
 }

@@ -43,6 +43,32 @@ class WriteBackTest {
     }
 
     @Test
+    void aSnapshotOfTheOperatorProcessBuiltRestoresIntoTheJourneyOperator() throws Exception {
+        try (JourneyHarness h =
+                JourneyHarness.builtByProcessUntilRestart(Map.of()).open()) {
+            h.interaction("c1", T0, InteractionType.ORDER_PLACED, "checkout");
+            h.interaction("c1", T0 + 1_000, InteractionType.PAYMENT_FAILED, "payment"); // waits in the rule state
+            assertThat(h.storedState("c1"))
+                    .as("written at once by Flink's operator")
+                    .isNotNull();
+
+            h.restart(); // the earlier operator's snapshot, restored into JourneyOperator (same uid and state)
+            h.interaction("c1", T0 + 60_000, InteractionType.PAYMENT_FAILED, "payment");
+            h.watermark(T0 + 3_600_000);
+
+            assertThat(h.triggers()).singleElement().satisfies(t -> {
+                assertThat(t.trigger).isEqualTo("PAYMENT_FRICTION");
+                assertThat(t.evidence).hasSize(2);
+            });
+            assertThat(h.triggerRecords())
+                    .filteredOn(r -> r.getValue().isFinding())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(T0 + 60_000));
+            assertThat(h.state("c1").getOrders()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aCustomerLeavingTheCacheIsWrittenUnderItsOwnKey() throws Exception {
         try (JourneyHarness h = new JourneyHarness(Map.of("journey.cache-size", "1"), true).open()) {
             h.interaction("c1", T0, InteractionType.ORDER_PLACED, "checkout");

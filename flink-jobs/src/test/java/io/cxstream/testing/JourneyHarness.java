@@ -22,6 +22,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -45,6 +46,9 @@ public final class JourneyHarness implements AutoCloseable {
     private final JourneyFunction function;
     private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> harness;
     private final boolean rocksDb;
+    /** Until the next restart, Flink's own operator as {@code process()} builds it (no write-back). */
+    private boolean flinkOperator;
+
     private long watermark = Long.MIN_VALUE;
     /** Output of the harness instances before the last {@link #restart()}. */
     private final List<StreamRecord<Trigger>> earlierTriggers = new ArrayList<>();
@@ -54,6 +58,11 @@ public final class JourneyHarness implements AutoCloseable {
 
     /** The job's defaults, with these settings on top. */
     public JourneyHarness(Map<String, String> settings, boolean rocksDb) throws Exception {
+        this(settings, rocksDb, false);
+    }
+
+    private JourneyHarness(Map<String, String> settings, boolean rocksDb, boolean flinkOperator) throws Exception {
+        this.flinkOperator = flinkOperator;
         Map<String, String> all = new HashMap<>(settings);
         all.putIfAbsent("bootstrap-servers", "localhost:9092");
         this.config = CxConfig.fromMap(all, Map.of());
@@ -67,9 +76,25 @@ public final class JourneyHarness implements AutoCloseable {
         this(Map.of(), false);
     }
 
+    /**
+     * On RocksDB, the function in Flink's keyed broadcast operator as {@code process()} builds it (as
+     * versions before {@link JourneyOperator} ran it, writing every change at once) until {@link
+     * #restart()}, which restores the snapshot into the job's {@link JourneyOperator}.
+     */
+    public static JourneyHarness builtByProcessUntilRestart(Map<String, String> settings) throws Exception {
+        return new JourneyHarness(settings, true, true);
+    }
+
     private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> create() throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new JourneyOperator(function), (CxEvent e) -> e.customerId, Types.STRING, 1, 1, 0);
+                flinkOperator
+                        ? new CoBroadcastWithKeyedOperator<>(function, List.of(RuleBook.RULES))
+                        : new JourneyOperator(function),
+                (CxEvent e) -> e.customerId,
+                Types.STRING,
+                1,
+                1,
+                0);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
@@ -182,6 +207,7 @@ public final class JourneyHarness implements AutoCloseable {
         earlierJourneyEvents.clear();
         earlierJourneyEvents.addAll(events);
         harness.close();
+        flinkOperator = false;
         harness = create();
         harness.initializeState(snapshot);
         harness.open();
