@@ -36,7 +36,8 @@ final class StateCache<V> {
     private static final class Entry<V> {
         final V value;
         final long writtenAt;
-        final boolean changed;
+        /** Held back: not yet written to the sink. */
+        boolean changed;
 
         Entry(V value, long writtenAt, boolean changed) {
             this.value = value;
@@ -78,7 +79,7 @@ final class StateCache<V> {
             return null;
         }
         if (now - e.writtenAt >= ttlMillis) {
-            forget(key);
+            remove(key);
             return null;
         }
         return e.value;
@@ -112,7 +113,10 @@ final class StateCache<V> {
 
     /** Forgets {@code key} and any change held back for it (its state was cleared). */
     void remove(String key) {
-        forget(key);
+        Entry<V> e = entries.remove(key);
+        if (e != null && e.changed) {
+            changed--;
+        }
     }
 
     /**
@@ -131,7 +135,7 @@ final class StateCache<V> {
                 it.remove();
             } else if (entry.changed) {
                 sink.write(e.getKey(), entry.value);
-                e.setValue(new Entry<>(entry.value, entry.writtenAt, false));
+                entry.changed = false;
                 written++;
             }
         }
@@ -146,12 +150,5 @@ final class StateCache<V> {
 
     int size() {
         return entries.size();
-    }
-
-    private void forget(String key) {
-        Entry<V> e = entries.remove(key);
-        if (e != null && e.changed) {
-            changed--;
-        }
     }
 }

@@ -59,8 +59,7 @@ class StateCacheTest {
     @Test
     void writeBackHoldsChangesUntilEvictionOrFlushAndWritesEachOnce() throws Exception {
         List<String> written = new ArrayList<>();
-        StateCache<String> cache = new StateCache<>(2, 10_000);
-        cache.writeBackTo((k, v) -> written.add(k + "=" + v));
+        StateCache<String> cache = writingBackTo(written, 2, 10_000);
         cache.put("a", "1", 0);
         cache.put("a", "2", 10);
         cache.put("b", "1", 20);
@@ -88,8 +87,7 @@ class StateCacheTest {
     @Test
     void writeBackNeverWritesAChangeOlderThanTheTtl() throws Exception {
         List<String> written = new ArrayList<>();
-        StateCache<String> cache = new StateCache<>(1, 1_000);
-        cache.writeBackTo((k, v) -> written.add(k + "=" + v));
+        StateCache<String> cache = writingBackTo(written, 1, 1_000);
         cache.put("a", "1", 0);
         cache.put("b", "1", 1_000); // a leaves expired
         assertThat(cache.flush(1_999)).isEqualTo(1);
@@ -111,5 +109,12 @@ class StateCacheTest {
                     config, new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown));
             assertThat(f.cacheSize()).as(backend).isEqualTo(backend.equals("rocksdb") ? config.journeyCacheSize : 0);
         }
+    }
+
+    /** A write-back cache that records each write as {@code key=value}. */
+    private static StateCache<String> writingBackTo(List<String> written, int capacity, long ttlMillis) {
+        StateCache<String> cache = new StateCache<>(capacity, ttlMillis);
+        cache.writeBackTo((k, v) -> written.add(k + "=" + v));
+        return cache;
     }
 }
