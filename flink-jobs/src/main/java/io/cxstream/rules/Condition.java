@@ -8,17 +8,26 @@ import java.util.Set;
 /**
  * One compiled, type-checked CEL condition. {@link #keys} says which events can match at all
  * ({@code type:PAYMENT_FAILED}, {@code metric:NPS}; null = any event), read from the expression's
- * top-level terms, so most events skip evaluation altogether.
+ * top-level terms, so most events skip evaluation altogether; when the keys alone decide
+ * ({@code event.type == 'ORDER_PLACED'}, {@code event.type in [...]}, such terms joined by {@code ||}),
+ * an event of one of them matches without evaluation ({@link #matchesKeyed}).
  */
 final class Condition {
     final String source;
     final Set<String> keys;
+    final boolean keysDecide;
     private final CelRuntime.Program program;
 
-    Condition(String source, Set<String> keys, CelRuntime.Program program) {
+    Condition(String source, Set<String> keys, boolean keysDecide, CelRuntime.Program program) {
         this.source = source;
         this.keys = keys;
+        this.keysDecide = keysDecide;
         this.program = program;
+    }
+
+    /** {@link #test}, for an event known to have one of {@link #keys} (the rule set's index found it by one). */
+    boolean matchesKeyed(EventVariables vars) {
+        return keysDecide || test(vars);
     }
 
     /** Whether the event the variables point at matches; an evaluation error (e.g. a missing map key) is no match. */

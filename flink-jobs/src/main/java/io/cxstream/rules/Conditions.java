@@ -85,13 +85,14 @@ public final class Conditions {
     /** A boolean condition; {@code where} names the rule and field in the error. */
     Condition condition(String source, String where) throws RuleException {
         CelAbstractSyntaxTree ast = check(boolCompiler, source, where);
-        return new Condition(source, keys(ast, ast.getExpr()), program(ast, where));
+        Keys keys = keyTerms(ast, ast.getExpr());
+        return new Condition(source, keys == null ? null : keys.set, keys != null && keys.decide, program(ast, where));
     }
 
     /** A string expression (a rule's computed priority). */
     Condition text(String source, String where) throws RuleException {
         CelAbstractSyntaxTree ast = check(stringCompiler, source, where);
-        return new Condition(source, null, program(ast, where));
+        return new Condition(source, null, false, program(ast, where));
     }
 
     private static CelAbstractSyntaxTree check(CelCompiler compiler, String source, String where) throws RuleException {
@@ -115,11 +116,23 @@ public final class Conditions {
     }
 
     /**
-     * The event keys a match needs, from the expression's top-level terms: {@code event.type == 'X'},
-     * {@code event.type in ['X', 'Y']}, the same for {@code event.metric}, combined through
-     * {@code &&} (either side suffices) and {@code ||} (both sides needed). Null: any event.
+     * The event keys a match needs ({@code set}), from the expression's top-level terms:
+     * {@code event.type == 'X'}, {@code event.type in ['X', 'Y']}, the same for {@code event.metric},
+     * combined through {@code &&} (either side suffices) and {@code ||} (both sides needed); null: any
+     * event. {@code decide}: the expression is only such terms joined by {@code ||}, so an event of one
+     * of the keys always matches.
      */
-    static Set<String> keys(CelAbstractSyntaxTree ast, CelExpr e) {
+    private static final class Keys {
+        final Set<String> set;
+        final boolean decide;
+
+        Keys(Set<String> set, boolean decide) {
+            this.set = set;
+            this.decide = decide;
+        }
+    }
+
+    private static Keys keyTerms(CelAbstractSyntaxTree ast, CelExpr e) {
         if (e.getKind() != CelExpr.ExprKind.Kind.CALL) {
             return null;
         }
@@ -127,22 +140,20 @@ public final class Conditions {
         var args = e.call().args();
         switch (fn) {
             case "_&&_": {
-                Set<String> a = keys(ast, args.get(0));
-                Set<String> b = keys(ast, args.get(1));
-                if (a == null) {
-                    return b;
-                }
-                return b == null || a.size() <= b.size() ? a : b;
+                Keys a = keyTerms(ast, args.get(0));
+                Keys b = keyTerms(ast, args.get(1));
+                Keys fewer = a == null ? b : b == null || a.set.size() <= b.set.size() ? a : b;
+                return fewer == null ? null : new Keys(fewer.set, false);
             }
             case "_||_": {
-                Set<String> a = keys(ast, args.get(0));
-                Set<String> b = keys(ast, args.get(1));
+                Keys a = keyTerms(ast, args.get(0));
+                Keys b = keyTerms(ast, args.get(1));
                 if (a == null || b == null) {
                     return null;
                 }
-                Set<String> both = new HashSet<>(a);
-                both.addAll(b);
-                return both;
+                Set<String> both = new HashSet<>(a.set);
+                both.addAll(b.set);
+                return new Keys(both, a.decide && b.decide);
             }
             case "_==_": {
                 String field = keyField(ast, args.get(0));
@@ -151,7 +162,7 @@ public final class Conditions {
                     field = keyField(ast, args.get(1));
                     value = stringConstant(args.get(0));
                 }
-                return field != null && value != null ? Set.of(field + ":" + value) : null;
+                return field != null && value != null ? new Keys(Set.of(field + ":" + value), true) : null;
             }
             case "@in": {
                 String field = keyField(ast, args.get(0));
@@ -166,7 +177,7 @@ public final class Conditions {
                     }
                     values.add(field + ":" + v);
                 }
-                return values;
+                return new Keys(values, true);
             }
             default:
                 return null;

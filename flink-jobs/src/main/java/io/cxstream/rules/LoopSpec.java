@@ -116,10 +116,13 @@ public final class LoopSpec implements Serializable {
             }
             vars = new EventVariables();
         }
+        if (condition.keys == null) {
+            return condition.test(vars.of(event, null));
+        }
         String key = RuleSet.keyOf(event);
-        if (condition.keys != null && (key == null || !condition.keys.contains(key))) {
+        if (key == null || !condition.keys.contains(key)) {
             return false; // not an event of the types or metrics the condition is about: no need to evaluate it
         }
-        return condition.test(vars.of(event, null));
+        return condition.matchesKeyed(vars.of(event, null));
     }
 }

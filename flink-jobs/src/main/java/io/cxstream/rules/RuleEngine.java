@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.TimerService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -53,6 +54,9 @@ public final class RuleEngine {
         d.enableTimeToLive(StateTtl.afterWrite(ttl));
         return d;
     }
+
+    private static final Comparator<RuleHit> RESETS_FIRST =
+            Comparator.comparingInt(h -> h.getRole() == CompiledRule.ROLE_WHEN ? 1 : 0);
 
     private static final Comparator<PendingEvent> EVENT_TIME_ORDER = Comparator.comparingLong(
                     (PendingEvent p) -> p.getEvent().getEventTime())
@@ -139,35 +143,65 @@ public final class RuleEngine {
         for (PendingEvent p : s.getPending()) {
             (p.getEvent().getEventTime() <= time ? ready : later).add(p);
         }
-        ready.sort(EVENT_TIME_ORDER);
-        // Lists read back from RocksDB are Avro arrays, which cannot remove through an iterator: copy.
-        List<RuleProgress> progress = new ArrayList<>(s.getProgress().size());
-        for (RuleProgress p : s.getProgress()) {
-            progress.add(new RuleProgress(p.getRuleId(), p.getVersion(), new ArrayList<>(p.getMarks())));
+        if (ready.size() > 1) {
+            ready.sort(EVENT_TIME_ORDER);
         }
+        List<RuleProgress> progress = mutableProgress(s);
+        long deadline = earliestDeadline(rules, progress);
         for (PendingEvent p : ready) {
             long t = p.getEvent().getEventTime();
-            fireDeadlines(rules, customerId, progress, t - 1, out);
-            List<RuleHit> hits = new ArrayList<>(p.getHits());
-            hits.sort(Comparator.comparingInt(
-                    h -> h.getRole() == CompiledRule.ROLE_WHEN ? 1 : 0)); // resets and second steps first
-            for (RuleHit hit : hits) {
+            if (deadline <= t - 1) {
+                deadline = fireDeadlines(rules, customerId, progress, t - 1, out);
+            }
+            for (RuleHit hit : inOrder(p.getHits())) {
                 CompiledRule rule = rules.version(hit.getRuleId(), hit.getVersion());
                 if (rule != null) {
                     apply(rule, hit.getRole(), p.getEvent(), progressOf(progress, rule), customerId, out);
+                    if (rule.rule.pattern.kind == Rule.Kind.ABSENCE && hit.getRole() == CompiledRule.ROLE_WHEN) {
+                        deadline = Math.min(deadline, t + rule.windowMillis);
+                    }
                 }
             }
         }
-        fireDeadlines(rules, customerId, progress, time, out);
-        expire(rules, progress, time);
+        if (deadline <= time) {
+            fireDeadlines(rules, customerId, progress, time, out);
+        }
+        long windowEnd = expire(rules, progress, time);
         if (later.isEmpty() && progress.isEmpty()) {
             return null;
         }
-        long next = Math.min(RuleTimers.earliestPending(later), RuleTimers.earliestWindowEnd(rules, progress));
+        long next = Math.min(RuleTimers.earliestPending(later), windowEnd);
         if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(next);
         }
-        return new RuleState(later, progress);
+        s.setPending(later);
+        return s;
+    }
+
+    /** An event's hits in the order they apply: resets and second steps before first steps. */
+    private static List<RuleHit> inOrder(List<RuleHit> hits) {
+        if (hits.size() < 2) {
+            return hits;
+        }
+        List<RuleHit> sorted = new ArrayList<>(hits);
+        sorted.sort(RESETS_FIRST);
+        return sorted;
+    }
+
+    /**
+     * The rule state's progress as a list that can change in place, each rule's marks too: lists read
+     * back from RocksDB are Avro arrays, which cannot remove through an iterator, and are copied once.
+     */
+    private static List<RuleProgress> mutableProgress(RuleState s) {
+        if (!(s.getProgress() instanceof ArrayList)) {
+            s.setProgress(new ArrayList<>(s.getProgress()));
+        }
+        for (RuleProgress p : s.getProgress()) {
+            if (!(p.getMarks() instanceof ArrayList)) {
+                p.setMarks(new ArrayList<>(p.getMarks()));
+            }
+        }
+        return s.getProgress();
     }
 
     /**
@@ -230,14 +264,19 @@ public final class RuleEngine {
         }
     }
 
-    /** Fires every absence whose deadline is at or before {@code upTo}, oldest first. */
-    private void fireDeadlines(
+    /**
+     * Fires every absence whose deadline is at or before {@code upTo}, oldest first; returns the
+     * earliest deadline left (Long.MAX_VALUE: none).
+     */
+    private long fireDeadlines(
             RuleSet rules, String customerId, List<RuleProgress> progress, long upTo, Consumer<Trigger> out) {
+        long next = Long.MAX_VALUE;
         for (RuleProgress p : progress) {
+            if (p.getMarks().isEmpty()) {
+                continue;
+            }
             CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule == null
-                    || rule.rule.pattern.kind != Rule.Kind.ABSENCE
-                    || p.getMarks().isEmpty()) {
+            if (rule == null || rule.rule.pattern.kind != Rule.Kind.ABSENCE) {
                 continue;
             }
             List<RuleMark> marks = p.getMarks();
@@ -246,21 +285,56 @@ public final class RuleEngine {
                 out.accept(Findings.trigger(
                         customerId, rule, List.of(start), start, start.getEventTime() + rule.windowMillis, vars));
             }
+            if (!marks.isEmpty()) {
+                next = Math.min(next, marks.get(0).getEventTime() + rule.windowMillis);
+            }
         }
+        return next;
     }
 
-    /** Drops marks no later event can use (their window ended at or before the watermark) and rules no longer running. */
-    private void expire(RuleSet rules, List<RuleProgress> progress, long watermark) {
-        progress.removeIf(p -> {
+    /** The earliest absence deadline in {@code progress} (Long.MAX_VALUE: none). */
+    private static long earliestDeadline(RuleSet rules, List<RuleProgress> progress) {
+        long earliest = Long.MAX_VALUE;
+        for (RuleProgress p : progress) {
+            if (p.getMarks().isEmpty()) {
+                continue;
+            }
+            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
+            if (rule != null && rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
+                earliest = Math.min(earliest, RuleTimers.earliestEnd(p.getMarks(), rule.windowMillis));
+            }
+        }
+        return earliest;
+    }
+
+    /**
+     * Drops marks no later event can use (their window ended at or before the watermark) and rules no
+     * longer running; returns the earliest window end left (Long.MAX_VALUE: none), where the next
+     * timer must be at the latest.
+     */
+    private static long expire(RuleSet rules, List<RuleProgress> progress, long watermark) {
+        long next = Long.MAX_VALUE;
+        for (Iterator<RuleProgress> it = progress.iterator(); it.hasNext(); ) {
+            RuleProgress p = it.next();
             CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
             if (rule == null) {
-                return true;
+                it.remove();
+                continue;
             }
-            if (rule.rule.pattern.kind != Rule.Kind.ABSENCE) {
-                p.getMarks().removeIf(m -> m.getEventTime() + rule.windowMillis <= watermark);
+            List<RuleMark> marks = p.getMarks();
+            long window = rule.windowMillis;
+            long end = RuleTimers.earliestEnd(marks, window);
+            if (end <= watermark && rule.rule.pattern.kind != Rule.Kind.ABSENCE) {
+                marks.removeIf(m -> m.getEventTime() + window <= watermark);
+                end = RuleTimers.earliestEnd(marks, window);
             }
-            return p.getMarks().isEmpty();
-        });
+            if (marks.isEmpty()) {
+                it.remove();
+            } else {
+                next = Math.min(next, end);
+            }
+        }
+        return next;
     }
 
     /** The progress of this rule version, reset if an older version of the rule made it. */
@@ -287,10 +361,20 @@ public final class RuleEngine {
         }
     }
 
+    /** A copy without the journey snapshot (the fields are shared: marks are never changed in place). */
     private static RuleMark withoutSnapshot(RuleMark m) {
         return m.getSnapshot() == null
                 ? m
-                : RuleMark.newBuilder(m).setSnapshot(null).build();
+                : new RuleMark(
+                        m.getEventId(),
+                        m.getEventTime(),
+                        m.getType(),
+                        m.getMetric(),
+                        m.getScore(),
+                        m.getTouchpoint(),
+                        m.getChannel(),
+                        m.getAgentId(),
+                        null);
     }
 
     private static List<PendingEvent> mutablePending(RuleState s) {

@@ -2,7 +2,6 @@ package io.cxstream.rules;
 
 import io.cxstream.avro.PendingEvent;
 import io.cxstream.avro.RuleMark;
-import io.cxstream.avro.RuleProgress;
 import io.cxstream.avro.RuleState;
 
 import org.apache.flink.streaming.api.TimerService;
@@ -34,16 +33,11 @@ public final class RuleTimers {
         return earliest;
     }
 
-    /** The earliest time a mark's window ends: an absence's deadline, or when a mark can go. */
-    static long earliestWindowEnd(RuleSet rules, List<RuleProgress> progress) {
+    /** The earliest time a mark's window ends (an absence's deadline, or when a mark can go); MAX_VALUE: none. */
+    static long earliestEnd(List<RuleMark> marks, long windowMillis) {
         long earliest = Long.MAX_VALUE;
-        for (RuleProgress p : progress) {
-            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule != null) {
-                for (RuleMark m : p.getMarks()) {
-                    earliest = Math.min(earliest, m.getEventTime() + rule.windowMillis);
-                }
-            }
+        for (RuleMark m : marks) {
+            earliest = Math.min(earliest, m.getEventTime() + windowMillis);
         }
         return earliest;
     }

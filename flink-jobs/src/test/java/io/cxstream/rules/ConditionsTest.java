@@ -163,35 +163,87 @@ class ConditionsTest {
 
     static Stream<Arguments> keys() {
         return Stream.of(
-                Arguments.of("event.type == 'PAYMENT_FAILED'", Set.of("type:PAYMENT_FAILED")),
-                Arguments.of("'PAYMENT_FAILED' == event.type", Set.of("type:PAYMENT_FAILED")),
-                Arguments.of("event.metric == 'NPS'", Set.of("metric:NPS")),
+                Arguments.of("event.type == 'PAYMENT_FAILED'", Set.of("type:PAYMENT_FAILED"), true),
+                Arguments.of("'PAYMENT_FAILED' == event.type", Set.of("type:PAYMENT_FAILED"), true),
+                Arguments.of("event.metric == 'NPS'", Set.of("metric:NPS"), true),
                 Arguments.of(
                         "event.type in ['SUPPORT_CONTACT', 'CALL_ABANDONED']",
-                        Set.of("type:SUPPORT_CONTACT", "type:CALL_ABANDONED")),
-                Arguments.of("event.metric == 'NPS' && event.score <= 6", Set.of("metric:NPS")),
-                Arguments.of("event.score <= 6 && event.metric == 'NPS'", Set.of("metric:NPS")),
+                        Set.of("type:SUPPORT_CONTACT", "type:CALL_ABANDONED"),
+                        true),
+                Arguments.of("event.metric == 'NPS' && event.score <= 6", Set.of("metric:NPS"), false),
+                Arguments.of("event.score <= 6 && event.metric == 'NPS'", Set.of("metric:NPS"), false),
                 Arguments.of(
-                        "event.type in ['ERROR', 'CALL_ABANDONED'] && event.type == 'ERROR'", Set.of("type:ERROR")),
-                Arguments.of("event.type == 'ERROR' || event.metric == 'CES'", Set.of("type:ERROR", "metric:CES")),
+                        "event.type in ['ERROR', 'CALL_ABANDONED'] && event.type == 'ERROR'",
+                        Set.of("type:ERROR"),
+                        false),
+                Arguments.of(
+                        "event.type == 'ERROR' || event.metric == 'CES'", Set.of("type:ERROR", "metric:CES"), true),
                 Arguments.of(
                         "(event.type == 'ERROR' && event.touchpoint == 'checkout') || event.type in ['ORDER_PLACED']",
-                        Set.of("type:ERROR", "type:ORDER_PLACED")),
-                Arguments.of("event.type == 'ERROR' || event.score < 3", null),
-                Arguments.of("event.score < 3", null),
-                Arguments.of("event.type != 'ERROR'", null),
-                Arguments.of("!(event.type == 'ERROR')", null),
-                Arguments.of("event.touchpoint == 'checkout'", null),
-                Arguments.of("event.type in [event.touchpoint]", null),
-                Arguments.of("event.type == event.touchpoint", null),
-                Arguments.of("event.channel == 'WEB'", null),
-                Arguments.of("true", null));
+                        Set.of("type:ERROR", "type:ORDER_PLACED"),
+                        false),
+                Arguments.of("event.type == 'ERROR' || event.score < 3", null, false),
+                Arguments.of("event.score < 3", null, false),
+                Arguments.of("event.type != 'ERROR'", null, false),
+                Arguments.of("!(event.type == 'ERROR')", null, false),
+                Arguments.of("event.touchpoint == 'checkout'", null, false),
+                Arguments.of("event.type in [event.touchpoint]", null, false),
+                Arguments.of("event.type == event.touchpoint", null, false),
+                Arguments.of("event.channel == 'WEB'", null, false),
+                Arguments.of("true", null, false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("keys")
-    void theKeyIndex(String expression, Set<String> keys) throws Exception {
-        assertThat(conditions.condition(expression, "test").keys).isEqualTo(keys);
+    void theKeyIndex(String expression, Set<String> keys, boolean keysDecide) throws Exception {
+        Condition c = conditions.condition(expression, "test");
+        assertThat(c.keys).isEqualTo(keys);
+        assertThat(c.keysDecide).isEqualTo(keysDecide);
+    }
+
+    /**
+     * Skipping evaluation never changes a match: for every event of one of a condition's keys (each
+     * interaction type and each metric, at both ends of the scale and a checkout touchpoint),
+     * {@code matchesKeyed} equals evaluating it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keys")
+    void anEventOfItsKeysMatchesAsEvaluated(String expression, Set<String> keys, boolean keysDecide) throws Exception {
+        Condition c = conditions.condition(expression, "test");
+        int checked = 0;
+        for (JourneyEvent e : everyKindOfEvent()) {
+            if (c.keys != null && c.keys.contains(RuleSet.keyOf(e))) {
+                boolean evaluated = c.test(vars.of(e, null));
+                assertThat(c.matchesKeyed(vars.of(e, null)))
+                        .as("%s on %s", expression, RuleSet.keyOf(e))
+                        .isEqualTo(evaluated);
+                assertThat(evaluated || !keysDecide)
+                        .as("a deciding key always matches")
+                        .isTrue();
+                checked++;
+            }
+        }
+        assertThat(checked > 0).isEqualTo(keys != null);
+    }
+
+    private static List<JourneyEvent> everyKindOfEvent() {
+        List<JourneyEvent> events = new java.util.ArrayList<>();
+        for (InteractionType type : InteractionType.values()) {
+            for (String touchpoint : List.of("checkout", "Home")) {
+                JourneyEvent e = error();
+                e.interactionType = type;
+                e.touchpoint = touchpoint;
+                events.add(e);
+            }
+        }
+        for (io.cxstream.avro.FeedbackMetric metric : io.cxstream.avro.FeedbackMetric.values()) {
+            for (int score : new int[] {0, 10}) {
+                JourneyEvent e = nps(score, null);
+                e.metric = metric;
+                events.add(e);
+            }
+        }
+        return events;
     }
 
     @Test
