@@ -4,13 +4,16 @@ import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.FeedbackEvent;
 import io.cxstream.avro.InteractionEvent;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
  * A validated input event on its way to the per-customer journey: exactly one of
- * {@link #interaction}, {@link #feedback} or {@link #consent} is set. A Flink POJO (public fields, no-arg
- * constructor) so it crosses the keyBy without Kryo.
+ * {@link #interaction}, {@link #feedback} or {@link #consent} is set. It crosses the keyBy with its own
+ * serializer ({@link CxEventSerializer}), neither Kryo nor Flink's POJO serializer.
  */
+@TypeInfo(CxEventTypeInfo.Factory.class)
 public class CxEvent {
     public String customerId;
     /** Event time, epoch millis. */
