@@ -36,12 +36,15 @@ import java.util.function.Consumer;
  * changes what fires. Events that match no such condition leave the rule state as it is.
  *
  * <p>One event-time timer per customer is enough: one is registered at the earliest pending event,
- * and each timer registers the next one, at the earliest of the pending events left and the marks'
- * window ends (absence deadlines, expiry). A timer at a time with nothing due finds nothing to do.
+ * and each timer registers the next one, at the earliest of the pending events left and the absence
+ * deadlines, or else when all of the customer's count and sequence marks can go (their expiry needs no
+ * wake-up of its own: a later event drops what its window no longer reaches). A timer at a time with
+ * nothing due finds nothing to do.
  *
  * <p>Bounded: pending holds at most {@code maxPending} events (more within the out-of-orderness
  * bound are dropped and counted), a count rule keeps at most count−1 marks, absence and sequence
- * rules at most {@code maxMarks} open starts, and every mark leaves once its window has passed.
+ * rules at most {@code maxMarks} open starts, and every mark leaves once its window has passed (at the
+ * latest when the last of the customer's windows has).
  */
 public final class RuleEngine {
     /**
@@ -166,11 +169,11 @@ public final class RuleEngine {
         if (deadline <= time) {
             fireDeadlines(rules, customerId, progress, time, out);
         }
-        long windowEnd = expire(rules, progress, time);
+        long wakeUp = expire(rules, progress, time);
         if (later.isEmpty() && progress.isEmpty()) {
             return null;
         }
-        long next = Math.min(RuleTimers.earliestPending(later), windowEnd);
+        long next = Math.min(RuleTimers.earliestPending(later), wakeUp);
         if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(next);
         }
@@ -309,11 +312,14 @@ public final class RuleEngine {
 
     /**
      * Drops marks no later event can use (their window ended at or before the watermark) and rules no
-     * longer running; returns the earliest window end left (Long.MAX_VALUE: none), where the next
-     * timer must be at the latest.
+     * longer running; returns when the next timer must fire at the latest (Long.MAX_VALUE: never): at
+     * the earliest absence deadline, else once every count's and sequence's mark can go. Those marks
+     * need no wake-up of their own: a later event drops the ones its window no longer reaches, so one
+     * wake-up lets all of them go (a customer's marks of thirty rules are one timer, not thirty).
      */
     private static long expire(RuleSet rules, List<RuleProgress> progress, long watermark) {
-        long next = Long.MAX_VALUE;
+        long deadline = Long.MAX_VALUE;
+        long allGone = Long.MIN_VALUE;
         for (Iterator<RuleProgress> it = progress.iterator(); it.hasNext(); ) {
             RuleProgress p = it.next();
             CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
@@ -323,18 +329,21 @@ public final class RuleEngine {
             }
             List<RuleMark> marks = p.getMarks();
             long window = rule.windowMillis;
-            long end = RuleTimers.earliestEnd(marks, window);
-            if (end <= watermark && rule.rule.pattern.kind != Rule.Kind.ABSENCE) {
-                marks.removeIf(m -> m.getEventTime() + window <= watermark);
-                end = RuleTimers.earliestEnd(marks, window);
+            if (rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
+                if (!marks.isEmpty()) {
+                    deadline = Math.min(deadline, RuleTimers.earliestEnd(marks, window));
+                }
+            } else {
+                if (RuleTimers.earliestEnd(marks, window) <= watermark) {
+                    marks.removeIf(m -> m.getEventTime() + window <= watermark);
+                }
+                allGone = Math.max(allGone, RuleTimers.latestEnd(marks, window));
             }
             if (marks.isEmpty()) {
                 it.remove();
-            } else {
-                next = Math.min(next, end);
             }
         }
-        return next;
+        return deadline != Long.MAX_VALUE || allGone == Long.MIN_VALUE ? deadline : allGone;
     }
 
     /** The progress of this rule version, reset if an older version of the rule made it. */

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The rule engine's one timer per customer: registered at the earliest pending event, and each timer
- * registers the next, at the earliest of the pending events left and the marks' window ends.
+ * registers the next, at the earliest of the pending events left and the absence deadlines, or else
+ * when all the customer's marks can go.
  */
 public final class RuleTimers {
     private RuleTimers() {}
@@ -40,5 +41,14 @@ public final class RuleTimers {
             earliest = Math.min(earliest, m.getEventTime() + windowMillis);
         }
         return earliest;
+    }
+
+    /** The latest time a mark's window ends (when all of them can go); MIN_VALUE: none. */
+    static long latestEnd(List<RuleMark> marks, long windowMillis) {
+        long latest = Long.MIN_VALUE;
+        for (RuleMark m : marks) {
+            latest = Math.max(latest, m.getEventTime() + windowMillis);
+        }
+        return latest;
     }
 }
