@@ -3,6 +3,7 @@ package io.cxstream.journey;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.DeadLetter;
+import io.cxstream.avro.JourneyStage;
 import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.RuleState;
 import io.cxstream.config.CxConfig;
@@ -33,6 +34,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.ArrayList;
 
 /**
  * The per-customer operator: keeps everything it knows of a customer in one {@link JourneyState}
@@ -144,12 +146,14 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     @Override
     public void processElement(CxEvent event, ReadOnlyContext ctx, Collector<JourneyEvent> out) throws Exception {
         JourneyState state = read(event.customerId, ctx.timerService());
-        if (erasedBefore(state, event.eventTime, event.consent)) {
+        // A journey carries its tombstone; only a customer without one needs the tombstone's own state.
+        Long tombstone = state != null ? state.getErasedAt() : erasedAt.value();
+        if (erasedBefore(tombstone, event.eventTime, event.consent)) {
             erasedDropped.inc();
             return;
         }
         if (event.consent != null) {
-            onConsent(event.consent, state, ctx);
+            onConsent(event.consent, state, tombstone, ctx);
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
@@ -160,7 +164,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             return;
         }
         if (state == null) {
-            state = newState();
+            state = newState(tombstone);
         }
         JourneyEvent result = event.interaction != null
                 ? update.onInteraction(event.interaction, state)
@@ -243,22 +247,38 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     }
 
     /** A customer's first state, carrying the tombstone of an earlier erasure, if any. */
-    private JourneyState newState() throws Exception {
-        return JourneyState.newBuilder()
-                .setErasedAt(erasedAt.value())
-                .setLayout(LAYOUT)
-                .build();
+    /**
+     * A new customer's value: the schema's defaults (what {@code JourneyState.newBuilder().build()}
+     * gives, without the builder's copy of every default), its tombstone and the current layout.
+     */
+    static JourneyState newState(Long erasedAt) {
+        return new JourneyState(
+                JourneyStage.UNKNOWN,
+                null,
+                0,
+                0,
+                0L,
+                null,
+                null,
+                null,
+                new ArrayList<>(),
+                null,
+                null,
+                0L,
+                0L,
+                0L,
+                null,
+                true,
+                null,
+                erasedAt,
+                LAYOUT);
     }
 
-    /**
-     * Whether the customer was erased at or after {@code eventTime} (an ERASE itself always applies). A
-     * journey carries its tombstone; only a customer without one needs the tombstone's own state.
-     */
-    private boolean erasedBefore(JourneyState state, long eventTime, ConsentEvent consent) throws Exception {
+    /** Whether the customer was erased ({@code erased}: its tombstone) at or after {@code eventTime} (an ERASE itself always applies). */
+    private static boolean erasedBefore(Long erased, long eventTime, ConsentEvent consent) {
         if (consent != null && consent.getAction() == ConsentAction.ERASE) {
             return false;
         }
-        Long erased = state != null ? state.getErasedAt() : erasedAt.value();
         return erased != null && eventTime <= erased;
     }
 
@@ -267,7 +287,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      * state (journey and rule progress), leaves its tombstone, then sends an erasure marker: every
      * finding built from earlier events is already ahead of it on {@link #TRIGGERS}.
      */
-    private void onConsent(ConsentEvent e, JourneyState state, ReadOnlyContext ctx) throws Exception {
+    private void onConsent(ConsentEvent e, JourneyState state, Long tombstone, ReadOnlyContext ctx) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
             Long erased = erasedAt.value();
             erasedAt.update(Math.max(
@@ -280,7 +300,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             return;
         }
         if (state == null) {
-            state = newState();
+            state = newState(tombstone);
         }
         JourneyUpdate.onConsent(e, state);
         write(e.getCustomerId(), state, ctx.timerService());

@@ -200,4 +200,16 @@ class JourneyFunctionTest {
         send(CxEvent.of(e));
         assertThat(harness.extractOutputValues().get(0).snapshot.getSegment()).isEqualTo("VIP");
     }
+
+    /** A new customer's value is exactly what the schema's defaults give, whatever the schema gains later. */
+    @Test
+    void aNewCustomersValueIsTheSchemasDefaults() {
+        for (Long tombstone : new Long[] {null, T0}) {
+            assertThat(JourneyFunction.newState(tombstone))
+                    .isEqualTo(JourneyState.newBuilder()
+                            .setErasedAt(tombstone)
+                            .setLayout(JourneyFunction.LAYOUT)
+                            .build());
+        }
+    }
 }
