@@ -95,4 +95,20 @@ final class Findings {
                 snapshot.getChurnRisk() >= JourneyStageModel.AT_RISK_CHURN || "LOYAL".equals(snapshot.getSegment());
         return atRisk ? Priority.values()[p.ordinal() - 1] : p;
     }
+
+    /** A copy without the journey snapshot (the fields are shared: marks are never changed in place). */
+    static RuleMark withoutSnapshot(RuleMark m) {
+        return m.getSnapshot() == null
+                ? m
+                : new RuleMark(
+                        m.getEventId(),
+                        m.getEventTime(),
+                        m.getType(),
+                        m.getMetric(),
+                        m.getScore(),
+                        m.getTouchpoint(),
+                        m.getChannel(),
+                        m.getAgentId(),
+                        null);
+    }
 }

@@ -17,7 +17,6 @@ import org.apache.flink.streaming.api.TimerService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -150,7 +149,7 @@ public final class RuleEngine {
             ready.sort(EVENT_TIME_ORDER);
         }
         List<RuleProgress> progress = mutableProgress(s);
-        long deadline = earliestDeadline(rules, progress);
+        long deadline = RuleTimers.earliestDeadline(rules, progress);
         for (PendingEvent p : ready) {
             long t = p.getEvent().getEventTime();
             if (deadline <= t - 1) {
@@ -169,7 +168,7 @@ public final class RuleEngine {
         if (deadline <= time) {
             fireDeadlines(rules, customerId, progress, time, out);
         }
-        long wakeUp = expire(rules, progress, time);
+        long wakeUp = RuleTimers.expire(rules, progress, time);
         if (later.isEmpty() && progress.isEmpty()) {
             return null;
         }
@@ -241,7 +240,7 @@ public final class RuleEngine {
                     marks.clear();
                     out.accept(Findings.trigger(customerId, rule, evidence, event, t, vars));
                 } else {
-                    marks.set(marks.size() - 1, withoutSnapshot(event));
+                    marks.set(marks.size() - 1, Findings.withoutSnapshot(event));
                 }
                 return;
             case ABSENCE:
@@ -260,7 +259,7 @@ public final class RuleEngine {
                     }
                     return;
                 }
-                addCapped(marks, withoutSnapshot(event));
+                addCapped(marks, Findings.withoutSnapshot(event));
                 return;
             default:
                 throw new IllegalStateException("not a rule with memory: " + rule);
@@ -295,57 +294,6 @@ public final class RuleEngine {
         return next;
     }
 
-    /** The earliest absence deadline in {@code progress} (Long.MAX_VALUE: none). */
-    private static long earliestDeadline(RuleSet rules, List<RuleProgress> progress) {
-        long earliest = Long.MAX_VALUE;
-        for (RuleProgress p : progress) {
-            if (p.getMarks().isEmpty()) {
-                continue;
-            }
-            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule != null && rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
-                earliest = Math.min(earliest, RuleTimers.earliestEnd(p.getMarks(), rule.windowMillis));
-            }
-        }
-        return earliest;
-    }
-
-    /**
-     * Drops marks no later event can use (their window ended at or before the watermark) and rules no
-     * longer running; returns when the next timer must fire at the latest (Long.MAX_VALUE: never): at
-     * the earliest absence deadline, else once every count's and sequence's mark can go. Those marks
-     * need no wake-up of their own: a later event drops the ones its window no longer reaches, so one
-     * wake-up lets all of them go (a customer's marks of thirty rules are one timer, not thirty).
-     */
-    private static long expire(RuleSet rules, List<RuleProgress> progress, long watermark) {
-        long deadline = Long.MAX_VALUE;
-        long allGone = Long.MIN_VALUE;
-        for (Iterator<RuleProgress> it = progress.iterator(); it.hasNext(); ) {
-            RuleProgress p = it.next();
-            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule == null) {
-                it.remove();
-                continue;
-            }
-            List<RuleMark> marks = p.getMarks();
-            long window = rule.windowMillis;
-            if (rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
-                if (!marks.isEmpty()) {
-                    deadline = Math.min(deadline, RuleTimers.earliestEnd(marks, window));
-                }
-            } else {
-                if (RuleTimers.earliestEnd(marks, window) <= watermark) {
-                    marks.removeIf(m -> m.getEventTime() + window <= watermark);
-                }
-                allGone = Math.max(allGone, RuleTimers.latestEnd(marks, window));
-            }
-            if (marks.isEmpty()) {
-                it.remove();
-            }
-        }
-        return deadline != Long.MAX_VALUE || allGone == Long.MIN_VALUE ? deadline : allGone;
-    }
-
     /** The progress of this rule version, reset if an older version of the rule made it. */
     private RuleProgress progressOf(List<RuleProgress> progress, CompiledRule rule) {
         for (int i = 0; i < progress.size(); i++) {
@@ -368,22 +316,6 @@ public final class RuleEngine {
         while (marks.size() > limits.maxMarks) {
             marks.remove(0);
         }
-    }
-
-    /** A copy without the journey snapshot (the fields are shared: marks are never changed in place). */
-    private static RuleMark withoutSnapshot(RuleMark m) {
-        return m.getSnapshot() == null
-                ? m
-                : new RuleMark(
-                        m.getEventId(),
-                        m.getEventTime(),
-                        m.getType(),
-                        m.getMetric(),
-                        m.getScore(),
-                        m.getTouchpoint(),
-                        m.getChannel(),
-                        m.getAgentId(),
-                        null);
     }
 
     private static List<PendingEvent> mutablePending(RuleState s) {
