@@ -135,7 +135,7 @@ public final class RuleEngine {
      * fires the absence deadlines up to it, lets go of marks whose window has passed, and registers the
      * next timer.
      *
-     * @param s the customer's rule state (not null)
+     * @param s the customer's rule state (not null); changed in place
      * @return what is left of it (null: nothing)
      */
     public RuleState onTimer(
