@@ -246,7 +246,6 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         store.flush(now);
     }
 
-    /** A customer's first state, carrying the tombstone of an earlier erasure, if any. */
     /**
      * A new customer's value: the schema's defaults (what {@code JourneyState.newBuilder().build()}
      * gives, without the builder's copy of every default), its tombstone and the current layout.

@@ -10,7 +10,7 @@ import java.util.Set;
  * ({@code type:PAYMENT_FAILED}, {@code metric:NPS}; null = any event), read from the expression's
  * top-level terms, so most events skip evaluation altogether; when the keys alone decide
  * ({@code event.type == 'ORDER_PLACED'}, {@code event.type in [...]}, such terms joined by {@code ||}),
- * an event of one of them matches without evaluation ({@link #matchesKeyed}).
+ * an event of one of them matches without evaluation ({@link #matches}).
  */
 final class Condition {
     final String source;
@@ -25,8 +25,11 @@ final class Condition {
         this.program = program;
     }
 
-    /** {@link #test}, for an event known to have one of {@link #keys} (the rule set's index found it by one). */
-    boolean matchesKeyed(EventVariables vars) {
+    /**
+     * {@link #test}, for an event of one of {@link #keys} (the rule set's index found it by one), or any
+     * event when the condition names no key: where the keys decide, no evaluation.
+     */
+    boolean matches(EventVariables vars) {
         return keysDecide || test(vars);
     }
 

@@ -116,13 +116,10 @@ public final class LoopSpec implements Serializable {
             }
             vars = new EventVariables();
         }
-        if (condition.keys == null) {
-            return condition.test(vars.of(event, null));
-        }
         String key = RuleSet.keyOf(event);
-        if (key == null || !condition.keys.contains(key)) {
+        if (condition.keys != null && (key == null || !condition.keys.contains(key))) {
             return false; // not an event of the types or metrics the condition is about: no need to evaluate it
         }
-        return condition.matchesKeyed(vars.of(event, null));
+        return condition.matches(vars.of(event, null));
     }
 }

@@ -150,21 +150,20 @@ public final class RuleSet {
         }
         vars.of(event, attributes);
         if (keyed != null) {
-            hits = match(keyed, true, event, vars, hits);
+            hits = match(keyed, event, vars, hits);
         }
         if (!anyEvent.isEmpty()) {
-            hits = match(anyEvent, false, event, vars, hits);
+            hits = match(anyEvent, event, vars, hits);
         }
         return hits == null ? List.of() : hits;
     }
 
-    private List<Hit> match(
-            List<Entry> entries, boolean keyed, JourneyEvent event, EventVariables vars, List<Hit> hits) {
+    private List<Hit> match(List<Entry> entries, JourneyEvent event, EventVariables vars, List<Hit> hits) {
         for (Entry entry : entries) {
             if (inForce(entry.rule.rule.id, event.eventTime) != entry.rule) {
                 continue;
             }
-            boolean matched = keyed ? entry.condition.matchesKeyed(vars) : entry.condition.test(vars);
+            boolean matched = entry.condition.matches(vars);
             if (matched) {
                 hits = add(hits, new Hit(entry.rule, entry.role));
             } else if (entry.role == CompiledRule.ROLE_WHEN && entry.rule.rule.pattern.consecutive) {

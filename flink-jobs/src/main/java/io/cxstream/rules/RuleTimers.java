@@ -74,7 +74,7 @@ public final class RuleTimers {
      * longer running; returns when the next timer must fire at the latest (Long.MAX_VALUE: never): at
      * the earliest absence deadline, else once every count's and sequence's mark can go. Those marks
      * need no wake-up of their own: a later event drops the ones its window no longer reaches, so one
-     * wake-up lets all of them go (a customer's marks of thirty rules are one timer, not thirty).
+     * wake-up lets all of them go (not one per window end).
      */
     static long expire(RuleSet rules, List<RuleProgress> progress, long watermark) {
         long deadline = Long.MAX_VALUE;
@@ -93,9 +93,7 @@ public final class RuleTimers {
                     deadline = Math.min(deadline, earliestEnd(marks, window));
                 }
             } else {
-                if (earliestEnd(marks, window) <= watermark) {
-                    marks.removeIf(m -> m.getEventTime() + window <= watermark);
-                }
+                marks.removeIf(m -> m.getEventTime() + window <= watermark);
                 allGone = Math.max(allGone, latestEnd(marks, window));
             }
             if (marks.isEmpty()) {

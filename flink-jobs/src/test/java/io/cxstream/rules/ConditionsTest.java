@@ -204,7 +204,7 @@ class ConditionsTest {
     /**
      * Skipping evaluation never changes a match: for every event of one of a condition's keys (each
      * interaction type and each metric, at both ends of the scale and a checkout touchpoint),
-     * {@code matchesKeyed} equals evaluating it.
+     * {@code matches} equals evaluating it.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("keys")
@@ -214,7 +214,7 @@ class ConditionsTest {
         for (JourneyEvent e : everyKindOfEvent()) {
             if (c.keys != null && c.keys.contains(RuleSet.keyOf(e))) {
                 boolean evaluated = c.test(vars.of(e, null));
-                assertThat(c.matchesKeyed(vars.of(e, null)))
+                assertThat(c.matches(vars.of(e, null)))
                         .as("%s on %s", expression, RuleSet.keyOf(e))
                         .isEqualTo(evaluated);
                 assertThat(evaluated || !keysDecide)
