@@ -18,6 +18,7 @@ import io.cxstream.rules.RuleSetHolder;
 import io.cxstream.rules.RuleStatus;
 import io.cxstream.rules.RuleTimers;
 import io.cxstream.rules.Trigger;
+import io.cxstream.state.AvroStateTypes;
 import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -70,7 +71,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     /** The customer's state (journey, rule progress), one Avro record; expires after {@code state.ttl} without writes. */
     public static ValueStateDescriptor<JourneyState> journeyDescriptor(Duration ttl) {
         ValueStateDescriptor<JourneyState> descriptor =
-                new ValueStateDescriptor<>("journey", new AvroTypeInfo<>(JourneyState.class));
+                new ValueStateDescriptor<>("journey", AvroStateTypes.of(JourneyState.class));
         descriptor.enableTimeToLive(StateTtl.afterWrite(ttl));
         return descriptor;
     }
