@@ -100,6 +100,59 @@ class ArrivalOrderPropertyTest {
         }
     }
 
+    /**
+     * With rules of every kind with memory published beside the defaults: a count of three without a
+     * reset, a sequence, and an absence whose start is common; several rules match the same event.
+     */
+    @Test
+    void withPublishedCountSequenceAndAbsenceRules() throws Exception {
+        List<String> all = new ArrayList<>();
+        for (long seed = 301; seed <= 320; seed++) {
+            Random random = new Random(seed);
+            List<CxEvent> history = history(random);
+            List<String> sorted = run(sortedArrival(history), SHORT_WINDOWS, seed % 2 == 0, Set.of(), true);
+            List<String> shuffled = run(shuffledArrival(history, random), SHORT_WINDOWS, seed % 2 == 0, Set.of(), true);
+            assertThat(shuffled).as("seed %d with published rules", seed).isEqualTo(sorted);
+            all.addAll(sorted);
+        }
+        for (String trigger : List.of(" VIEWS @", " ESCALATION @", " STALLED @")) {
+            assertThat(all.stream().filter(f -> f.contains(trigger)).count())
+                    .as("the published rule%s fires", trigger)
+                    .isGreaterThan(50);
+        }
+    }
+
+    private static String rule(String id, String pattern) {
+        return "{\"id\":\"" + id + "\",\"version\":1,\"trigger\":\"" + id.toUpperCase()
+                + "\",\"route\":\"MARKETING\",\"priority\":\"P3\",\"reason\":\"{count}\",\"action\":\"a\","
+                + "\"cooldown\":\"1 min\",\"pattern\":" + pattern + "}";
+    }
+
+    private static void publishRules(JourneyHarness h) throws Exception {
+        long at = T0 - 3_600_000;
+        h.rule(
+                        "views",
+                        rule(
+                                "views",
+                                "{\"kind\":\"count\",\"count\":3,\"within\":\"15 s\","
+                                        + "\"when\":\"event.type in ['PAGE_VIEW', 'ERROR']\"}"),
+                        at)
+                .rule(
+                        "escalation",
+                        rule(
+                                "escalation",
+                                "{\"kind\":\"sequence\",\"within\":\"12 s\","
+                                        + "\"first\":\"event.type == 'SUPPORT_CONTACT'\",\"then\":\"event.type == 'CALL_ABANDONED'\"}"),
+                        at)
+                .rule(
+                        "stalled",
+                        rule(
+                                "stalled",
+                                "{\"kind\":\"absence\",\"within\":\"8 s\","
+                                        + "\"when\":\"event.type == 'PAGE_VIEW'\",\"missing\":\"event.type == 'ORDER_PLACED'\"}"),
+                        at);
+    }
+
     /** Several customers, each with dense events (0-3 s apart) of every kind the rules look at. */
     private static List<CxEvent> history(Random random) {
         List<CxEvent> events = new ArrayList<>();
@@ -140,6 +193,28 @@ class ArrivalOrderPropertyTest {
         return out;
     }
 
+    /**
+     * Every finding that came out since the last look is on time: its moment (the last evidence, or an
+     * absence's deadline) is after the watermark before this step (so it was not held past the watermark
+     * that reached it) and at or before the record's timestamp. Returns how many records it has seen.
+     */
+    private static int assertOnTime(JourneyHarness h, int seen, long watermarkBefore) {
+        List<StreamRecord<Trigger>> records = h.triggerRecords();
+        for (int i = seen; i < records.size(); i++) {
+            StreamRecord<Trigger> r = records.get(i);
+            Trigger t = r.getValue();
+            if (t.isFinding()) {
+                assertThat(t.lastEvidenceTime)
+                        .as(
+                                "%s %s @%d came out after the watermark %d had passed it",
+                                t.customerId, t.trigger, t.lastEvidenceTime - T0, watermarkBefore - T0)
+                        .isGreaterThan(watermarkBefore)
+                        .isLessThanOrEqualTo(r.getTimestamp());
+            }
+        }
+        return records.size();
+    }
+
     /** Feeds the arrival order with the watermark a bounded-out-of-orderness source gives, then ends event time. */
     private static List<String> run(List<CxEvent> arrival, boolean rocksDbWithRestore) throws Exception {
         return run(
@@ -150,18 +225,38 @@ class ArrivalOrderPropertyTest {
     private static List<String> run(
             List<CxEvent> arrival, Map<String, String> settings, boolean rocksDb, Set<Integer> restoreBefore)
             throws Exception {
+        return run(arrival, settings, rocksDb, restoreBefore, false);
+    }
+
+    /** The same, with {@link #publishRules} published first if asked. */
+    private static List<String> run(
+            List<CxEvent> arrival,
+            Map<String, String> settings,
+            boolean rocksDb,
+            Set<Integer> restoreBefore,
+            boolean published)
+            throws Exception {
         try (JourneyHarness h = new JourneyHarness(settings, rocksDb).open()) {
+            if (published) {
+                publishRules(h);
+            }
             long maxSeen = Long.MIN_VALUE;
+            long watermark = Long.MIN_VALUE;
             int sent = 0;
+            int seen = 0;
             for (CxEvent e : arrival) {
                 if (restoreBefore.contains(sent++)) {
                     h.restart();
                 }
                 h.send(e);
+                seen = assertOnTime(h, seen, watermark);
                 maxSeen = Math.max(maxSeen, e.eventTime);
                 h.watermark(maxSeen - BOUND - 1);
+                seen = assertOnTime(h, seen, watermark);
+                watermark = Math.max(watermark, maxSeen - BOUND - 1);
             }
             h.watermark(maxSeen + 3_600_000);
+            assertOnTime(h, seen, watermark);
             assertThat(h.journeyEvents()).as("no event was late").hasSize(arrival.size());
             List<String> out = new ArrayList<>();
             for (StreamRecord<Trigger> r : h.triggerRecords()) {
