@@ -241,6 +241,7 @@ final class PrefilledSustain {
         bench.log(
                 "throughput %s p%d: draining the backlog of %,d events (RocksDB, every rule) ...",
                 guarantee, parallelism, total);
+        ThreadCpu cpuBefore = ThreadCpu.now();
         long running = System.nanoTime();
         long sourceDone = -1;
         long lastChange = running;
@@ -286,9 +287,18 @@ final class PrefilledSustain {
         double rate = total / s;
         Map<String, Long> outputs =
                 BenchJobs.endOffsets(broker, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
+        Map<String, Object> cpu = ThreadCpu.now().since(cpuBefore, total, 8);
         bench.log(
-                "throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s; outputs %s",
-                guarantee, parallelism, total, s, rate, outputs);
+                "throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s; outputs %s; CPU per event:"
+                        + " journey task thread %.1f µs, process %.1f µs",
+                guarantee,
+                parallelism,
+                total,
+                s,
+                rate,
+                outputs,
+                ThreadCpu.usPerEvent(cpu, "journey"),
+                cpu.get("process_cpu_us_per_event"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", total);
         m.put("timing", "flink metrics (source read all + operators quiet)");
@@ -297,6 +307,7 @@ final class PrefilledSustain {
         m.put("elapsed_s", BenchMain.round(s, 2));
         m.put("events_per_s", Math.round(rate));
         m.put("outputs", outputs);
+        m.put("cpu", cpu);
         return m;
     }
 

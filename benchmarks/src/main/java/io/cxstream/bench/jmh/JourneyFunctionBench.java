@@ -28,15 +28,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The per-customer operator: {@link JourneyFunction} (journey update plus the five shipped rules) in
- * Flink's keyed broadcast harness with the heap (hashmap) or the RocksDB state backend, over
+ * The per-customer operator: {@link JourneyFunction} (journey update plus the rules: the five shipped
+ * ones, or {@code benchmarks/rules/fifty-rules.json}, the five plus 45 of every kind) in Flink's keyed
+ * broadcast harness with the heap (hashmap) or the RocksDB state backend, over
  * {@code customers} keys, so every call reads, updates and writes one customer's Avro
- * {@code JourneyState} and evaluates the rules (orders and NPS answers reach the rule state). Event
+ * {@code JourneyState} and evaluates the rules (with the five, orders and NPS answers reach the rule
+ * state; with fifty, nearly every step of the journey matches a count, absence or sequence). Event
  * time only moves forward, and the watermark follows it 1,000 events behind, so waiting rule events
  * are applied as in the job. The harness collects output: it is cleared after every call.
  *
@@ -54,13 +57,22 @@ public class JourneyFunctionBench {
     @Param({"100000"})
     public int customers;
 
+    /** {@code five}: the shipped defaults; {@code fifty}: the benchmark rule file (run from the repository root). */
+    @Param({"five", "fifty"})
+    public String rules;
+
     private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> harness;
     private CxEvent[] events;
     private long n;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        CxConfig config = CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of());
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap-servers", "localhost:9092");
+        if (rules.equals("fifty")) {
+            settings.put("rules.file", "benchmarks/rules/fifty-rules.json");
+        }
+        CxConfig config = CxConfig.fromMap(settings, Map.of());
         JourneyFunction function = new JourneyFunction(
                 config, new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown));
         harness = new KeyedBroadcastOperatorTestHarness<>(
