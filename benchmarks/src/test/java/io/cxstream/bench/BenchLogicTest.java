@@ -2,16 +2,20 @@ package io.cxstream.bench;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The harness's own arithmetic: the lag trend that decides "keeps up", the soak verdict, options, intended send times. */
+/** The harness's own arithmetic: the lag trend that decides "keeps up", the soak verdict, options, intended send times, CPU accounting. */
 class BenchLogicTest {
 
     private static List<double[]> lagSamples(double slope, double start) {
@@ -187,5 +191,46 @@ class BenchLogicTest {
         assertThat(second - first).isEqualTo(10);
         assertThat(third - first).isEqualTo(20);
         assertThat(clock.maxBehindMillis()).isGreaterThanOrEqualTo(180);
+    }
+
+    @Test
+    void threadCpuCountsWhatAThreadBurnedSinceTheSnapshotByItsFoldedName() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadCpuTimeSupported(), "thread CPU time");
+        ThreadCpu before = ThreadCpu.now();
+        long[] sink = new long[1];
+        CountDownLatch burned = new CountDownLatch(1);
+        CountDownLatch measured = new CountDownLatch(1);
+        Thread burner = new Thread(
+                () -> {
+                    long x = 0;
+                    // at least 200 ms of this thread's own CPU, however busy the machine is
+                    while (mx.getCurrentThreadCpuTime() < 200_000_000L) {
+                        x += x * 31 + 7;
+                    }
+                    burned.countDown();
+                    try {
+                        measured.await(); // alive when measured: groups are of live threads
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    sink[0] = x; // the loop's result is used
+                },
+                "cpu-burner-7 (1/1)#0");
+        burner.start();
+        burned.await();
+        Map<String, Object> since = ThreadCpu.now().since(before, 1000, 50);
+        measured.countDown();
+        burner.join();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> threads = (Map<String, Map<String, Object>>) since.get("threads");
+        assertThat(threads).containsKey("cpu-burner-N (N/N)#N");
+        double cpu = ((Number) threads.get("cpu-burner-N (N/N)#N").get("cpu_s")).doubleValue();
+        assertThat(cpu).isGreaterThanOrEqualTo(0.2).isLessThan(60);
+        // per event: 1000 events, so at least 200 µs each
+        assertThat(ThreadCpu.usPerEvent(since, "cpu-burner")).isGreaterThanOrEqualTo(200);
+        assertThat(ThreadCpu.usPerEvent(since, "no-such-thread")).isEqualTo(-1);
+        assertThat(((Number) since.get("process_cpu_s")).doubleValue()).isGreaterThanOrEqualTo(cpu - 0.01);
     }
 }

@@ -93,6 +93,9 @@ class BenchQuickIT {
                         "\"rocksdb_live_bytes_per_customer_by_state\"")
                 .doesNotContain("heap_timers_error");
         assertThat(number(json, "total_timers")).as("total_timers").isNotNegative();
+        // each drain's CPU: the process's and the journey task thread's (digits folded)
+        assertThat(number(json, "process_cpu_s")).as("process_cpu_s").isPositive();
+        assertThat(json).contains("\"journey -> ");
         assertThat(md)
                 .contains(
                         "## Machine",
