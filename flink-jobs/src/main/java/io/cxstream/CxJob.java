@@ -18,6 +18,7 @@ import io.cxstream.journey.JourneyOperator;
 import io.cxstream.loop.FeedbackDecoded;
 import io.cxstream.loop.LoopPipeline;
 import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.outreach.OutreachDecisionOperator;
 import io.cxstream.rules.DefaultRules;
 import io.cxstream.rules.IdleWatermarks;
 import io.cxstream.rules.RuleBook;
@@ -244,12 +245,16 @@ public class CxJob {
         // its own so that it runs on another thread than the journey (the bottleneck) where cores allow.
         KeyedStream<Trigger, String> triggers = DataStreamUtils.reinterpretAsKeyedStream(
                 journeys.getSideOutput(JourneyFunction.TRIGGERS), t -> t.customerId, Types.STRING);
-        DataStream<OutreachEvent> outreach = triggers.process(new OutreachDecisionFunction(
-                        config.rulesMaxWindow,
-                        config.stateTtl,
-                        config.defaultServiceConsent,
-                        config.defaultMarketingConsent,
-                        config.consentGrace))
+        DataStream<OutreachEvent> outreach = triggers.transform(
+                        "outreach-decision",
+                        TypeInformation.of(OutreachEvent.class),
+                        new OutreachDecisionOperator(new OutreachDecisionFunction(
+                                        config.rulesMaxWindow,
+                                        config.stateTtl,
+                                        config.defaultServiceConsent,
+                                        config.defaultMarketingConsent,
+                                        config.consentGrace)
+                                .withCache(OutreachDecisionFunction.cacheSize(config))))
                 .uid("outreach-decision")
                 .name("outreach-decision")
                 .startNewChain();

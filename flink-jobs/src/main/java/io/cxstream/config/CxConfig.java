@@ -134,6 +134,9 @@ public final class CxConfig implements Serializable {
     public final Set<String> abandonTouchpoints;
 
     public final Duration cooldown;
+    /** outreach.cache-size: decision values on the heap per instance (0: none). */
+    public final int outreachCacheSize;
+
     public final boolean defaultServiceConsent;
     /** consent.grace: findings are decided on the consent as of last evidence + this (default: maxOutOfOrderness). */
     public final Duration consentGrace;
@@ -226,6 +229,7 @@ public final class CxConfig implements Serializable {
         this.abandonTouchpoints = Collections.unmodifiableSet(touchpoints);
 
         this.cooldown = nonNegative(c, CxOptions.COOLDOWN);
+        this.outreachCacheSize = range(c, CxOptions.OUTREACH_CACHE_SIZE, 0, 10_000_000);
         this.defaultServiceConsent = get(c, CxOptions.DEFAULT_SERVICE_CONSENT);
         this.defaultMarketingConsent = get(c, CxOptions.DEFAULT_MARKETING_CONSENT);
         this.consentGrace =

@@ -271,6 +271,14 @@ public final class CxOptions {
             .withDescription(
                     "After an outreach, the same trigger for the same customer is suppressed this long (event time); "
                             + "the cooldown of the default rules and of published rules that set none.");
+    public static final ConfigOption<Integer> OUTREACH_CACHE_SIZE = ConfigOptions.key("outreach.cache-size")
+            .intType()
+            .defaultValue(100_000)
+            .withDescription(
+                    "Customers' decision values (findings waiting for their decision point, cooldowns) each outreach-decision "
+                            + "instance keeps on the heap, so that a held finding is decided without a RocksDB read; a changed "
+                            + "value is written to RocksDB when it leaves the cache or before the next checkpoint (checkpoints "
+                            + "hold the same). 0 turns it off; used with state.backend rocksdb only.");
     public static final ConfigOption<Boolean> DEFAULT_SERVICE_CONSENT = ConfigOptions.key("consent.default.service")
             .booleanType()
             .defaultValue(true)

@@ -19,6 +19,7 @@ import io.cxstream.rules.RuleStatus;
 import io.cxstream.rules.RuleTimers;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.AvroStateTypes;
+import io.cxstream.state.StateCache;
 import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.functions.OpenContext;

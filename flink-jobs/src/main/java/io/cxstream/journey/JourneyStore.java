@@ -2,6 +2,7 @@ package io.cxstream.journey;
 
 import io.cxstream.avro.JourneyState;
 import io.cxstream.io.Metrics;
+import io.cxstream.state.StateCache;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;

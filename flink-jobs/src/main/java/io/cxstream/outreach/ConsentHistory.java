@@ -32,8 +32,8 @@ import java.util.List;
  */
 final class ConsentHistory {
     static final int MAX_PER_PURPOSE = 16;
-    /** No outreach sent on the purpose (kept in {@link #sentDescriptor}). */
-    private static final long NONE = Long.MIN_VALUE;
+    /** No outreach sent on the purpose. */
+    static final long NONE = Long.MIN_VALUE;
 
     private static final long MARKETING = 1;
     private static final long ALLOWED = 2;
@@ -53,8 +53,11 @@ final class ConsentHistory {
         return new ValueStateDescriptor<>("consent-history", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
-    /** Decision point of the last outreach sent per purpose: [service, marketing]; for the late-consent count only. */
-    static ValueStateDescriptor<long[]> sentDescriptor(Duration ttl) {
+    /**
+     * Decision point of the last outreach sent per purpose, [service, marketing], as versions before
+     * {@code DecisionState} kept it (now in that value); read only to move a restored customer's over.
+     */
+    static ValueStateDescriptor<long[]> legacySentDescriptor(Duration ttl) {
         ValueStateDescriptor<long[]> d =
                 new ValueStateDescriptor<>("consent-last-sent", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         d.enableTimeToLive(StateTtl.afterWrite(ttl));
@@ -70,19 +73,13 @@ final class ConsentHistory {
     }
 
     private final ValueState<long[]> history;
-    private final ValueState<long[]> sent;
     private final ValueState<Integer> legacy;
     private final boolean defaultService;
     private final boolean defaultMarketing;
 
     ConsentHistory(
-            ValueState<long[]> history,
-            ValueState<long[]> sent,
-            ValueState<Integer> legacy,
-            boolean defaultService,
-            boolean defaultMarketing) {
+            ValueState<long[]> history, ValueState<Integer> legacy, boolean defaultService, boolean defaultMarketing) {
         this.history = history;
-        this.sent = sent;
         this.legacy = legacy;
         this.defaultService = defaultService;
         this.defaultMarketing = defaultMarketing;
@@ -112,36 +109,28 @@ final class ConsentHistory {
         return latest >= 0 && (h[latest + 1] & ALLOWED) == 0 ? Verdict.LATER_OPT_OUT : Verdict.ALLOWED;
     }
 
-    /** Notes an outreach sent on the purpose, decided as of {@code decisionPoint}. */
-    void sent(boolean marketing, long decisionPoint) throws IOException {
-        long[] s = sent.value();
-        s = s == null ? new long[] {NONE, NONE} : s.clone();
-        int i = marketing ? 1 : 0;
-        s[i] = Math.max(s[i], decisionPoint);
-        sent.update(s);
-    }
-
     /**
      * Adds a statement (not an ERASE). Returns true if it is an OPT_OUT that arrived after an outreach it
      * would have suppressed: stamped at or before that outreach's decision point, no other statement between.
+     *
+     * @param lastSent decision point of the last outreach sent per purpose, [service, marketing] ({@link #NONE}: none)
      */
-    boolean add(ConsentEvent e, long watermark) throws IOException {
+    boolean add(ConsentEvent e, long watermark, long[] lastSent) throws IOException {
         if (e.getAction() == ConsentAction.ERASE) {
             return false;
         }
         ConsentPurpose purpose = e.getPurpose();
         long time = e.getEventTime().toEpochMilli();
         long allowed = e.getAction() == ConsentAction.OPT_IN ? ALLOWED : 0;
-        long[] last = sent.value();
         List<long[]> statements = pairs(load());
         boolean late = false;
         for (long p : purposes(purpose)) {
-            long lastSent = last == null ? NONE : last[(int) p];
-            if (allowed == 0 && lastSent != NONE && time <= lastSent && noneBetween(statements, p, time, lastSent)) {
+            long sent = lastSent[(int) p];
+            if (allowed == 0 && sent != NONE && time <= sent && noneBetween(statements, p, time, sent)) {
                 late = true;
             }
             statements.add(new long[] {time, p | allowed});
-            prune(statements, p, lastSent == NONE ? watermark : Math.min(watermark, lastSent));
+            prune(statements, p, sent == NONE ? watermark : Math.min(watermark, sent));
         }
         long[] h = new long[statements.size() * 2];
         for (int i = 0; i < statements.size(); i++) {
@@ -154,7 +143,6 @@ final class ConsentHistory {
 
     void clear() {
         history.clear();
-        sent.clear();
         legacy.clear();
     }
 

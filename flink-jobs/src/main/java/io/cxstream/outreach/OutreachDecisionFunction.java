@@ -1,29 +1,30 @@
 package io.cxstream.outreach;
 
 import io.cxstream.avro.ConsentEvent;
+import io.cxstream.avro.DecisionState;
+import io.cxstream.avro.HeldFinding;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.avro.Route;
 import io.cxstream.avro.TriggerType;
+import io.cxstream.config.CxConfig;
 import io.cxstream.io.Metrics;
 import io.cxstream.metrics.BucketedHistogram;
 import io.cxstream.rules.Trigger;
-import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ import java.util.Map;
  * <p>Its one input is the journey operator's {@code triggers} output, in the customer's order:
  * findings, consent changes and erasure markers. A finding is decided at its <em>decision point</em>,
  * its last evidence's event time plus {@code consent.grace}, on the consent as of that point
- * ({@link ConsentHistory}): it waits (in {@link #pendingDescriptor()}) until the watermark passes the
+ * ({@link ConsentHistory}): it waits (held in the customer's one value, {@link DecisionStore}, with its
+ * cooldowns) until the watermark passes the
  * decision point, so every consent stamped up to it has arrived within the lateness bound, and the same
  * input gives the same decisions however the topics interleave. An OPT_OUT known when the finding is
  * decided suppresses it whatever its stamp. The outreach record's timestamp is the decision point.
@@ -53,20 +55,9 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     /** An OPT_OUT stamped after the decision point, but known when the finding was decided. */
     public static final String SUPPRESSED_LATER_OPT_OUT = "consent-later-opt-out";
 
-    /**
-     * Last emitted outreach per trigger name (event time, epoch millis). A cooldown is decided in event
-     * time; the processing-time TTL is only a safety net, at least the longest cooldown a rule may have
-     * and at least {@code state.ttl}, so a restore or a catch-up after a long stop still finds it.
-     */
-    public static MapStateDescriptor<String, Long> cooldownDescriptor(Duration maxCooldown, Duration stateTtl) {
-        MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("cooldown", Types.STRING, Types.LONG);
-        d.enableTimeToLive(StateTtl.afterWrite(maxCooldown.compareTo(stateTtl) > 0 ? maxCooldown : stateTtl));
-        return d;
-    }
-
-    /** Findings waiting for the watermark to pass their decision point: decision point (event time) → findings. */
-    public static MapStateDescriptor<Long, List<Trigger>> pendingDescriptor() {
-        return new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(TypeInformation.of(Trigger.class)));
+    /** The customer's held findings, cooldowns and last outreach per purpose (one value, {@link DecisionStore}). */
+    public static ValueStateDescriptor<DecisionState> decisionDescriptor(Duration maxCooldown, Duration stateTtl) {
+        return DecisionStore.descriptor(maxCooldown, stateTtl);
     }
 
     /**
@@ -78,19 +69,14 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         return ConsentHistory.descriptor();
     }
 
-    /** When the last outreach per purpose was decided (for {@code cx_consent_after_outreach}); expires after {@code state.ttl}. */
-    public static ValueStateDescriptor<long[]> consentSentDescriptor(Duration stateTtl) {
-        return ConsentHistory.sentDescriptor(stateTtl);
-    }
-
     private final Duration maxCooldown;
     private final Duration stateTtl;
     private final boolean defaultServiceConsent;
     private final boolean defaultMarketingConsent;
     private final long graceMillis;
+    private int cacheSize;
 
-    private transient MapState<String, Long> lastEmitted;
-    private transient MapState<Long, List<Trigger>> pending;
+    private transient DecisionStore store;
     private transient ConsentHistory consent;
     private transient Map<String, Counter> lateConsents;
     private transient MetricGroup metrics;
@@ -122,110 +108,155 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         this.defaultMarketingConsent = defaultMarketingConsent;
     }
 
+    /**
+     * Keeps up to {@code size} customers' values on the heap ({@code outreach.cache-size}; only with a
+     * state backend that copies on write, RocksDB), written back by {@link OutreachDecisionOperator}.
+     */
+    public OutreachDecisionFunction withCache(int size) {
+        this.cacheSize = size;
+        return this;
+    }
+
+    /** {@code outreach.cache-size} where the state backend copies on write (RocksDB), else 0. */
+    public static int cacheSize(CxConfig config) {
+        return "rocksdb".equals(config.stateBackend) ? config.outreachCacheSize : 0;
+    }
+
+    /** Whether reads still look for a customer's state of the layout before {@link DecisionState}. */
+    boolean readsLegacyState() {
+        return store.readsLegacyState();
+    }
+
     @Override
     public void open(OpenContext openContext) {
-        lastEmitted = getRuntimeContext().getMapState(cooldownDescriptor(maxCooldown, stateTtl));
+        store = new DecisionStore(getRuntimeContext(), maxCooldown, stateTtl, cacheSize);
         consent = new ConsentHistory(
                 getRuntimeContext().getState(consentDescriptor()),
-                getRuntimeContext().getState(consentSentDescriptor(stateTtl)),
                 getRuntimeContext().getState(ConsentHistory.legacyDescriptor()),
                 defaultServiceConsent,
                 defaultMarketingConsent);
         lateConsents = new HashMap<>();
-        pending = getRuntimeContext().getMapState(pendingDescriptor());
         metrics = getRuntimeContext().getMetricGroup();
         counters = new HashMap<>();
         latency = metrics.histogram(Metrics.ALERT_LATENCY, BucketedHistogram.latencyMillis());
     }
 
+    /** Holds changed values back and writes them under their own customers' keys ({@code keys}: the operator). */
+    void writeBack(KeyContext keys, KeyedStateBackend<?> backend) {
+        store.writeBack(keys);
+        store.checkLegacyState(backend);
+    }
+
+    /** Writes every value held back (before a snapshot). */
+    void flush(long now) throws Exception {
+        store.flush(now);
+    }
+
     @Override
     public void processElement(Trigger trigger, Context ctx, Collector<OutreachEvent> out) throws Exception {
+        String customer = ctx.getCurrentKey();
+        long now = ctx.timerService().currentProcessingTime();
         if (trigger.erasure) {
-            lastEmitted.clear();
-            pending.clear(); // their timers fire and find nothing
+            store.clear(customer); // held findings' timers fire and find nothing
             consent.clear();
             return;
         }
+        DecisionState state = store.get(customer, now);
+        if (state == null) {
+            state = new DecisionState(new ArrayList<>(1), new HashMap<>(), null, null);
+        }
         if (trigger.consent != null) {
-            onConsent(trigger.consent, ctx.timerService().currentWatermark());
+            onConsent(trigger.consent, ctx.timerService().currentWatermark(), state); // changes consent-history only
             return;
         }
-        long time = decisionPoint(trigger);
-        if (time <= ctx.timerService().currentWatermark()) {
-            decide(trigger, ctx.timerService().currentProcessingTime(), out);
-            return;
-        }
-        hold(trigger, time, ctx);
-    }
-
-    private void hold(Trigger trigger, long time, Context ctx) throws Exception {
-        List<Trigger> waiting = pending.get(time);
-        if (waiting == null) {
-            waiting = new ArrayList<>(1);
+        if (decisionPoint(trigger.lastEvidenceTime) <= ctx.timerService().currentWatermark()) {
+            decide(DecisionStore.held(trigger), customer, now, state, out);
+        } else {
+            long time = decisionPoint(trigger.lastEvidenceTime);
+            state.getHeld().add(DecisionStore.held(trigger));
             ctx.timerService().registerEventTimeTimer(time);
         }
-        waiting.add(trigger);
-        pending.put(time, waiting);
+        store.put(customer, state, now);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutreachEvent> out) throws Exception {
-        List<Trigger> waiting = pending.get(timestamp);
-        if (waiting == null) {
-            return; // erased meanwhile
-        }
-        pending.remove(timestamp);
+        String customer = ctx.getCurrentKey();
         long now = ctx.timerService().currentProcessingTime();
-        for (Trigger trigger : waiting) {
-            if (decisionPoint(trigger) > timestamp) {
-                hold(trigger, decisionPoint(trigger), ctx); // restored from a version that waited for the evidence only
-            } else {
-                decide(trigger, now, out);
-            }
+        DecisionState state = store.get(customer, now);
+        if (state == null || state.getHeld().isEmpty()) {
+            return; // erased meanwhile, or decided at an earlier timer
         }
+        List<HeldFinding> due = new ArrayList<>();
+        List<HeldFinding> waiting = new ArrayList<>();
+        for (HeldFinding f : state.getHeld()) {
+            (decisionPoint(f.getLastEvidenceTime()) <= timestamp ? due : waiting).add(f);
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        state.setHeld(waiting);
+        for (HeldFinding f : waiting) { // restored from a version that waited for the evidence only
+            ctx.timerService().registerEventTimeTimer(decisionPoint(f.getLastEvidenceTime()));
+        }
+        due.sort(Comparator.comparingLong(HeldFinding::getLastEvidenceTime)); // stable: arrival order at a tie
+        for (HeldFinding f : due) {
+            decide(f, customer, now, state, out);
+        }
+        store.put(customer, state, now);
     }
 
-    private long decisionPoint(Trigger trigger) {
-        long t = trigger.lastEvidenceTime;
-        return t > Long.MAX_VALUE - graceMillis ? Long.MAX_VALUE : t + graceMillis;
+    private long decisionPoint(long lastEvidenceTime) {
+        return lastEvidenceTime > Long.MAX_VALUE - graceMillis ? Long.MAX_VALUE : lastEvidenceTime + graceMillis;
     }
 
-    private void decide(Trigger trigger, long now, Collector<OutreachEvent> out) throws Exception {
-        Route route = trigger.route;
+    /** Decides a finding whose decision point the watermark has passed, changing {@code state} in place. */
+    private void decide(HeldFinding f, String customer, long now, DecisionState state, Collector<OutreachEvent> out)
+            throws Exception {
+        Route route = f.getRoute();
         boolean marketing = route == Route.MARKETING;
-        ConsentHistory.Verdict verdict = consent.decide(marketing, decisionPoint(trigger));
+        long decisionPoint = decisionPoint(f.getLastEvidenceTime());
+        ConsentHistory.Verdict verdict = consent.decide(marketing, decisionPoint);
         if (verdict != ConsentHistory.Verdict.ALLOWED) {
-            count(verdict == ConsentHistory.Verdict.OPTED_OUT ? SUPPRESSED_CONSENT : SUPPRESSED_LATER_OPT_OUT, trigger);
+            count(verdict == ConsentHistory.Verdict.OPTED_OUT ? SUPPRESSED_CONSENT : SUPPRESSED_LATER_OPT_OUT, f);
             return;
         }
-        Long last = lastEmitted.get(trigger.trigger);
-        if (last != null && trigger.lastEvidenceTime < last + trigger.cooldownMillis) {
-            count(SUPPRESSED_COOLDOWN, trigger);
+        Long last = state.getCooldowns().get(f.getTrigger());
+        if (last != null && f.getLastEvidenceTime() < last + f.getCooldownMillis()) {
+            count(SUPPRESSED_COOLDOWN, f);
             return;
         }
-        lastEmitted.put(trigger.trigger, trigger.lastEvidenceTime);
-        consent.sent(marketing, decisionPoint(trigger));
+        state.getCooldowns().put(f.getTrigger(), f.getLastEvidenceTime());
+        if (marketing) {
+            state.setLastSentMarketing(max(state.getLastSentMarketing(), decisionPoint));
+        } else {
+            state.setLastSentService(max(state.getLastSentService(), decisionPoint));
+        }
 
         OutreachEvent outreach = OutreachEvent.newBuilder()
-                .setOutreachId(OutreachIds.of(trigger.customerId, trigger.trigger, trigger.evidence))
-                .setCustomerId(trigger.customerId)
-                .setTrigger(triggerType(trigger.trigger))
-                .setTriggerName(trigger.trigger)
-                .setRuleId(trigger.ruleId)
-                .setRuleVersion(trigger.ruleVersion)
+                .setOutreachId(OutreachIds.of(customer, f.getTrigger(), f.getEvidence()))
+                .setCustomerId(customer)
+                .setTrigger(triggerType(f.getTrigger()))
+                .setTriggerName(f.getTrigger())
+                .setRuleId(f.getRuleId())
+                .setRuleVersion(f.getRuleVersion())
                 .setRoute(route)
-                .setPriority(trigger.priority)
-                .setReason(trigger.reason)
-                .setRecommendedAction(trigger.recommendedAction)
-                .setEvidence(trigger.evidence)
-                .setJourney(trigger.snapshot)
-                .setAgentId(trigger.agentId)
-                .setLastEvidenceTime(Instant.ofEpochMilli(trigger.lastEvidenceTime))
+                .setPriority(f.getPriority())
+                .setReason(f.getReason())
+                .setRecommendedAction(f.getRecommendedAction())
+                .setEvidence(f.getEvidence())
+                .setJourney(f.getSnapshot())
+                .setAgentId(f.getAgentId())
+                .setLastEvidenceTime(Instant.ofEpochMilli(f.getLastEvidenceTime()))
                 .setEmittedAt(Instant.ofEpochMilli(now))
                 .build();
-        count(null, trigger);
-        latency.update(Math.max(0, now - trigger.lastEvidenceTime));
+        count(null, f);
+        latency.update(Math.max(0, now - f.getLastEvidenceTime()));
         out.collect(outreach);
+    }
+
+    private static long max(Long a, long b) {
+        return a == null ? b : Math.max(a, b);
     }
 
     /** The built-in trigger of that name, or UNKNOWN (readers then use triggerName). */
@@ -238,8 +269,13 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         return TriggerType.UNKNOWN;
     }
 
-    private void onConsent(ConsentEvent event, long watermark) throws Exception {
-        if (consent.add(event, watermark)) { // an ERASE is ignored: the journey sends an erasure marker instead
+    private void onConsent(ConsentEvent event, long watermark, DecisionState state) throws Exception {
+        long[] lastSent = {
+            state.getLastSentService() == null ? ConsentHistory.NONE : state.getLastSentService(),
+            state.getLastSentMarketing() == null ? ConsentHistory.NONE : state.getLastSentMarketing()
+        };
+        if (consent.add(
+                event, watermark, lastSent)) { // an ERASE is ignored: the journey sends an erasure marker instead
             String purpose = event.getPurpose().name();
             lateConsents
                     .computeIfAbsent(
@@ -249,15 +285,15 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
     }
 
     /** Counts an emitted (reason null) or suppressed finding by trigger and route. */
-    private void count(String reason, Trigger trigger) {
-        String key = reason + '/' + trigger.trigger + '/' + trigger.route;
+    private void count(String reason, HeldFinding f) {
+        String key = reason + '/' + f.getTrigger() + '/' + f.getRoute();
         counters.computeIfAbsent(key, k -> {
                     MetricGroup g = metrics;
                     if (reason != null) {
                         g = g.addGroup("reason", reason);
                     }
-                    return g.addGroup("trigger", trigger.trigger)
-                            .addGroup("route", trigger.route.name())
+                    return g.addGroup("trigger", f.getTrigger())
+                            .addGroup("route", f.getRoute().name())
                             .counter(reason == null ? Metrics.OUTREACH_EMITTED : Metrics.OUTREACH_SUPPRESSED);
                 })
                 .inc();

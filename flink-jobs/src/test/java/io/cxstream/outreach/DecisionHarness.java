@@ -2,6 +2,7 @@ package io.cxstream.outreach;
 
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentPurpose;
+import io.cxstream.avro.DecisionState;
 import io.cxstream.avro.Evidence;
 import io.cxstream.avro.JourneySnapshot;
 import io.cxstream.avro.OutreachEvent;
@@ -11,6 +12,7 @@ import io.cxstream.rules.Trigger;
 import io.cxstream.testing.Events;
 
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
@@ -22,7 +24,7 @@ import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
 import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -32,13 +34,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The outreach decision in Flink's keyed harness, fed the way the journey operator feeds it. */
+/**
+ * The outreach decision in Flink's keyed harness, fed the way the journey operator feeds it: on the
+ * heap backend, or on RocksDB with a write-back cache of a few customers (the job's setting there).
+ */
 final class DecisionHarness implements AutoCloseable {
     static final long T0 = 1_700_000_000_000L;
     static final Duration COOLDOWN = Duration.ofHours(24);
 
     private KeyedOneInputStreamOperatorTestHarness<String, Trigger, OutreachEvent> harness;
     private final Duration grace;
+    private final boolean rocksDb;
+    private final int cacheSize;
     private final List<Map.Entry<String, Metric>> metrics = new ArrayList<>();
     private long watermark = Long.MIN_VALUE;
 
@@ -48,17 +55,29 @@ final class DecisionHarness implements AutoCloseable {
 
     /** @param grace consent.grace: findings are decided on the consent as of their evidence plus this */
     DecisionHarness(Duration grace) throws Exception {
-        this(grace, null);
+        this(grace, false, 0, null);
     }
 
-    private DecisionHarness(Duration grace, OperatorSubtaskState restoreFrom) throws Exception {
+    /** On RocksDB, with the heap cache holding back up to {@code cacheSize} customers' values (0: none). */
+    static DecisionHarness onRocksDb(Duration grace, int cacheSize) throws Exception {
+        return new DecisionHarness(grace, true, cacheSize, null);
+    }
+
+    private DecisionHarness(Duration grace, boolean rocksDb, int cacheSize, OperatorSubtaskState restoreFrom)
+            throws Exception {
         this.grace = grace;
+        this.rocksDb = rocksDb;
+        this.cacheSize = cacheSize;
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(
-                        new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false, grace)),
+                new OutreachDecisionOperator(
+                        new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false, grace)
+                                .withCache(cacheSize)),
                 t -> t.customerId,
                 Types.STRING,
                 environment());
+        if (rocksDb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         harness.setProcessingTime(T0 + 5_000);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -176,15 +195,38 @@ final class DecisionHarness implements AutoCloseable {
     }
 
     /** Writes the consent flags state of versions before consent-history for a customer, as a restored savepoint holds it. */
-    @SuppressWarnings("unchecked")
     DecisionHarness legacyConsentFlags(String customer, int flags) throws Exception {
-        KeyedProcessOperator<String, Trigger, OutreachEvent> operator =
-                (KeyedProcessOperator<String, Trigger, OutreachEvent>) harness.getOperator();
+        context(customer).getState(ConsentHistory.legacyDescriptor()).update(flags);
+        return this;
+    }
+
+    /** The function's state access with {@code customer} as the current key. */
+    RuntimeContext context(String customer) {
+        OutreachDecisionOperator operator = (OutreachDecisionOperator) harness.getOperator();
         operator.setCurrentKey(customer);
-        operator.getUserFunction()
-                .getRuntimeContext()
-                .getState(ConsentHistory.legacyDescriptor())
-                .update(flags);
+        return operator.getUserFunction().getRuntimeContext();
+    }
+
+    boolean readsLegacyState() {
+        return ((OutreachDecisionFunction) ((OutreachDecisionOperator) harness.getOperator()).getUserFunction())
+                .readsLegacyState();
+    }
+
+    /** The customer's decision value in the state backend now (what the cache holds back not included). */
+    DecisionState stored(String customer) throws Exception {
+        return context(customer)
+                .getState(OutreachDecisionFunction.decisionDescriptor(Duration.ofDays(31), Duration.ofDays(90)))
+                .value();
+    }
+
+    /** Registers an event-time timer for the customer, as an earlier version did when it held a finding. */
+    DecisionHarness legacyTimer(String customer, long time) throws Exception {
+        OutreachDecisionOperator operator = (OutreachDecisionOperator) harness.getOperator();
+        operator.setCurrentKey(customer);
+        harness.getOperator()
+                .getInternalTimerService(
+                        "user-timers", org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE, operator)
+                .registerEventTimeTimer(org.apache.flink.runtime.state.VoidNamespace.INSTANCE, time);
         return this;
     }
 
@@ -196,7 +238,7 @@ final class DecisionHarness implements AutoCloseable {
     DecisionHarness restart() throws Exception {
         OperatorSubtaskState snapshot = harness.snapshot(1, watermark);
         harness.close();
-        DecisionHarness restored = new DecisionHarness(grace, snapshot);
+        DecisionHarness restored = new DecisionHarness(grace, rocksDb, cacheSize, snapshot);
         restored.watermark = Long.MIN_VALUE;
         return restored;
     }

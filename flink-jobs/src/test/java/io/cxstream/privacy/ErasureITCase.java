@@ -371,10 +371,8 @@ class ErasureITCase {
         states.put(
                 DECISION,
                 List.of(
-                        OutreachDecisionFunction.cooldownDescriptor(config.rulesMaxWindow, config.stateTtl),
-                        OutreachDecisionFunction.consentDescriptor(),
-                        OutreachDecisionFunction.consentSentDescriptor(config.stateTtl),
-                        OutreachDecisionFunction.pendingDescriptor()));
+                        OutreachDecisionFunction.decisionDescriptor(config.rulesMaxWindow, config.stateTtl),
+                        OutreachDecisionFunction.consentDescriptor()));
         DataStream<String> all = null;
         for (Map.Entry<String, List<StateDescriptor<?, ?>>> e : states.entrySet()) {
             // the tombstones are in the journey operator

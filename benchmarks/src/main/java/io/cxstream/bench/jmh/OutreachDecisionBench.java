@@ -2,13 +2,13 @@ package io.cxstream.bench.jmh;
 
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.outreach.OutreachDecisionFunction;
+import io.cxstream.outreach.OutreachDecisionOperator;
 import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,8 +55,9 @@ public class OutreachDecisionBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(
-                        new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false)),
+                new OutreachDecisionOperator(
+                        new OutreachDecisionFunction(Duration.ofDays(31), Duration.ofDays(90), true, false)
+                                .withCache(backend.equals("rocksdb") ? 100_000 : 0)), // as the job: outreach.cache-size
                 t -> t.customerId,
                 Types.STRING);
         StateBackend stateBackend =

@@ -1,14 +1,9 @@
-package io.cxstream.journey;
-
-import io.cxstream.config.CxConfig;
-import io.cxstream.rules.DefaultRules;
-import io.cxstream.rules.RuleBook;
+package io.cxstream.state;
 
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,17 +93,6 @@ class StateCacheTest {
         assertThat(written).containsExactly("b=1");
         assertThat(cache.size()).isZero();
         assertThat(cache.pending()).isZero();
-    }
-
-    @Test
-    void onlyWithRocksDb() throws Exception {
-        for (String backend : new String[] {"rocksdb", "hashmap"}) {
-            CxConfig config =
-                    CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092", "state.backend", backend), Map.of());
-            JourneyFunction f = new JourneyFunction(
-                    config, new RuleBook(DefaultRules.load(config), DefaultRules.limits(config), config.cooldown));
-            assertThat(f.cacheSize()).as(backend).isEqualTo(backend.equals("rocksdb") ? config.journeyCacheSize : 0);
-        }
     }
 
     /** A write-back cache that records each write as {@code key=value}. */

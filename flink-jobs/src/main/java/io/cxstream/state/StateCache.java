@@ -1,17 +1,18 @@
-package io.cxstream.journey;
+package io.cxstream.state;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The values one instance of the journey operator changed last, on the heap, so that a customer's
- * next event or rule timer skips the RocksDB read and the Avro decode of its value.
+ * The values one keyed operator instance changed last, on the heap, so that a customer's next event
+ * or timer skips the RocksDB read and the Avro decode of its value (the journey's, {@code
+ * JourneyStore}; the outreach decision's, {@code DecisionStore}).
  *
  * <p>Write-through by default: the caller writes every change to the state backend itself. After
  * {@link #writeBackTo(Sink)} the cache holds changed values back instead, and writes one only when it
  * leaves the cache (least recently used, over capacity) or on {@link #flush(long)}, which the operator
- * calls before every checkpoint and savepoint ({@link JourneyOperator}): a customer whose events
+ * calls before every checkpoint and savepoint ({@code JourneyOperator}, {@code OutreachDecisionOperator}): a customer whose events
  * and timers fall between two checkpoints costs one backend write, not one per event and timer, and
  * checkpoints, savepoints and restores see exactly what write-through would have written (a restored
  * or rescaled instance starts with an empty cache).
@@ -21,9 +22,9 @@ import java.util.Map;
  * time-to-live (processing time since its last change) is never returned and never written, as the
  * backend would not return it either.
  */
-final class StateCache<V> {
+public final class StateCache<V> {
     /** Writes one customer's value to the state backend. */
-    interface Sink<V> {
+    public interface Sink<V> {
         void write(String key, V value) throws Exception;
     }
 
@@ -50,30 +51,30 @@ final class StateCache<V> {
      * @param capacity most entries (0: no cache)
      * @param ttlMillis the state's time-to-live after a write
      */
-    StateCache(int capacity, long ttlMillis) {
+    public StateCache(int capacity, long ttlMillis) {
         this.capacity = capacity;
         this.ttlMillis = ttlMillis;
         this.entries = new LinkedHashMap<>(capacity > 0 ? Math.min(capacity, 1 << 16) : 1, 0.75f, true);
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return capacity > 0;
     }
 
     /** From now on, {@link #put} holds changes back and writes them to {@code sink} on eviction or {@link #flush(long)}. */
-    void writeBackTo(Sink<V> sink) {
+    public void writeBackTo(Sink<V> sink) {
         if (enabled()) {
             this.sink = sink;
         }
     }
 
     /** Whether changes are held back (the caller must not write them itself). */
-    boolean writesBack() {
+    public boolean writesBack() {
         return sink != null;
     }
 
     /** The value last put for {@code key}, if cached and not expired at {@code now}; otherwise null. */
-    V get(String key, long now) {
+    public V get(String key, long now) {
         Entry<V> e = entries.get(key);
         if (e == null) {
             return null;
@@ -90,7 +91,7 @@ final class StateCache<V> {
      * the next {@link #flush(long)} when {@link #writesBack()}, otherwise already written by the caller.
      * The least recently used entry over capacity leaves, written first if it was held back.
      */
-    void put(String key, V value, long now) throws Exception {
+    public void put(String key, V value, long now) throws Exception {
         if (capacity == 0) {
             return;
         }
@@ -112,7 +113,7 @@ final class StateCache<V> {
     }
 
     /** Forgets {@code key} and any change held back for it (its state was cleared). */
-    void remove(String key) {
+    public void remove(String key) {
         Entry<V> e = entries.remove(key);
         if (e != null && e.changed) {
             changed--;
@@ -123,7 +124,7 @@ final class StateCache<V> {
      * Writes every change held back to the sink (but those expired at {@code now}, which leave); the
      * values stay cached. Returns how many were written.
      */
-    int flush(long now) throws Exception {
+    public int flush(long now) throws Exception {
         if (changed == 0) {
             return 0;
         }
@@ -144,11 +145,11 @@ final class StateCache<V> {
     }
 
     /** Changes held back, not yet written. */
-    long pending() {
+    public long pending() {
         return changed;
     }
 
-    int size() {
+    public int size() {
         return entries.size();
     }
 }
