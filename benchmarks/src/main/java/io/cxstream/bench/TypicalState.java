@@ -58,8 +58,8 @@ import java.util.stream.Stream;
  *       (distinct ids sent), which is reported with the journeys.
  *   <li><b>State per operator and state.</b> RocksDB's native {@code estimate-live-data-size} and
  *       {@code total-sst-files-size} per column family (the column family is the state's name): {@code journey/journey}
- *       (the JourneyState), {@code journey/rules} (RuleState, same operator), {@code outreach-decision/cooldown},
- *       {@code /pending}, {@code /consent}.
+ *       (the JourneyState), {@code journey/rules} (RuleState, same operator), {@code outreach-decision/decision}
+ *       (DecisionState: held findings, cooldowns), {@code /consent-history}; every column family found is reported.
  *   <li><b>Heap timers.</b> The job keeps timers on the heap; with RocksDB they are written into each checkpoint as
  *       raw keyed state, per key group, in Flink's timer snapshot format. After the job is cancelled the harness opens
  *       the last retained checkpoint's {@code _metadata} ({@link Checkpoints#loadCheckpointMetadata}) and reads every

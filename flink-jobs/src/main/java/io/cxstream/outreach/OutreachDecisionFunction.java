@@ -161,10 +161,9 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
             consent.clear();
             return;
         }
-        DecisionState state = store.get(customer, now);
-        if (state == null) {
-            state = new DecisionState(new ArrayList<>(1), new HashMap<>(), null, null);
-        }
+        DecisionState stored = store.get(customer, now);
+        DecisionState state =
+                stored != null ? stored : new DecisionState(new ArrayList<>(1), new HashMap<>(), null, null);
         if (trigger.consent != null) {
             onConsent(trigger.consent, ctx.timerService().currentWatermark(), state); // changes consent-history only
             return;
@@ -176,7 +175,10 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
             state.getHeld().add(DecisionStore.held(trigger));
             ctx.timerService().registerEventTimeTimer(time);
         }
-        store.put(customer, state, now);
+        if (stored != null
+                || !DecisionStore.isEmpty(state)) { // a suppressed finding of a new customer: nothing to keep
+            store.put(customer, state, now);
+        }
     }
 
     @Override

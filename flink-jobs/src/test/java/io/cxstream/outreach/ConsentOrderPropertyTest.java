@@ -52,10 +52,21 @@ class ConsentOrderPropertyTest {
 
             for (List<Item> arrival :
                     List.of(shuffled(history, random), consentsAhead(history), consentsBehind(history))) {
-                TreeSet<String> actual = run(arrival);
+                TreeSet<String> actual = run(arrival, new DecisionHarness(Duration.ofMillis(GRACE)), -1);
                 actual.removeAll(uncertain);
                 assertThat(actual)
                         .as("seed %d: sent (id@record time), findings at risk of a later opt-out left out", seed)
+                        .isEqualTo(expected);
+            }
+            if (seed <= 15) { // as the job runs it: RocksDB, a cache smaller than the customers, a restore midway
+                List<Item> arrival = shuffled(history, random);
+                TreeSet<String> actual = run(
+                        arrival,
+                        DecisionHarness.onRocksDb(Duration.ofMillis(GRACE), 2),
+                        1 + random.nextInt(arrival.size() - 1));
+                actual.removeAll(uncertain);
+                assertThat(actual)
+                        .as("seed %d on RocksDB with a 2-customer cache, restored midway", seed)
                         .isEqualTo(expected);
             }
             compared += expected.size();
@@ -156,11 +167,22 @@ class ConsentOrderPropertyTest {
         return arrival;
     }
 
-    /** Feeds the arrival order with a bounded-out-of-orderness watermark, then ends event time. */
-    private static TreeSet<String> run(List<Item> arrival) throws Exception {
-        try (DecisionHarness h = new DecisionHarness(Duration.ofMillis(GRACE))) {
+    /**
+     * Feeds the arrival order with a bounded-out-of-orderness watermark, then ends event time; snapshots
+     * and restores into a fresh operator before item {@code restoreAt} (-1: never).
+     */
+    private static TreeSet<String> run(List<Item> arrival, DecisionHarness harness, int restoreAt) throws Exception {
+        DecisionHarness h = harness;
+        TreeSet<String> sent = new TreeSet<>();
+        try {
             long maxSeen = Long.MIN_VALUE;
-            for (Item i : arrival) {
+            for (int n = 0; n < arrival.size(); n++) {
+                if (n == restoreAt) {
+                    collect(h, sent);
+                    h = h.restart();
+                    h.watermark(maxSeen - BOUND - 1); // the restored watermark starts over
+                }
+                Item i = arrival.get(n);
                 if (i.finding != null) {
                     h.arrive(i.finding);
                 } else {
@@ -170,11 +192,16 @@ class ConsentOrderPropertyTest {
                 h.watermark(maxSeen - BOUND - 1);
             }
             h.watermark(maxSeen + 3_600_000);
-            TreeSet<String> sent = new TreeSet<>();
-            for (StreamRecord<? extends io.cxstream.avro.OutreachEvent> r : h.records()) {
-                sent.add(r.getValue().getEvidence().get(0).getEventId() + "@" + r.getTimestamp());
-            }
+            collect(h, sent);
             return sent;
+        } finally {
+            h.close();
+        }
+    }
+
+    private static void collect(DecisionHarness h, TreeSet<String> sent) {
+        for (StreamRecord<? extends io.cxstream.avro.OutreachEvent> r : h.records()) {
+            sent.add(r.getValue().getEvidence().get(0).getEventId() + "@" + r.getTimestamp());
         }
     }
 }
