@@ -50,6 +50,12 @@ public final class Metrics {
     public static final String JOURNEY_CACHE_MISSES = "cx_journey_cache_misses";
     /** Writes of a customer's value to the journey's state backend (with the cache, at most one per customer per checkpoint). */
     public static final String JOURNEY_STATE_WRITES = "cx_journey_state_writes";
+    /** Reads of a customer's value in the outreach decision served from its heap cache (no RocksDB read). */
+    public static final String OUTREACH_CACHE_HITS = "cx_outreach_cache_hits";
+    /** Reads of a customer's value in the outreach decision that went to the state backend. */
+    public static final String OUTREACH_CACHE_MISSES = "cx_outreach_cache_misses";
+    /** Writes (and clears) of a customer's value to the outreach decision's state backend. */
+    public static final String OUTREACH_STATE_WRITES = "cx_outreach_state_writes";
     /** Rules enabled now (defaults and published). */
     public static final String RULES_ACTIVE = "cx_rules_active";
     /** Events of a customer that a rule with memory could not wait for (rules.max-pending reached). */

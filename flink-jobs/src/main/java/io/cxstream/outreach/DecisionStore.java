@@ -2,6 +2,7 @@ package io.cxstream.outreach;
 
 import io.cxstream.avro.DecisionState;
 import io.cxstream.avro.HeldFinding;
+import io.cxstream.io.Metrics;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.AvroStateTypes;
 import io.cxstream.state.StateCache;
@@ -14,6 +15,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.KeyContext;
@@ -30,7 +32,9 @@ import java.util.stream.Stream;
  * behind the heap {@link StateCache}, as the journey's {@code JourneyStore}. Reads go to the cache
  * first; writes go to the backend at once, or — after {@link #writeBack(KeyContext)} — when a value
  * leaves the cache or on {@link #flush(long)} (before every snapshot). An empty value is stored as no
- * value. Every method but {@link #flush(long)} works on the current key's customer, named by the caller.
+ * value. Counts hits, misses and backend writes ({@code cx_outreach_cache_hits}, {@code _misses},
+ * {@code cx_outreach_state_writes}). Every method but {@link #flush(long)} works on the current key's
+ * customer, named by the caller.
  *
  * <p>Versions before the one value kept the same facts in three states ({@code pending}, {@code
  * cooldown}, {@code consent-last-sent}). A restored customer's are moved into the value on its first
@@ -43,6 +47,9 @@ final class DecisionStore {
     private final MapState<String, Long> legacyCooldown;
     private final ValueState<long[]> legacySent;
     private final StateCache<DecisionState> cache;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter writes;
     private boolean legacy = true;
 
     /**
@@ -80,6 +87,9 @@ final class DecisionStore {
         this.legacyCooldown = context.getMapState(legacyCooldownDescriptor(maxCooldown, stateTtl));
         this.legacySent = context.getState(ConsentHistory.legacySentDescriptor(stateTtl));
         this.cache = new StateCache<>(cacheSize, ttl(maxCooldown, stateTtl).toMillis());
+        this.hits = context.getMetricGroup().counter(Metrics.OUTREACH_CACHE_HITS);
+        this.misses = context.getMetricGroup().counter(Metrics.OUTREACH_CACHE_MISSES);
+        this.writes = context.getMetricGroup().counter(Metrics.OUTREACH_STATE_WRITES);
     }
 
     /** The current customer's value as last put (cache, else the backend), or null. */
@@ -87,8 +97,10 @@ final class DecisionStore {
         if (cache.enabled()) {
             DecisionState cached = cache.get(customer, now);
             if (cached != null) {
+                hits.inc();
                 return cached;
             }
+            misses.inc();
         }
         DecisionState value = decision.value();
         return value == null && legacy ? moveLegacy() : value;
@@ -151,6 +163,7 @@ final class DecisionStore {
     }
 
     private void write(DecisionState value) throws Exception {
+        writes.inc();
         if (isEmpty(value)) {
             decision.clear();
         } else {

@@ -3,6 +3,7 @@ package io.cxstream.outreach;
 import io.cxstream.avro.DecisionState;
 import io.cxstream.avro.OutreachEvent;
 import io.cxstream.config.CxConfig;
+import io.cxstream.io.Metrics;
 import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -66,9 +67,19 @@ class DecisionStateTest {
                     .extracting(f -> f.getEvidence().get(0).getEventId())
                     .containsExactly("c1-d1");
             assertThat(h.stored("c3")).as("still held back").isNull();
+            assertThat(h.counter(Metrics.OUTREACH_CACHE_MISSES))
+                    .as("three new customers")
+                    .isEqualTo(3);
+            assertThat(h.counter(Metrics.OUTREACH_CACHE_HITS)).isZero();
+            assertThat(h.counter(Metrics.OUTREACH_STATE_WRITES))
+                    .as("c1, on leaving the cache")
+                    .isEqualTo(1);
 
             h.watermark(T0 + GRACE.toMillis());
             assertThat(h.out()).extracting(OutreachEvent::getCustomerId).containsExactlyInAnyOrder("c1", "c2", "c3");
+            assertThat(h.counter(Metrics.OUTREACH_CACHE_HITS) + h.counter(Metrics.OUTREACH_CACHE_MISSES))
+                    .as("one read per timer, from the cache or RocksDB")
+                    .isEqualTo(6);
         }
     }
 
