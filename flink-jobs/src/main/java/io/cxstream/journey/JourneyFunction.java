@@ -19,6 +19,7 @@ import io.cxstream.rules.RuleStatus;
 import io.cxstream.rules.RuleTimers;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.AvroStateTypes;
+import io.cxstream.state.CachedValueState;
 import io.cxstream.state.StateCache;
 import io.cxstream.state.StateTtl;
 
@@ -101,7 +102,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private final String feedbackTopic;
     private final int cacheSize;
 
-    private transient JourneyStore store;
+    private transient CachedValueState<JourneyState> store;
     private transient JourneyUpdate update;
     private transient RuleEngine engine;
     private transient RuleSetHolder rules;
@@ -132,9 +133,16 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
 
     @Override
     public void open(OpenContext openContext) {
-        store = new JourneyStore(getRuntimeContext(), stateTtl, cacheSize);
-        update = new JourneyUpdate(recentTouchpoints);
         var metrics = getRuntimeContext().getMetricGroup();
+        store = new CachedValueState<>(
+                getRuntimeContext().getState(journeyDescriptor(stateTtl)),
+                stateTtl,
+                cacheSize,
+                journey -> false,
+                metrics.counter(Metrics.JOURNEY_CACHE_HITS),
+                metrics.counter(Metrics.JOURNEY_CACHE_MISSES),
+                metrics.counter(Metrics.JOURNEY_STATE_WRITES));
+        update = new JourneyUpdate(recentTouchpoints);
         engine = new RuleEngine(ruleLimits, maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
         legacyRules = getRuntimeContext().getState(RuleEngine.legacyStateDescriptor(stateTtl));
         rules = new RuleSetHolder(

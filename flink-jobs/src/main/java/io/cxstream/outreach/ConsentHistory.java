@@ -34,6 +34,8 @@ final class ConsentHistory {
     static final int MAX_PER_PURPOSE = 16;
     /** No outreach sent on the purpose. */
     static final long NONE = Long.MIN_VALUE;
+    /** Name of the state that kept the last outreach per purpose before {@code DecisionState}. */
+    static final String LEGACY_SENT = "consent-last-sent";
 
     private static final long MARKETING = 1;
     private static final long ALLOWED = 2;
@@ -59,7 +61,7 @@ final class ConsentHistory {
      */
     static ValueStateDescriptor<long[]> legacySentDescriptor(Duration ttl) {
         ValueStateDescriptor<long[]> d =
-                new ValueStateDescriptor<>("consent-last-sent", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+                new ValueStateDescriptor<>(LEGACY_SENT, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
         d.enableTimeToLive(StateTtl.afterWrite(ttl));
         return d;
     }

@@ -5,7 +5,7 @@ import io.cxstream.avro.HeldFinding;
 import io.cxstream.io.Metrics;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.AvroStateTypes;
-import io.cxstream.state.StateCache;
+import io.cxstream.state.CachedValueState;
 import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -15,13 +15,13 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 
 /**
  * The outreach decision's customer values: the keyed {@code decision} state ({@link #descriptor})
- * behind the heap {@link StateCache}, as the journey's {@code JourneyStore}. Reads go to the cache
+ * behind the heap cache ({@link CachedValueState}, as the journey's). Reads go to the cache
  * first; writes go to the backend at once, or — after {@link #writeBack(KeyContext)} — when a value
  * leaves the cache or on {@link #flush(long)} (before every snapshot). An empty value is stored as no
  * value. Counts hits, misses and backend writes ({@code cx_outreach_cache_hits}, {@code _misses},
@@ -42,14 +42,13 @@ import java.util.stream.Stream;
  * skip them.
  */
 final class DecisionStore {
-    private final ValueState<DecisionState> decision;
+    private static final String LEGACY_PENDING = "pending";
+    private static final String LEGACY_COOLDOWN = "cooldown";
+
+    private final CachedValueState<DecisionState> values;
     private final MapState<Long, List<Trigger>> legacyPending;
     private final MapState<String, Long> legacyCooldown;
     private final ValueState<long[]> legacySent;
-    private final StateCache<DecisionState> cache;
-    private final Counter hits;
-    private final Counter misses;
-    private final Counter writes;
     private boolean legacy = true;
 
     /**
@@ -66,12 +65,12 @@ final class DecisionStore {
 
     /** Earlier versions' findings waiting for their decision point: decision point → findings. */
     static MapStateDescriptor<Long, List<Trigger>> legacyPendingDescriptor() {
-        return new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(TypeInformation.of(Trigger.class)));
+        return new MapStateDescriptor<>(LEGACY_PENDING, Types.LONG, Types.LIST(TypeInformation.of(Trigger.class)));
     }
 
     /** Earlier versions' last emitted outreach per trigger name (event time). */
     static MapStateDescriptor<String, Long> legacyCooldownDescriptor(Duration maxCooldown, Duration stateTtl) {
-        MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("cooldown", Types.STRING, Types.LONG);
+        MapStateDescriptor<String, Long> d = new MapStateDescriptor<>(LEGACY_COOLDOWN, Types.STRING, Types.LONG);
         d.enableTimeToLive(StateTtl.afterWrite(ttl(maxCooldown, stateTtl)));
         return d;
     }
@@ -82,42 +81,33 @@ final class DecisionStore {
 
     /** @param cacheSize most values on the heap (0: no cache) */
     DecisionStore(RuntimeContext context, Duration maxCooldown, Duration stateTtl, int cacheSize) {
-        this.decision = context.getState(descriptor(maxCooldown, stateTtl));
+        this.values = new CachedValueState<>(
+                context.getState(descriptor(maxCooldown, stateTtl)),
+                ttl(maxCooldown, stateTtl),
+                cacheSize,
+                DecisionStore::isEmpty,
+                context.getMetricGroup().counter(Metrics.OUTREACH_CACHE_HITS),
+                context.getMetricGroup().counter(Metrics.OUTREACH_CACHE_MISSES),
+                context.getMetricGroup().counter(Metrics.OUTREACH_STATE_WRITES));
         this.legacyPending = context.getMapState(legacyPendingDescriptor());
         this.legacyCooldown = context.getMapState(legacyCooldownDescriptor(maxCooldown, stateTtl));
         this.legacySent = context.getState(ConsentHistory.legacySentDescriptor(stateTtl));
-        this.cache = new StateCache<>(cacheSize, ttl(maxCooldown, stateTtl).toMillis());
-        this.hits = context.getMetricGroup().counter(Metrics.OUTREACH_CACHE_HITS);
-        this.misses = context.getMetricGroup().counter(Metrics.OUTREACH_CACHE_MISSES);
-        this.writes = context.getMetricGroup().counter(Metrics.OUTREACH_STATE_WRITES);
     }
 
     /** The current customer's value as last put (cache, else the backend), or null. */
     DecisionState get(String customer, long now) throws Exception {
-        if (cache.enabled()) {
-            DecisionState cached = cache.get(customer, now);
-            if (cached != null) {
-                hits.inc();
-                return cached;
-            }
-            misses.inc();
-        }
-        DecisionState value = decision.value();
+        DecisionState value = values.get(customer, now);
         return value == null && legacy ? moveLegacy() : value;
     }
 
-    /** Stores the current customer's value (in place changes included): in the backend now, or held back. */
+    /** Stores the current customer's value (in-place changes included): in the backend now, or held back. */
     void put(String customer, DecisionState value, long now) throws Exception {
-        if (!cache.writesBack()) {
-            write(value);
-        }
-        cache.put(customer, value, now);
+        values.put(customer, value, now);
     }
 
     /** Clears the current customer's value, any change held back for it and what earlier versions kept. */
     void clear(String customer) {
-        decision.clear();
-        cache.remove(customer);
+        values.clear(customer);
         if (legacy) {
             legacyPending.clear();
             legacyCooldown.clear();
@@ -127,19 +117,12 @@ final class DecisionStore {
 
     /** Changes are held back from now on, each written under its own customer's key; {@code keys} is the operator's. */
     void writeBack(KeyContext keys) {
-        cache.writeBackTo((customer, value) -> {
-            Object current = keys.getCurrentKey();
-            keys.setCurrentKey(customer);
-            write(value);
-            if (current != null) {
-                keys.setCurrentKey(current);
-            }
-        });
+        values.writeBack(keys);
     }
 
     /** Writes every change held back to the backend (as of processing time {@code now}). */
     void flush(long now) throws Exception {
-        cache.flush(now);
+        values.flush(now);
     }
 
     /**
@@ -147,9 +130,9 @@ final class DecisionStore {
      * reads stop looking for it. Called by the operator once it is open.
      */
     void checkLegacyState(KeyedStateBackend<?> backend) {
-        legacy = hasKeys(backend, legacyPendingDescriptor().getName())
-                || hasKeys(backend, "cooldown")
-                || hasKeys(backend, "consent-last-sent");
+        legacy = hasKeys(backend, LEGACY_PENDING)
+                || hasKeys(backend, LEGACY_COOLDOWN)
+                || hasKeys(backend, ConsentHistory.LEGACY_SENT);
     }
 
     boolean readsLegacyState() {
@@ -159,15 +142,6 @@ final class DecisionStore {
     private static boolean hasKeys(KeyedStateBackend<?> backend, String state) {
         try (Stream<?> keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
             return keys.findAny().isPresent();
-        }
-    }
-
-    private void write(DecisionState value) throws Exception {
-        writes.inc();
-        if (isEmpty(value)) {
-            decision.clear();
-        } else {
-            decision.update(value);
         }
     }
 
@@ -190,7 +164,7 @@ final class DecisionStore {
                 held.add(held(t));
             }
         }
-        held.sort((a, b) -> Long.compare(a.getLastEvidenceTime(), b.getLastEvidenceTime()));
+        held.sort(Comparator.comparingLong(HeldFinding::getLastEvidenceTime));
         Map<String, Long> cooldowns = new HashMap<>();
         for (Map.Entry<String, Long> e : legacyCooldown.entries()) {
             cooldowns.put(e.getKey(), e.getValue());
@@ -203,7 +177,7 @@ final class DecisionStore {
         legacyPending.clear();
         legacyCooldown.clear();
         legacySent.clear();
-        write(value);
+        values.write(value);
         return value;
     }
 

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The values one keyed operator instance changed last, on the heap, so that a customer's next event
- * or timer skips the RocksDB read and the Avro decode of its value (the journey's, {@code
- * JourneyStore}; the outreach decision's, {@code DecisionStore}).
+ * or timer skips the RocksDB read and the Avro decode of its value ({@link CachedValueState}: the
+ * journey's and the outreach decision's).
  *
  * <p>Write-through by default: the caller writes every change to the state backend itself. After
  * {@link #writeBackTo(Sink)} the cache holds changed values back instead, and writes one only when it
