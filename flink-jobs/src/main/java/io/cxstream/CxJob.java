@@ -26,6 +26,7 @@ import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.BoundedManifestOptionsFactory;
+import io.cxstream.state.StateCache;
 import io.cxstream.voc.VocPipeline;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -233,7 +234,8 @@ public class CxJob {
 
         // Voice of the Customer: keyed event-time aggregates, trend alerts and gauges (io.cxstream.voc).
         if (config.voc.enabled) {
-            VocPipeline.Streams voc = VocPipeline.apply(journeys, config.voc);
+            VocPipeline.Streams voc = VocPipeline.apply(
+                    journeys, config.voc, StateCache.sizeFor(config.stateBackend, config.vocCacheSize));
             if (vocAggregateSink != null) {
                 voc.aggregates().sinkTo(vocAggregateSink).uid("voc-sink").name("voc-sink");
                 voc.alerts().sinkTo(vocAlertSink).uid("voc-alerts-sink").name("voc-alerts-sink");

@@ -136,6 +136,8 @@ public final class CxConfig implements Serializable {
     public final Duration cooldown;
     /** outreach.cache-size: decision values on the heap per instance (0: none). */
     public final int outreachCacheSize;
+    /** voc.cache-size: VoC series on the heap per voc-aggregate instance (0: none). */
+    public final int vocCacheSize;
 
     public final boolean defaultServiceConsent;
     /** consent.grace: findings are decided on the consent as of last evidence + this (default: maxOutOfOrderness). */
@@ -230,6 +232,7 @@ public final class CxConfig implements Serializable {
 
         this.cooldown = nonNegative(c, CxOptions.COOLDOWN);
         this.outreachCacheSize = range(c, CxOptions.OUTREACH_CACHE_SIZE, 0, 10_000_000);
+        this.vocCacheSize = range(c, VocOptions.VOC_CACHE_SIZE, 0, 1_000_000);
         this.defaultServiceConsent = get(c, CxOptions.DEFAULT_SERVICE_CONSENT);
         this.defaultMarketingConsent = get(c, CxOptions.DEFAULT_MARKETING_CONSENT);
         this.consentGrace =

@@ -35,6 +35,14 @@ public final class VocOptions {
             .withDescription(
                     "Distinct values kept per dimension (touchpoint, agent, ...); answers with further values are counted "
                             + "under value \"other\" and in cx_voc_folded. A value unseen for 7 days frees its place.");
+    public static final ConfigOption<Integer> VOC_CACHE_SIZE = ConfigOptions.key("voc.cache-size")
+            .intType()
+            .defaultValue(1_024)
+            .withDescription(
+                    "VoC series (metric/dimension/value) each voc-aggregate instance keeps on the heap with their minute "
+                            + "and hour buckets, so that an answer costs no RocksDB read or write; changed buckets are "
+                            + "written to RocksDB when a series leaves the cache or before the next checkpoint (checkpoints "
+                            + "hold the same). 0 turns it off; used with state.backend rocksdb only.");
     public static final ConfigOption<List<String>> VOC_GAUGE_DIMENSIONS = ConfigOptions.key("voc.gauge-dimensions")
             .stringType()
             .asList()

@@ -128,7 +128,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         this.maxPendingRuleEvents = config.rulesMaxPending;
         this.interactionsTopic = config.interactionsTopic;
         this.feedbackTopic = config.feedbackTopic;
-        this.cacheSize = "rocksdb".equals(config.stateBackend) ? config.journeyCacheSize : 0;
+        this.cacheSize = StateCache.sizeFor(config.stateBackend, config.journeyCacheSize);
     }
 
     @Override

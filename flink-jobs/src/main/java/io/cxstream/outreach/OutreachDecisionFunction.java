@@ -10,6 +10,7 @@ import io.cxstream.config.CxConfig;
 import io.cxstream.io.Metrics;
 import io.cxstream.metrics.BucketedHistogram;
 import io.cxstream.rules.Trigger;
+import io.cxstream.state.StateCache;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -119,7 +120,7 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
 
     /** {@code outreach.cache-size} where the state backend copies on write (RocksDB), else 0. */
     public static int cacheSize(CxConfig config) {
-        return "rocksdb".equals(config.stateBackend) ? config.outreachCacheSize : 0;
+        return StateCache.sizeFor(config.stateBackend, config.outreachCacheSize);
     }
 
     /** Whether reads still look for a customer's state of the layout before {@link DecisionState}. */

@@ -57,6 +57,14 @@ public final class StateCache<V> {
         this.entries = new LinkedHashMap<>(capacity > 0 ? Math.min(capacity, 1 << 16) : 1, 0.75f, true);
     }
 
+    /**
+     * A heap cache's size as configured where the state backend copies on write ({@code rocksdb}), else 0:
+     * the heap backend keeps the written object itself and may be snapshotting it.
+     */
+    public static int sizeFor(String stateBackend, int configured) {
+        return "rocksdb".equals(stateBackend) ? configured : 0;
+    }
+
     public boolean enabled() {
         return capacity > 0;
     }

@@ -5,7 +5,6 @@ import io.cxstream.avro.VocAggregate;
 import io.cxstream.avro.VocTrendAlert;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -13,10 +12,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +62,8 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
             new ValueStateDescriptor<>("voc-last-goal-alert", Types.LONG);
 
     private final VocConfig config;
-    private transient MapState<Long, VocBucket> minutes;
-    private transient MapState<Long, VocBucket> hours;
+    private int cacheKeys;
+    private transient VocStore store;
     private transient ValueState<Long> lastEmitted;
     private transient ValueState<Long> lastDropAlert;
     private transient ValueState<Long> lastGoalAlert;
@@ -76,10 +75,19 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         this.config = config;
     }
 
+    /**
+     * Keeps the buckets of up to {@code keys} VoC keys on the heap ({@link VocStore}; only with a state
+     * backend that copies on write, RocksDB), written back by {@link VocAggregateOperator}.
+     */
+    public VocAggregateFunction withCache(int keys) {
+        this.cacheKeys = keys;
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) {
-        minutes = getRuntimeContext().getMapState(MINUTES);
-        hours = getRuntimeContext().getMapState(HOURS);
+        store = new VocStore(
+                getRuntimeContext().getMapState(MINUTES), getRuntimeContext().getMapState(HOURS), cacheKeys);
         lastEmitted = getRuntimeContext().getState(LAST_EMITTED);
         lastDropAlert = getRuntimeContext().getState(LAST_DROP_ALERT);
         lastGoalAlert = getRuntimeContext().getState(LAST_GOAL_ALERT);
@@ -98,14 +106,24 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
             lateDropped.inc();
             return;
         }
-        add(minutes, minute, scale, a, true);
-        add(hours, VocWindows.floorHour(a.eventTime), scale, a, false);
+        VocStore.Series series = store.get(ctx.getCurrentKey());
+        add(series.minutes, minute, scale, a, true);
+        add(series.hours, VocWindows.floorHour(a.eventTime), scale, a, false);
+        store.done(series);
         ctx.timerService().registerEventTimeTimer(minute + MINUTE);
     }
 
-    private static void add(
-            MapState<Long, VocBucket> buckets, long start, ScoreScale scale, VocAnswer a, boolean trackLow)
-            throws Exception {
+    /** See {@link VocAggregateOperator}. */
+    void writeBack(KeyContext keys) {
+        store.writeBack(keys);
+    }
+
+    /** Writes the buckets held back on the heap to the keyed state (before every snapshot). */
+    void flush() throws Exception {
+        store.flush();
+    }
+
+    private static void add(VocBuckets buckets, long start, ScoreScale scale, VocAnswer a, boolean trackLow) {
         VocBucket b = buckets.get(start);
         if (b == null) {
             b = VocBucket.empty(scale);
@@ -118,7 +136,8 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
     public void onTimer(long t, OnTimerContext ctx, Collector<VocAggregate> out) throws Exception {
         VocKey key = VocKey.parse(ctx.getCurrentKey());
         ScoreScale scale = ScoreScale.of(key.metric());
-        VocBucket minute = minutes.get(t - MINUTE);
+        VocStore.Series series = store.get(ctx.getCurrentKey());
+        VocBucket minute = series.minutes.get(t - MINUTE);
         if (minute != null) {
             Double goal = key.metric() == FeedbackMetric.NPS
                     ? config.goal(key.dimension(), key.value())
@@ -135,27 +154,32 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
             Long last = lastEmitted.value();
             if (last == null || t > last) {
                 lastEmitted.update(t);
-                emitRolling(key, scale, t, goal, ctx, out);
+                emitRolling(series, key, scale, t, goal, ctx, out);
             }
         }
-        prune(key, scale, t, ctx);
+        prune(series, key, scale, t, ctx);
+        store.done(series);
     }
 
     private void emitRolling(
-            VocKey key, ScoreScale scale, long t, Double goal, OnTimerContext ctx, Collector<VocAggregate> out)
+            VocStore.Series series,
+            VocKey key,
+            ScoreScale scale,
+            long t,
+            Double goal,
+            OnTimerContext ctx,
+            Collector<VocAggregate> out)
             throws Exception {
         long hourStart = VocWindows.currentHour(t);
         long[] lastHour = new long[scale.bins()];
         long[] partialHour = new long[scale.bins()];
         Map<String, Long> low = new HashMap<>();
-        for (Map.Entry<Long, VocBucket> e : minutes.entries()) {
-            long m = e.getKey();
-            if (m >= t - HOUR && m < t) {
-                VocBucket.addInto(lastHour, e.getValue());
-                VocBucket.addLowInto(low, e.getValue());
-                if (m >= hourStart) {
-                    VocBucket.addInto(partialHour, e.getValue());
-                }
+        for (Map.Entry<Long, VocBucket> e :
+                series.minutes.view().subMap(t - HOUR, true, t, false).entrySet()) {
+            VocBucket.addInto(lastHour, e.getValue());
+            VocBucket.addLowInto(low, e.getValue());
+            if (e.getKey() >= hourStart) {
+                VocBucket.addInto(partialHour, e.getValue());
             }
         }
         long[] day = partialHour.clone();
@@ -165,7 +189,7 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         long weekStart = VocWindows.weekStart(t);
         long baseStart = VocWindows.baselineStart(t);
         long baseEnd = VocWindows.baselineEnd(t);
-        for (Map.Entry<Long, VocBucket> e : hours.entries()) {
+        for (Map.Entry<Long, VocBucket> e : series.hours.view().entrySet()) {
             long h = e.getKey();
             if (h < hourStart && h >= dayStart) {
                 VocBucket.addInto(day, e.getValue());
@@ -207,48 +231,26 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
     }
 
     /** Drops buckets no window needs any more; when only hour buckets are left, sets the timer that clears them. */
-    private void prune(VocKey key, ScoreScale scale, long t, OnTimerContext ctx) throws Exception {
-        List<Long> old = new ArrayList<>();
-        long newestMinute = Long.MIN_VALUE;
-        for (Long m : minutes.keys()) {
-            if (m < VocWindows.minuteCutoff(t)) {
-                old.add(m);
-            } else {
-                newestMinute = Math.max(newestMinute, m);
-            }
-        }
+    private void prune(VocStore.Series series, VocKey key, ScoreScale scale, long t, OnTimerContext ctx)
+            throws Exception {
+        boolean minutesDropped = series.minutes.removeBefore(VocWindows.minuteCutoff(t));
+        long newestMinute = series.minutes.newest();
         if (newestMinute != Long.MIN_VALUE) {
             // the newest minute leaves the last hour then (and its timer refreshes the gauges)
             ctx.timerService().registerEventTimeTimer(newestMinute + HOUR + MINUTE);
-        }
-        for (Long m : old) {
-            minutes.remove(m);
-        }
-        if (!old.isEmpty() && minutes.isEmpty()) {
+        } else if (minutesDropped) {
             // an hour without answers: the gauges show no score and no answers
             gauges.update(key, VocStats.of(scale, new long[scale.bins()]), false);
         }
-        old.clear();
-        long newestHour = Long.MIN_VALUE;
-        for (Long h : hours.keys()) {
-            if (h < VocWindows.hourCutoff(t)) {
-                old.add(h);
-            } else {
-                newestHour = Math.max(newestHour, h);
-            }
-        }
-        for (Long h : old) {
-            hours.remove(h);
-        }
+        series.hours.removeBefore(VocWindows.hourCutoff(t));
+        long newestHour = series.hours.newest();
         if (newestHour == Long.MIN_VALUE) {
-            if (minutes.isEmpty()) {
-                minutes.clear();
-                hours.clear();
+            if (newestMinute == Long.MIN_VALUE) {
                 lastEmitted.clear();
                 lastDropAlert.clear();
                 lastGoalAlert.clear();
             }
-        } else if (minutes.isEmpty()) {
+        } else if (newestMinute == Long.MIN_VALUE) {
             // the newest hour bucket leaves the baseline 7 d + 2 h after its start
             ctx.timerService().registerEventTimeTimer(newestHour + VocWindows.WEEK_MILLIS + 2 * HOUR);
         }

@@ -24,7 +24,8 @@ public final class VocPipeline {
     /** The two outputs. */
     public record Streams(DataStream<VocAggregate> aggregates, DataStream<VocTrendAlert> alerts) {}
 
-    public static Streams apply(DataStream<JourneyEvent> journeys, VocConfig config) {
+    /** @param cacheKeys VoC series each aggregation instance keeps on the heap ({@link VocStore}; 0: none) */
+    public static Streams apply(DataStream<JourneyEvent> journeys, VocConfig config, int cacheKeys) {
         SingleOutputStreamOperator<VocAggregate> aggregates = journeys.filter(e -> e.metric != null)
                 .name("voc-input")
                 .flatMap(new VocAnswerSplitter())
@@ -37,10 +38,11 @@ public final class VocPipeline {
                 .uid("voc-cardinality")
                 .name("voc-cardinality")
                 .keyBy(VocAnswer::aggregationKey, Types.STRING)
-                .process(new VocAggregateFunction(config))
-                .returns(TypeInformation.of(VocAggregate.class))
-                .uid("voc-aggregate")
-                .name("voc-aggregate");
+                .transform(
+                        "voc-aggregate",
+                        TypeInformation.of(VocAggregate.class),
+                        new VocAggregateOperator(new VocAggregateFunction(config).withCache(cacheKeys)))
+                .uid("voc-aggregate");
         return new Streams(aggregates, aggregates.getSideOutput(VocAggregateFunction.ALERTS));
     }
 }

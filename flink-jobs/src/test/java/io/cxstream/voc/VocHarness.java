@@ -9,7 +9,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -23,17 +22,30 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** {@link VocAggregateFunction} in Flink's keyed harness, on RocksDB as in production. */
+/**
+ * {@link VocAggregateFunction} in Flink's keyed harness, on RocksDB as in production: by default in
+ * {@link VocAggregateOperator} with the job's heap cache ({@value #CACHE_KEYS} series, written back at
+ * snapshots), or with a cache of a given size (0: every change written at once).
+ */
 final class VocHarness implements AutoCloseable {
+    static final int CACHE_KEYS = 1_024;
     static final long T0 = 1_764_460_800_000L; // 2025-11-30T00:00:00Z, a whole hour
     static final long MIN = 60_000L;
     static final long HOUR = 3_600_000L;
 
     private final KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAggregate> harness;
 
+    private long snapshots;
+
     VocHarness(VocConfig config, OperatorSubtaskState restoreFrom) throws Exception {
+        this(config, restoreFrom, CACHE_KEYS);
+    }
+
+    VocHarness(VocConfig config, OperatorSubtaskState restoreFrom, int cacheKeys) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VocAggregateFunction(config)), VocAnswer::aggregationKey, Types.STRING);
+                new VocAggregateOperator(new VocAggregateFunction(config).withCache(cacheKeys)),
+                VocAnswer::aggregationKey,
+                Types.STRING);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -43,6 +55,14 @@ final class VocHarness implements AutoCloseable {
 
     VocHarness(VocConfig config) throws Exception {
         this(config, null);
+    }
+
+    /** Keys whose minute buckets are in RocksDB right now. */
+    Set<String> keysWithMinutesInBackend() {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        try (Stream<String> k = backend.getKeys(VocAggregateFunction.MINUTES.getName(), VoidNamespace.INSTANCE)) {
+            return k.collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     static VocConfig config(int minSample) {
@@ -107,11 +127,21 @@ final class VocHarness implements AutoCloseable {
     }
 
     OperatorSubtaskState snapshot(long checkpointId) throws Exception {
+        snapshots = Math.max(snapshots, checkpointId);
         return harness.snapshot(checkpointId, checkpointId);
     }
 
-    /** Keys that have an entry in any of the function's keyed states (on RocksDB, where the harness cannot count entries). */
-    Set<String> keysWithState() {
+    /**
+     * Keys that have an entry in any of the function's keyed states as a snapshot taken now holds them
+     * (on RocksDB, where the harness cannot count entries).
+     */
+    Set<String> keysWithState() throws Exception {
+        snapshot(snapshots + 1);
+        return keysInBackend();
+    }
+
+    /** Keys that have an entry in any of the function's keyed states in RocksDB right now (changes held back on the heap not included). */
+    private Set<String> keysInBackend() {
         KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
         Set<String> keys = new TreeSet<>();
         for (String state : List.of(

@@ -1,0 +1,121 @@
+package io.cxstream.voc;
+
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The minute and hour buckets of the VoC keys an aggregation instance saw last, on the heap: an answer
+ * then costs a hash lookup instead of two RocksDB reads and two writes of a serialized bucket, and a
+ * minute's rolling windows read the heap instead of iterating two map states (whose RocksDB iterators
+ * walk past the removed buckets' tombstones). VoC keys are few and hot ({@code voc.max-values} per
+ * dimension), so the cache normally holds all of them.
+ *
+ * <p>Write-through until {@link #writeBack(KeyContext)}: each change is written to the key's map states
+ * when the caller is {@link #done}. After it, changes are held back and written once per key when the
+ * key leaves the cache (least recently used, over capacity) or on {@link #flush()}, which {@link
+ * VocAggregateOperator} calls before every checkpoint and savepoint, so snapshots hold exactly what
+ * writing each change at once would have written (same states as before the cache; a restored instance
+ * starts with an empty cache). Only for state backends that copy on write (RocksDB): on the heap backend
+ * the buckets are the state's own objects, so capacity 0 there.
+ */
+final class VocStore {
+    /** One key's buckets. */
+    static final class Series {
+        final VocBuckets minutes;
+        final VocBuckets hours;
+
+        Series(VocBuckets minutes, VocBuckets hours) {
+            this.minutes = minutes;
+            this.hours = hours;
+        }
+
+        boolean dirty() {
+            return minutes.dirty() || hours.dirty();
+        }
+    }
+
+    private final MapState<Long, VocBucket> minuteState;
+    private final MapState<Long, VocBucket> hourState;
+    private final int capacity;
+    private final LinkedHashMap<String, Series> cache;
+    private KeyContext keys;
+
+    /** @param capacity most keys on the heap (0: none) */
+    VocStore(MapState<Long, VocBucket> minuteState, MapState<Long, VocBucket> hourState, int capacity) {
+        this.minuteState = minuteState;
+        this.hourState = hourState;
+        this.capacity = capacity;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /** From now on, changes are held back and written under their own key; {@code keys} is the operator's. */
+    void writeBack(KeyContext keys) {
+        if (capacity > 0) {
+            this.keys = keys;
+        }
+    }
+
+    /** The current key's buckets: cached, or read from its map states. */
+    Series get(String key) throws Exception {
+        Series s = cache.get(key);
+        if (s != null) {
+            return s;
+        }
+        s = new Series(VocBuckets.load(minuteState), VocBuckets.load(hourState));
+        if (capacity > 0) {
+            cache.put(key, s);
+            evictOverCapacity();
+        }
+        return s;
+    }
+
+    /** The caller is done with the current key's buckets: written now unless held back. */
+    void done(Series s) throws Exception {
+        if (keys == null) {
+            write(s);
+        }
+    }
+
+    /** Writes every key's held-back changes under its own key. */
+    void flush() throws Exception {
+        for (Map.Entry<String, Series> e : cache.entrySet()) {
+            if (e.getValue().dirty()) {
+                writeUnder(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Keys on the heap. */
+    int size() {
+        return cache.size();
+    }
+
+    private void evictOverCapacity() throws Exception {
+        Iterator<Map.Entry<String, Series>> eldest = cache.entrySet().iterator();
+        while (cache.size() > capacity) {
+            Map.Entry<String, Series> e = eldest.next();
+            eldest.remove();
+            if (keys != null && e.getValue().dirty()) {
+                writeUnder(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void writeUnder(String key, Series s) throws Exception {
+        Object current = keys.getCurrentKey();
+        keys.setCurrentKey(key);
+        write(s);
+        if (current != null) {
+            keys.setCurrentKey(current);
+        }
+    }
+
+    private void write(Series s) throws Exception {
+        s.minutes.writeTo(minuteState);
+        s.hours.writeTo(hourState);
+    }
+}
