@@ -5,7 +5,7 @@ usage: benchmarks/ab-cpu.py DIR [DELIVERY]
 
 DIR is what ../shared/tools/ab-bench --out wrote (A-1 ... B-3, each with one cx-bench-*.json). For each
 side, the median [runs] of the drain's rate and of the CPU per event the drain reports
-(throughput[].drain.cpu: the journey and outreach-decision task threads, the process), and the outreach
+(throughput[].drain.cpu: the journey, outreach-decision and voc-aggregate task threads, the process), and the outreach
 records sent (to check that both sides decided the same). DELIVERY (exactly-once or at-least-once)
 picks one drain when a run has two (warm runs); default: at-least-once.
 """
@@ -36,6 +36,7 @@ def main():
         "drain events/s": lambda d: d["events_per_s"],
         "journey thread µs/event": lambda d: thread(d["cpu"], "journey"),
         "outreach-decision thread µs/event": lambda d: thread(d["cpu"], "outreach-decision"),
+        "voc-aggregate thread µs/event (-1: VoC off)": lambda d: thread(d["cpu"], "voc-aggregate"),
         "process µs/event": lambda d: d["cpu"]["process_cpu_us_per_event"],
         "outreach records": lambda d: sum(v for k, v in d["outputs"].items() if ".outreach." in k),
     }

@@ -41,6 +41,8 @@ import static io.cxstream.voc.VocWindows.MINUTE;
  * <p><b>Bounded state.</b> At most 61 minute buckets and 170 hour buckets per key, pruned at every timer;
  * a timer is kept for when the newest minute bucket leaves the last hour and, once no minute bucket is
  * left, for when the newest hour bucket leaves the baseline, which clears the key. No customer data is held.
+ * The buckets of recent keys are read and changed on the heap ({@link VocStore}), in {@link
+ * VocAggregateOperator} written back to the keyed state before every snapshot.
  */
 public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer, VocAggregate> {
     private static final long serialVersionUID = 1L;
@@ -48,6 +50,9 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
     public static final OutputTag<VocTrendAlert> ALERTS =
             new OutputTag<>("voc-alerts", TypeInformation.of(VocTrendAlert.class));
     static final String LATE_DROPPED = "cx_voc_late_dropped";
+    static final String CACHE_HITS = "cx_voc_cache_hits";
+    static final String CACHE_MISSES = "cx_voc_cache_misses";
+    static final String STATE_WRITES = "cx_voc_state_writes";
 
     static final MapStateDescriptor<Long, VocBucket> MINUTES =
             new MapStateDescriptor<>("voc-minutes", Types.LONG, TypeInformation.of(VocBucket.class));
@@ -86,14 +91,20 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
 
     @Override
     public void open(OpenContext openContext) {
+        var metrics = getRuntimeContext().getMetricGroup();
         store = new VocStore(
-                getRuntimeContext().getMapState(MINUTES), getRuntimeContext().getMapState(HOURS), cacheKeys);
+                getRuntimeContext().getMapState(MINUTES),
+                getRuntimeContext().getMapState(HOURS),
+                cacheKeys,
+                metrics.counter(CACHE_HITS),
+                metrics.counter(CACHE_MISSES),
+                metrics.counter(STATE_WRITES));
         lastEmitted = getRuntimeContext().getState(LAST_EMITTED);
         lastDropAlert = getRuntimeContext().getState(LAST_DROP_ALERT);
         lastGoalAlert = getRuntimeContext().getState(LAST_GOAL_ALERT);
         trend = new TrendTest(config.minSample, config.alertMinDrop, config.alertMinZ);
-        gauges = new VocGauges(getRuntimeContext().getMetricGroup(), config.gaugeDimensions);
-        lateDropped = getRuntimeContext().getMetricGroup().counter(LATE_DROPPED);
+        gauges = new VocGauges(metrics, config.gaugeDimensions);
+        lateDropped = metrics.counter(LATE_DROPPED);
     }
 
     @Override
@@ -111,6 +122,11 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         add(series.hours, VocWindows.floorHour(a.eventTime), scale, a, false);
         store.done(series);
         ctx.timerService().registerEventTimeTimer(minute + MINUTE);
+    }
+
+    /** The heap cache (its counters, for tests). */
+    VocStore store() {
+        return store;
     }
 
     /** See {@link VocAggregateOperator}. */

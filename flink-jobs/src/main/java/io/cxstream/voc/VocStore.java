@@ -1,6 +1,7 @@
 package io.cxstream.voc;
 
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 import java.util.Iterator;
@@ -42,14 +43,31 @@ final class VocStore {
     private final MapState<Long, VocBucket> hourState;
     private final int capacity;
     private final LinkedHashMap<String, Series> cache;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter writes;
     private KeyContext keys;
 
-    /** @param capacity most keys on the heap (0: none) */
-    VocStore(MapState<Long, VocBucket> minuteState, MapState<Long, VocBucket> hourState, int capacity) {
+    /**
+     * @param capacity most keys on the heap (0: none)
+     * @param hits reads served from the heap
+     * @param misses reads that went to the map states (with a cache)
+     * @param writes a key's changes written to its map states
+     */
+    VocStore(
+            MapState<Long, VocBucket> minuteState,
+            MapState<Long, VocBucket> hourState,
+            int capacity,
+            Counter hits,
+            Counter misses,
+            Counter writes) {
         this.minuteState = minuteState;
         this.hourState = hourState;
         this.capacity = capacity;
         this.cache = new LinkedHashMap<>(16, 0.75f, true);
+        this.hits = hits;
+        this.misses = misses;
+        this.writes = writes;
     }
 
     /** From now on, changes are held back and written under their own key; {@code keys} is the operator's. */
@@ -63,10 +81,12 @@ final class VocStore {
     Series get(String key) throws Exception {
         Series s = cache.get(key);
         if (s != null) {
+            hits.inc();
             return s;
         }
         s = new Series(VocBuckets.load(minuteState), VocBuckets.load(hourState));
         if (capacity > 0) {
+            misses.inc();
             cache.put(key, s);
             evictOverCapacity();
         }
@@ -75,7 +95,7 @@ final class VocStore {
 
     /** The caller is done with the current key's buckets: written now unless held back. */
     void done(Series s) throws Exception {
-        if (keys == null) {
+        if (keys == null && s.dirty()) {
             write(s);
         }
     }
@@ -92,6 +112,11 @@ final class VocStore {
     /** Keys on the heap. */
     int size() {
         return cache.size();
+    }
+
+    /** The counts of cx_voc_cache_hits, cx_voc_cache_misses and cx_voc_state_writes so far. */
+    long[] counts() {
+        return new long[] {hits.getCount(), misses.getCount(), writes.getCount()};
     }
 
     private void evictOverCapacity() throws Exception {
@@ -115,6 +140,7 @@ final class VocStore {
     }
 
     private void write(Series s) throws Exception {
+        writes.inc();
         s.minutes.writeTo(minuteState);
         s.hours.writeTo(hourState);
     }

@@ -33,10 +33,15 @@ class VocCacheTest {
             h.send(nps("delivery", 3, T0 + 1_000));
             h.send(nps("checkout", 9, T0 + 2_000));
             h.send(nps("support", 7, T0 + 3_000));
+            h.send(nps("support", 8, T0 + 4_000));
             assertThat(h.keysWithMinutesInBackend()).isEmpty();
+            assertThat(h.cacheCounts()).as("hits, misses, writes").containsExactly(1, 3, 0);
             snapshot = h.snapshot(1);
             assertThat(h.keysWithMinutesInBackend())
                     .containsExactly("NPS/touchpoint/checkout", "NPS/touchpoint/delivery", "NPS/touchpoint/support");
+            assertThat(h.cacheCounts()).as("one write per changed key").containsExactly(1, 3, 3);
+            h.snapshot(2);
+            assertThat(h.cacheCounts()).as("nothing changed since").containsExactly(1, 3, 3);
         }
         try (VocHarness h = new VocHarness(VocHarness.config(1), snapshot)) {
             h.watermark(T0 + MIN);

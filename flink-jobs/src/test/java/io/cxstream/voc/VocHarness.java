@@ -35,6 +35,7 @@ final class VocHarness implements AutoCloseable {
 
     private final KeyedOneInputStreamOperatorTestHarness<String, VocAnswer, VocAggregate> harness;
 
+    private final VocAggregateFunction function;
     private long snapshots;
 
     VocHarness(VocConfig config, OperatorSubtaskState restoreFrom) throws Exception {
@@ -42,10 +43,9 @@ final class VocHarness implements AutoCloseable {
     }
 
     VocHarness(VocConfig config, OperatorSubtaskState restoreFrom, int cacheKeys) throws Exception {
+        function = new VocAggregateFunction(config).withCache(cacheKeys);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new VocAggregateOperator(new VocAggregateFunction(config).withCache(cacheKeys)),
-                VocAnswer::aggregationKey,
-                Types.STRING);
+                new VocAggregateOperator(function), VocAnswer::aggregationKey, Types.STRING);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -55,6 +55,11 @@ final class VocHarness implements AutoCloseable {
 
     VocHarness(VocConfig config) throws Exception {
         this(config, null);
+    }
+
+    /** cx_voc_cache_hits, cx_voc_cache_misses, cx_voc_state_writes so far. */
+    long[] cacheCounts() {
+        return function.store().counts();
     }
 
     /** Keys whose minute buckets are in RocksDB right now. */
