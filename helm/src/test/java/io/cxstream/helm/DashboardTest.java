@@ -59,7 +59,8 @@ class DashboardTest {
                         "Outreach emitted by trigger",
                         "Outreach suppressed by reason",
                         "Dead letters by reason",
-                        "Checkpoints");
+                        "Checkpoints",
+                        "State caches: hit rate and writes per read");
 
         List<String> exprs = expressions(dashboard);
         assertThat(exprs)
@@ -74,6 +75,9 @@ class DashboardTest {
                         "rate(cx_outreach_suppressed_total{",
                         "rate(cx_dead_letters_total{",
                         "rate(cx_late_events_total{",
+                        "rate(cx_journey_cache_misses_total{",
+                        "rate(cx_outreach_cache_hits_total{",
+                        "rate(cx_voc_state_writes_total{",
                         "histogram_quantile(0.99, sum by (le) (rate(cx_alert_latency_seconds_bucket{",
                         "flink_taskmanager_job_task_operator_pendingRecords",
                         "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
