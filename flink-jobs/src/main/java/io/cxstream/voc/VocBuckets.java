@@ -58,10 +58,6 @@ final class VocBuckets {
         return Collections.unmodifiableNavigableMap(buckets);
     }
 
-    boolean isEmpty() {
-        return buckets.isEmpty();
-    }
-
     /** The start of the newest bucket; Long.MIN_VALUE: none. */
     long newest() {
         return buckets.isEmpty() ? Long.MIN_VALUE : buckets.lastKey();

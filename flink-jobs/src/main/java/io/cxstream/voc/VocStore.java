@@ -109,11 +109,6 @@ final class VocStore {
         }
     }
 
-    /** Keys on the heap. */
-    int size() {
-        return cache.size();
-    }
-
     /** The counts of cx_voc_cache_hits, cx_voc_cache_misses and cx_voc_state_writes so far. */
     long[] counts() {
         return new long[] {hits.getCount(), misses.getCount(), writes.getCount()};
