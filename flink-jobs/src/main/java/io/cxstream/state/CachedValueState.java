@@ -86,14 +86,7 @@ public final class CachedValueState<V> {
      * customer's key when it leaves the cache or on {@link #flush(long)}; {@code keys} is the operator's.
      */
     public void writeBack(KeyContext keys) {
-        cache.writeBackTo((customer, value) -> {
-            Object current = keys.getCurrentKey();
-            keys.setCurrentKey(customer);
-            write(value);
-            if (current != null) {
-                keys.setCurrentKey(current);
-            }
-        });
+        cache.writeBackTo(StateCache.underItsKey(keys, this::write));
     }
 
     /** Writes every change held back to the backend (as of processing time {@code now}). */

@@ -1,5 +1,7 @@
 package io.cxstream.state;
 
+import org.apache.flink.streaming.api.operators.KeyContext;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +28,26 @@ public final class StateCache<V> {
     /** Writes one customer's value to the state backend. */
     public interface Sink<V> {
         void write(String key, V value) throws Exception;
+    }
+
+    /** Writes the current key's value to the state backend. */
+    public interface Write<V> {
+        void write(V value) throws Exception;
+    }
+
+    /**
+     * A sink that writes each value under its own key: makes it the operator's current key ({@code keys}),
+     * writes, and makes the key before it current again.
+     */
+    public static <V> Sink<V> underItsKey(KeyContext keys, Write<V> write) {
+        return (key, value) -> {
+            Object current = keys.getCurrentKey();
+            keys.setCurrentKey(key);
+            write.write(value);
+            if (current != null) {
+                keys.setCurrentKey(current);
+            }
+        };
     }
 
     private final int capacity;

@@ -120,7 +120,7 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
         VocStore.Series series = store.get(ctx.getCurrentKey());
         add(series.minutes, minute, scale, a, true);
         add(series.hours, VocWindows.floorHour(a.eventTime), scale, a, false);
-        store.done(series);
+        store.done(ctx.getCurrentKey(), series);
         ctx.timerService().registerEventTimeTimer(minute + MINUTE);
     }
 
@@ -174,7 +174,7 @@ public class VocAggregateFunction extends KeyedProcessFunction<String, VocAnswer
             }
         }
         prune(series, key, scale, t, ctx);
-        store.done(series);
+        store.done(ctx.getCurrentKey(), series);
     }
 
     private void emitRolling(

@@ -1,12 +1,10 @@
 package io.cxstream.voc;
 
+import io.cxstream.state.StateCache;
+
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.KeyContext;
-
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The minute and hour buckets of the VoC keys an aggregation instance saw last, on the heap: an answer
@@ -20,7 +18,8 @@ import java.util.Map;
  * key leaves the cache (least recently used, over capacity) or on {@link #flush()}, which {@link
  * VocAggregateOperator} calls before every checkpoint and savepoint, so snapshots hold exactly what
  * writing each change at once would have written (same states as before the cache; a restored instance
- * starts with an empty cache). Only for state backends that copy on write (RocksDB): on the heap backend
+ * starts with an empty cache); the cache is the journey's {@link StateCache}, without a time-to-live
+ * (VoC state has none). Only for state backends that copy on write (RocksDB): on the heap backend
  * the buckets are the state's own objects, so capacity 0 there.
  */
 final class VocStore {
@@ -41,12 +40,10 @@ final class VocStore {
 
     private final MapState<Long, VocBucket> minuteState;
     private final MapState<Long, VocBucket> hourState;
-    private final int capacity;
-    private final LinkedHashMap<String, Series> cache;
+    private final StateCache<Series> cache;
     private final Counter hits;
     private final Counter misses;
     private final Counter writes;
-    private KeyContext keys;
 
     /**
      * @param capacity most keys on the heap (0: none)
@@ -63,8 +60,7 @@ final class VocStore {
             Counter writes) {
         this.minuteState = minuteState;
         this.hourState = hourState;
-        this.capacity = capacity;
-        this.cache = new LinkedHashMap<>(16, 0.75f, true);
+        this.cache = new StateCache<>(capacity, Long.MAX_VALUE);
         this.hits = hits;
         this.misses = misses;
         this.writes = writes;
@@ -72,41 +68,33 @@ final class VocStore {
 
     /** From now on, changes are held back and written under their own key; {@code keys} is the operator's. */
     void writeBack(KeyContext keys) {
-        if (capacity > 0) {
-            this.keys = keys;
-        }
+        cache.writeBackTo(StateCache.underItsKey(keys, this::write));
     }
 
     /** The current key's buckets: cached, or read from its map states. */
     Series get(String key) throws Exception {
-        Series s = cache.get(key);
+        Series s = cache.get(key, 0);
         if (s != null) {
             hits.inc();
             return s;
         }
-        s = new Series(VocBuckets.load(minuteState), VocBuckets.load(hourState));
-        if (capacity > 0) {
+        if (cache.enabled()) {
             misses.inc();
-            cache.put(key, s);
-            evictOverCapacity();
         }
-        return s;
+        return new Series(VocBuckets.load(minuteState), VocBuckets.load(hourState));
     }
 
-    /** The caller is done with the current key's buckets: written now unless held back. */
-    void done(Series s) throws Exception {
-        if (keys == null && s.dirty()) {
+    /** The caller is done with the current key's buckets: written now unless held back, and cached. */
+    void done(String key, Series s) throws Exception {
+        if (!cache.writesBack()) {
             write(s);
         }
+        cache.put(key, s, 0);
     }
 
     /** Writes every key's held-back changes under its own key. */
     void flush() throws Exception {
-        for (Map.Entry<String, Series> e : cache.entrySet()) {
-            if (e.getValue().dirty()) {
-                writeUnder(e.getKey(), e.getValue());
-            }
-        }
+        cache.flush(0);
     }
 
     /** The counts of cx_voc_cache_hits, cx_voc_cache_misses and cx_voc_state_writes so far. */
@@ -114,29 +102,12 @@ final class VocStore {
         return new long[] {hits.getCount(), misses.getCount(), writes.getCount()};
     }
 
-    private void evictOverCapacity() throws Exception {
-        Iterator<Map.Entry<String, Series>> eldest = cache.entrySet().iterator();
-        while (cache.size() > capacity) {
-            Map.Entry<String, Series> e = eldest.next();
-            eldest.remove();
-            if (keys != null && e.getValue().dirty()) {
-                writeUnder(e.getKey(), e.getValue());
-            }
-        }
-    }
-
-    private void writeUnder(String key, Series s) throws Exception {
-        Object current = keys.getCurrentKey();
-        keys.setCurrentKey(key);
-        write(s);
-        if (current != null) {
-            keys.setCurrentKey(current);
-        }
-    }
-
+    /** Writes what changed in the current key's buckets (nothing, if nothing did). */
     private void write(Series s) throws Exception {
-        writes.inc();
-        s.minutes.writeTo(minuteState);
-        s.hours.writeTo(hourState);
+        if (s.dirty()) {
+            writes.inc();
+            s.minutes.writeTo(minuteState);
+            s.hours.writeTo(hourState);
+        }
     }
 }
