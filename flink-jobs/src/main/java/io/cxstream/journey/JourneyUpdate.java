@@ -129,14 +129,14 @@ public final class JourneyUpdate {
         String segment = s.getSegmentOverride() != null
                 ? s.getSegmentOverride()
                 : s.getOrders() == 0 ? "NEW" : s.getOrders() < 5 ? "ACTIVE" : "LOYAL";
-        return JourneySnapshot.newBuilder()
-                .setStage(s.getStage())
-                .setSegment(segment)
-                .setChurnRisk(churn(s))
-                .setLastNps(s.getLastNps())
-                .setLastCsat(s.getLastCsat())
-                .setLastCes(s.getLastCes())
-                .setRecentTouchpoints(new ArrayList<>(s.getRecentTouchpoints()))
-                .build();
+        // Every field set: the constructor, not the builder (which copies the defaults first).
+        return new JourneySnapshot(
+                s.getStage(),
+                segment,
+                churn(s),
+                s.getLastNps(),
+                s.getLastCsat(),
+                s.getLastCes(),
+                new ArrayList<>(s.getRecentTouchpoints()));
     }
 }

@@ -17,17 +17,17 @@ final class Findings {
 
     /** What a rule remembers of an event; the snapshot only if asked (it is the largest part). */
     static RuleMark mark(JourneyEvent e, boolean withSnapshot) {
-        return RuleMark.newBuilder()
-                .setEventId(e.eventId)
-                .setEventTime(e.eventTime)
-                .setType(e.interactionType != null ? e.interactionType.name() : null)
-                .setMetric(e.metric != null ? e.metric.name() : null)
-                .setScore(e.score)
-                .setTouchpoint(e.touchpoint)
-                .setChannel(e.channel != null ? e.channel.name() : null)
-                .setAgentId(e.agentId)
-                .setSnapshot(withSnapshot ? e.snapshot : null)
-                .build();
+        // Every field set: the constructor, not the builder (which copies the defaults first).
+        return new RuleMark(
+                e.eventId,
+                e.eventTime,
+                e.interactionType != null ? e.interactionType.name() : null,
+                e.metric != null ? e.metric.name() : null,
+                e.score,
+                e.touchpoint,
+                e.channel != null ? e.channel.name() : null,
+                e.agentId,
+                withSnapshot ? e.snapshot : null);
     }
 
     /**

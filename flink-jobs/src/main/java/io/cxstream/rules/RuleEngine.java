@@ -107,7 +107,7 @@ public final class RuleEngine {
                 if (waiting == null) {
                     waiting = new ArrayList<>(2);
                 }
-                waiting.add(new RuleHit(hit.rule.rule.id, hit.rule.rule.version, hit.role));
+                addInOrder(waiting, new RuleHit(hit.rule.rule.id, hit.rule.rule.version, hit.role));
                 mayFire |= needsSnapshot(hit);
             }
         }
@@ -180,14 +180,30 @@ public final class RuleEngine {
         return s;
     }
 
-    /** An event's hits in the order they apply: resets and second steps before first steps. */
+    /**
+     * An event's hits in the order they apply: resets and second steps before first steps. {@link
+     * #onEvent} stores them in that order; a rule state written by an earlier version may not be.
+     */
     private static List<RuleHit> inOrder(List<RuleHit> hits) {
-        if (hits.size() < 2) {
-            return hits;
+        for (int i = 1; i < hits.size(); i++) {
+            if (RESETS_FIRST.compare(hits.get(i - 1), hits.get(i)) > 0) {
+                List<RuleHit> sorted = new ArrayList<>(hits);
+                sorted.sort(RESETS_FIRST);
+                return sorted;
+            }
         }
-        List<RuleHit> sorted = new ArrayList<>(hits);
-        sorted.sort(RESETS_FIRST);
-        return sorted;
+        return hits;
+    }
+
+    /** Adds a hit where {@link #inOrder} puts it: a reset or second step after the others, before every first step. */
+    private static void addInOrder(List<RuleHit> hits, RuleHit hit) {
+        int at = hits.size();
+        if (hit.getRole() != CompiledRule.ROLE_WHEN) {
+            while (at > 0 && hits.get(at - 1).getRole() == CompiledRule.ROLE_WHEN) {
+                at--;
+            }
+        }
+        hits.add(at, hit);
     }
 
     /**
@@ -195,13 +211,15 @@ public final class RuleEngine {
      * back from RocksDB are Avro arrays, which cannot remove through an iterator, and are copied once.
      */
     private static List<RuleProgress> mutableProgress(RuleState s) {
+        // Once the list is an ArrayList, so is every mark list in it: copied here, or made by progressOf.
         if (!(s.getProgress() instanceof ArrayList)) {
-            s.setProgress(new ArrayList<>(s.getProgress()));
-        }
-        for (RuleProgress p : s.getProgress()) {
-            if (!(p.getMarks() instanceof ArrayList)) {
-                p.setMarks(new ArrayList<>(p.getMarks()));
+            List<RuleProgress> progress = new ArrayList<>(s.getProgress());
+            for (RuleProgress p : progress) {
+                if (!(p.getMarks() instanceof ArrayList)) {
+                    p.setMarks(new ArrayList<>(p.getMarks()));
+                }
             }
+            s.setProgress(progress);
         }
         return s.getProgress();
     }
@@ -233,7 +251,7 @@ public final class RuleEngine {
                     marks.clear();
                     return;
                 }
-                marks.removeIf(m -> t - m.getEventTime() > window);
+                RuleTimers.dropEnded(marks, window, t - 1);
                 marks.add(event);
                 if (marks.size() >= rule.rule.pattern.count) {
                     List<RuleMark> evidence = new ArrayList<>(marks);
@@ -252,7 +270,7 @@ public final class RuleEngine {
                 return;
             case SEQUENCE:
                 if (role == CompiledRule.ROLE_THEN) {
-                    marks.removeIf(m -> t - m.getEventTime() > window);
+                    RuleTimers.dropEnded(marks, window, t - 1);
                     if (!marks.isEmpty()) {
                         RuleMark first = marks.remove(0);
                         out.accept(Findings.trigger(customerId, rule, List.of(first, event), event, t, vars));

@@ -54,6 +54,26 @@ public final class RuleTimers {
         return latest;
     }
 
+    /**
+     * Drops the marks whose window ended at or before {@code time} (event time + window ≤ time), in
+     * place, keeping the order of the rest.
+     */
+    static void dropEnded(List<RuleMark> marks, long windowMillis, long time) {
+        int kept = 0;
+        for (int i = 0; i < marks.size(); i++) {
+            RuleMark m = marks.get(i);
+            if (m.getEventTime() + windowMillis > time) {
+                if (kept != i) {
+                    marks.set(kept, m);
+                }
+                kept++;
+            }
+        }
+        if (kept < marks.size()) {
+            marks.subList(kept, marks.size()).clear();
+        }
+    }
+
     /** The earliest absence deadline in {@code progress} (Long.MAX_VALUE: none). */
     static long earliestDeadline(RuleSet rules, List<RuleProgress> progress) {
         long earliest = Long.MAX_VALUE;
@@ -93,7 +113,7 @@ public final class RuleTimers {
                     deadline = Math.min(deadline, earliestEnd(marks, window));
                 }
             } else {
-                marks.removeIf(m -> m.getEventTime() + window <= watermark);
+                dropEnded(marks, window, watermark);
                 allGone = Math.max(allGone, latestEnd(marks, window));
             }
             if (marks.isEmpty()) {

@@ -57,8 +57,8 @@ public final class StateCache<V> {
     private long changed;
 
     private static final class Entry<V> {
-        final V value;
-        final long writtenAt;
+        V value;
+        long writtenAt;
         /** Held back: not yet written to the sink. */
         boolean changed;
 
@@ -125,8 +125,19 @@ public final class StateCache<V> {
         if (capacity == 0) {
             return;
         }
-        Entry<V> previous = entries.put(key, new Entry<>(value, now, sink != null));
-        if (sink != null && (previous == null || !previous.changed)) {
+        boolean holdBack = sink != null;
+        Entry<V> cached = entries.get(key); // the most recently used now
+        if (cached != null) {
+            if (holdBack && !cached.changed) {
+                changed++;
+            }
+            cached.value = value;
+            cached.writtenAt = now;
+            cached.changed = holdBack;
+            return;
+        }
+        entries.put(key, new Entry<>(value, now, holdBack));
+        if (holdBack) {
             changed++;
         }
         if (entries.size() > capacity) {
