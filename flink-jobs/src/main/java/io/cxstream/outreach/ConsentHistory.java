@@ -3,6 +3,7 @@ package io.cxstream.outreach;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.ConsentPurpose;
+import io.cxstream.state.StateCache;
 import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.state.ValueState;
@@ -74,22 +75,41 @@ final class ConsentHistory {
         return new ValueStateDescriptor<>("consent", Types.INT);
     }
 
+    private static final long[] NO_STATEMENTS = new long[0];
+
     private final ValueState<long[]> history;
     private final ValueState<Integer> legacy;
     private final boolean defaultService;
     private final boolean defaultMarketing;
+    /**
+     * The statements of recently seen customers, none included, write-through: every change is written
+     * to {@code history} at once, so snapshots need nothing from it. Arrays are never changed in place.
+     */
+    private final StateCache<long[]> cache;
 
+    /**
+     * @param cacheSize customers whose statements are kept on the heap (0: none), read from the state
+     *     backend once while they stay
+     */
     ConsentHistory(
-            ValueState<long[]> history, ValueState<Integer> legacy, boolean defaultService, boolean defaultMarketing) {
+            ValueState<long[]> history,
+            ValueState<Integer> legacy,
+            boolean defaultService,
+            boolean defaultMarketing,
+            int cacheSize) {
         this.history = history;
         this.legacy = legacy;
         this.defaultService = defaultService;
         this.defaultMarketing = defaultMarketing;
+        this.cache = new StateCache<>(cacheSize, Long.MAX_VALUE);
     }
 
-    /** The consent for the purpose as of {@code decisionPoint}, and whether a known opt-out overrules it. */
-    Verdict decide(boolean marketing, long decisionPoint) throws IOException {
-        long[] h = load();
+    /**
+     * The consent of {@code customer} (the current key) for the purpose as of {@code decisionPoint}, and
+     * whether a known opt-out overrules it.
+     */
+    Verdict decide(String customer, boolean marketing, long decisionPoint) throws Exception {
+        long[] h = load(customer);
         long purpose = marketing ? MARKETING : 0;
         int asOf = -1;
         int latest = -1;
@@ -117,14 +137,15 @@ final class ConsentHistory {
      *
      * @param lastSent decision point of the last outreach sent per purpose, [service, marketing] ({@link #NONE}: none)
      */
-    boolean add(ConsentEvent e, long watermark, long[] lastSent) throws IOException {
+    boolean add(ConsentEvent e, long watermark, long[] lastSent) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
             return false;
         }
         ConsentPurpose purpose = e.getPurpose();
         long time = e.getEventTime().toEpochMilli();
         long allowed = e.getAction() == ConsentAction.OPT_IN ? ALLOWED : 0;
-        List<long[]> statements = pairs(load());
+        String customer = e.getCustomerId();
+        List<long[]> statements = pairs(load(customer));
         boolean late = false;
         for (long p : purposes(purpose)) {
             long sent = lastSent[(int) p];
@@ -139,13 +160,15 @@ final class ConsentHistory {
             h[2 * i] = statements.get(i)[0];
             h[2 * i + 1] = statements.get(i)[1];
         }
-        history.update(h);
+        store(customer, h);
         return late;
     }
 
-    void clear() {
+    /** Forgets the statements of {@code customer}, the current key. */
+    void clear(String customer) {
         history.clear();
         legacy.clear();
+        cache.remove(customer);
     }
 
     /** Whether statement i is later than statement j (-1: none): later stamp, or the same stamp and an opt-out. */
@@ -205,15 +228,27 @@ final class ConsentHistory {
         return list;
     }
 
-    /** The statements; a customer restored from a version with flags gets them as statements stamped before any event. */
-    private long[] load() throws IOException {
+    /**
+     * The statements of {@code customer}, the current key; a customer restored from a version with flags
+     * gets them as statements stamped before any event.
+     */
+    private long[] load(String customer) throws Exception {
+        long[] h = cache.get(customer, 0);
+        if (h == null) {
+            h = read();
+            cache.put(customer, h, 0);
+        }
+        return h;
+    }
+
+    private long[] read() throws IOException {
         long[] h = history.value();
         if (h != null) {
             return h;
         }
         Integer flags = legacy.value();
         if (flags == null) {
-            return new long[0];
+            return NO_STATEMENTS;
         }
         List<Long> moved = new ArrayList<>();
         if ((flags & 1) != 0) {
@@ -228,5 +263,10 @@ final class ConsentHistory {
         history.update(h);
         legacy.clear();
         return h;
+    }
+
+    private void store(String customer, long[] h) throws Exception {
+        history.update(h);
+        cache.put(customer, h, 0);
     }
 }

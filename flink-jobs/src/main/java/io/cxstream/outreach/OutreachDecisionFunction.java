@@ -135,7 +135,8 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
                 getRuntimeContext().getState(consentDescriptor()),
                 getRuntimeContext().getState(ConsentHistory.legacyDescriptor()),
                 defaultServiceConsent,
-                defaultMarketingConsent);
+                defaultMarketingConsent,
+                cacheSize);
         lateConsents = new HashMap<>();
         metrics = getRuntimeContext().getMetricGroup();
         counters = new HashMap<>();
@@ -159,7 +160,7 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         long now = ctx.timerService().currentProcessingTime();
         if (trigger.erasure) {
             store.clear(customer); // held findings' timers fire and find nothing
-            consent.clear();
+            consent.clear(customer);
             return;
         }
         DecisionState stored = store.get(customer, now);
@@ -219,7 +220,7 @@ public class OutreachDecisionFunction extends KeyedProcessFunction<String, Trigg
         Route route = f.getRoute();
         boolean marketing = route == Route.MARKETING;
         long decisionPoint = decisionPoint(f.getLastEvidenceTime());
-        ConsentHistory.Verdict verdict = consent.decide(marketing, decisionPoint);
+        ConsentHistory.Verdict verdict = consent.decide(customer, marketing, decisionPoint);
         if (verdict != ConsentHistory.Verdict.ALLOWED) {
             count(verdict == ConsentHistory.Verdict.OPTED_OUT ? SUPPRESSED_CONSENT : SUPPRESSED_LATER_OPT_OUT, f);
             return;

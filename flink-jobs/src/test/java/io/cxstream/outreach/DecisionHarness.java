@@ -207,6 +207,12 @@ final class DecisionHarness implements AutoCloseable {
         return operator.getUserFunction().getRuntimeContext();
     }
 
+    /** Clears a customer's stored consent statements past the operator, as no job does: shows what it reads from where. */
+    DecisionHarness clearStoredConsent(String customer) throws Exception {
+        context(customer).getState(ConsentHistory.descriptor()).clear();
+        return this;
+    }
+
     boolean readsLegacyState() {
         return ((OutreachDecisionFunction) ((OutreachDecisionOperator) harness.getOperator()).getUserFunction())
                 .readsLegacyState();
