@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.TimerService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -149,7 +150,8 @@ public final class RuleEngine {
             ready.sort(EVENT_TIME_ORDER);
         }
         List<RuleProgress> progress = mutableProgress(s);
-        long deadline = RuleTimers.earliestDeadline(rules, progress);
+        // Needed only to fire deadlines between the events that became final: settle fires the rest.
+        long deadline = ready.isEmpty() ? Long.MAX_VALUE : RuleTimers.earliestDeadline(rules, progress);
         for (PendingEvent p : ready) {
             long t = p.getEvent().getEventTime();
             if (deadline <= t - 1) {
@@ -165,10 +167,7 @@ public final class RuleEngine {
                 }
             }
         }
-        if (deadline <= time) {
-            fireDeadlines(rules, customerId, progress, time, out);
-        }
-        long wakeUp = RuleTimers.expire(rules, progress, time);
+        long wakeUp = settle(rules, customerId, progress, time, out);
         if (later.isEmpty() && progress.isEmpty()) {
             return null;
         }
@@ -296,20 +295,54 @@ public final class RuleEngine {
                 continue;
             }
             CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule == null || rule.rule.pattern.kind != Rule.Kind.ABSENCE) {
-                continue;
-            }
-            List<RuleMark> marks = p.getMarks();
-            while (!marks.isEmpty() && marks.get(0).getEventTime() + rule.windowMillis <= upTo) {
-                RuleMark start = marks.remove(0);
-                out.accept(Findings.trigger(
-                        customerId, rule, List.of(start), start, start.getEventTime() + rule.windowMillis, vars));
-            }
-            if (!marks.isEmpty()) {
-                next = Math.min(next, marks.get(0).getEventTime() + rule.windowMillis);
+            if (rule != null && rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
+                next = Math.min(next, fireDue(rule, customerId, p.getMarks(), upTo, out));
             }
         }
         return next;
+    }
+
+    /**
+     * The watermark passed {@code time}, in one pass over the progress: fires every absence deadline
+     * up to it, drops the marks no later event can use (their window ended at or before it) and the
+     * rules no longer running, and returns when the next timer must fire at the latest (Long.MAX_VALUE:
+     * never): at the earliest absence deadline, else once every count's and sequence's mark can go.
+     * Those marks need no wake-up of their own: a later event drops the ones its window no longer
+     * reaches, so one wake-up lets all of them go (not one per window end).
+     */
+    private long settle(
+            RuleSet rules, String customerId, List<RuleProgress> progress, long time, Consumer<Trigger> out) {
+        long deadline = Long.MAX_VALUE;
+        long allGone = Long.MIN_VALUE;
+        for (Iterator<RuleProgress> it = progress.iterator(); it.hasNext(); ) {
+            RuleProgress p = it.next();
+            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
+            if (rule == null) {
+                it.remove();
+                continue;
+            }
+            List<RuleMark> marks = p.getMarks();
+            if (rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
+                deadline = Math.min(deadline, fireDue(rule, customerId, marks, time, out));
+            } else {
+                RuleTimers.dropEnded(marks, rule.windowMillis, time);
+                allGone = Math.max(allGone, RuleTimers.latestEnd(marks, rule.windowMillis));
+            }
+            if (marks.isEmpty()) {
+                it.remove();
+            }
+        }
+        return deadline != Long.MAX_VALUE || allGone == Long.MIN_VALUE ? deadline : allGone;
+    }
+
+    /** Fires an absence rule's starts whose deadline is at or before {@code upTo}, oldest first; returns the earliest deadline left. */
+    private long fireDue(CompiledRule rule, String customerId, List<RuleMark> marks, long upTo, Consumer<Trigger> out) {
+        while (!marks.isEmpty() && marks.get(0).getEventTime() + rule.windowMillis <= upTo) {
+            RuleMark start = marks.remove(0);
+            out.accept(Findings.trigger(
+                    customerId, rule, List.of(start), start, start.getEventTime() + rule.windowMillis, vars));
+        }
+        return RuleTimers.earliestEnd(marks, rule.windowMillis);
     }
 
     /** The progress of this rule version, reset if an older version of the rule made it. */

@@ -7,7 +7,6 @@ import io.cxstream.avro.RuleState;
 
 import org.apache.flink.streaming.api.TimerService;
 
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -87,39 +86,5 @@ public final class RuleTimers {
             }
         }
         return earliest;
-    }
-
-    /**
-     * Drops marks no later event can use (their window ended at or before the watermark) and rules no
-     * longer running; returns when the next timer must fire at the latest (Long.MAX_VALUE: never): at
-     * the earliest absence deadline, else once every count's and sequence's mark can go. Those marks
-     * need no wake-up of their own: a later event drops the ones its window no longer reaches, so one
-     * wake-up lets all of them go (not one per window end).
-     */
-    static long expire(RuleSet rules, List<RuleProgress> progress, long watermark) {
-        long deadline = Long.MAX_VALUE;
-        long allGone = Long.MIN_VALUE;
-        for (Iterator<RuleProgress> it = progress.iterator(); it.hasNext(); ) {
-            RuleProgress p = it.next();
-            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
-            if (rule == null) {
-                it.remove();
-                continue;
-            }
-            List<RuleMark> marks = p.getMarks();
-            long window = rule.windowMillis;
-            if (rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
-                if (!marks.isEmpty()) {
-                    deadline = Math.min(deadline, earliestEnd(marks, window));
-                }
-            } else {
-                dropEnded(marks, window, watermark);
-                allGone = Math.max(allGone, latestEnd(marks, window));
-            }
-            if (marks.isEmpty()) {
-                it.remove();
-            }
-        }
-        return deadline != Long.MAX_VALUE || allGone == Long.MIN_VALUE ? deadline : allGone;
     }
 }
