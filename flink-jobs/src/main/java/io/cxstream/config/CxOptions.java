@@ -275,10 +275,11 @@ public final class CxOptions {
             .intType()
             .defaultValue(100_000)
             .withDescription(
-                    "Customers' decision values (findings waiting for their decision point, cooldowns) each outreach-decision "
-                            + "instance keeps on the heap, so that a held finding is decided without a RocksDB read; a changed "
-                            + "value is written to RocksDB when it leaves the cache or before the next checkpoint (checkpoints "
-                            + "hold the same). 0 turns it off; used with state.backend rocksdb only.");
+                    "Customers' decision values (findings waiting for their decision point, cooldowns) and consent "
+                            + "statements each outreach-decision instance keeps on the heap, so that a held finding is decided "
+                            + "without a RocksDB read; a changed value is written to RocksDB when it leaves the cache or before "
+                            + "the next checkpoint, a consent change at once (checkpoints hold the same). 0 turns it off; used "
+                            + "with state.backend rocksdb only.");
     public static final ConfigOption<Boolean> DEFAULT_SERVICE_CONSENT = ConfigOptions.key("consent.default.service")
             .booleanType()
             .defaultValue(true)
