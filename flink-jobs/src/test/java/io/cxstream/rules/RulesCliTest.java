@@ -2,6 +2,8 @@ package io.cxstream.rules;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -86,13 +88,12 @@ class RulesCliTest {
                         .strip());
     }
 
-    @Test
-    void theBenchmarksFiftyRulesAreValid() {
+    @ParameterizedTest
+    @ValueSource(strings = {"fifty-rules.json", "fifty-quiet-rules.json"})
+    void theBenchmarksFiftyRulesAreValid(String file) {
         Result r = run(
                 "validate",
-                MODULE.resolve("../benchmarks/rules/fifty-rules.json")
-                        .normalize()
-                        .toString());
+                MODULE.resolve("../benchmarks/rules/" + file).normalize().toString());
 
         assertThat(r.status).as(r.output).isZero();
         assertThat(r.lines()).hasSize(51).last().isEqualTo("50 rules valid");
