@@ -34,6 +34,8 @@ class ConditionsTest {
                 "event.foo == 1", // unknown field
                 "customer.id == 'c-1'", // unknown variable
                 "event.score == 'high'", // int compared with string
+                "event.score <= 6.5", // int compared with double (the runtime would compare them; the checker does not)
+                "journey.churnRisk == 70.0", // the same with ==
                 "event.type == 3", // string compared with int
                 "event.attributes['amount'] > 100", // map values are strings
                 "journey.recentTouchpoints == 'cart'", // list compared with string
