@@ -17,12 +17,20 @@ final class Condition {
     final Set<String> keys;
     final boolean keysDecide;
     private final CelRuntime.Program program;
+    /** The same condition in plain Java, when it can be ({@link DirectConditions}); null: CEL evaluates it. */
+    private final DirectConditions.Test direct;
 
-    Condition(String source, Set<String> keys, boolean keysDecide, CelRuntime.Program program) {
+    Condition(
+            String source,
+            Set<String> keys,
+            boolean keysDecide,
+            CelRuntime.Program program,
+            DirectConditions.Test direct) {
         this.source = source;
         this.keys = keys;
         this.keysDecide = keysDecide;
         this.program = program;
+        this.direct = direct;
     }
 
     /**
@@ -35,11 +43,24 @@ final class Condition {
 
     /** Whether the event the variables point at matches; an evaluation error (e.g. a missing map key) is no match. */
     boolean test(EventVariables vars) {
+        if (direct != null) {
+            return direct.test(vars);
+        }
+        return testWithCel(vars);
+    }
+
+    /** {@link #test} by CEL's interpreter, whatever the expression. */
+    boolean testWithCel(EventVariables vars) {
         try {
             return Boolean.TRUE.equals(program.eval(vars));
         } catch (CelEvaluationException e) {
             return false;
         }
+    }
+
+    /** Whether the condition is evaluated without CEL ({@link DirectConditions}). */
+    boolean direct() {
+        return direct != null;
     }
 
     /** A string-valued expression (priority); null when it fails. */

@@ -86,13 +86,18 @@ public final class Conditions {
     Condition condition(String source, String where) throws RuleException {
         CelAbstractSyntaxTree ast = check(boolCompiler, source, where);
         Keys keys = keyTerms(ast, ast.getExpr());
-        return new Condition(source, keys == null ? null : keys.set, keys != null && keys.decide, program(ast, where));
+        return new Condition(
+                source,
+                keys == null ? null : keys.set,
+                keys != null && keys.decide,
+                program(ast, where),
+                DirectConditions.of(ast));
     }
 
     /** A string expression (a rule's computed priority). */
     Condition text(String source, String where) throws RuleException {
         CelAbstractSyntaxTree ast = check(stringCompiler, source, where);
-        return new Condition(source, null, false, program(ast, where));
+        return new Condition(source, null, false, program(ast, where), null);
     }
 
     private static CelAbstractSyntaxTree check(CelCompiler compiler, String source, String where) throws RuleException {

@@ -61,6 +61,75 @@ final class EventVariables implements CelVariableResolver {
         return this;
     }
 
+    private static final List<String> STRING_NAMES = List.of(
+            "event.kind",
+            "event.type",
+            "event.metric",
+            "event.npsCategory",
+            "event.channel",
+            "event.touchpoint",
+            "event.agentId",
+            "journey.stage",
+            "journey.segment");
+    private static final List<String> INT_NAMES = List.of(
+            "event.score",
+            "event.normalizedScore",
+            "journey.churnRisk",
+            "journey.lastNps",
+            "journey.lastCsat",
+            "journey.lastCes");
+
+    /**
+     * The id {@link #string(int)} or {@link #integer(int)} reads a string or int variable by (-1: not
+     * one of those): for conditions evaluated without CEL ({@link DirectConditions}).
+     */
+    static int idOf(String name) {
+        int i = STRING_NAMES.indexOf(name);
+        return i >= 0 ? i : INT_NAMES.indexOf(name);
+    }
+
+    /** The string variable {@code id} names ({@link #idOf}); the same value as CEL sees. */
+    String string(int id) {
+        switch (id) {
+            case 0:
+                return kind;
+            case 1:
+                return type;
+            case 2:
+                return metric;
+            case 3:
+                return npsCategory;
+            case 4:
+                return channel;
+            case 5:
+                return touchpoint;
+            case 6:
+                return agentId;
+            case 7:
+                return snapshot != null ? snapshot.getStage().name() : "UNKNOWN";
+            default:
+                return snapshot != null ? snapshot.getSegment() : "";
+        }
+    }
+
+    /** The int variable {@code id} names ({@link #idOf}); the same value as CEL sees. */
+    long integer(int id) {
+        switch (id) {
+            case 0:
+                return score;
+            case 1:
+                return normalizedScore;
+            case 2:
+                return snapshot != null ? snapshot.getChurnRisk() : 0L;
+            case 3:
+                return orMinusOne(snapshot != null ? snapshot.getLastNps() : null);
+            case 4:
+                return orMinusOne(snapshot != null ? snapshot.getLastCsat() : null);
+            default:
+                return orMinusOne(snapshot != null ? snapshot.getLastCes() : null);
+        }
+    }
+
     @Override
     public Optional<Object> find(String name) {
         Object value = value(name);
@@ -90,17 +159,17 @@ final class EventVariables implements CelVariableResolver {
             case "event.attributes":
                 return attributes != null ? attributes : Collections.emptyMap();
             case "journey.stage":
-                return snapshot != null ? snapshot.getStage().name() : "UNKNOWN";
+                return string(7);
             case "journey.segment":
-                return snapshot != null ? snapshot.getSegment() : "";
+                return string(8);
             case "journey.churnRisk":
-                return snapshot != null ? (long) snapshot.getChurnRisk() : 0L;
+                return integer(2);
             case "journey.lastNps":
-                return orMinusOne(snapshot != null ? snapshot.getLastNps() : null);
+                return integer(3);
             case "journey.lastCsat":
-                return orMinusOne(snapshot != null ? snapshot.getLastCsat() : null);
+                return integer(4);
             case "journey.lastCes":
-                return orMinusOne(snapshot != null ? snapshot.getLastCes() : null);
+                return integer(5);
             case "journey.recentTouchpoints":
                 return snapshot != null ? snapshot.getRecentTouchpoints() : List.of();
             default:
