@@ -19,18 +19,22 @@ final class Condition {
     private final CelRuntime.Program program;
     /** The same condition in plain Java, when it can be ({@link DirectConditions}); null: CEL evaluates it. */
     private final DirectConditions.Test direct;
+    /** The same string expression in plain Java, when it can be; null: CEL evaluates it (or not a string one). */
+    private final DirectConditions.Text directText;
 
     Condition(
             String source,
             Set<String> keys,
             boolean keysDecide,
             CelRuntime.Program program,
-            DirectConditions.Test direct) {
+            DirectConditions.Test direct,
+            DirectConditions.Text directText) {
         this.source = source;
         this.keys = keys;
         this.keysDecide = keysDecide;
         this.program = program;
         this.direct = direct;
+        this.directText = directText;
     }
 
     /**
@@ -58,13 +62,18 @@ final class Condition {
         }
     }
 
-    /** Whether the condition is evaluated without CEL ({@link DirectConditions}). */
+    /** Whether the condition (or string expression) is evaluated without CEL ({@link DirectConditions}). */
     boolean direct() {
-        return direct != null;
+        return direct != null || directText != null;
     }
 
     /** A string-valued expression (priority); null when it fails. */
     String text(EventVariables vars) {
+        return directText != null ? directText.value(vars) : textWithCel(vars);
+    }
+
+    /** {@link #text} by CEL's interpreter, whatever the expression. */
+    String textWithCel(EventVariables vars) {
         try {
             Object v = program.eval(vars);
             return v instanceof String ? (String) v : null;

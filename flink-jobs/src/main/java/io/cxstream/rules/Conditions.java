@@ -91,13 +91,14 @@ public final class Conditions {
                 keys == null ? null : keys.set,
                 keys != null && keys.decide,
                 program(ast, where),
-                DirectConditions.of(ast));
+                DirectConditions.of(ast),
+                null);
     }
 
     /** A string expression (a rule's computed priority). */
     Condition text(String source, String where) throws RuleException {
         CelAbstractSyntaxTree ast = check(stringCompiler, source, where);
-        return new Condition(source, null, false, program(ast, where), null);
+        return new Condition(source, null, false, program(ast, where), null, DirectConditions.ofText(ast));
     }
 
     private static CelAbstractSyntaxTree check(CelCompiler compiler, String source, String where) throws RuleException {

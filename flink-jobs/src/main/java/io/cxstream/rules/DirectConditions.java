@@ -16,7 +16,8 @@ import java.util.Set;
  * Checked CEL conditions evaluated by plain Java when they use only what cannot fail: the string and
  * int variables of {@link Conditions#VARIABLES}, string and int constants, {@code == != < <= > >=}
  * (strings: {@code ==} and {@code !=}), {@code in} a list of constants, {@code lowerAscii()},
- * {@code startsWith}, {@code endsWith} and {@code contains}, joined by {@code && || !}. Such an
+ * {@code startsWith}, {@code endsWith} and {@code contains}, joined by {@code && || !} and {@code ? :}
+ * (also for a string-valued priority). Such an
  * expression has no error case (every variable always has a value), so CEL's logic operators reduce
  * to Java's and the result is CEL's ({@code DirectConditionsTest} checks it against CEL on random
  * expressions and events). Anything else (attribute lookups, the journey's touchpoint list, other
@@ -38,9 +39,23 @@ final class DirectConditions {
         String value(EventVariables vars);
     }
 
+    /** A string expression evaluated without CEL. */
+    interface Text {
+        String value(EventVariables vars);
+    }
+
     /** The checked expression as a {@link Test}, or null when it uses anything outside the subset above. */
     static Test of(CelAbstractSyntaxTree ast) {
         return new Builder(ast).bool(ast.getExpr());
+    }
+
+    /**
+     * A checked string expression (a rule's priority) as a {@link Text}: string constants and variables,
+     * {@code lowerAscii()}, and {@code c ? a : b} of such with a condition of the subset; else null.
+     */
+    static Text ofText(CelAbstractSyntaxTree ast) {
+        Str s = new Builder(ast).string(ast.getExpr());
+        return s == null ? null : s::value;
     }
 
     private static final class Builder {
@@ -78,6 +93,12 @@ final class DirectConditions {
                 case "!_": {
                     Test a = bool(args.get(0));
                     return a == null ? null : v -> !a.test(v);
+                }
+                case "_?_:_": {
+                    Test c = bool(args.get(0));
+                    Test a = bool(args.get(1));
+                    Test b = bool(args.get(2));
+                    return c == null || a == null || b == null ? null : v -> c.test(v) ? a.test(v) : b.test(v);
                 }
                 case "@in":
                     return in(args.get(0), args.get(1));
@@ -191,6 +212,14 @@ final class DirectConditions {
             String c = stringConstant(e);
             if (c != null) {
                 return v -> c;
+            }
+            if (e.getKind() == CelExpr.ExprKind.Kind.CALL
+                    && e.call().function().equals("_?_:_")
+                    && e.call().args().size() == 3) {
+                Test test = bool(e.call().args().get(0));
+                Str a = string(e.call().args().get(1));
+                Str b = string(e.call().args().get(2));
+                return test == null || a == null || b == null ? null : v -> test.test(v) ? a.value(v) : b.value(v);
             }
             if (e.getKind() == CelExpr.ExprKind.Kind.CALL
                     && e.call().function().equals("lowerAscii")

@@ -89,6 +89,29 @@ class DirectConditionsTest {
         assertThat(matched).isBetween(checked / 10, checked * 9 / 10);
     }
 
+    @Test
+    void randomPriorityExpressionsGiveWhatCelGives() throws Exception {
+        Random random = new Random(1201L);
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            events.add(randomEvent(random));
+        }
+        java.util.Set<String> answers = new java.util.HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            String expression = text(random, 2);
+            Condition c = conditions.text(expression, "rule r v1 \"priority\"");
+            assertThat(c.direct()).as(expression).isTrue();
+            for (JourneyEvent e : events) {
+                String cel = c.textWithCel(vars.of(e, null));
+                assertThat(c.text(vars.of(e, null)))
+                        .as("%s on %s", expression, e)
+                        .isEqualTo(cel);
+                answers.add(cel);
+            }
+        }
+        assertThat(answers).contains("P1", "P2", "P3", "").hasSizeGreaterThan(6);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(
             strings = {
@@ -123,7 +146,14 @@ class DirectConditionsTest {
         List<String> withCel = new ArrayList<>();
         for (Rule rule : rules) {
             CompiledRule r = CompiledRule.compile(rule, conditions);
-            for (Condition c : r.other == null ? List.of(r.when) : List.of(r.when, r.other)) {
+            List<Condition> all = new ArrayList<>(List.of(r.when));
+            if (r.other != null) {
+                all.add(r.other);
+            }
+            if (r.priorityExpression != null) {
+                all.add(r.priorityExpression);
+            }
+            for (Condition c : all) {
                 if (!c.direct()) {
                     withCel.add(rule.id + ": " + c.source);
                 }
@@ -142,11 +172,14 @@ class DirectConditionsTest {
 
     private static String expression(Random r, int depth) {
         if (depth > 0 && r.nextInt(3) > 0) {
-            switch (r.nextInt(3)) {
+            switch (r.nextInt(4)) {
                 case 0:
                     return "(" + expression(r, depth - 1) + " && " + expression(r, depth - 1) + ")";
                 case 1:
                     return "(" + expression(r, depth - 1) + " || " + expression(r, depth - 1) + ")";
+                case 2:
+                    return "(" + expression(r, depth - 1) + " ? " + expression(r, depth - 1) + " : "
+                            + expression(r, depth - 1) + ")";
                 default:
                     return "!(" + expression(r, depth - 1) + ")";
             }
@@ -172,6 +205,13 @@ class DirectConditionsTest {
             default:
                 return r.nextBoolean() ? "true" : stringOperand(r) + " == " + stringOperand(r);
         }
+    }
+
+    private static String text(Random r, int depth) {
+        if (depth > 0 && r.nextInt(4) > 0) {
+            return "(" + expression(r, 1) + ") ? (" + text(r, depth - 1) + ") : (" + text(r, depth - 1) + ")";
+        }
+        return r.nextInt(3) > 0 ? quoted("P" + (1 + r.nextInt(4))) : stringOperand(r);
     }
 
     private static String stringOperand(Random r) {
