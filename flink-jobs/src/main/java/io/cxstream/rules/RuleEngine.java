@@ -38,9 +38,8 @@ import java.util.function.Consumer;
  * <p>One event-time timer per customer is enough: one is registered at the earliest pending event,
  * and each timer registers the next one, at the earliest of the pending events left and the absence
  * deadlines, or else when all of the customer's count and sequence marks can go (their expiry needs no
- * wake-up of its own: a later event drops what its window no longer reaches) — unless the wake-up it
- * registered last ({@code RuleState.wakeUpAt}) is still to come and not later than that: then that one
- * will register what is needed when it fires. A timer at a time with nothing due finds nothing to do.
+ * wake-up of its own: a later event drops what its window no longer reaches). A timer at a time with
+ * nothing due finds nothing to do.
  *
  * <p>Bounded: pending holds at most {@code maxPending} events (more within the out-of-orderness
  * bound are dropped and counted), a count rule keeps at most count−1 marks, absence and sequence
@@ -117,7 +116,7 @@ public final class RuleEngine {
             return s;
         }
         if (s == null) {
-            s = new RuleState(new ArrayList<>(1), new ArrayList<>(1), 0L);
+            s = new RuleState(new ArrayList<>(1), new ArrayList<>(1));
         }
         if (s.getPending().size() >= maxPending) {
             pendingDropped.inc();
@@ -173,13 +172,8 @@ public final class RuleEngine {
             return null;
         }
         long next = Math.min(RuleTimers.earliestPending(later), wakeUp);
-        // A wake-up registered before, not fired yet (after this timer), at or before next: it fires in
-        // time and registers what is needed then. Firing early is harmless (it applies and fires only
-        // what is due), so only an earlier need registers a timer.
-        long registered = s.getWakeUpAt();
-        if (next != Long.MAX_VALUE && !(registered > time && registered <= next)) {
+        if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(next);
-            s.setWakeUpAt(next);
         }
         s.setPending(later);
         return s;

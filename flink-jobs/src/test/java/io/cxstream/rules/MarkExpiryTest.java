@@ -69,33 +69,4 @@ class MarkExpiryTest {
             assertThat(h.harness().numEventTimeTimers()).isZero();
         }
     }
-
-    @Test
-    void aCustomersNewMarksRegisterNoWakeUpWhileAnEarlierOneIsPending() throws Exception {
-        String manyViews = countRule("views", "PAGE_VIEW", "1 h").replace("\"count\":2", "\"count\":100");
-        try (JourneyHarness h = new JourneyHarness(Map.of(), true).open()) {
-            h.rule("views", manyViews, T0);
-            for (int i = 0; i < 20; i++) {
-                h.interaction("c1", T0 + i * MIN, InteractionType.PAGE_VIEW, "home")
-                        .watermark(T0 + i * MIN);
-                assertThat(h.harness().numEventTimeTimers())
-                        .as(
-                                "after view %d: the wake-up registered at the first mark's window end stays the only one",
-                                i)
-                        .isEqualTo(1);
-            }
-            assertThat(h.ruleState("c1").getWakeUpAt()).isEqualTo(T0 + 60 * MIN);
-
-            // It fires when its time comes, lets the first mark go, and registers the next (at the last mark's end).
-            h.watermark(T0 + 60 * MIN);
-            assertThat(h.ruleState("c1").getProgress().get(0).getMarks()).hasSize(19);
-            assertThat(h.ruleState("c1").getWakeUpAt()).isEqualTo(T0 + 79 * MIN);
-            assertThat(h.harness().numEventTimeTimers()).isEqualTo(1);
-
-            h.watermark(T0 + 79 * MIN);
-            assertThat(h.ruleState("c1")).isNull();
-            assertThat(h.harness().numEventTimeTimers()).isZero();
-            assertThat(h.triggerRecords()).isEmpty();
-        }
-    }
 }

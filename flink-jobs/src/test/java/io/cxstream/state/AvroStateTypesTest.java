@@ -111,31 +111,6 @@ class AvroStateTypesTest {
         assertThat(withCoders.getRecentTouchpoints()).containsExactly("WEB:checkout", "APP:home");
     }
 
-    @Test
-    void ruleStateWrittenBeforeTheWakeUpFieldReadsAsNoneKnown() throws IOException {
-        AvroStateTypes.of(JourneyState.class);
-        Schema current = RuleState.getClassSchema();
-        List<Schema.Field> fields = new ArrayList<>();
-        for (Schema.Field f : current.getFields()) {
-            if (!f.name().equals("wakeUpAt")) {
-                fields.add(new Schema.Field(f, f.schema()));
-            }
-        }
-        Schema older = Schema.createRecord(current.getName(), null, current.getNamespace(), false, fields);
-        RuleState source = rich().getRules();
-        source.setWakeUpAt(99L);
-        byte[] bytes = schemaWalk(source, older);
-
-        RuleState read = new SpecificDatumReader<RuleState>(older, current, SpecificData.getForClass(RuleState.class))
-                .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-
-        assertThat(read.getWakeUpAt())
-                .as("the default: no wake-up known, so the next timer registers one")
-                .isZero();
-        assertThat(read.getProgress()).isEqualTo(source.getProgress());
-        assertThat(read.getPending()).isEqualTo(source.getPending());
-    }
-
     private static SpecificData withoutCoders() {
         SpecificData model = new SpecificData(JourneyState.class.getClassLoader());
         model.setCustomCoders(false);
@@ -161,8 +136,7 @@ class AvroStateTypesTest {
         RuleState rules = new RuleState(
                 new ArrayList<>(List.of(new PendingEvent(
                         withSnapshot, new ArrayList<>(List.of(new RuleHit("payment-friction", 3, 0)))))),
-                new ArrayList<>(List.of(new RuleProgress("repeat-contact", 1, new ArrayList<>(List.of(plain))))),
-                12_345L);
+                new ArrayList<>(List.of(new RuleProgress("repeat-contact", 1, new ArrayList<>(List.of(plain))))));
         return JourneyState.newBuilder()
                 .setStage(JourneyStage.SUPPORT)
                 .setSegmentOverride("VIP")
