@@ -89,7 +89,13 @@ class RulesCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fifty-rules.json", "fifty-quiet-rules.json"})
+    @ValueSource(
+            strings = {
+                "fifty-rules.json",
+                "fifty-quiet-rules.json",
+                "fifty-no-absences.json",
+                "fifty-absences-only.json"
+            })
     void theBenchmarksFiftyRulesAreValid(String file) {
         Result r = run(
                 "validate",
