@@ -9,6 +9,8 @@ import io.cxstream.avro.RuleMark;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.journey.NpsCategory;
 
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,25 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * absent), and the expressions outside it stay with CEL.
  */
 class DirectConditionsTest {
-    private static final String[] STRINGS = {
-        "event.kind",
-        "event.type",
-        "event.metric",
-        "event.npsCategory",
-        "event.channel",
-        "event.touchpoint",
-        "event.agentId",
-        "journey.stage",
-        "journey.segment"
-    };
-    private static final String[] INTS = {
-        "event.score",
-        "event.normalizedScore",
-        "journey.churnRisk",
-        "journey.lastNps",
-        "journey.lastCsat",
-        "journey.lastCes"
-    };
+    /** Every declared string and int variable. */
+    private static final String[] STRINGS = declared(SimpleType.STRING);
+
+    private static final String[] INTS = declared(SimpleType.INT);
+
     /** Few words, so that events and expressions meet often: case variants, non-ASCII capitals, parts of others. */
     private static final String[] WORDS = {
         "", "ERROR", "error", "Checkout", "checkout", "heck", "out", "Ünïcode", "ünïcode", "WEB", "LOYAL", "NPS"
@@ -262,15 +250,13 @@ class DirectConditionsTest {
     }
 
     private static RuleMark mark(JourneyEvent e) {
-        return new RuleMark(
-                e.eventId,
-                e.eventTime,
-                e.interactionType != null ? e.interactionType.name() : null,
-                e.metric != null ? e.metric.name() : null,
-                e.score,
-                e.touchpoint,
-                e.channel != null ? e.channel.name() : null,
-                e.agentId,
-                e.snapshot);
+        return Findings.mark(e, true);
+    }
+
+    private static String[] declared(CelType type) {
+        return Conditions.VARIABLES.entrySet().stream()
+                .filter(v -> v.getValue().equals(type))
+                .map(Map.Entry::getKey)
+                .toArray(String[]::new);
     }
 }
