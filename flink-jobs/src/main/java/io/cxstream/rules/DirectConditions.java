@@ -35,10 +35,6 @@ final class DirectConditions {
         long value(EventVariables vars);
     }
 
-    private interface Str {
-        String value(EventVariables vars);
-    }
-
     /** A string expression evaluated without CEL. */
     interface Text {
         String value(EventVariables vars);
@@ -54,8 +50,7 @@ final class DirectConditions {
      * {@code lowerAscii()}, and {@code c ? a : b} of such with a condition of the subset; else null.
      */
     static Text ofText(CelAbstractSyntaxTree ast) {
-        Str s = new Builder(ast).string(ast.getExpr());
-        return s == null ? null : s::value;
+        return new Builder(ast).string(ast.getExpr());
     }
 
     private static final class Builder {
@@ -133,8 +128,8 @@ final class DirectConditions {
                         return v -> a.value(v) >= b.value(v);
                 }
             }
-            Str s = string(left);
-            Str t = string(right);
+            Text s = string(left);
+            Text t = string(right);
             if (s == null || t == null) {
                 return null;
             }
@@ -165,7 +160,7 @@ final class DirectConditions {
                 }
                 return v -> contains(values, a.value(v));
             }
-            Str s = string(element);
+            Text s = string(element);
             if (s == null) {
                 return null;
             }
@@ -181,8 +176,8 @@ final class DirectConditions {
         }
 
         private Test stringTest(String fn, CelExpr target, List<CelExpr> args) {
-            Str s = string(target);
-            Str t = args.size() == 1 ? string(args.get(0)) : null;
+            Text s = string(target);
+            Text t = args.size() == 1 ? string(args.get(0)) : null;
             if (s == null || t == null) {
                 return null;
             }
@@ -208,7 +203,7 @@ final class DirectConditions {
             return id < 0 ? null : v -> v.integer(id);
         }
 
-        private Str string(CelExpr e) {
+        private Text string(CelExpr e) {
             String c = stringConstant(e);
             if (c != null) {
                 return v -> c;
@@ -217,15 +212,15 @@ final class DirectConditions {
                     && e.call().function().equals("_?_:_")
                     && e.call().args().size() == 3) {
                 Test test = bool(e.call().args().get(0));
-                Str a = string(e.call().args().get(1));
-                Str b = string(e.call().args().get(2));
+                Text a = string(e.call().args().get(1));
+                Text b = string(e.call().args().get(2));
                 return test == null || a == null || b == null ? null : v -> test.test(v) ? a.value(v) : b.value(v);
             }
             if (e.getKind() == CelExpr.ExprKind.Kind.CALL
                     && e.call().function().equals("lowerAscii")
                     && e.call().target().isPresent()
                     && e.call().args().isEmpty()) {
-                Str s = string(e.call().target().get());
+                Text s = string(e.call().target().get());
                 return s == null ? null : v -> lowerAscii(s.value(v));
             }
             int id = variable(e, SimpleType.STRING);

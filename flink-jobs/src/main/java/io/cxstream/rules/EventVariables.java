@@ -137,39 +137,17 @@ final class EventVariables implements CelVariableResolver {
     }
 
     private Object value(String name) {
+        int id = STRING_NAMES.indexOf(name);
+        if (id >= 0) {
+            return string(id);
+        }
+        id = INT_NAMES.indexOf(name);
+        if (id >= 0) {
+            return integer(id);
+        }
         switch (name) {
-            case "event.kind":
-                return kind;
-            case "event.type":
-                return type;
-            case "event.metric":
-                return metric;
-            case "event.score":
-                return score;
-            case "event.normalizedScore":
-                return normalizedScore;
-            case "event.npsCategory":
-                return npsCategory;
-            case "event.channel":
-                return channel;
-            case "event.touchpoint":
-                return touchpoint;
-            case "event.agentId":
-                return agentId;
             case "event.attributes":
                 return attributes != null ? attributes : Collections.emptyMap();
-            case "journey.stage":
-                return string(7);
-            case "journey.segment":
-                return string(8);
-            case "journey.churnRisk":
-                return integer(2);
-            case "journey.lastNps":
-                return integer(3);
-            case "journey.lastCsat":
-                return integer(4);
-            case "journey.lastCes":
-                return integer(5);
             case "journey.recentTouchpoints":
                 return snapshot != null ? snapshot.getRecentTouchpoints() : List.of();
             default:

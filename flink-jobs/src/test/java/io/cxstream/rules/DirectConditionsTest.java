@@ -50,10 +50,7 @@ class DirectConditionsTest {
     @Test
     void randomExpressionsOfTheSubsetDecideAsCelDoes() throws Exception {
         Random random = new Random(20261201L);
-        List<JourneyEvent> events = new ArrayList<>();
-        for (int i = 0; i < 80; i++) {
-            events.add(randomEvent(random));
-        }
+        List<JourneyEvent> events = randomEvents(random);
         int matched = 0;
         int checked = 0;
         for (int i = 0; i < 1000; i++) {
@@ -80,10 +77,7 @@ class DirectConditionsTest {
     @Test
     void randomPriorityExpressionsGiveWhatCelGives() throws Exception {
         Random random = new Random(1201L);
-        List<JourneyEvent> events = new ArrayList<>();
-        for (int i = 0; i < 80; i++) {
-            events.add(randomEvent(random));
-        }
+        List<JourneyEvent> events = randomEvents(random);
         java.util.Set<String> answers = new java.util.HashSet<>();
         for (int i = 0; i < 300; i++) {
             String expression = text(random, 2);
@@ -217,6 +211,14 @@ class DirectConditionsTest {
 
     private static String pick(Random r, long[] from) {
         return Long.toString(from[r.nextInt(from.length)]);
+    }
+
+    private static List<JourneyEvent> randomEvents(Random r) {
+        List<JourneyEvent> events = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            events.add(randomEvent(r));
+        }
+        return events;
     }
 
     private static JourneyEvent randomEvent(Random r) {
