@@ -71,7 +71,7 @@ public final class Conditions {
         v.put("event.channel", SimpleType.STRING);
         v.put("event.touchpoint", SimpleType.STRING);
         v.put("event.agentId", SimpleType.STRING);
-        v.put("event.attributes", MapType.create(SimpleType.STRING, SimpleType.STRING));
+        v.put(EventVariables.ATTRIBUTES, MapType.create(SimpleType.STRING, SimpleType.STRING));
         v.put("journey.stage", SimpleType.STRING);
         v.put("journey.segment", SimpleType.STRING);
         v.put("journey.churnRisk", SimpleType.INT);

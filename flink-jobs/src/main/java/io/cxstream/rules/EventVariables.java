@@ -61,6 +61,9 @@ final class EventVariables implements CelVariableResolver {
         return this;
     }
 
+    /** The map variable of the interaction's attributes (empty for feedback and marks). */
+    static final String ATTRIBUTES = "event.attributes";
+
     private static final List<String> STRING_NAMES = List.of(
             "event.kind",
             "event.type",
@@ -130,6 +133,11 @@ final class EventVariables implements CelVariableResolver {
         }
     }
 
+    /** {@link #ATTRIBUTES}: the interaction's attributes, empty when there are none; the same map as CEL sees. */
+    Map<String, String> attributes() {
+        return attributes != null ? attributes : Collections.emptyMap();
+    }
+
     @Override
     public Optional<Object> find(String name) {
         Object value = value(name);
@@ -146,8 +154,8 @@ final class EventVariables implements CelVariableResolver {
             return integer(id);
         }
         switch (name) {
-            case "event.attributes":
-                return attributes != null ? attributes : Collections.emptyMap();
+            case ATTRIBUTES:
+                return attributes();
             case "journey.recentTouchpoints":
                 return snapshot != null ? snapshot.getRecentTouchpoints() : List.of();
             default:

@@ -13,6 +13,7 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
@@ -41,6 +42,9 @@ class DirectConditionsTest {
         "", "ERROR", "error", "Checkout", "checkout", "heck", "out", "Ünïcode", "ünïcode", "WEB", "LOYAL", "NPS"
     };
 
+    /** Attribute keys: two that the expressions name often, one in another case, the empty key and a word. */
+    private static final String[] KEYS = {"plan", "code", "Plan", "", "ERROR"};
+
     private static final long[] NUMBERS = {-1, 0, 1, 2, 3, 5, 6, 7, 9, 10, 50, 70, 100, -100, Long.MAX_VALUE};
     private static final String[] OPS = {"==", "!=", "<", "<=", ">", ">="};
 
@@ -51,27 +55,39 @@ class DirectConditionsTest {
     void randomExpressionsOfTheSubsetDecideAsCelDoes() throws Exception {
         Random random = new Random(20261201L);
         List<JourneyEvent> events = randomEvents(random);
+        List<Map<String, String>> attributes = randomAttributes(random, events.size());
         int matched = 0;
+        int errors = 0;
         int checked = 0;
         for (int i = 0; i < 1000; i++) {
             String expression = expression(random, 3);
             Condition c = conditions.condition(expression, "rule r v1 \"when\"");
+            // CEL's answer to an expression and to its negation are both "no match" only when it is an error.
+            Condition not = conditions.condition("!(" + expression + ")", "rule r v1 \"when\"");
             assertThat(c.direct()).as(expression).isTrue();
-            for (JourneyEvent e : events) {
-                boolean cel = c.testWithCel(vars.of(e, null));
-                assertThat(c.test(vars.of(e, null)))
-                        .as("%s on %s", expression, e)
+            for (int j = 0; j < events.size(); j++) {
+                JourneyEvent e = events.get(j);
+                boolean cel = c.testWithCel(vars.of(e, attributes.get(j)));
+                boolean celNot = not.testWithCel(vars.of(e, attributes.get(j)));
+                assertThat(c.test(vars.of(e, attributes.get(j))))
+                        .as("%s on %s %s", expression, e, attributes.get(j))
                         .isEqualTo(cel);
+                assertThat(not.test(vars.of(e, attributes.get(j))))
+                        .as("!(%s) on %s %s", expression, e, attributes.get(j))
+                        .isEqualTo(celNot);
                 RuleMark mark = mark(e);
                 assertThat(c.test(vars.of(mark)))
                         .as("%s on mark %s", expression, mark)
                         .isEqualTo(c.testWithCel(vars.of(mark)));
                 matched += cel ? 1 : 0;
+                errors += !cel && !celNot ? 1 : 0;
                 checked++;
             }
         }
-        // Both outcomes are well represented: the comparison is not between two constant answers.
+        // Every outcome is well represented: the comparison is not between two constant answers, and
+        // errors (missing attributes) reach the top often enough to test how they spread.
         assertThat(matched).isBetween(checked / 10, checked * 9 / 10);
+        assertThat(errors).isBetween(checked / 50, checked / 2);
     }
 
     @Test
@@ -83,27 +99,53 @@ class DirectConditionsTest {
             String expression = text(random, 2);
             Condition c = conditions.text(expression, "rule r v1 \"priority\"");
             assertThat(c.direct()).as(expression).isTrue();
-            for (JourneyEvent e : events) {
-                String cel = c.textWithCel(vars.of(e, null));
-                assertThat(c.text(vars.of(e, null)))
-                        .as("%s on %s", expression, e)
+            List<Map<String, String>> attributes = randomAttributes(random, events.size());
+            for (int j = 0; j < events.size(); j++) {
+                JourneyEvent e = events.get(j);
+                String cel = c.textWithCel(vars.of(e, attributes.get(j)));
+                assertThat(c.text(vars.of(e, attributes.get(j))))
+                        .as("%s on %s %s", expression, e, attributes.get(j))
                         .isEqualTo(cel);
                 answers.add(cel);
             }
         }
-        assertThat(answers).contains("P1", "P2", "P3", "").hasSizeGreaterThan(6);
+        // null: an error (a missing attribute)
+        assertThat(answers).contains("P1", "P2", "P3", "", null).hasSizeGreaterThan(6);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(
+            delimiterString = " -> ",
+            quoteCharacter = '"',
+            value = {
+                "event.attributes['plan'] == 'gold' -> false", // a missing key is an error: no match
+                "!(event.attributes['plan'] == 'gold') -> false", // still an error
+                "event.attributes['plan'] == 'gold' || event.score >= 0 -> true", // || absorbs it
+                "event.attributes['plan'] != 'gold' && event.score < 0 -> false", // && too
+                "'plan' in event.attributes && event.attributes['plan'] == 'gold' -> false", // the guard
+                "!('plan' in event.attributes) -> true",
+                "event.attributes.code == 'E42' -> true",
+                "event.attributes['code'].lowerAscii().startsWith('e4') -> true",
+                "(event.attributes['plan'] == 'gold' ? 'P1' : 'P2') == 'P2' -> false",
+            })
+    void attributeLookupsAreEvaluatedWithoutCelWithCelsErrors(String expression, boolean expected) throws Exception {
+        Condition c = conditions.condition(expression, "rule r v1 \"when\"");
+        assertThat(c.direct()).isTrue();
+        JourneyEvent e = ConditionsTest.error();
+        assertThat(c.test(vars.of(e, Map.of("code", "E42")))).isEqualTo(expected);
+        assertThat(c.testWithCel(vars.of(e, Map.of("code", "E42")))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(
             strings = {
-                "event.attributes['plan'] == 'gold'", // a missing key is an error, which && and || absorb
                 "'WEB:checkout' in journey.recentTouchpoints",
                 "size(journey.recentTouchpoints) > 2",
                 "event.type < 'M'", // string order: code points in CEL
                 "event.score + 1 > 5",
                 "event.touchpoint.upperAscii() == 'CHECKOUT'",
-                "event.score == 1 && event.attributes['plan'] == 'gold'",
+                "event.attributes['plan'] < 'm'",
+                "size(event.attributes) > 1",
                 "event.touchpoint.matches('^check')",
             })
     void theRestStaysWithCel(String expression) throws Exception {
@@ -125,6 +167,7 @@ class DirectConditionsTest {
                 Path.of("").toAbsolutePath().resolve("../benchmarks/rules").normalize();
         rules.addAll(parser.parseFile(Files.readString(benchmarks.resolve("fifty-rules.json"))));
         rules.addAll(parser.parseFile(Files.readString(benchmarks.resolve("fifty-quiet-rules.json"))));
+        rules.addAll(parser.parseFile(Files.readString(benchmarks.resolve("fifty-quiet-attributes.json"))));
         List<String> withCel = new ArrayList<>();
         for (Rule rule : rules) {
             CompiledRule r = CompiledRule.compile(rule, conditions);
@@ -141,7 +184,7 @@ class DirectConditionsTest {
                 }
             }
         }
-        assertThat(rules).hasSize(105);
+        assertThat(rules).hasSize(155);
         assertThat(withCel).isEmpty();
     }
 
@@ -178,7 +221,9 @@ class DirectConditionsTest {
             case 4:
                 return quoted(pick(r, WORDS)) + (r.nextBoolean() ? " == " : " != ") + stringOperand(r);
             case 5:
-                return stringOperand(r) + " in [" + quoted(pick(r, WORDS)) + ", " + quoted(pick(r, WORDS)) + "]";
+                return r.nextInt(3) == 0
+                        ? (r.nextBoolean() ? quoted(pick(r, KEYS)) : stringOperand(r)) + " in event.attributes"
+                        : stringOperand(r) + " in [" + quoted(pick(r, WORDS)) + ", " + quoted(pick(r, WORDS)) + "]";
             case 6:
                 return pick(r, INTS) + " in [" + pick(r, NUMBERS) + ", " + pick(r, NUMBERS) + "]";
             case 7:
@@ -197,8 +242,34 @@ class DirectConditionsTest {
     }
 
     private static String stringOperand(Random r) {
-        String v = pick(r, STRINGS);
+        String v;
+        switch (r.nextInt(8)) {
+            case 0:
+                v = "event.attributes['" + pick(r, KEYS) + "']";
+                break;
+            case 1:
+                v = "event.attributes." + pick(r, new String[] {"plan", "code"});
+                break;
+            case 2:
+                v = "event.attributes[" + pick(r, STRINGS) + "]"; // a key that is a variable
+                break;
+            default:
+                v = pick(r, STRINGS);
+        }
         return r.nextInt(3) == 0 ? v + ".lowerAscii()" : v;
+    }
+
+    /** Attribute maps beside the events: none, empty, or a few of {@link #KEYS} with {@link #WORDS} values. */
+    private static List<Map<String, String>> randomAttributes(Random r, int n) {
+        List<Map<String, String>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, String> attributes = r.nextInt(5) == 0 ? null : new java.util.HashMap<>();
+            for (int k = r.nextInt(4); attributes != null && k > 0; k--) {
+                attributes.put(pick(r, KEYS), pick(r, WORDS));
+            }
+            all.add(attributes);
+        }
+        return all;
     }
 
     private static String quoted(String s) {

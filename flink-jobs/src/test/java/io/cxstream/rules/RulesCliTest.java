@@ -94,7 +94,8 @@ class RulesCliTest {
                 "fifty-rules.json",
                 "fifty-quiet-rules.json",
                 "fifty-no-absences.json",
-                "fifty-absences-only.json"
+                "fifty-absences-only.json",
+                "fifty-quiet-attributes.json"
             })
     void theBenchmarksFiftyRulesAreValid(String file) {
         Result r = run(
