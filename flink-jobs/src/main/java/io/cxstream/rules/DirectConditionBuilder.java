@@ -277,12 +277,12 @@ final class DirectConditionBuilder {
         return null;
     }
 
+    /** Whether {@code e} is the {@code event.attributes} variable. */
     private boolean isAttributes(CelExpr e) {
-        return e.getKind() == CelExpr.ExprKind.Kind.IDENT || e.getKind() == CelExpr.ExprKind.Kind.SELECT
-                ? ast.getReference(e.id())
+        return (e.getKind() == CelExpr.ExprKind.Kind.IDENT || e.getKind() == CelExpr.ExprKind.Kind.SELECT)
+                && ast.getReference(e.id())
                         .filter(r -> r.value().isEmpty() && r.name().equals(EventVariables.ATTRIBUTES))
-                        .isPresent()
-                : false;
+                        .isPresent();
     }
 
     /** The {@link EventVariables} id of a declared variable of this type, or -1. */

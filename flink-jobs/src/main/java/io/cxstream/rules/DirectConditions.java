@@ -48,8 +48,9 @@ final class DirectConditions {
     }
 
     /**
-     * A checked string expression (a rule's priority) as a {@link Text}: string constants and variables,
-     * {@code lowerAscii()}, and {@code c ? a : b} of such with a condition of the subset; else null.
+     * A checked string expression (a rule's priority) as a {@link Text}: string constants, variables and
+     * attribute lookups, {@code lowerAscii()}, and {@code c ? a : b} of such with a condition of the
+     * subset; else null.
      */
     static Text ofText(CelAbstractSyntaxTree ast) {
         return new DirectConditionBuilder(ast).string(ast.getExpr());
