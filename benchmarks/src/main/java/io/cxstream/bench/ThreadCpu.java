@@ -1,8 +1,12 @@
 package io.cxstream.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +19,21 @@ import java.util.stream.Collectors;
  * compiler's warm-up, which competes for the same cores; the CPU time of the task thread that does the
  * per-customer work, per event, is the figure that shows a change to that work whatever else runs.
  * Threads are grouped by name with digits folded ({@code journey -> ... (1/1)#0}), the JIT's compiler
- * threads are not Java threads and count only in the process total.
+ * threads are not Java threads and count only in the process total; on Linux the {@code os_threads}
+ * groups (every thread of the process by its kernel name, from {@code /proc/self/task}) show them, with
+ * the garbage collector's and RocksDB's native threads.
  */
 final class ThreadCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final long processNanos;
     private final Map<Long, Long> byThread;
+    private final Map<String, Long> byOsThread;
 
-    private ThreadCpu(long processNanos, Map<Long, Long> byThread) {
+    private ThreadCpu(long processNanos, Map<Long, Long> byThread, Map<String, Long> byOsThread) {
         this.processNanos = processNanos;
         this.byThread = byThread;
+        this.byOsThread = byOsThread;
     }
 
     /** The CPU time used so far by the process and by each live thread. */
@@ -39,7 +47,34 @@ final class ThreadCpu {
                 }
             }
         }
-        return new ThreadCpu(processCpuNanos(), byThread);
+        return new ThreadCpu(processCpuNanos(), byThread, osThreads());
+    }
+
+    /**
+     * Every thread of the process by task id and kernel name ({@code tid name}), with its CPU nanoseconds
+     * so far ({@code schedstat}); empty where {@code /proc} does not have them.
+     */
+    private static Map<String, Long> osThreads() {
+        Map<String, Long> m = new HashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return m;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tasks)) {
+            for (Path task : dirs) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String sched = Files.readString(task.resolve("schedstat")).trim();
+                    long nanos = Long.parseLong(sched.substring(0, sched.indexOf(' ')));
+                    m.put(task.getFileName() + " " + name, nanos);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read, or the kernel keeps no schedstat: leave it out
+                }
+            }
+        } catch (IOException e) {
+            return m;
+        }
+        return m;
     }
 
     /**
@@ -70,6 +105,20 @@ final class ThreadCpu {
             threads.put(e.getKey(), t);
         }
         m.put("threads", threads);
+        Map<String, Long> osGroups = new HashMap<>();
+        for (Map.Entry<String, Long> e : byOsThread.entrySet()) {
+            String name = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+            long used = e.getValue() - before.byOsThread.getOrDefault(e.getKey(), 0L);
+            osGroups.merge(name.replaceAll("\\d+", "N"), used, Long::sum);
+        }
+        if (!osGroups.isEmpty()) {
+            Map<String, Object> os = new LinkedHashMap<>();
+            osGroups.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(top + 4)
+                    .forEach(e -> os.put(e.getKey(), BenchMain.round(e.getValue() / 1e9, 2)));
+            m.put("os_threads_cpu_s", os);
+        }
         return m;
     }
 

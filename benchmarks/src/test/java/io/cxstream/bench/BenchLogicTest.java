@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -232,5 +234,14 @@ class BenchLogicTest {
         assertThat(ThreadCpu.usPerEvent(since, "cpu-burner")).isGreaterThanOrEqualTo(200);
         assertThat(ThreadCpu.usPerEvent(since, "no-such-thread")).isEqualTo(-1);
         assertThat(((Number) since.get("process_cpu_s")).doubleValue()).isGreaterThanOrEqualTo(cpu - 0.01);
+        if (Files.isReadable(Path.of("/proc/self/task"))) {
+            // the kernel's name of a Java thread is its name cut to 15 characters: "cpu-burner-7 (1"
+            @SuppressWarnings("unchecked")
+            Map<String, Number> os = (Map<String, Number>) since.get("os_threads_cpu_s");
+            assertThat(os).containsKey("cpu-burner-N (N");
+            assertThat(os.get("cpu-burner-N (N").doubleValue())
+                    .isGreaterThanOrEqualTo(0.19)
+                    .isLessThan(60);
+        }
     }
 }
