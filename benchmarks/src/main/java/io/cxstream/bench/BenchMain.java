@@ -249,6 +249,7 @@ public final class BenchMain {
         opts.put("checkpoint_interval_ms", options.checkpointInterval().toMillis());
         opts.put("confirm_duration_s", options.confirmDuration().toSeconds());
         opts.put("confirm_fraction", options.confirmFraction());
+        opts.put("sustain_refine", options.sustainRefine());
         opts.put("latency_rate_fractions", options.rateFractions());
         opts.put("latency_rates", options.rates());
         opts.put("latency_duration_s", options.duration().toSeconds());

@@ -30,6 +30,7 @@ import java.util.function.Function;
  * @param confirmDuration how long the paced run that confirms a sustained rate lasts
  * @param confirmFraction after the probe, the next paced run is at this fraction of the backlog drain rate
  * @param probeFraction the first paced run (from the drained state) probes at this fraction of the drain rate (above 1)
+ * @param sustainRefine paced runs after the first that kept up, narrowing the sustained rate (see {@link SustainSearch})
  * @param stateCustomers state-scale points: customers with state per point
  * @param stateProfile what each state-scale customer sends: {@code minimal} (one PAGE_VIEW) or {@code typical}
  *     (one generated journey, personas mixed as in the throughput load; see {@link TypicalState})
@@ -59,6 +60,7 @@ public record BenchOptions(
         Duration confirmDuration,
         double confirmFraction,
         double probeFraction,
+        int sustainRefine,
         List<Long> stateCustomers,
         String stateProfile,
         Set<String> phases,
@@ -79,7 +81,7 @@ public record BenchOptions(
     static final String USAGE =
             "usage: BenchMain [--quick] [--customers 1000000] [--events 2000000] [--parallelism 1,2] "
                     + "[--delivery exactly-once,at-least-once] [--checkpoint-interval 1s] [--confirm-duration 60s] "
-                    + "[--probe-fraction 1.1] [--confirm-fraction 0.9] [--rate-fractions 0.1,0.5,0.8 | --rates 1000,5000] [--duration 2min] [--warmup 15s] "
+                    + "[--probe-fraction 1.1] [--confirm-fraction 0.9] [--sustain-refine 2] [--rate-fractions 0.1,0.5,0.8 | --rates 1000,5000] [--duration 2min] [--warmup 15s] "
                     + "[--state-customers 1000000,10000000] [--state-profile minimal|typical] [--phases limit,throughput,latency,state,jmh] [--jmh-args '-f 1'] "
                     + "[--soak 10m [--soak-rate 500] [--soak-ttl 1m] [--soak-customers 100000000] [--soak-sample 10s] "
                     + "[--soak-tolerance 0.25]] [--job key=value ...] [--out benchmarks/results] [--throughput-timeout 30min]";
@@ -98,6 +100,7 @@ public record BenchOptions(
         Duration confirmDuration = quick ? Duration.ofSeconds(8) : Duration.ofSeconds(60);
         double confirmFraction = 0.9;
         double probeFraction = PrefilledSustain.PROBE_FRACTION;
+        int sustainRefine = 2;
         String stateProfile = "minimal";
         List<Long> stateCustomers = quick ? List.of(20_000L) : List.of(1_000_000L, 10_000_000L);
         Set<String> phases = new LinkedHashSet<>(quick ? ALL_PHASES.subList(0, 4) : ALL_PHASES);
@@ -141,6 +144,7 @@ public record BenchOptions(
                     case "--confirm-duration" -> confirmDuration = TimeUtils.parseDuration(v);
                     case "--confirm-fraction" -> confirmFraction = Double.parseDouble(v);
                     case "--probe-fraction" -> probeFraction = Double.parseDouble(v);
+                    case "--sustain-refine" -> sustainRefine = Integer.parseInt(v);
                     case "--state-profile" -> {
                         if (!STATE_PROFILES.contains(v)) {
                             throw new IllegalArgumentException(
@@ -191,10 +195,12 @@ public record BenchOptions(
                 || rates.stream().anyMatch(r -> r <= 0)
                 || confirmFraction <= 0
                 || probeFraction <= 0
+                || sustainRefine < 0
                 || soakRate <= 0
                 || soakCustomers <= 0) {
             throw new IllegalArgumentException(
-                    "rates, rate fractions, confirm fraction and soak settings must be positive; " + USAGE);
+                    "rates, rate fractions, confirm fraction and soak settings must be positive, --sustain-refine not negative; "
+                            + USAGE);
         }
         if (phases.contains("latency") && rates.isEmpty() && !phases.contains("throughput")) {
             throw new IllegalArgumentException("--phases latency without throughput needs absolute --rates; " + USAGE);
@@ -213,6 +219,7 @@ public record BenchOptions(
                 confirmDuration,
                 confirmFraction,
                 probeFraction,
+                sustainRefine,
                 List.copyOf(stateCustomers),
                 stateProfile,
                 phases,

@@ -38,7 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  *       appended to the same input topics, over the same customer id space (a new seed per attempt, so new
  *       event ids, same customers), so the paced events read and write existing state. The first attempt is at
  *       {@code --probe-fraction} (1.1) x the drain rate, above it; then {@code --confirm-fraction} (0.9) x, then
- *       {@link #CONFIRM_BACKOFF} x the previous rate, until one keeps up ({@link LagTrend}).
+ *       {@link #CONFIRM_BACKOFF} x the previous rate, until one keeps up ({@link LagTrend}); then up to
+ *       {@code --sustain-refine} (2) more narrow the bracket between the highest rate that kept up and the lowest
+ *       that fell behind ({@link SustainSearch}).
  *       Before each attempt the harness waits until the job has read everything appended so far and is quiet,
  *       so a failed probe's leftover does not count against the next attempt.
  * </ol>
@@ -168,13 +170,17 @@ final class PrefilledSustain {
                 + options.confirmDuration().toSeconds() + " s: first at "
                 + options.probeFraction() + " x the drain rate (a probe above it), then " + options.confirmFraction()
                 + " x, then " + CONFIRM_BACKOFF + " x the previous rate (up to " + CONFIRM_ATTEMPTS
-                + " more runs) until one keeps up; before each, the job first catches up. lag = the input topics' end offsets - "
+                + " more runs) until one keeps up, then up to " + options.sustainRefine()
+                + " more halve the bracket between the highest rate that kept up and the lowest that fell behind (or, if"
+                + " none fell behind, probe " + options.probeFraction() + " x higher), until it is within "
+                + Math.round(SustainSearch.NARROW_ENOUGH * 100)
+                + " %; before each, the job first catches up. lag = the input topics' end offsets - "
                 + "the source's positions, sampled each second; the job keeps up if the least-squares slope of the lag (after "
                 + "the first " + Math.round(CONFIRM_SKIP * 100) + " %) is below "
                 + Math.round(LagTrend.MAX_LAG_SLOPE * 100)
                 + " % of the input rate, or its mean in the last third of the run is below " + LagTrend.MAX_LAG_SECONDS
-                + " s of input. Sustained = the highest rate that kept up (every attempt is reported; if the probe kept up, "
-                + "a lower bound: nothing higher was tried)";
+                + " s of input. Sustained = the highest rate that kept up (every attempt is reported; if no attempt fell "
+                + "behind, a lower bound: nothing higher was tried)";
     }
 
     private void sustain(
@@ -188,27 +194,32 @@ final class PrefilledSustain {
             long limitRate)
             throws Exception {
         BenchOptions options = bench.options();
-        List<Double> rates = attemptRates(
-                drainRate, options.probeFraction(), options.confirmFraction(), CONFIRM_BACKOFF, CONFIRM_ATTEMPTS);
+        SustainSearch search = new SustainSearch(
+                drainRate,
+                options.probeFraction(),
+                options.confirmFraction(),
+                CONFIRM_BACKOFF,
+                CONFIRM_ATTEMPTS,
+                options.sustainRefine());
         List<Object> attempts = new ArrayList<>();
-        double sustained = -1;
-        boolean confirmed = false;
-        for (int i = 0; i < rates.size() && !confirmed; i++) {
-            double rate = rates.get(i);
-            Map<String, Object> a = pacedAttempt(job, name, topics, guarantee, parallelism, rate, i + 1);
+        double lastRead = -1;
+        boolean fellBehind = false;
+        for (double rate = search.next(); rate > 0; rate = search.next()) {
+            Map<String, Object> a = pacedAttempt(job, name, topics, guarantee, parallelism, rate, attempts.size() + 1);
             a.put("fraction_of_drain", BenchMain.round(rate / drainRate, 3));
             attempts.add(a);
-            confirmed = (Boolean) a.get("kept_up");
-            if (confirmed) {
-                // the generator may not reach a high target: then what it achieved is what was shown sustainable
-                sustained = Math.min(rate, ((Number) a.get("achieved_events_per_s")).doubleValue());
-            } else {
-                sustained = ((Number) a.get("job_read_events_per_s")).doubleValue();
-            }
+            boolean keptUp = (Boolean) a.get("kept_up");
+            fellBehind |= !keptUp;
+            // the generator may not reach a high target: then what it achieved is what was shown sustainable
+            search.result(rate, keptUp, ((Number) a.get("achieved_events_per_s")).doubleValue());
+            lastRead = ((Number) a.get("job_read_events_per_s")).doubleValue();
         }
+        boolean confirmed = search.sustained() > 0;
+        double sustained = confirmed ? search.sustained() : lastRead;
         m.put("confirm_runs", attempts);
         m.put("sustained_confirmed", confirmed);
         m.put("sustained_from_prefilled_state", true);
+        m.put("sustained_is_lower_bound", confirmed && !fellBehind);
         m.put(
                 "probe_above_drain_kept_up",
                 !attempts.isEmpty() && (Boolean) ((Map<?, ?>) attempts.get(0)).get("kept_up"));

@@ -76,6 +76,64 @@ class BenchLogicTest {
         assertThat(PrefilledSustain.attemptRates(0.4, 1.1, 0.9, 0.8, 2)).containsExactly(1.0, 1.0, 1.0);
     }
 
+    /** Runs a search against a job whose limit is {@code limit} events/s; returns the rates tried. */
+    private static List<Double> search(SustainSearch search, double limit) {
+        List<Double> tried = new ArrayList<>();
+        for (double rate = search.next(); rate > 0; rate = search.next()) {
+            tried.add(rate);
+            search.result(rate, rate <= limit, rate);
+        }
+        return tried;
+    }
+
+    @Test
+    void theSustainSearchHalvesTheBracketAroundTheLimitAfterTheFixedSteps() {
+        // drain 10,000: probe 11,000 falls behind, 9,000 falls behind, 7,200 keeps up; then 8,100 and 8,550
+        SustainSearch s = new SustainSearch(10_000, 1.1, 0.9, 0.8, 3, 2);
+        assertThat(search(s, 8_600)).containsExactly(11_000.0, 9_000.0, 7_200.0, 8_100.0, 8_550.0);
+        assertThat(s.sustained()).isEqualTo(8_550.0);
+        // a limit just below a step: the fixed steps alone would say 7,200; refined, within a bracket of 450
+        SustainSearch below = new SustainSearch(10_000, 1.1, 0.9, 0.8, 3, 2);
+        assertThat(search(below, 8_999)).containsExactly(11_000.0, 9_000.0, 7_200.0, 8_100.0, 8_550.0);
+        assertThat(below.sustained()).isEqualTo(8_550.0);
+        SustainSearch fixed = new SustainSearch(10_000, 1.1, 0.9, 0.8, 3, 0);
+        assertThat(search(fixed, 8_999)).containsExactly(11_000.0, 9_000.0, 7_200.0);
+        assertThat(fixed.sustained()).isEqualTo(7_200.0);
+    }
+
+    @Test
+    void theSustainSearchProbesHigherWhenNothingFellBehindAndStopsWhenTheBracketIsNarrow() {
+        // the probe keeps up: the next probes 1.1 x higher (12,100 falls behind), then halves: 11,550
+        SustainSearch up = new SustainSearch(10_000, 1.1, 0.9, 0.8, 3, 2);
+        assertThat(search(up, 12_000)).containsExactly(11_000.0, 12_100.0, 11_550.0);
+        assertThat(up.sustained()).isEqualTo(11_550.0);
+        // bracket 9,000 .. 9,100 is within 2 %: no more attempts, whatever the budget
+        SustainSearch narrow = new SustainSearch(10_000, 1.1, 0.9, 0.8, 3, 10);
+        narrow.result(9_100, false, 9_100);
+        narrow.result(9_000, true, 9_000);
+        assertThat(narrow.next()).isEqualTo(-1);
+        assertThat(narrow.sustained()).isEqualTo(9_000.0);
+        // nothing keeps up: the fixed steps only, no refinement, nothing sustained
+        SustainSearch none = new SustainSearch(10_000, 1.1, 0.9, 0.8, 3, 2);
+        assertThat(search(none, 100)).containsExactly(11_000.0, 9_000.0, 7_200.0, 5_760.0);
+        assertThat(none.sustained()).isEqualTo(-1);
+    }
+
+    @Test
+    void theSustainSearchCountsWhatTheGeneratorAchievedAndKeepsTheHighestThatKeptUp() {
+        SustainSearch s = new SustainSearch(10_000, 1.1, 0.9, 0.8, 3, 2);
+        s.result(s.next(), true, 10_500); // the generator reached 10,500 of 11,000: that is what was shown
+        assertThat(s.sustained()).isEqualTo(10_500.0);
+        double higher = s.next();
+        assertThat(higher).isEqualTo(11_550.0);
+        s.result(higher, false, higher);
+        double middle = s.next();
+        assertThat(middle).isEqualTo(11_025.0);
+        s.result(middle, false, middle); // noise: a lower rate fell behind; the higher one that kept up stays
+        assertThat(s.next()).isEqualTo(-1);
+        assertThat(s.sustained()).isEqualTo(10_500.0);
+    }
+
     @Test
     void theCustomersWithStateAreCountedByReplayingTheDeterministicGenerator() {
         io.cxstream.generator.SimulatorConfig sim = PrefilledSustain.simulator(1_000, 42);

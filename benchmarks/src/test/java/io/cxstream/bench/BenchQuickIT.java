@@ -88,6 +88,8 @@ class BenchQuickIT {
                 .contains(
                         "\"sustained_from_prefilled_state\": true",
                         "\"fraction_of_drain\": 1.1",
+                        "\"sustained_is_lower_bound\"",
+                        "\"sustain_refine\": 2",
                         "\"customers_with_state\"",
                         "\"heap_timers\"",
                         "\"rocksdb_live_bytes_per_customer_by_state\"")
