@@ -35,8 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  *       read it all and no operator's {@code numRecordsIn} changed for {@link #QUIET}. The job is
  *       <em>not</em> cancelled: its RocksDB now holds every customer of the backlog.
  *   <li><b>Paced attempts on the same job.</b> A paced load (never drops a slot, stamps intended times) is
- *       appended to the same input topics, over the same customer id space (a new seed per attempt, so new
- *       event ids, same customers), so the paced events read and write existing state. The first attempt is at
+ *       appended to the same input topics, drawn from the customers the backlog gave state (a new seed per
+ *       attempt, so new event ids; {@link #pacedPool}), so the paced events read and write existing state
+ *       and the number of customers with state stays what the drain left. The first attempt is at
  *       {@code --probe-fraction} (1.1) x the drain rate, above it; then {@code --confirm-fraction} (0.9) x, then
  *       {@link #CONFIRM_BACKOFF} x the previous rate, until one keeps up ({@link LagTrend}); then up to
  *       {@code --sustain-refine} (2) more narrow the bracket between the highest rate that kept up and the lowest
@@ -75,6 +76,8 @@ final class PrefilledSustain {
     private final EmbeddedKafkaBroker broker;
     /** Reads the input topics' end offsets (once a second while an attempt runs); opened by {@link #run}. */
     private KafkaConsumer<byte[], byte[]> offsets;
+    /** The customers the paced attempts of the current run draw from ({@link #pacedPool}); null: all. */
+    private long[] pacedCustomers;
 
     PrefilledSustain(BenchMain bench, EmbeddedKafkaBroker broker) {
         this.bench = bench;
@@ -102,13 +105,32 @@ final class PrefilledSustain {
      * generator (deterministic for a seed) without sending; these are the customers with state after the drain.
      */
     static long customersTouched(SimulatorConfig simulator, long events) {
+        return touchedCustomers(simulator, events).cardinality();
+    }
+
+    /** The customer indexes a backlog of {@code events} events of the generator touches (see {@link #customersTouched}). */
+    static BitSet touchedCustomers(SimulatorConfig simulator, long events) {
         CustomerSimulator sim = new CustomerSimulator(simulator);
         BitSet seen = new BitSet();
         String prefix = CustomerSimulator.customerId(0).replaceAll("0+$", "");
         for (long i = 0; i < events; i++) {
             seen.set(Integer.parseInt(sim.next(i).customerId().substring(prefix.length())));
         }
-        return seen.cardinality();
+        return seen;
+    }
+
+    /**
+     * The customers the paced attempts draw from: those the backlog gave state, so that the attempts
+     * update existing state and the number of customers stays what the drain left (drawn from the whole
+     * id space, each attempt would add new ones: session 17 counted 1.0M growing to 1.7M over six
+     * attempts). Null (the whole id space) when the backlog touched too few for the generator's
+     * journeys in flight.
+     */
+    static long[] pacedPool(BitSet touched) {
+        if (touched.cardinality() <= SimulatorConfig.DEFAULT_IN_FLIGHT_JOURNEYS) {
+            return null;
+        }
+        return touched.stream().asLongStream().toArray();
     }
 
     Map<String, Object> run(long events, String guarantee, int parallelism, long limitRate) throws Exception {
@@ -137,9 +159,10 @@ final class PrefilledSustain {
             JobClient job = bench.jobs().startJob(config, name, run);
             try {
                 Map<String, Object> drain = drain(job, name, config, total, guarantee, parallelism, run, submitted);
-                drain.put(
-                        "customers_with_state",
-                        customersTouched(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED), total));
+                BitSet touched = touchedCustomers(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED), total);
+                drain.put("customers_with_state", touched.cardinality());
+                pacedCustomers = pacedPool(touched);
+                drain.put("paced_customers", pacedCustomers == null ? "the whole id space" : pacedCustomers.length);
                 m.put("drain", drain);
                 double drainRate = ((Number) drain.get("events_per_s")).doubleValue();
                 sustain(m, job, name, topics, guarantee, parallelism, drainRate, limitRate);
@@ -166,7 +189,7 @@ final class PrefilledSustain {
         return "drain: the job reads the run's preloaded backlog (--events over --customers ids) from earliest; elapsed = job "
                 + "RUNNING until the source has read it all (currentOffset metrics) and every operator's numRecordsIn stopped "
                 + "changing. Sustain, from the drained (pre-filled) state: the same job keeps running and paced loads over the same "
-                + "customer ids are appended to the same topics, each for "
+                + "customers the backlog gave state are appended to the same topics, each for "
                 + options.confirmDuration().toSeconds() + " s: first at "
                 + options.probeFraction() + " x the drain rate (a probe above it), then " + options.confirmFraction()
                 + " x, then " + CONFIRM_BACKOFF + " x the previous rate (up to " + CONFIRM_ATTEMPTS
@@ -347,7 +370,9 @@ final class PrefilledSustain {
                 .eventsPerSecond(rate)
                 .format(WireFormat.AVRO)
                 .progressInterval(Duration.ofSeconds(30))
-                .simulator(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED + attempt))
+                .simulator(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED + attempt).toBuilder()
+                        .customerPool(pacedCustomers)
+                        .build())
                 .duration(options.confirmDuration())
                 .maxCatchUp(BenchJobs.NEVER_DROP)
                 .build();

@@ -146,6 +146,33 @@ class BenchLogicTest {
     }
 
     @Test
+    void thePacedAttemptsDrawOnlyFromTheCustomersTheBacklogGaveState() {
+        // 100,000 ids, a backlog touching part of them: a paced load from the pool stays on those customers
+        io.cxstream.generator.SimulatorConfig backlog = PrefilledSustain.simulator(100_000, 42);
+        java.util.BitSet touched = PrefilledSustain.touchedCustomers(backlog, 60_000);
+        long[] pool = PrefilledSustain.pacedPool(touched);
+        assertThat(pool).hasSize(touched.cardinality());
+        assertThat(touched.cardinality()).isGreaterThan(1_000).isLessThan(100_000);
+        io.cxstream.generator.CustomerSimulator paced =
+                new io.cxstream.generator.CustomerSimulator(PrefilledSustain.simulator(100_000, 43).toBuilder()
+                        .customerPool(pool)
+                        .build());
+        java.util.BitSet after = (java.util.BitSet) touched.clone();
+        for (long i = 0; i < 60_000; i++) {
+            after.set(Integer.parseInt(paced.next(i).customerId().substring(2)));
+        }
+        assertThat(after).isEqualTo(touched); // no new customer got state
+        // control: the same seed over the whole id space adds customers
+        java.util.BitSet whole = (java.util.BitSet) touched.clone();
+        whole.or(PrefilledSustain.touchedCustomers(PrefilledSustain.simulator(100_000, 43), 60_000));
+        assertThat(whole.cardinality()).isGreaterThan(touched.cardinality());
+        // too few customers for the generator's journeys in flight: the whole id space
+        java.util.BitSet few = new java.util.BitSet();
+        few.set(0, 500);
+        assertThat(PrefilledSustain.pacedPool(few)).isNull();
+    }
+
+    @Test
     void theOperatorIdOfAUidIsTheOneFlinkGenerates() {
         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();

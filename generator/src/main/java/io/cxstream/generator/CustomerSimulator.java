@@ -124,14 +124,20 @@ public final class CustomerSimulator {
     }
 
     private Journey startJourney() {
-        long customer = random.nextLong(config.customers());
+        long customer = drawCustomer();
         while (!customersInFlight.add(customer)) {
-            customer = random.nextLong(config.customers());
+            customer = drawCustomer();
         }
         Persona persona = pickPersona();
         journeysByPersona[persona.ordinal()]++;
         inFlight++;
         return new Journey(journeys++, customer, customerId(customer), persona, planner.plan(persona, config));
+    }
+
+    /** A customer index: from the whole id space, or from the configured pool (one draw either way). */
+    private long drawCustomer() {
+        long[] pool = config.customerPool();
+        return pool == null ? random.nextLong(config.customers()) : pool[(int) random.nextLong(pool.length)];
     }
 
     private Persona pickPersona() {

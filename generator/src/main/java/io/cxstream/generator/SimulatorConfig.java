@@ -29,6 +29,9 @@ import java.util.Objects;
  *     (default {@value #DEFAULT_OPT_OUT_SHARE})
  * @param eraseShare share of journeys that end with an ERASE request (default
  *     {@value #DEFAULT_ERASE_SHARE})
+ * @param customerPool if not null, journeys are drawn only for these customer indexes (each in
+ *     {@code [0, customers)}, more of them than {@code inFlightJourneys}), e.g. the customers an earlier
+ *     load gave state; the array is not copied and must not change (default null: the whole id space)
  */
 public record SimulatorConfig(
         long seed,
@@ -37,7 +40,8 @@ public record SimulatorConfig(
         Map<Persona, Double> personaMix,
         double marketingOptInShare,
         double optOutShare,
-        double eraseShare) {
+        double eraseShare,
+        long[] customerPool) {
 
     public static final long DEFAULT_SEED = 42L;
     public static final long DEFAULT_CUSTOMERS = 100_000L;
@@ -69,6 +73,16 @@ public record SimulatorConfig(
         requireShare("marketingOptInShare", marketingOptInShare);
         requireShare("optOutShare", optOutShare);
         requireShare("eraseShare", eraseShare);
+        if (customerPool != null) {
+            require(
+                    customerPool.length > inFlightJourneys,
+                    "customerPool",
+                    "must hold more customers than inFlightJourneys (" + inFlightJourneys + ")",
+                    customerPool.length);
+            for (long c : customerPool) {
+                require(c >= 0 && c < customers, "customerPool", "must hold indexes in [0, customers)", c);
+            }
+        }
     }
 
     /** The default configuration. */
@@ -90,6 +104,7 @@ public record SimulatorConfig(
         b.marketingOptInShare = marketingOptInShare;
         b.optOutShare = optOutShare;
         b.eraseShare = eraseShare;
+        b.customerPool = customerPool;
         return b;
     }
 
@@ -144,6 +159,7 @@ public record SimulatorConfig(
         private double marketingOptInShare = DEFAULT_MARKETING_OPT_IN_SHARE;
         private double optOutShare = DEFAULT_OPT_OUT_SHARE;
         private double eraseShare = DEFAULT_ERASE_SHARE;
+        private long[] customerPool;
 
         private Builder() {}
 
@@ -197,9 +213,22 @@ public record SimulatorConfig(
             return this;
         }
 
+        /** Journeys only for these customer indexes (not copied); null: the whole id space. */
+        public Builder customerPool(long[] customerPool) {
+            this.customerPool = customerPool;
+            return this;
+        }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(
-                    seed, customers, inFlightJourneys, personaMix, marketingOptInShare, optOutShare, eraseShare);
+                    seed,
+                    customers,
+                    inFlightJourneys,
+                    personaMix,
+                    marketingOptInShare,
+                    optOutShare,
+                    eraseShare,
+                    customerPool);
         }
     }
 }

@@ -69,6 +69,58 @@ class CustomerSimulatorTest {
     }
 
     @Test
+    void aCustomerPoolKeepsEveryJourneyToItsCustomers() {
+        // every 3rd of 30,000 ids: a simulator over the whole space would use the others two times in three
+        long[] pool = new long[10_000];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = 3L * i;
+        }
+        SimulatorConfig config = SimulatorConfig.builder()
+                .seed(11)
+                .customers(30_000)
+                .customerPool(pool)
+                .build();
+        CustomerSimulator sim = new CustomerSimulator(config);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 50_000; i++) {
+            String id = sim.next(Recording.START_MILLIS + i).customerId();
+            assertThat(Long.parseLong(id.substring(2)) % 3).as(id).isZero();
+            seen.add(id);
+        }
+        assertThat(seen).hasSizeGreaterThan(2_000); // spread over the pool, not a few customers
+        // without a pool the same seed reaches ids outside it
+        CustomerSimulator whole =
+                new CustomerSimulator(config.toBuilder().customerPool(null).build());
+        boolean outside = false;
+        for (int i = 0; i < 5_000 && !outside; i++) {
+            outside = Long.parseLong(whole.next(Recording.START_MILLIS + i)
+                                    .customerId()
+                                    .substring(2))
+                            % 3
+                    != 0;
+        }
+        assertThat(outside).isTrue();
+    }
+
+    @Test
+    void aCustomerPoolMustFitTheIdSpaceAndOutnumberTheJourneysInFlight() {
+        assertThatThrownBy(() -> SimulatorConfig.builder()
+                        .customers(100)
+                        .inFlightJourneys(5)
+                        .customerPool(new long[] {1, 2, 3, 4, 5, 100})
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("customerPool");
+        assertThatThrownBy(() -> SimulatorConfig.builder()
+                        .customers(100)
+                        .inFlightJourneys(5)
+                        .customerPool(new long[] {1, 2, 3, 4, 5})
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("customerPool");
+    }
+
+    @Test
     void anotherSeedGivesOtherEvents() {
         CustomerSimulator a =
                 new CustomerSimulator(SimulatorConfig.builder().seed(1).build());
