@@ -186,8 +186,9 @@ public class CxJob {
         // Bloom filters spare point lookups (journey and rule state) a read of every SST file
         // that does not hold the key.
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-        // LZ4 in place of RocksDB's default Snappy: about the same size, less CPU in the flushes and
-        // compactions every checkpoint causes (measured in docs/performance.md, session 17).
+        // LZ4 in place of RocksDB's default Snappy: less CPU in the flushes and compactions every
+        // checkpoint causes (measured in docs/performance.md, session 17); its size, by RocksDB's own
+        // documentation about Snappy's, was not measured here.
         conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(CompressionType.LZ4_COMPRESSION));
         // Without a cap the MANIFEST (uploaded whole by every incremental checkpoint) grows forever.
         conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifestOptionsFactory.class.getName());
