@@ -93,12 +93,8 @@ final class ThreadCpu {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("process_cpu_s", BenchMain.round((processNanos - before.processNanos) / 1e9, 2));
         m.put("process_cpu_us_per_event", BenchMain.round((processNanos - before.processNanos) / 1e3 / events, 2));
-        List<Map.Entry<String, Long>> busiest = groups.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(top)
-                .collect(Collectors.toList());
         Map<String, Object> threads = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : busiest) {
+        for (Map.Entry<String, Long> e : busiest(groups, top)) {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("cpu_s", BenchMain.round(e.getValue() / 1e9, 2));
             t.put("cpu_us_per_event", BenchMain.round(e.getValue() / 1e3 / events, 2));
@@ -113,13 +109,20 @@ final class ThreadCpu {
         }
         if (!osGroups.isEmpty()) {
             Map<String, Object> os = new LinkedHashMap<>();
-            osGroups.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .limit(top + 4)
-                    .forEach(e -> os.put(e.getKey(), BenchMain.round(e.getValue() / 1e9, 2)));
+            for (Map.Entry<String, Long> e : busiest(osGroups, top + 4)) {
+                os.put(e.getKey(), BenchMain.round(e.getValue() / 1e9, 2));
+            }
             m.put("os_threads_cpu_s", os);
         }
         return m;
+    }
+
+    /** The {@code top} groups that used the most CPU, busiest first. */
+    private static List<Map.Entry<String, Long>> busiest(Map<String, Long> groups, int top) {
+        return groups.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .collect(Collectors.toList());
     }
 
     /** The CPU microseconds per event of the busiest thread whose name starts with {@code prefix} (-1: none). */
