@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -353,6 +354,7 @@ final class PrefilledSustain {
         String run = name + " attempt " + attempt;
         double catchUp = catchUp(job, name, topics, run);
         long base = endOffsets(topics);
+        ThreadCpu cpuBefore = ThreadCpu.now();
         log(
                 "sustain %s p%d @ %,.0f events/s: paced load for %d s appended to the drained job's topics (lag before: %,d) ...",
                 guarantee,
@@ -364,6 +366,8 @@ final class PrefilledSustain {
         long sent;
         double sendSeconds;
         long lagFinal;
+        ThreadCpu cpuAfter;
+        AtomicLong generatorCpu = new AtomicLong();
         IntendedTimeClock clock = new IntendedTimeClock(rate);
         SyntheticLoadConfig config = SyntheticLoadConfig.builder(broker.bootstrapServers())
                 .topics(topics)
@@ -383,7 +387,16 @@ final class PrefilledSustain {
                 System::nanoTime,
                 LockSupport::parkNanos)) {
             long t0 = System.nanoTime();
-            Thread thread = new Thread(load, "bench-sustain");
+            // the generator's thread ends before the attempt's CPU is read: it reports its own
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            load.run();
+                        } finally {
+                            generatorCpu.set(ThreadCpu.currentThreadNanos());
+                        }
+                    },
+                    "bench-sustain");
             thread.start();
             while (!load.awaitFinished(Duration.ofSeconds(1))) {
                 long end = endOffsets(topics) - base;
@@ -407,7 +420,11 @@ final class PrefilledSustain {
             sent = load.sent();
             sendSeconds = BenchMain.seconds(t0);
             lagFinal = endOffsets(topics) - JobProgress.recordsRead(name);
+            cpuAfter = ThreadCpu.now(); // the generator's producer is still open: its network thread counts
         }
+        // the generator, its producer and the broker's appends share the cores with the job here (not in the drain)
+        Map<String, Object> cpu = cpuAfter.since(cpuBefore, sent, 10);
+        cpu.put("generator_thread_cpu_s", BenchMain.round(generatorCpu.get() / 1e9, 2));
         LagTrend trend = LagTrend.of(samples, CONFIRM_SKIP);
         double achieved = sent / sendSeconds;
         boolean generatorOk = achieved >= GENERATOR_SHARE * rate;
@@ -436,6 +453,9 @@ final class PrefilledSustain {
         m.put("lag_final", lagFinal);
         m.put("catch_up_before_s", BenchMain.round(catchUp, 2));
         m.put("kept_up", keptUp);
+        m.put("process_cores", BenchMain.round(((Number) cpu.get("process_cpu_s")).doubleValue() / sendSeconds, 2));
+        m.put("cpu", cpu);
+        log("sustain %s p%d @ %,.0f events/s: CPU %s", guarantee, parallelism, rate, cpu);
         return m;
     }
 

@@ -137,6 +137,11 @@ final class ThreadCpu {
         return -1;
     }
 
+    /** The CPU nanoseconds the calling thread has used so far (-1 where the JVM does not measure it). */
+    static long currentThreadNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
+
     private static long processCpuNanos() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean

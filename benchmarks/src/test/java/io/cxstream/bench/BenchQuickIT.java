@@ -98,6 +98,11 @@ class BenchQuickIT {
         // each drain's CPU: the process's and the journey task thread's (digits folded)
         assertThat(number(json, "process_cpu_s")).as("process_cpu_s").isPositive();
         assertThat(json).contains("\"journey -> ");
+        // each paced attempt's CPU, the generator's own thread included (it ends before the attempt is read)
+        assertThat(number(json, "generator_thread_cpu_s"))
+                .as("generator_thread_cpu_s")
+                .isPositive();
+        assertThat(number(json, "process_cores")).as("process_cores").isPositive();
         assertThat(md)
                 .contains(
                         "## Machine",
