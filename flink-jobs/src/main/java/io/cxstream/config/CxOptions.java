@@ -104,8 +104,8 @@ public final class CxOptions {
             .durationType()
             .defaultValue(Duration.ofDays(90))
             .withDescription(
-                    "Per-customer journey, rule and consent state expires after this long without an update (a safety net: "
-                            + "rule state also ends with its windows).");
+                    "Per-customer journey, rule and consent state expires after this long without an update (a rule mark "
+                            + "whose window has passed also goes with the customer's next event that a rule with memory takes in).");
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
             .intType()
             .defaultValue(-1)

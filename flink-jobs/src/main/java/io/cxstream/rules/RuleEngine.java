@@ -35,16 +35,19 @@ import java.util.function.Consumer;
  * with absence deadlines interleaved. Arrival order within the watermark's bound therefore never
  * changes what fires. Events that match no such condition leave the rule state as it is.
  *
- * <p>One event-time timer per customer is enough: one is registered at the earliest pending event,
- * and each timer registers the next one, at the earliest of the pending events left and the absence
- * deadlines, or else when all of the customer's count and sequence marks can go (their expiry needs no
- * wake-up of its own: a later event drops what its window no longer reaches). A timer at a time with
- * nothing due finds nothing to do.
+ * <p>At most one event-time timer per customer, and only while something must happen at an event
+ * time: one is registered at the earliest pending event, and each timer registers the next one, at the
+ * earliest of the pending events left and the absence deadlines. Count and sequence marks get no timer:
+ * the customer's next event drops the marks its window no longer reaches before anything counts, so an
+ * expired mark never counts, and a customer who does not come back keeps them in the value the journey
+ * keeps anyway, until {@code state.ttl}. (A timer that only let marks go stood for the longest window,
+ * a day for repeat contacts, and Flink writes every heap timer on the task thread at every checkpoint:
+ * docs/rule-engine.md.) A timer at a time with nothing due finds nothing to do.
  *
  * <p>Bounded: pending holds at most {@code maxPending} events (more within the out-of-orderness
  * bound are dropped and counted), a count rule keeps at most count−1 marks, absence and sequence
- * rules at most {@code maxMarks} open starts, and every mark leaves once its window has passed (at the
- * latest when the last of the customer's windows has).
+ * rules at most {@code maxMarks} open starts; a mark whose window has passed leaves at the customer's
+ * next timer, and the value with the journey's time-to-live.
  */
 public final class RuleEngine {
     /**
@@ -305,15 +308,13 @@ public final class RuleEngine {
     /**
      * The watermark passed {@code time}, in one pass over the progress: fires every absence deadline
      * up to it, drops the marks no later event can use (their window ended at or before it) and the
-     * rules no longer running, and returns when the next timer must fire at the latest (Long.MAX_VALUE:
-     * never): at the earliest absence deadline, else once every count's and sequence's mark can go.
-     * Those marks need no wake-up of their own: a later event drops the ones its window no longer
-     * reaches, so one wake-up lets all of them go (not one per window end).
+     * rules no longer running, and returns the earliest absence deadline left (Long.MAX_VALUE: none),
+     * when the next timer must fire at the latest. Count and sequence marks need no timer of their own:
+     * a later event drops the ones its window no longer reaches.
      */
     private long settle(
             RuleSet rules, String customerId, List<RuleProgress> progress, long time, Consumer<Trigger> out) {
         long deadline = Long.MAX_VALUE;
-        long allGone = Long.MIN_VALUE;
         for (Iterator<RuleProgress> it = progress.iterator(); it.hasNext(); ) {
             RuleProgress p = it.next();
             CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
@@ -326,13 +327,12 @@ public final class RuleEngine {
                 deadline = Math.min(deadline, fireDue(rule, customerId, marks, time, out));
             } else {
                 RuleTimers.dropEnded(marks, rule.windowMillis, time);
-                allGone = Math.max(allGone, RuleTimers.latestEnd(marks, rule.windowMillis));
             }
             if (marks.isEmpty()) {
                 it.remove();
             }
         }
-        return deadline != Long.MAX_VALUE || allGone == Long.MIN_VALUE ? deadline : allGone;
+        return deadline;
     }
 
     /** Fires an absence rule's starts whose deadline is at or before {@code upTo}, oldest first; returns the earliest deadline left. */

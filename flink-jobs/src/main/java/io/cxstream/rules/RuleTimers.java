@@ -10,9 +10,8 @@ import org.apache.flink.streaming.api.TimerService;
 import java.util.List;
 
 /**
- * The rule engine's one timer per customer: registered at the earliest pending event, and each timer
- * registers the next, at the earliest of the pending events left and the absence deadlines, or else
- * when all the customer's marks can go.
+ * The rule engine's timer per customer, while it has one: registered at the earliest pending event, and
+ * each timer registers the next, at the earliest of the pending events left and the absence deadlines.
  */
 public final class RuleTimers {
     private RuleTimers() {}
@@ -42,15 +41,6 @@ public final class RuleTimers {
             earliest = Math.min(earliest, m.getEventTime() + windowMillis);
         }
         return earliest;
-    }
-
-    /** The latest time a mark's window ends (when all of them can go); MIN_VALUE: none. */
-    static long latestEnd(List<RuleMark> marks, long windowMillis) {
-        long latest = Long.MIN_VALUE;
-        for (RuleMark m : marks) {
-            latest = Math.max(latest, m.getEventTime() + windowMillis);
-        }
-        return latest;
     }
 
     /**

@@ -1,22 +1,30 @@
 package io.cxstream.rules;
 
 import io.cxstream.avro.InteractionType;
+import io.cxstream.avro.RuleMark;
 import io.cxstream.avro.RuleProgress;
 import io.cxstream.testing.JourneyHarness;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static io.cxstream.testing.JourneyHarness.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Count and sequence marks need no wake-up of their own: a later event drops the marks its window no
- * longer reaches, and one wake-up, once the last of a customer's windows has passed, lets all of them go.
+ * Count and sequence marks need no timer: the customer's next event drops the marks its window no longer
+ * reaches before anything counts, so an expired mark never counts; a customer who does not come back
+ * keeps them in the journey's value until {@code state.ttl}. Only pending events and absence deadlines
+ * hold a timer (a timer that only let marks go stood for the longest window, and Flink writes every heap
+ * timer at every checkpoint).
  */
 class MarkExpiryTest {
     private static final long MIN = 60_000L;
+    private static final long DAY = 24 * 60 * MIN;
 
     private static String countRule(String id, String type, String within) {
         return "{\"id\":\"" + id + "\",\"version\":1,\"trigger\":\"" + id.toUpperCase() + "\",\"route\":\"MARKETING\","
@@ -26,20 +34,23 @@ class MarkExpiryTest {
     }
 
     @Test
-    void marksOfSeveralRulesWaitForOneWakeUpAndAnExpiredMarkNeverCounts() throws Exception {
-        try (JourneyHarness h = new JourneyHarness(Map.of(), true).open()) {
+    void countMarksHoldNoTimerAndAnExpiredMarkNeverCounts() throws Exception {
+        try (JourneyHarness h = new JourneyHarness(Map.of(), false).open()) {
             h.rule("views", countRule("views", "PAGE_VIEW", "5 min"), T0)
                     .rule("searches", countRule("searches", "SEARCH", "10 min"), T0);
             h.interaction("c1", T0 + 1_000, InteractionType.PAGE_VIEW, "home")
                     .interaction("c1", T0 + 2_000, InteractionType.SEARCH, "home")
-                    .interaction("c2", T0 + 1_000, InteractionType.PAGE_VIEW, "home")
-                    .watermark(T0 + 2_000);
+                    .interaction("c2", T0 + 1_000, InteractionType.PAGE_VIEW, "home");
+            assertThat(h.harness().numEventTimeTimers())
+                    .as("one timer per customer while events wait for the watermark")
+                    .isEqualTo(2);
+            h.watermark(T0 + 2_000);
             assertThat(h.ruleState("c1").getProgress())
                     .extracting(RuleProgress::getRuleId)
                     .containsExactlyInAnyOrder("views", "searches");
             assertThat(h.harness().numEventTimeTimers())
-                    .as("one wake-up per customer")
-                    .isEqualTo(2);
+                    .as("applied: count marks wait for no event time")
+                    .isZero();
 
             // c2's second view exactly at the end of its first view's window (inclusive: it counts).
             h.interaction("c2", T0 + 1_000 + 5 * MIN, InteractionType.PAGE_VIEW, "home")
@@ -48,25 +59,55 @@ class MarkExpiryTest {
                 assertThat(r.getValue().customerId).isEqualTo("c2");
                 assertThat(r.getTimestamp()).isEqualTo(T0 + 1_000 + 5 * MIN);
             });
-            assertThat(h.ruleState("c1").getProgress())
-                    .as("c1's first view is out of its window, but its mark waits for the customer's one wake-up")
-                    .hasSize(2);
 
-            // c1's second view one millisecond past its first view's window: the expired mark does not count.
+            // c1's second view one millisecond past its first view's window: the expired mark does not
+            // count, and goes when the new view is applied.
             h.interaction("c1", T0 + 1_000 + 5 * MIN + 1, InteractionType.PAGE_VIEW, "home")
                     .watermark(T0 + 1_000 + 5 * MIN + 1);
             assertThat(h.triggerRecords()).hasSize(1);
+            assertThat(marks(h, "c1", "views")).containsExactly(T0 + 1_000 + 5 * MIN + 1);
 
-            h.watermark(T0 + 2_000 + 10 * MIN - 1);
-            assertThat(h.ruleState("c1"))
-                    .as("the search's window has not passed yet")
-                    .isNotNull();
-            h.watermark(T0 + 2_000 + 10 * MIN);
-            assertThat(h.ruleState("c1"))
-                    .as("all gone once the last window has passed")
-                    .isNull();
-            assertThat(h.ruleState("c2")).isNull();
+            // A day later in event time every window has passed; c1 has not come back: its marks stay in
+            // its value, and no timer waits for them.
+            h.watermark(T0 + DAY);
+            assertThat(h.ruleState("c1").getProgress())
+                    .extracting(RuleProgress::getRuleId)
+                    .containsExactlyInAnyOrder("views", "searches");
+            assertThat(h.harness().numEventTimeTimers()).isZero();
+
+            // c1 comes back with one view: applied, it lets both old marks go and does not fire with them.
+            h.interaction("c1", T0 + DAY + 1, InteractionType.PAGE_VIEW, "home").watermark(T0 + DAY + 1);
+            assertThat(h.triggerRecords()).hasSize(1);
+            assertThat(h.ruleState("c1").getProgress())
+                    .extracting(RuleProgress::getRuleId)
+                    .containsExactly("views");
+            assertThat(marks(h, "c1", "views")).containsExactly(T0 + DAY + 1);
             assertThat(h.harness().numEventTimeTimers()).isZero();
         }
+    }
+
+    @Test
+    void theMarksOfACustomerWhoDoesNotComeBackExpireWithTheJourney() throws Exception {
+        try (JourneyHarness h = new JourneyHarness(Map.of(), false).open()) {
+            h.rule("views", countRule("views", "PAGE_VIEW", "5 min"), T0);
+            h.harness().setStateTtlProcessingTime(0);
+            h.interaction("c1", T0, InteractionType.PAGE_VIEW, "home").watermark(T0 + DAY);
+            assertThat(marks(h, "c1", "views")).containsExactly(T0);
+
+            h.harness().setStateTtlProcessingTime(Duration.ofDays(90).toMillis() - 1);
+            assertThat(h.state("c1")).as("within state.ttl (90 d by default)").isNotNull();
+            h.harness().setStateTtlProcessingTime(Duration.ofDays(90).toMillis());
+            assertThat(h.state("c1"))
+                    .as("the journey's value, marks and all, expires")
+                    .isNull();
+        }
+    }
+
+    private static List<Long> marks(JourneyHarness h, String customer, String rule) throws Exception {
+        return h.ruleState(customer).getProgress().stream()
+                .filter(p -> p.getRuleId().equals(rule))
+                .flatMap(p -> p.getMarks().stream())
+                .map(RuleMark::getEventTime)
+                .collect(Collectors.toList());
     }
 }

@@ -137,9 +137,14 @@ class ShippedRulesTest {
                         .watermark(T0 + HOUR);
                 assertThat(h.triggers()).isEmpty();
                 assertThat(h.keyedStateEntries()).as("the journey only").isEqualTo(1);
-                assertThat(h.ruleState("c1"))
-                        .as("the marks left with their window")
-                        .isNull();
+                assertThat(h.ruleState("c1").getProgress())
+                        .as("the first failure left when the second was applied; the second waits in the value "
+                                + "for c1's next event (or state.ttl), with no timer")
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.getMarks())
+                                .singleElement()
+                                .satisfies(m -> assertThat(m.getEventTime()).isEqualTo(T0 + 11 * MIN)));
+                assertThat(h.harness().numEventTimeTimers()).isZero();
             }
         }
 
