@@ -2,6 +2,7 @@ package io.cxstream.state;
 
 import org.apache.flink.streaming.api.operators.KeyContext;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,16 +54,26 @@ public final class StateCache<V> {
     private final int capacity;
     private final long ttlMillis;
     private final LinkedHashMap<String, Entry<V>> entries;
+    /**
+     * The entries changed since the last flush, so that a flush visits those and not the whole cache
+     * (a checkpoint every few seconds over a full cache of 100,000 mostly unchanged values cost 12 % of
+     * the decision's thread: docs/performance.md, session 18). An entry that left the cache or was written
+     * since it was added here is skipped ({@code changed} false).
+     */
+    private final ArrayList<Entry<V>> dirty = new ArrayList<>();
+
     private Sink<V> sink;
     private long changed;
 
     private static final class Entry<V> {
+        final String key;
         V value;
         long writtenAt;
         /** Held back: not yet written to the sink. */
         boolean changed;
 
-        Entry(V value, long writtenAt, boolean changed) {
+        Entry(String key, V value, long writtenAt, boolean changed) {
+            this.key = key;
             this.value = value;
             this.writtenAt = writtenAt;
             this.changed = changed;
@@ -129,28 +140,39 @@ public final class StateCache<V> {
         Entry<V> cached = entries.get(key); // the most recently used now
         if (cached != null) {
             if (holdBack && !cached.changed) {
-                changed++;
+                markChanged(cached);
             }
             cached.value = value;
             cached.writtenAt = now;
             cached.changed = holdBack;
             return;
         }
-        entries.put(key, new Entry<>(value, now, holdBack));
+        Entry<V> added = new Entry<>(key, value, now, false);
+        entries.put(key, added);
         if (holdBack) {
-            changed++;
+            markChanged(added);
+            added.changed = true;
         }
         if (entries.size() > capacity) {
             Iterator<Map.Entry<String, Entry<V>>> eldest = entries.entrySet().iterator();
-            Map.Entry<String, Entry<V>> e = eldest.next();
+            Entry<V> e = eldest.next().getValue();
             eldest.remove();
-            if (e.getValue().changed) {
+            if (e.changed) {
                 changed--;
-                if (now - e.getValue().writtenAt < ttlMillis) {
-                    sink.write(e.getKey(), e.getValue().value);
+                e.changed = false;
+                if (now - e.writtenAt < ttlMillis) {
+                    sink.write(e.key, e.value);
                 }
             }
         }
+    }
+
+    private void markChanged(Entry<V> e) {
+        changed++;
+        if (dirty.size() > 2 * capacity) {
+            dirty.removeIf(d -> !d.changed); // left or written since: at most capacity remain
+        }
+        dirty.add(e);
     }
 
     /** Forgets {@code key} and any change held back for it (its state was cleared). */
@@ -158,6 +180,7 @@ public final class StateCache<V> {
         Entry<V> e = entries.remove(key);
         if (e != null && e.changed) {
             changed--;
+            e.changed = false;
         }
     }
 
@@ -166,21 +189,20 @@ public final class StateCache<V> {
      * values stay cached. Returns how many were written.
      */
     public int flush(long now) throws Exception {
-        if (changed == 0) {
-            return 0;
-        }
         int written = 0;
-        for (Iterator<Map.Entry<String, Entry<V>>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Entry<V>> e = it.next();
-            Entry<V> entry = e.getValue();
+        for (Entry<V> entry : dirty) {
+            if (!entry.changed) {
+                continue; // left the cache, or written, since it changed
+            }
+            entry.changed = false;
             if (now - entry.writtenAt >= ttlMillis) {
-                it.remove();
-            } else if (entry.changed) {
-                sink.write(e.getKey(), entry.value);
-                entry.changed = false;
+                entries.remove(entry.key);
+            } else {
+                sink.write(entry.key, entry.value);
                 written++;
             }
         }
+        dirty.clear();
         changed = 0;
         return written;
     }

@@ -3,7 +3,12 @@ package io.cxstream.state;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,6 +98,53 @@ class StateCacheTest {
         assertThat(written).containsExactly("b=1");
         assertThat(cache.size()).isZero();
         assertThat(cache.pending()).isZero();
+    }
+
+    /**
+     * Random puts, removes (the caller clears the key's state itself) and flushes over a small cache: after
+     * a flush the backend holds what write-through would have, and a flush writes only the values changed
+     * since the last one that are still cached (it visits the changes, not the whole cache).
+     */
+    @Test
+    void writeBackEndsWhereWriteThroughWouldInAnyHistory() throws Exception {
+        Random random = new Random(18);
+        for (int history = 0; history < 200; history++) {
+            Map<String, String> backend = new HashMap<>();
+            Map<String, String> writeThrough = new HashMap<>();
+            Set<String> changedSinceFlush = new HashSet<>();
+            int capacity = 1 + random.nextInt(8);
+            StateCache<String> cache = new StateCache<>(capacity, Long.MAX_VALUE);
+            cache.writeBackTo((k, v) -> {
+                backend.put(k, v);
+                changedSinceFlush.remove(k);
+            });
+            for (int op = 0; op < 500; op++) {
+                String key = "k" + random.nextInt(3 * capacity);
+                int what = random.nextInt(20);
+                if (what < 16) {
+                    String value = key + "@" + op;
+                    cache.put(key, value, op);
+                    writeThrough.put(key, value);
+                    changedSinceFlush.add(key);
+                } else if (what < 19) {
+                    cache.remove(key);
+                    backend.remove(key);
+                    writeThrough.remove(key);
+                    changedSinceFlush.remove(key);
+                } else {
+                    int expected = changedSinceFlush.size();
+                    assertThat(cache.flush(op))
+                            .as("history %d, op %d", history, op)
+                            .isEqualTo(expected);
+                    assertThat(backend).isEqualTo(writeThrough);
+                    assertThat(cache.pending()).isZero();
+                }
+                assertThat(cache.pending()).isEqualTo(changedSinceFlush.size());
+                assertThat(cache.size()).isLessThanOrEqualTo(capacity);
+            }
+            cache.flush(500);
+            assertThat(backend).as("history %d", history).isEqualTo(writeThrough);
+        }
     }
 
     /** A write-back cache that records each write as {@code key=value}. */
