@@ -25,7 +25,7 @@ import io.cxstream.rules.RuleBook;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
 import io.cxstream.rules.Trigger;
-import io.cxstream.state.BoundedManifestOptionsFactory;
+import io.cxstream.state.CxRocksDbOptionsFactory;
 import io.cxstream.state.StateCache;
 import io.cxstream.voc.VocPipeline;
 
@@ -191,7 +191,7 @@ public class CxJob {
         // documentation about Snappy's, was not measured here.
         conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(CompressionType.LZ4_COMPRESSION));
         // Without a cap the MANIFEST (uploaded whole by every incremental checkpoint) grows forever.
-        conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifestOptionsFactory.class.getName());
+        conf.set(RocksDBOptions.OPTIONS_FACTORY, CxRocksDbOptionsFactory.class.getName());
         // Only read when the job starts its own MiniCluster (./cx demo, serve, bench): a cluster sizes
         // its task managers itself. Flink's local default (128 MiB) is shared by the RocksDB instances
         // of a slot (journey, decision) and makes them flush constantly.

@@ -31,7 +31,7 @@ class RocksDbCompressionTest {
                 CxJob.flinkConfiguration(CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of()));
         RocksDB.loadLibrary();
         try (RocksDBResourceContainer container = new RocksDBResourceContainer(
-                        conf, PredefinedOptions.DEFAULT, new BoundedManifestOptionsFactory(), null, null, false);
+                        conf, PredefinedOptions.DEFAULT, new CxRocksDbOptionsFactory(), null, null, false);
                 ColumnFamilyOptions column = container.getColumnOptions()) {
             assertThat(column.compressionPerLevel()).isNotEmpty().containsOnly(CompressionType.LZ4_COMPRESSION);
 

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class BoundedManifestOptionsFactoryTest {
+class CxRocksDbOptionsFactoryTest {
     private static final long CAP = 16 * 1024;
     private static final int FLUSHES = 300;
 
@@ -37,11 +37,10 @@ class BoundedManifestOptionsFactoryTest {
                 CxJob.flinkConfiguration(CxConfig.fromMap(Map.of("bootstrap-servers", "localhost:9092"), Map.of()));
         EmbeddedRocksDBStateBackend backend =
                 new EmbeddedRocksDBStateBackend().configure(conf, getClass().getClassLoader());
-        BoundedManifestOptionsFactory factory =
-                assertInstanceOf(BoundedManifestOptionsFactory.class, backend.getRocksDBOptions());
+        CxRocksDbOptionsFactory factory = assertInstanceOf(CxRocksDbOptionsFactory.class, backend.getRocksDBOptions());
         List<AutoCloseable> handles = new ArrayList<>();
         try (DBOptions options = factory.createDBOptions(new DBOptions(), handles)) {
-            assertEquals(BoundedManifestOptionsFactory.MAX_MANIFEST_FILE_SIZE, options.maxManifestFileSize());
+            assertEquals(CxRocksDbOptionsFactory.MAX_MANIFEST_FILE_SIZE, options.maxManifestFileSize());
         }
     }
 
@@ -52,13 +51,74 @@ class BoundedManifestOptionsFactoryTest {
         long uncapped = manifestBytesAfterFlushes(dir.resolve("default"), new DBOptions());
         List<AutoCloseable> handles = new ArrayList<>();
         long capped = manifestBytesAfterFlushes(
-                dir.resolve("capped"),
-                new BoundedManifestOptionsFactory(CAP).createDBOptions(new DBOptions(), handles));
+                dir.resolve("capped"), new CxRocksDbOptionsFactory(CAP).createDBOptions(new DBOptions(), handles));
 
         assertTrue(
                 uncapped > 2 * CAP,
                 "control: " + FLUSHES + " flushes should outgrow the cap without it, MANIFEST was " + uncapped);
         assertTrue(capped <= CAP + 4096, "capped MANIFEST is " + capped + " bytes, cap " + CAP);
+    }
+
+    /**
+     * One flush per checkpoint over keys spread across one range, as customers are: level-0 files gather
+     * until {@link CxRocksDbOptionsFactory#LEVEL0_COMPACTION_TRIGGER}, where RocksDB's default compacts at 4.
+     */
+    @Test
+    void levelZeroFilesGatherUntilTheTrigger(@TempDir Path dir) throws Exception {
+        RocksDB.loadLibrary();
+        int below = CxRocksDbOptionsFactory.LEVEL0_COMPACTION_TRIGGER - 1;
+        List<AutoCloseable> handles = new ArrayList<>();
+        CxRocksDbOptionsFactory factory = new CxRocksDbOptionsFactory();
+        assertEquals(
+                below,
+                level0FilesAfterFlushes(
+                        dir.resolve("job-below"),
+                        factory.createColumnOptions(new ColumnFamilyOptions(), handles),
+                        below),
+                "no compaction before the trigger");
+        assertTrue(
+                level0FilesAfterFlushes(
+                                dir.resolve("job-at"),
+                                factory.createColumnOptions(new ColumnFamilyOptions(), handles),
+                                below + 1)
+                        < below + 1,
+                "a compaction at the trigger");
+        assertTrue(
+                level0FilesAfterFlushes(dir.resolve("default"), new ColumnFamilyOptions(), below) < below,
+                "control: RocksDB's default (4 files) has compacted");
+    }
+
+    private static long level0FilesAfterFlushes(Path dir, ColumnFamilyOptions cf, int flushes) throws Exception {
+        Files.createDirectories(dir);
+        try (cf;
+                DBOptions dbOptions = new DBOptions().setCreateIfMissing(true);
+                Options options = new Options(dbOptions, cf);
+                RocksDB db = RocksDB.open(options, dir.toString());
+                FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            Random random = new Random(7);
+            for (int i = 0; i < flushes; i++) {
+                for (int k = 0; k < 200; k++) {
+                    db.put(("customer-" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8), new byte[64]);
+                }
+                db.flush(flush);
+            }
+            // RocksDB compacts in the background: wait until one has run, or for half a second with none
+            // pending or running (at most 20 s)
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < 20_000_000_000L) {
+                boolean idle = db.getLongProperty("rocksdb.compaction-pending") == 0
+                        && db.getLongProperty("rocksdb.num-running-compactions") == 0;
+                if (level0Files(db) < flushes || (idle && System.nanoTime() - start > 500_000_000L)) {
+                    break;
+                }
+                Thread.sleep(10);
+            }
+            return level0Files(db);
+        }
+    }
+
+    private static long level0Files(RocksDB db) throws Exception {
+        return Long.parseLong(db.getProperty("rocksdb.num-files-at-level0"));
     }
 
     private static long manifestBytesAfterFlushes(Path dir, DBOptions dbOptions) throws Exception {
