@@ -23,9 +23,10 @@ import java.util.Collection;
  * of level 1, and each level-0 compaction rewrites the whole of level 1; RocksDB starts one at 4 files
  * by default, i.e. every 4 checkpoints. At {@link #LEVEL0_COMPACTION_TRIGGER} files a customer's value
  * in level 1 is rewritten 4 times less often, at the cost of more level-0 files that a read not served
- * from the heap cache may look in (each behind a bloom filter): RocksDB's compaction threads used less
- * than a third of their CPU in a drain (docs/performance.md, session 18). The write slowdown and stop
- * triggers move up with it so that writes are not slowed before a compaction starts.
+ * from the heap cache may look in (each behind a bloom filter): in an A/B of drains RocksDB's compaction
+ * threads used under 1.5 s of CPU where they had used 3.4–4.4 s (docs/performance.md, session 18). The
+ * write slowdown and stop triggers move up with it so that writes are not slowed before a compaction
+ * starts.
  *
  * <p>Flink applies its configurable RocksDB options (bloom filters, block cache) first and this
  * factory on top, so the two combine.
