@@ -147,11 +147,10 @@ public final class StateCache<V> {
             cached.changed = holdBack;
             return;
         }
-        Entry<V> added = new Entry<>(key, value, now, false);
+        Entry<V> added = new Entry<>(key, value, now, holdBack);
         entries.put(key, added);
         if (holdBack) {
             markChanged(added);
-            added.changed = true;
         }
         if (entries.size() > capacity) {
             Iterator<Map.Entry<String, Entry<V>>> eldest = entries.entrySet().iterator();
