@@ -95,13 +95,7 @@ class CxRocksDbOptionsFactoryTest {
                 Options options = new Options(dbOptions, cf);
                 RocksDB db = RocksDB.open(options, dir.toString());
                 FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            Random random = new Random(7);
-            for (int i = 0; i < flushes; i++) {
-                for (int k = 0; k < 200; k++) {
-                    db.put(("customer-" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8), new byte[64]);
-                }
-                db.flush(flush);
-            }
+            flushKeysOfOneRange(db, flush, flushes, 200, 7);
             // RocksDB compacts in the background: wait until one has run, or for half a second with none
             // pending or running (at most 20 s)
             long start = System.nanoTime();
@@ -128,17 +122,26 @@ class CxRocksDbOptionsFactoryTest {
                 Options options = new Options(dbOptions.setCreateIfMissing(true), cf);
                 RocksDB db = RocksDB.open(options, dir.toString());
                 FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            Random random = new Random(42);
-            for (int i = 0; i < FLUSHES; i++) {
-                // Keys spread over one range, as customers are: the flushed files overlap and
-                // compactions merge them, so few live files remain (the MANIFEST snapshot stays small).
-                for (int k = 0; k < 20; k++) {
-                    db.put(("customer-" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8), new byte[64]);
-                }
-                db.flush(flush);
-            }
+            // the flushed files overlap and compactions merge them, so few live files remain (the
+            // MANIFEST snapshot stays small)
+            flushKeysOfOneRange(db, flush, FLUSHES, 20, 42);
         }
         return manifestBytes(dir);
+    }
+
+    /**
+     * {@code flushes} times: {@code puts} values under keys drawn from one range of 1,000, as customers'
+     * are, then a flush (Flink flushes at every checkpoint).
+     */
+    private static void flushKeysOfOneRange(RocksDB db, FlushOptions flush, int flushes, int puts, long seed)
+            throws Exception {
+        Random random = new Random(seed);
+        for (int i = 0; i < flushes; i++) {
+            for (int k = 0; k < puts; k++) {
+                db.put(("customer-" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8), new byte[64]);
+            }
+            db.flush(flush);
+        }
     }
 
     private static long manifestBytes(Path dir) throws IOException {
