@@ -146,6 +146,37 @@ final class JobProgress {
         return seen[0] ? sum[0] : -1;
     }
 
+    /** Sum over operators and subtasks of each named counter (e.g. a state cache's hits); 0 for a name not registered. */
+    static Map<String, Long> counters(String job, List<String> names) {
+        Map<String, Long> sums = new TreeMap<>();
+        names.forEach(n -> sums.put(n, 0L));
+        forEachMetric(job, (group, metric) -> {
+            if (sums.containsKey(metric.getKey()) && metric.getValue() instanceof Counter counter) {
+                sums.merge(metric.getKey(), counter.getCount(), Long::sum);
+            }
+        });
+        return sums;
+    }
+
+    /**
+     * The lowest value of the watermark gauge {@code gauge} (e.g. {@code currentInputWatermark},
+     * {@code currentOutputWatermark}) over the subtasks of the operators whose name starts with {@code
+     * operatorPrefix}, {@link Long#MIN_VALUE} if none is known yet: how far event time has come there.
+     */
+    static long watermark(String job, String operatorPrefix, String gauge) {
+        long[] min = {Long.MAX_VALUE};
+        forEachMetric(job, (group, metric) -> {
+            String operator = group.getAllVariables().get(OPERATOR_NAME);
+            if (operator != null
+                    && operator.startsWith(operatorPrefix)
+                    && metric.getKey().equals(gauge)
+                    && number(metric.getValue()) != Long.MIN_VALUE) {
+                min[0] = Math.min(min[0], number(metric.getValue()));
+            }
+        });
+        return min[0] == Long.MAX_VALUE ? Long.MIN_VALUE : min[0];
+    }
+
     /** Sum of every operator's numRecordsIn: changes while records move through the job. */
     static long recordsInAllOperators(String job) {
         long[] sum = {0};

@@ -277,6 +277,7 @@ final class PrefilledSustain {
                 "throughput %s p%d: draining the backlog of %,d events (RocksDB, every rule) ...",
                 guarantee, parallelism, total);
         ThreadCpu cpuBefore = ThreadCpu.now();
+        CacheCounts cacheBefore = CacheCounts.now(name);
         long running = System.nanoTime();
         long sourceDone = -1;
         long lastChange = running;
@@ -343,6 +344,7 @@ final class PrefilledSustain {
         m.put("events_per_s", Math.round(rate));
         m.put("outputs", outputs);
         m.put("cpu", cpu);
+        m.put("state_cache", CacheCounts.now(name).since(cacheBefore));
         return m;
     }
 
@@ -355,6 +357,8 @@ final class PrefilledSustain {
         double catchUp = catchUp(job, name, topics, run);
         long base = endOffsets(topics);
         ThreadCpu cpuBefore = ThreadCpu.now();
+        CacheCounts cacheBefore = CacheCounts.now(name);
+        WatermarkDelays delays = new WatermarkDelays(name);
         log(
                 "sustain %s p%d @ %,.0f events/s: paced load for %d s appended to the drained job's topics (lag before: %,d) ...",
                 guarantee,
@@ -367,6 +371,7 @@ final class PrefilledSustain {
         double sendSeconds;
         long lagFinal;
         ThreadCpu cpuAfter;
+        CacheCounts cacheAfter;
         AtomicLong generatorCpu = new AtomicLong();
         IntendedTimeClock clock = new IntendedTimeClock(rate);
         SyntheticLoadConfig config = SyntheticLoadConfig.builder(broker.bootstrapServers())
@@ -402,6 +407,7 @@ final class PrefilledSustain {
                 long end = endOffsets(topics) - base;
                 long read = Math.max(0, JobProgress.recordsRead(name) - base);
                 samples.add(new double[] {BenchMain.seconds(t0), end, read, end - read});
+                delays.sample();
                 if (samples.size() % 5 == 0) {
                     log(
                             "sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d",
@@ -421,6 +427,7 @@ final class PrefilledSustain {
             sendSeconds = BenchMain.seconds(t0);
             lagFinal = endOffsets(topics) - JobProgress.recordsRead(name);
             cpuAfter = ThreadCpu.now(); // the generator's producer is still open: its network thread counts
+            cacheAfter = CacheCounts.now(name);
         }
         // the generator, its producer and the broker's appends share the cores with the job here (not in the drain)
         Map<String, Object> cpu = cpuAfter.since(cpuBefore, sent, 10);
@@ -455,7 +462,12 @@ final class PrefilledSustain {
         m.put("kept_up", keptUp);
         m.put("process_cores", BenchMain.round(((Number) cpu.get("process_cpu_s")).doubleValue() / sendSeconds, 2));
         m.put("cpu", cpu);
+        m.put("state_cache", cacheAfter.since(cacheBefore));
+        m.put("watermark_delay_ms", delays.report());
         log("sustain %s p%d @ %,.0f events/s: CPU %s", guarantee, parallelism, rate, cpu);
+        log(
+                "sustain %s p%d @ %,.0f events/s: state caches %s, watermark delay %s",
+                guarantee, parallelism, rate, m.get("state_cache"), m.get("watermark_delay_ms"));
         return m;
     }
 

@@ -103,6 +103,12 @@ class BenchQuickIT {
                 .as("generator_thread_cpu_s")
                 .isPositive();
         assertThat(number(json, "process_cores")).as("process_cores").isPositive();
+        // the state caches' counters (drain and attempts) and, in each attempt, how far the watermarks trail the clock
+        assertThat(number(json, "hits")).as("journey cache hits in the drain").isPositive();
+        assertThat(number(json, "hit_rate")).as("hit_rate").isBetween(0.0, 1.0);
+        assertThat(json)
+                .containsPattern("\"watermark_delay_ms\": \\{\\s*\"journey\": \\{\\s*\"mean\": -?[0-9]+")
+                .containsPattern("\"outreach-decision\": \\{\\s*\"mean\": -?[0-9]+");
         assertThat(md)
                 .contains(
                         "## Machine",
