@@ -2,6 +2,7 @@ package io.cxstream.bench;
 
 import io.cxstream.io.Metrics;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +13,14 @@ import java.util.Map;
  * map: a hit rate that falls shows values read back from RocksDB.
  */
 final class CacheCounts {
-    private static final List<String> NAMES = List.of(
-            Metrics.JOURNEY_CACHE_HITS,
-            Metrics.JOURNEY_CACHE_MISSES,
-            Metrics.JOURNEY_STATE_WRITES,
-            Metrics.OUTREACH_CACHE_HITS,
-            Metrics.OUTREACH_CACHE_MISSES,
-            Metrics.OUTREACH_STATE_WRITES);
+    /** Per cache: its name in the report, then its hits, misses and writes counters. */
+    private static final String[][] CACHES = {
+        {"journey", Metrics.JOURNEY_CACHE_HITS, Metrics.JOURNEY_CACHE_MISSES, Metrics.JOURNEY_STATE_WRITES},
+        {"outreach_decision", Metrics.OUTREACH_CACHE_HITS, Metrics.OUTREACH_CACHE_MISSES, Metrics.OUTREACH_STATE_WRITES}
+    };
+
+    private static final List<String> NAMES =
+            Arrays.stream(CACHES).flatMap(c -> Arrays.stream(c, 1, c.length)).toList();
 
     private final Map<String, Long> counts;
 
@@ -33,23 +35,16 @@ final class CacheCounts {
     /** {@code journey} and {@code outreach_decision}: hits, misses, hit rate and writes since {@code before}. */
     Map<String, Object> since(CacheCounts before) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(
-                "journey",
-                one(before, Metrics.JOURNEY_CACHE_HITS, Metrics.JOURNEY_CACHE_MISSES, Metrics.JOURNEY_STATE_WRITES));
-        m.put(
-                "outreach_decision",
-                one(before, Metrics.OUTREACH_CACHE_HITS, Metrics.OUTREACH_CACHE_MISSES, Metrics.OUTREACH_STATE_WRITES));
-        return m;
-    }
-
-    private Map<String, Object> one(CacheCounts before, String hitsName, String missesName, String writesName) {
-        long hits = delta(before, hitsName);
-        long misses = delta(before, missesName);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hits", hits);
-        m.put("misses", misses);
-        m.put("hit_rate", hits + misses == 0 ? null : BenchMain.round((double) hits / (hits + misses), 4));
-        m.put("writes", delta(before, writesName));
+        for (String[] cache : CACHES) {
+            long hits = delta(before, cache[1]);
+            long misses = delta(before, cache[2]);
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("hits", hits);
+            one.put("misses", misses);
+            one.put("hit_rate", hits + misses == 0 ? null : BenchMain.round((double) hits / (hits + misses), 4));
+            one.put("writes", delta(before, cache[3]));
+            m.put(cache[0], one);
+        }
         return m;
     }
 
