@@ -24,7 +24,7 @@ if [ -z "${CX_BENCH_NO_BUILD:-}" ]; then
   mvn -B -q -DskipTests package -pl benchmarks -am >&2
 fi
 mkdir -p .cx/logs
-exec java ${CX_JAVA_OPTS:--Xmx3g} \
+exec java ${CX_JAVA_OPTS:--Xmx3g -XX:+UseParallelGC} \
   -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro \
   -Dlog4j.configurationFile=cx-local-log4j2.properties -Dcx.log.dir="$ROOT/.cx/logs" \
   --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \

@@ -237,6 +237,7 @@ All values are strings, as Flink's configuration map expects.
 {{- $_ := set $conf $k $val }}
 {{- end }}
 {{- $opts := list (include "cx-stream.avroJavaOpt" .) }}
+{{- with (include "cx-stream.gcJavaOpt" .) }}{{ $opts = append $opts . }}{{ end }}
 {{- with (get $v.flink.config "env.java.opts.all") }}{{ $opts = append $opts (toString .) }}{{ end }}
 {{- with $v.flink.javaOpts }}{{ $opts = append $opts . }}{{ end }}
 {{- $_ := set $conf "env.java.opts.all" (join " " ($opts | uniq)) }}
@@ -288,6 +289,14 @@ Usage: include "cx-stream.metricName" (list $ "eventsIn")
 {{- end }}
 
 {{/*
+The JVM option that selects flink.garbageCollector, or nothing when it is "".
+*/}}
+{{- define "cx-stream.gcJavaOpt" -}}
+{{- $gc := .Values.flink.garbageCollector }}
+{{- if eq $gc "parallel" }}-XX:+UseParallelGC{{ else if eq $gc "g1" }}-XX:+UseG1GC{{ end }}
+{{- end }}
+
+{{/*
 Checks that fail the rendering with a message naming the value to fix. They mirror the operator's own
 validation (so a bad combination fails at `helm install`, not later in the operator's status) and keep
 secrets out of job arguments.
@@ -333,6 +342,12 @@ secrets out of job arguments.
 {{- range $k, $_ := $v.job.extraArgs }}
 {{- if and (hasPrefix "kafka." (trimPrefix "--" $k)) (include "cx-stream.looksSecret" $k) }}
 {{- fail (printf "job.extraArgs.%s looks like a secret: put it in kafka.secretProperties (read from a Secret)" $k) }}
+{{- end }}
+{{- end }}
+{{- if $v.flink.garbageCollector }}
+{{- $gcOpt := regexFind "-XX:[+]Use[A-Za-z0-9]+GC" (printf "%s %s" (get $v.flink.config "env.java.opts.all" | default "" | toString) ($v.flink.javaOpts | default "")) }}
+{{- if $gcOpt }}
+{{- fail (printf "flink.garbageCollector is %s and the JVM options select %s as well (flink.javaOpts or env.java.opts.all in flink.config): set flink.garbageCollector to \"\" to choose the collector there" $v.flink.garbageCollector $gcOpt) }}
 {{- end }}
 {{- end }}
 {{- if and (eq $v.kafka.deliveryGuarantee "exactly-once") (not $v.kafka.transactionalIdPrefix) }}

@@ -57,8 +57,9 @@ class FlinkDeploymentTest {
                                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                         "metrics.reporter.prom.port", "9250",
                         "metrics.reporter.prom.filter.excludes", "*:cx_*"));
+        // the parallel collector unless flink.garbageCollector says otherwise (docs/performance.md, session 21)
         assertThat((String) key(fd, CONF, "env.java.opts.all"))
-                .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro");
+                .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -XX:+UseParallelGC");
 
         assertThat(JobArgs.of(fd))
                 .containsAllEntriesOf(Map.of(
@@ -165,7 +166,7 @@ class FlinkDeploymentTest {
     void flinkConfigMergesOverDefaultsAndJavaOptsKeepTheAvroOption() {
         Map<String, Object> fd = HelmChart.render("""
                 flink:
-                  javaOpts: -XX:+UseG1GC
+                  javaOpts: -XX:+ExitOnOutOfMemoryError
                   config:
                     execution.checkpointing.num-retained: 3
                     execution.checkpointing.incremental: false
@@ -178,10 +179,35 @@ class FlinkDeploymentTest {
                 .isEqualTo("false");
         assertThat((String) key(fd, CONF, "state.backend.type")).isEqualTo("rocksdb");
         assertThat((String) key(fd, CONF, "env.java.opts.all"))
-                .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -Dcx.flag=1 -XX:+UseG1GC");
+                .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -XX:+UseParallelGC"
+                        + " -Dcx.flag=1 -XX:+ExitOnOutOfMemoryError");
         // every value is a string, as Flink's configuration map expects
         Map<String, Object> conf = at(fd, CONF);
         assertThat(conf.values()).allMatch(v -> v instanceof String);
+    }
+
+    @Test
+    void garbageCollectorIsChosenInOnePlace() {
+        assertThat(javaOpts("flink: {garbageCollector: g1}"))
+                .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -XX:+UseG1GC");
+        // "": the JVM's own choice, or the one the JVM options make
+        assertThat(javaOpts("flink: {garbageCollector: \"\", javaOpts: -XX:+UseZGC}"))
+                .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -XX:+UseZGC");
+        // two collectors would stop the JVM at start: refused when rendering, naming the value to change
+        assertThat(HelmChart.renderError("flink: {javaOpts: -XX:+UseG1GC}"))
+                .contains("flink.garbageCollector is parallel and the JVM options select -XX:+UseG1GC");
+        assertThat(HelmChart.renderError("""
+                flink:
+                  garbageCollector: g1
+                  config: {env.java.opts.all: "-Xss2m -XX:+UseSerialGC"}
+                """))
+                .contains("flink.garbageCollector is g1 and the JVM options select -XX:+UseSerialGC");
+        assertThat(HelmChart.renderError("flink: {garbageCollector: shenandoah}"))
+                .contains("garbageCollector");
+    }
+
+    private static String javaOpts(String values) {
+        return key(HelmChart.render(values).one("FlinkDeployment"), CONF, "env.java.opts.all");
     }
 
     @Test
