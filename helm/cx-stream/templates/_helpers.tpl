@@ -345,9 +345,13 @@ secrets out of job arguments.
 {{- end }}
 {{- end }}
 {{- if $v.flink.garbageCollector }}
-{{- $gcOpt := regexFind "-XX:[+]Use[A-Za-z0-9]+GC" (printf "%s %s" (get $v.flink.config "env.java.opts.all" | default "" | toString) ($v.flink.javaOpts | default "")) }}
+{{- $jvmOpts := list ($v.flink.javaOpts | default "") }}
+{{- range $k := list "env.java.opts.all" "env.java.opts.taskmanager" "env.java.opts.jobmanager" }}
+{{- $jvmOpts = append $jvmOpts (get $v.flink.config $k | default "" | toString) }}
+{{- end }}
+{{- $gcOpt := regexFind "-XX:[+]Use[A-Za-z0-9]+GC" (join " " $jvmOpts) }}
 {{- if $gcOpt }}
-{{- fail (printf "flink.garbageCollector is %s and the JVM options select %s as well (flink.javaOpts or env.java.opts.all in flink.config): set flink.garbageCollector to \"\" to choose the collector there" $v.flink.garbageCollector $gcOpt) }}
+{{- fail (printf "flink.garbageCollector is %s and the JVM options select %s as well (flink.javaOpts or env.java.opts.* in flink.config): set flink.garbageCollector to \"\" to choose the collector there" $v.flink.garbageCollector $gcOpt) }}
 {{- end }}
 {{- end }}
 {{- if and (eq $v.kafka.deliveryGuarantee "exactly-once") (not $v.kafka.transactionalIdPrefix) }}

@@ -202,6 +202,8 @@ class FlinkDeploymentTest {
                   config: {env.java.opts.all: "-Xss2m -XX:+UseSerialGC"}
                 """))
                 .contains("flink.garbageCollector is g1 and the JVM options select -XX:+UseSerialGC");
+        assertThat(HelmChart.renderError("flink: {config: {env.java.opts.taskmanager: -XX:+UseZGC}}"))
+                .contains("flink.garbageCollector is parallel and the JVM options select -XX:+UseZGC");
         assertThat(HelmChart.renderError("flink: {garbageCollector: shenandoah}"))
                 .contains("garbageCollector");
     }
