@@ -349,7 +349,7 @@ secrets out of job arguments.
 {{- range $k := list "env.java.opts.all" "env.java.opts.taskmanager" "env.java.opts.jobmanager" }}
 {{- $jvmOpts = append $jvmOpts (get $v.flink.config $k | default "" | toString) }}
 {{- end }}
-{{- $gcOpt := regexFind "-XX:[+]Use[A-Za-z0-9]+GC" (join " " $jvmOpts) }}
+{{- $gcOpt := regexFind "-XX:[+]Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC\\b" (join " " $jvmOpts) }}
 {{- if $gcOpt }}
 {{- fail (printf "flink.garbageCollector is %s and the JVM options select %s as well (flink.javaOpts or env.java.opts.* in flink.config): set flink.garbageCollector to \"\" to choose the collector there" $v.flink.garbageCollector $gcOpt) }}
 {{- end }}

@@ -193,6 +193,9 @@ class FlinkDeploymentTest {
         // "": the JVM's own choice, or the one the JVM options make
         assertThat(javaOpts("flink: {garbageCollector: \"\", javaOpts: -XX:+UseZGC}"))
                 .isEqualTo("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cxstream.avro -XX:+UseZGC");
+        // an option that only names a collector in passing is not a second choice
+        assertThat(javaOpts("flink: {javaOpts: -XX:+UseAdaptiveSizePolicyWithSystemGC}"))
+                .endsWith("-XX:+UseParallelGC -XX:+UseAdaptiveSizePolicyWithSystemGC");
         // two collectors would stop the JVM at start: refused when rendering, naming the value to change
         assertThat(HelmChart.renderError("flink: {javaOpts: -XX:+UseG1GC}"))
                 .contains("flink.garbageCollector is parallel and the JVM options select -XX:+UseG1GC");
