@@ -20,6 +20,7 @@ import io.cxstream.rules.RuleTimers;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.AvroStateTypes;
 import io.cxstream.state.CachedValueState;
+import io.cxstream.state.FarTimers;
 import io.cxstream.state.StateCache;
 import io.cxstream.state.StateTtl;
 
@@ -30,6 +31,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyContext;
@@ -111,6 +114,8 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private transient ValueState<RuleState> legacyRules;
     private transient Counter erasedDropped;
     private transient LateEvents late;
+    /** Where the rule engine's timers far ahead of the watermark wait (null: on the heap, as Flink's operator runs it). */
+    private transient FarTimers farTimers;
 
     /**
      * @param config the job's settings: {@code state.ttl}, {@code journey.recent-touchpoints}, {@code
@@ -187,13 +192,17 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
                 state.getRules(),
                 result,
                 event.interaction != null ? event.interaction.getAttributes() : null,
-                ctx.timerService(),
+                timers(ctx.timerService()),
                 t -> ctx.output(TRIGGERS, t)));
         write(event.customerId, state, ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<JourneyEvent> out) throws Exception {
+        if (farTimers != null && FarTimers.isSlotKey(ctx.getCurrentKey())) {
+            farTimers.around(ctx.timerService()).unpark(timestamp);
+            return;
+        }
         JourneyState state = read(ctx.getCurrentKey(), ctx.timerService());
         if (state == null || state.getRules() == null) {
             return;
@@ -203,7 +212,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
                 state.getRules(),
                 ctx.getCurrentKey(),
                 timestamp,
-                ctx.timerService(),
+                timers(ctx.timerService()),
                 t -> ctx.output(TRIGGERS, t)));
         write(ctx.getCurrentKey(), state, ctx.timerService());
     }
@@ -227,7 +236,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             legacyRules.clear();
             state.setErasedAt(erasedAt.value());
             state.setLayout(LAYOUT);
-            RuleTimers.resume(state.getRules(), timers);
+            RuleTimers.resume(state.getRules(), timers(timers));
             write(customer, state, timers); // whatever becomes of this event: the old rule state is gone
         }
         return state;
@@ -249,6 +258,27 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      */
     void writeBack(KeyContext keys) {
         store.writeBack(keys);
+    }
+
+    /**
+     * Parks the rule engine's timers far ahead of the watermark in {@code backend} instead of on the
+     * heap ({@link FarTimers}); {@code keys} is the operator (the job's {@link JourneyOperator}).
+     */
+    void parkFarTimers(KeyedStateBackend<String> backend, KeyContext keys) {
+        var task = getRuntimeContext().getTaskInfo();
+        farTimers = new FarTimers(
+                backend,
+                keys,
+                task.getMaxNumberOfParallelSubtasks(),
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        task.getMaxNumberOfParallelSubtasks(),
+                        task.getNumberOfParallelSubtasks(),
+                        task.getIndexOfThisSubtask()));
+    }
+
+    /** The timers the rule engine registers through: far ones parked when {@link #parkFarTimers} was called. */
+    private TimerService timers(TimerService context) {
+        return farTimers == null ? context : farTimers.around(context);
     }
 
     /** Writes every value held back to the state backend, as of processing time {@code now}. */

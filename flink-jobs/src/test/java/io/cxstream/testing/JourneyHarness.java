@@ -25,6 +25,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import java.time.Duration;
@@ -48,6 +49,11 @@ public final class JourneyHarness implements AutoCloseable {
     private final boolean rocksDb;
     /** Until the next restart, Flink's own operator as {@code process()} builds it (no write-back). */
     private boolean flinkOperator;
+    /** Key groups, subtasks, and which subtask this is (1, 1, 0 unless built by {@link #subtask}). */
+    private final int maxParallelism;
+
+    private final int parallelism;
+    private final int subtaskIndex;
 
     private long watermark = Long.MIN_VALUE;
     /** Output of the harness instances before the last {@link #restart()}. */
@@ -62,7 +68,21 @@ public final class JourneyHarness implements AutoCloseable {
     }
 
     private JourneyHarness(Map<String, String> settings, boolean rocksDb, boolean flinkOperator) throws Exception {
+        this(settings, rocksDb, flinkOperator, 1, 1, 0);
+    }
+
+    private JourneyHarness(
+            Map<String, String> settings,
+            boolean rocksDb,
+            boolean flinkOperator,
+            int maxParallelism,
+            int parallelism,
+            int subtaskIndex)
+            throws Exception {
         this.flinkOperator = flinkOperator;
+        this.maxParallelism = maxParallelism;
+        this.parallelism = parallelism;
+        this.subtaskIndex = subtaskIndex;
         Map<String, String> all = new HashMap<>(settings);
         all.putIfAbsent("bootstrap-servers", "localhost:9092");
         this.config = CxConfig.fromMap(all, Map.of());
@@ -85,6 +105,31 @@ public final class JourneyHarness implements AutoCloseable {
         return new JourneyHarness(settings, true, true);
     }
 
+    /**
+     * Subtask {@code index} of {@code parallelism} over {@code maxParallelism} key groups (not opened:
+     * {@link #restoreFrom} a snapshot of another parallelism first, or {@link #open()}).
+     */
+    public static JourneyHarness subtask(
+            Map<String, String> settings, boolean rocksDb, int maxParallelism, int parallelism, int index)
+            throws Exception {
+        return new JourneyHarness(settings, rocksDb, false, maxParallelism, parallelism, index);
+    }
+
+    /** A snapshot of the operator now (checkpoint 1), for {@link #restoreFrom} at any parallelism. */
+    public OperatorSubtaskState snapshot() throws Exception {
+        return harness.snapshot(1L, watermark);
+    }
+
+    /**
+     * Restores this (not yet opened) subtask from a snapshot taken at {@code oldParallelism}, as
+     * Flink does when it rescales, then opens it.
+     */
+    public JourneyHarness restoreFrom(OperatorSubtaskState snapshot, int oldParallelism) throws Exception {
+        harness.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                snapshot, maxParallelism, oldParallelism, parallelism, subtaskIndex));
+        return open();
+    }
+
     private KeyedBroadcastOperatorTestHarness<String, CxEvent, RuleRecord, JourneyEvent> create() throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 flinkOperator
@@ -92,9 +137,9 @@ public final class JourneyHarness implements AutoCloseable {
                         : new JourneyOperator(function),
                 (CxEvent e) -> e.customerId,
                 Types.STRING,
-                1,
-                1,
-                0);
+                maxParallelism,
+                parallelism,
+                subtaskIndex);
         if (rocksDb) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
         }
