@@ -46,7 +46,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -223,7 +222,6 @@ public class CxJob {
                         "rules-input")
                 .uid("rules-input")
                 .setParallelism(1);
-        BroadcastStream<RuleRecord> rules = ruleRecords.broadcast(RuleBook.RULES);
 
         // The start rules and how published ones are checked: the rule engine's, and the loop's (which must
         // apply exactly what the rule engine accepts).
@@ -288,7 +286,7 @@ public class CxJob {
                     journeys,
                     journeys.getSideOutput(JourneyFunction.TRIGGERS),
                     feedback,
-                    rules,
+                    ruleRecords,
                     config.loop,
                     ruleBook);
             outreach = loop.outreach();

@@ -31,7 +31,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -265,15 +264,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      * heap ({@link FarTimers}); {@code keys} is the operator (the job's {@link JourneyOperator}).
      */
     void parkFarTimers(KeyedStateBackend<String> backend, KeyContext keys) {
-        var task = getRuntimeContext().getTaskInfo();
-        farTimers = new FarTimers(
-                backend,
-                keys,
-                task.getMaxNumberOfParallelSubtasks(),
-                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
-                        task.getMaxNumberOfParallelSubtasks(),
-                        task.getNumberOfParallelSubtasks(),
-                        task.getIndexOfThisSubtask()));
+        farTimers = FarTimers.forSubtask(backend, keys, getRuntimeContext().getTaskInfo());
     }
 
     /** The timers the rule engine registers through: far ones parked when {@link #parkFarTimers} was called. */

@@ -42,9 +42,10 @@ public final class LoopPipeline {
             DataStream<JourneyEvent> journeys,
             DataStream<Trigger> triggers,
             DataStream<FeedbackDecoded> feedback,
-            BroadcastStream<RuleRecord> rules,
+            DataStream<RuleRecord> ruleRecords,
             LoopConfig config,
             RuleBook ruleBook) {
+        BroadcastStream<RuleRecord> rules = ruleRecords.broadcast(RuleBook.RULES);
         TypeInformation<LoopInput> in = TypeInformation.of(LoopInput.class);
         SingleOutputStreamOperator<LoopInput> acks = feedback.process(new FeedbackRouter())
                 .returns(in)
@@ -67,10 +68,13 @@ public final class LoopPipeline {
                                 .returns(in)
                                 .name("loop-erasures"),
                         acks);
+        // Its own operator class so that it can park the recovery timers in keyed state (LifecycleOperator).
         SingleOutputStreamOperator<OutreachEvent> lifecycle = inputs.keyBy(i -> i.customerId, Types.STRING)
-                .connect(rules)
-                .process(new OutreachLifecycleFunction(config, ruleBook))
-                .returns(TypeInformation.of(OutreachEvent.class))
+                .connect(ruleRecords.broadcast())
+                .transform(
+                        "outreach-lifecycle",
+                        TypeInformation.of(OutreachEvent.class),
+                        new LifecycleOperator(new OutreachLifecycleFunction(config, ruleBook)))
                 .uid("outreach-lifecycle")
                 .name("outreach-lifecycle");
         DataStream<OutreachUpdate> updates = lifecycle.getSideOutput(OutreachLifecycleFunction.UPDATES);

@@ -9,6 +9,7 @@ import io.cxstream.avro.RecoveryOutcome;
 import io.cxstream.journey.JourneyEvent;
 import io.cxstream.rules.RuleBook;
 import io.cxstream.rules.RuleRecord;
+import io.cxstream.state.FarTimers;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -18,9 +19,12 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.TimeUtils;
@@ -61,6 +65,8 @@ public class OutreachLifecycleFunction
     private transient ListState<Long> openCounts;
     private transient LoopMetrics metrics;
     private transient long[] restoredOpen;
+    /** Where the recovery timers wait while far ahead of the watermark (null: on the heap, as Flink's operator runs it). */
+    private transient FarTimers farTimers;
 
     /** @param rules the job's start rules and how published ones are checked (as the rule engine's) */
     public OutreachLifecycleFunction(LoopConfig config, RuleBook rules) {
@@ -152,7 +158,8 @@ public class OutreachLifecycleFunction
         } else if (l.status == OutreachStatus.OPEN) {
             emit(ctx, l, null, now);
         }
-        ctx.timerService().registerEventTimeTimer(l.triggerTime + config.recoveryPeriod.toMillis());
+        TimerService timers = farTimers == null ? ctx.timerService() : farTimers.around(ctx.timerService());
+        timers.registerEventTimeTimer(l.triggerTime + config.recoveryPeriod.toMillis());
         List<Touch> early = touches.value();
         for (Touch t : early == null ? List.<Touch>of() : early) {
             if (t.recovery != null && l.recovery == null && inFollowUp(l, t.eventTime)) {
@@ -247,6 +254,10 @@ public class OutreachLifecycleFunction
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutreachEvent> out) throws Exception {
+        if (farTimers != null && FarTimers.isSlotKey(ctx.getCurrentKey())) {
+            farTimers.around(ctx.timerService()).unpark(timestamp);
+            return;
+        }
         long now = ctx.timerService().currentProcessingTime();
         List<Lifecycle> changed = new ArrayList<>();
         for (Lifecycle l : lifecycles.values()) {
@@ -302,6 +313,14 @@ public class OutreachLifecycleFunction
 
     private boolean inFollowUp(Lifecycle l, long eventTime) {
         return eventTime > l.triggerTime && eventTime <= l.triggerTime + config.recoveryPeriod.toMillis();
+    }
+
+    /**
+     * Parks the recovery timers far ahead of the watermark in {@code backend} ({@link FarTimers});
+     * {@code keys} is the operator ({@link LifecycleOperator}).
+     */
+    void parkFarTimers(KeyedStateBackend<String> backend, KeyContext keys) {
+        farTimers = FarTimers.forSubtask(backend, keys, getRuntimeContext().getTaskInfo());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cxstream.state;
 
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -59,6 +60,17 @@ public final class FarTimers implements TimerService {
         this.maxParallelism = maxParallelism;
         this.range = range;
         this.slotKeys = slotKeys(maxParallelism, range);
+    }
+
+    /** Parks timers for the key groups of the subtask {@code task} describes. */
+    public static FarTimers forSubtask(KeyedStateBackend<String> backend, KeyContext keys, TaskInfo task) {
+        int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        return new FarTimers(
+                backend,
+                keys,
+                maxParallelism,
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        maxParallelism, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask()));
     }
 
     /** This service, registering through {@code timers} (the context's) until the next call. */

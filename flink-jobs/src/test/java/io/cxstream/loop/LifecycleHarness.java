@@ -21,7 +21,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -74,8 +73,7 @@ final class LifecycleHarness implements AutoCloseable {
 
     private void open(OperatorSubtaskState restoreFrom) throws Exception {
         harness = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                        new OutreachLifecycleFunction(config.loop, ruleBook(config)), List.of(RuleBook.RULES)),
+                new LifecycleOperator(new OutreachLifecycleFunction(config.loop, ruleBook(config))),
                 in -> in.customerId,
                 Types.STRING,
                 1,
@@ -198,6 +196,11 @@ final class LifecycleHarness implements AutoCloseable {
                 : harness.getSideOutput(OutreachLifecycleFunction.DEAD_LETTERS).stream()
                         .map(StreamRecord::getValue)
                         .collect(Collectors.toList());
+    }
+
+    /** Event-time timers on the heap. */
+    int eventTimeTimers() {
+        return harness.numEventTimeTimers();
     }
 
     /** Keyed state entries (heap backend only). */
