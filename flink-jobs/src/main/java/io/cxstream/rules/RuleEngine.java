@@ -42,7 +42,9 @@ import java.util.function.Consumer;
  * expired mark never counts, and a customer who does not come back keeps them in the value the journey
  * keeps anyway, until {@code state.ttl}. (A timer that only let marks go stood for the longest window,
  * a day for repeat contacts, and Flink writes every heap timer on the task thread at every checkpoint:
- * docs/rule-engine.md.) A timer at a time with nothing due finds nothing to do.
+ * docs/rule-engine.md.) A timer at a time with nothing due finds nothing to do. The journey registers a
+ * timer more than a minute past the watermark (an absence deadline) in keyed state, not on the heap
+ * ({@link io.cxstream.state.FarTimers}); it fires at the same time.
  *
  * <p>Bounded: pending holds at most {@code maxPending} events (more within the out-of-orderness
  * bound are dropped and counted), a count rule keeps at most count−1 marks, absence and sequence
