@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * and minute stands for the whole list. When that heap timer fires (the watermark reached the minute's
  * start), every timer in the list is registered as the customer's own heap timer, which then fires at
  * its exact time in the same watermark advance or a later one. A parked timer therefore fires exactly
- * when it would have on the heap, in timestamp order with the others.
+ * when it would have on the heap.
  *
  * <p>Why: with RocksDB, Flink writes every heap timer on the task thread into every checkpoint; a rule
  * waiting 15 minutes of event time for an absence held one heap timer per waiting customer, which grew
@@ -27,7 +27,7 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * is one list append in the state backend (incremental in RocksDB checkpoints) and is on the heap only
  * for its last minute. Before the first watermark nothing is far, so every timer goes to the heap.
  *
- * <p>The lists live under one key per key group ({@link #slotKey}: blank, so never a customer id, which
+ * <p>The lists live under one key per key group ({@link #slotKeys}: blank, so never a customer id, which
  * validation requires non-blank) and under their minute as namespace, so they move with their key
  * group when the job is rescaled and are part of every checkpoint and savepoint. A timer is not taken
  * off a list when its customer's state changes or is erased; it fires at its time and finds nothing to
