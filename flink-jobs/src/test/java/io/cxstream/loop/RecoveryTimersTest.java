@@ -19,9 +19,10 @@ import static io.cxstream.loop.LifecycleHarness.outreach;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every outreach followed for recovery waits {@code outreach.recovery.period} (7 days) of event time for
- * its outcome (the default period); those timers wait in keyed state rather than one per outreach on the heap, and each
- * outcome still comes exactly when the watermark passes the end of its period, across a restore.
+ * Every outreach followed for recovery waits {@code outreach.recovery.period} (by default 7 days) of
+ * event time for its outcome; those timers wait in keyed state rather than one per outreach on the
+ * heap, and each outcome still comes exactly when the watermark passes the end of its period, across a
+ * restore.
  */
 class RecoveryTimersTest {
     private static final long PERIOD = 7L * 24 * 60 * MIN;
