@@ -60,7 +60,9 @@ import java.util.stream.Stream;
  *       {@code total-sst-files-size} per column family (the column family is the state's name): {@code journey/journey}
  *       (the JourneyState), {@code journey/rules} (RuleState, same operator), {@code outreach-decision/decision}
  *       (DecisionState: held findings, cooldowns), {@code /consent-history}; every column family found is reported.
- *   <li><b>Heap timers.</b> The job keeps timers on the heap; with RocksDB they are written into each checkpoint as
+ *   <li><b>Heap timers.</b> The job keeps timers on the heap (the rule engine's and the lifecycle's timers more than a
+ *       minute past the watermark wait in the {@code far-timers} column family instead, reported with the states
+ *       above, {@code FarTimers}); with RocksDB heap timers are written into each checkpoint as
  *       raw keyed state, per key group, in Flink's timer snapshot format. After the job is cancelled the harness opens
  *       the last retained checkpoint's {@code _metadata} ({@link Checkpoints#loadCheckpointMetadata}) and reads every
  *       operator's raw keyed state with Flink's own timer snapshot reader: an exact count of event-time and

@@ -3,9 +3,7 @@ package io.cxstream.journey;
 import io.cxstream.avro.ConsentAction;
 import io.cxstream.avro.ConsentEvent;
 import io.cxstream.avro.DeadLetter;
-import io.cxstream.avro.JourneyStage;
 import io.cxstream.avro.JourneyState;
-import io.cxstream.avro.RuleState;
 import io.cxstream.config.CxConfig;
 import io.cxstream.io.CxEvent;
 import io.cxstream.io.Metrics;
@@ -16,16 +14,13 @@ import io.cxstream.rules.RuleLimits;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleSetHolder;
 import io.cxstream.rules.RuleStatus;
-import io.cxstream.rules.RuleTimers;
 import io.cxstream.rules.Trigger;
 import io.cxstream.state.AvroStateTypes;
-import io.cxstream.state.CachedValueState;
 import io.cxstream.state.FarTimers;
 import io.cxstream.state.StateCache;
 import io.cxstream.state.StateTtl;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -39,14 +34,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
-import java.util.ArrayList;
 
 /**
  * The per-customer operator: keeps everything it knows of a customer in one {@link JourneyState}
  * value — the journey, the rule engine's progress ({@link RuleEngine}) and, once the customer was
- * erased, the erasure's time — read once and written once per event (and per rule timer); run by
- * {@link JourneyOperator}, the write goes to a heap cache that writes each customer's value to RocksDB
- * at most once per checkpoint ({@link StateCache}). It emits
+ * erased, the erasure's time — read once and written once per event (and per rule timer) through
+ * {@link JourneyStore}; run by {@link JourneyOperator}, the write goes to a heap cache that writes each
+ * customer's value to RocksDB at most once per checkpoint ({@link StateCache}). It emits
  * every interaction and scored feedback as a {@link JourneyEvent} with the journey snapshot after it,
  * and runs the rules on it: the journey and the rules share the key, so detection needs no second
  * shuffle, no second copy of the event and no second state access. The rules arrive on the broadcast
@@ -91,9 +85,6 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         return descriptor;
     }
 
-    /** The {@link JourneyState#getLayout() layout} this version writes: rule progress and tombstone inside. */
-    static final int LAYOUT = 2;
-
     private final Duration stateTtl;
     private final Duration erasureMemory;
     private final int recentTouchpoints;
@@ -104,13 +95,11 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     private final String feedbackTopic;
     private final int cacheSize;
 
-    private transient CachedValueState<JourneyState> store;
+    private transient JourneyStore store;
     private transient JourneyUpdate update;
     private transient RuleEngine engine;
     private transient RuleSetHolder rules;
     private transient Counter lateEvents;
-    private transient ValueState<Long> erasedAt;
-    private transient ValueState<RuleState> legacyRules;
     private transient Counter erasedDropped;
     private transient LateEvents late;
     /** Where the rule engine's timers far ahead of the watermark wait (null: on the heap, as Flink's operator runs it). */
@@ -138,30 +127,20 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
     @Override
     public void open(OpenContext openContext) {
         var metrics = getRuntimeContext().getMetricGroup();
-        store = new CachedValueState<>(
-                getRuntimeContext().getState(journeyDescriptor(stateTtl)),
-                stateTtl,
-                cacheSize,
-                journey -> false,
-                metrics.counter(Metrics.JOURNEY_CACHE_HITS),
-                metrics.counter(Metrics.JOURNEY_CACHE_MISSES),
-                metrics.counter(Metrics.JOURNEY_STATE_WRITES));
+        store = new JourneyStore(getRuntimeContext(), stateTtl, erasureMemory, cacheSize);
         update = new JourneyUpdate(recentTouchpoints);
         engine = new RuleEngine(ruleLimits, maxPendingRuleEvents, metrics.counter(Metrics.RULE_EVENTS_DROPPED));
-        legacyRules = getRuntimeContext().getState(RuleEngine.legacyStateDescriptor(stateTtl));
         rules = new RuleSetHolder(
                 ruleBook, metrics, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
         lateEvents = metrics.counter(Metrics.LATE_EVENTS);
-        erasedAt = getRuntimeContext().getState(erasedDescriptor(erasureMemory));
         erasedDropped = metrics.counter(Metrics.ERASED_EVENTS_DROPPED);
         late = new LateEvents(interactionsTopic, feedbackTopic);
     }
 
     @Override
     public void processElement(CxEvent event, ReadOnlyContext ctx, Collector<JourneyEvent> out) throws Exception {
-        JourneyState state = read(event.customerId, ctx.timerService());
-        // A journey carries its tombstone; only a customer without one needs the tombstone's own state.
-        Long tombstone = state != null ? state.getErasedAt() : erasedAt.value();
+        JourneyState state = store.get(event.customerId, timers(ctx.timerService()));
+        Long tombstone = store.tombstone(state);
         if (erasedBefore(tombstone, event.eventTime, event.consent)) {
             erasedDropped.inc();
             return;
@@ -178,7 +157,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             return;
         }
         if (state == null) {
-            state = newState(tombstone);
+            state = JourneyStore.newState(tombstone);
         }
         JourneyEvent result = event.interaction != null
                 ? update.onInteraction(event.interaction, state)
@@ -202,7 +181,7 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
             farTimers.around(ctx.timerService()).unpark(timestamp);
             return;
         }
-        JourneyState state = read(ctx.getCurrentKey(), ctx.timerService());
+        JourneyState state = store.get(ctx.getCurrentKey(), timers(ctx.timerService()));
         if (state == null || state.getRules() == null) {
             return;
         }
@@ -222,23 +201,6 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         if (status != null) {
             ctx.output(RULE_STATUS, status);
         }
-    }
-
-    /**
-     * The customer's state, moved to the current layout if an earlier version wrote it (the rule
-     * progress from its separate state, the tombstone copied in): once per such customer.
-     */
-    private JourneyState read(String customer, TimerService timers) throws Exception {
-        JourneyState state = store.get(customer, timers.currentProcessingTime());
-        if (state != null && state.getLayout() < LAYOUT) {
-            state.setRules(legacyRules.value());
-            legacyRules.clear();
-            state.setErasedAt(erasedAt.value());
-            state.setLayout(LAYOUT);
-            RuleTimers.resume(state.getRules(), timers(timers));
-            write(customer, state, timers); // whatever becomes of this event: the old rule state is gone
-        }
-        return state;
     }
 
     /** Customers' values kept on the heap (0 unless the state backend is RocksDB). */
@@ -277,33 +239,6 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
         store.flush(now);
     }
 
-    /**
-     * A new customer's value: the schema's defaults (what {@code JourneyState.newBuilder().build()}
-     * gives, without the builder's copy of every default), its tombstone and the current layout.
-     */
-    static JourneyState newState(Long erasedAt) {
-        return new JourneyState(
-                JourneyStage.UNKNOWN,
-                null,
-                0,
-                0,
-                0L,
-                null,
-                null,
-                null,
-                new ArrayList<>(),
-                null,
-                null,
-                0L,
-                0L,
-                0L,
-                null,
-                true,
-                null,
-                erasedAt,
-                LAYOUT);
-    }
-
     /** Whether the customer was erased ({@code erased}: its tombstone) at or after {@code eventTime} (an ERASE itself always applies). */
     private static boolean erasedBefore(Long erased, long eventTime, ConsentEvent consent) {
         if (consent != null && consent.getAction() == ConsentAction.ERASE) {
@@ -319,18 +254,14 @@ public class JourneyFunction extends KeyedBroadcastProcessFunction<String, CxEve
      */
     private void onConsent(ConsentEvent e, JourneyState state, Long tombstone, ReadOnlyContext ctx) throws Exception {
         if (e.getAction() == ConsentAction.ERASE) {
-            Long erased = erasedAt.value();
-            erasedAt.update(Math.max(
-                    erased == null ? Long.MIN_VALUE : erased, e.getEventTime().toEpochMilli()));
-            store.clear(e.getCustomerId());
-            legacyRules.clear();
+            store.erase(e.getCustomerId(), e.getEventTime().toEpochMilli());
             ctx.output(
                     TRIGGERS,
                     Trigger.erasureMarker(e.getCustomerId(), e.getEventTime().toEpochMilli()));
             return;
         }
         if (state == null) {
-            state = newState(tombstone);
+            state = JourneyStore.newState(tombstone);
         }
         JourneyUpdate.onConsent(e, state);
         write(e.getCustomerId(), state, ctx.timerService());

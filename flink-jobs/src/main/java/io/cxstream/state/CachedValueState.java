@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
- * A keyed value state behind the heap {@link StateCache}: the journey's values ({@code JourneyFunction})
+ * A keyed value state behind the heap {@link StateCache}: the journey's values ({@code JourneyStore})
  * and the outreach decision's ({@code DecisionStore}). Reads go to the cache first; writes go to the
  * backend at once, or — after {@link #writeBack(KeyContext)} — when a value leaves the cache or on
  * {@link #flush(long)} (before every snapshot). A value the {@code empty} predicate accepts is stored as

@@ -26,9 +26,11 @@ public enum VocDimension {
     /** The value answers are folded into beyond a dimension's cardinality bound, or when their value is unusable. */
     public static final String OTHER = "other";
 
-    /** The name used on the wire and in metric labels, e.g. {@code touchpoint_channel}. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** The name used on the wire and in metric labels, e.g. {@code touchpoint_channel} (one string per dimension). */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     public static VocDimension ofLabel(String label) {

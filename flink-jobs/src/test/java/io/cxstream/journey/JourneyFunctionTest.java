@@ -205,10 +205,10 @@ class JourneyFunctionTest {
     @Test
     void aNewCustomersValueIsTheSchemasDefaults() {
         for (Long tombstone : new Long[] {null, T0}) {
-            assertThat(JourneyFunction.newState(tombstone))
+            assertThat(JourneyStore.newState(tombstone))
                     .isEqualTo(JourneyState.newBuilder()
                             .setErasedAt(tombstone)
-                            .setLayout(JourneyFunction.LAYOUT)
+                            .setLayout(JourneyStore.LAYOUT)
                             .build());
         }
     }
