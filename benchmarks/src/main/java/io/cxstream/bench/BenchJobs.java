@@ -84,6 +84,7 @@ final class BenchJobs {
     JobClient startJob(CxConfig config, String name, String run) throws Exception {
         org.apache.flink.configuration.Configuration conf = CxJob.flinkConfiguration(config);
         JobProgress.configure(conf);
+        CheckpointSpans.configure(conf);
         conf.setString("state.backend.rocksdb.localdir", rocksDbDir(run).toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(config.parallelism);

@@ -177,6 +177,18 @@ final class JobProgress {
         return min[0] == Long.MAX_VALUE ? Long.MIN_VALUE : min[0];
     }
 
+    /** The job's tasks' names by their vertex id ({@code <task_id>}), as their metric groups name them. */
+    static Map<String, String> taskNames(String job) {
+        Map<String, String> names = new TreeMap<>();
+        forEachMetric(job, (group, metric) -> {
+            Map<String, String> vars = group.getAllVariables();
+            if (vars.containsKey("<task_id>") && vars.containsKey("<task_name>")) {
+                names.put(vars.get("<task_id>"), vars.get("<task_name>"));
+            }
+        });
+        return names;
+    }
+
     /** Sum of every operator's numRecordsIn: changes while records move through the job. */
     static long recordsInAllOperators(String job) {
         long[] sum = {0};

@@ -278,6 +278,7 @@ final class PrefilledSustain {
                 guarantee, parallelism, total);
         ThreadCpu cpuBefore = ThreadCpu.now();
         CacheCounts cacheBefore = CacheCounts.now(name);
+        int checkpointsBefore = CheckpointSpans.mark();
         long running = System.nanoTime();
         long sourceDone = -1;
         long lastChange = running;
@@ -345,6 +346,7 @@ final class PrefilledSustain {
         m.put("outputs", outputs);
         m.put("cpu", cpu);
         m.put("state_cache", CacheCounts.now(name).since(cacheBefore));
+        m.put("checkpoints_by_task", CheckpointSpans.since(checkpointsBefore, JobProgress.taskNames(name)));
         return m;
     }
 
@@ -358,6 +360,7 @@ final class PrefilledSustain {
         long base = endOffsets(topics);
         ThreadCpu cpuBefore = ThreadCpu.now();
         CacheCounts cacheBefore = CacheCounts.now(name);
+        int checkpointsBefore = CheckpointSpans.mark();
         WatermarkDelays delays = new WatermarkDelays(name);
         log(
                 "sustain %s p%d @ %,.0f events/s: paced load for %d s appended to the drained job's topics (lag before: %,d) ...",
@@ -372,6 +375,7 @@ final class PrefilledSustain {
         long lagFinal;
         ThreadCpu cpuAfter;
         CacheCounts cacheAfter;
+        Map<String, Object> checkpoints;
         AtomicLong generatorCpu = new AtomicLong();
         IntendedTimeClock clock = new IntendedTimeClock(rate);
         SyntheticLoadConfig config = SyntheticLoadConfig.builder(broker.bootstrapServers())
@@ -428,6 +432,7 @@ final class PrefilledSustain {
             lagFinal = endOffsets(topics) - JobProgress.recordsRead(name);
             cpuAfter = ThreadCpu.now(); // the generator's producer is still open: its network thread counts
             cacheAfter = CacheCounts.now(name);
+            checkpoints = CheckpointSpans.since(checkpointsBefore, JobProgress.taskNames(name));
         }
         // the generator, its producer and the broker's appends share the cores with the job here (not in the drain)
         Map<String, Object> cpu = cpuAfter.since(cpuBefore, sent, 10);
@@ -464,6 +469,7 @@ final class PrefilledSustain {
         m.put("cpu", cpu);
         m.put("state_cache", cacheAfter.since(cacheBefore));
         m.put("watermark_delay_ms", delays.report());
+        m.put("checkpoints_by_task", checkpoints);
         log("sustain %s p%d @ %,.0f events/s: CPU %s", guarantee, parallelism, rate, cpu);
         log(
                 "sustain %s p%d @ %,.0f events/s: state caches %s, watermark delay %s",

@@ -109,6 +109,12 @@ class BenchQuickIT {
         assertThat(json)
                 .containsPattern("\"watermark_delay_ms\": \\{\\s*\"journey\": \\{\\s*\"mean\": -?[0-9]+")
                 .containsPattern("\"outreach-decision\": \\{\\s*\"mean\": -?[0-9]+");
+        // the checkpoints completed in each drain and attempt, per task, from Flink's checkpoint spans: the journey
+        // task (named as its metric groups name it) took part, with its synchronous and asynchronous durations
+        assertThat(json)
+                .containsPattern(
+                        "(?s)\"checkpoints_by_task\": \\{.*?\"journey -> [^\"]*\": \\{\\s*\"checkpoints\": [1-9]")
+                .contains("\"sync_ms_total\"", "\"sync_ms_max\"", "\"async_ms_max\"");
         assertThat(md)
                 .contains(
                         "## Machine",
