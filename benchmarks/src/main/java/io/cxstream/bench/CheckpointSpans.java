@@ -18,14 +18,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * checkpoint statistics: with {@code traces.checkpoint.span-detail-level: CHILDREN_SPANS_PER_TASK} the job manager
  * reports one trace span per completed checkpoint with a child per task, whose attributes are the task's
  * synchronous and asynchronous durations (the longest subtask's and the sum over subtasks). The synchronous part
- * runs on the task thread and stops its processing: the heap timers' snapshot and the heap caches' write-back are in
- * it. This class is that trace reporter (registered through {@link #configure}, found by Flink's service loader);
+ * runs on the task thread and stops its processing: the heap timers' snapshot, the heap caches' write-back and
+ * RocksDB's native checkpoint (a memtable flush) are in it. This class is that trace reporter (registered through {@link #configure}, found by Flink's service loader);
  * every span of this JVM is kept (the harness runs one job at a time, so a window sees only its job's), tasks are
  * named through {@link JobProgress#taskNames}.
  */
 public final class CheckpointSpans implements TraceReporter {
     /** One task's part in one completed checkpoint (its durations only: a soak runs for hours). */
-    record TaskCheckpoint(long checkpointId, String vertexId, long syncMsSum, long syncMsMax, long asyncMsMax) {}
+    record TaskCheckpoint(String vertexId, long syncMsSum, long syncMsMax, long asyncMsMax) {}
 
     private static final List<TaskCheckpoint> SEEN = new CopyOnWriteArrayList<>();
 
@@ -74,12 +74,10 @@ public final class CheckpointSpans implements TraceReporter {
         if (!"Checkpoint".equals(span.getName())) {
             return;
         }
-        long id = span.getAttributes().get("checkpointId") instanceof Number n ? n.longValue() : -1;
         for (Span child : span.getChildren()) {
             if ("Checkpoint_Task".equals(child.getName())) {
                 Map<String, Object> a = child.getAttributes();
                 SEEN.add(new TaskCheckpoint(
-                        id,
                         String.valueOf(a.get("jobVertexId")),
                         number(a, "sumSyncCheckpointDurationMs"),
                         number(a, "maxSyncCheckpointDurationMs"),
