@@ -37,8 +37,7 @@ import java.util.function.Consumer;
  *
  * <p>At most one event-time timer per customer, and only while something must happen at an event
  * time: one is registered at the earliest pending event, and each timer registers the next one, at the
- * earliest of the pending events left and the absence deadlines (not again if it is the one registered
- * last, {@link RuleTimers#registerNext}). Count and sequence marks get no timer:
+ * earliest of the pending events left and the absence deadlines. Count and sequence marks get no timer:
  * the customer's next event drops the marks its window no longer reaches before anything counts, so an
  * expired mark never counts, and a customer who does not come back keeps them in the value the journey
  * keeps anyway, until {@code state.ttl}. (A timer that only let marks go stood for the longest window,
@@ -122,7 +121,7 @@ public final class RuleEngine {
             return s;
         }
         if (s == null) {
-            s = new RuleState(new ArrayList<>(1), new ArrayList<>(1), 0L, Long.MAX_VALUE);
+            s = new RuleState(new ArrayList<>(1), new ArrayList<>(1));
         }
         if (s.getPending().size() >= maxPending) {
             pendingDropped.inc();
@@ -156,10 +155,8 @@ public final class RuleEngine {
             ready.sort(EVENT_TIME_ORDER);
         }
         List<RuleProgress> progress = mutableProgress(s);
-        // Needed only to fire deadlines between the events that became final: settle fires the rest. The
-        // deadline the last timer left (no start was added since; a cancelled one makes it early, and
-        // fireDeadlines then finds the true one), so that each timer walks the progress once, in settle.
-        long deadline = ready.isEmpty() ? Long.MAX_VALUE : s.getDeadline();
+        // Needed only to fire deadlines between the events that became final: settle fires the rest.
+        long deadline = ready.isEmpty() ? Long.MAX_VALUE : RuleTimers.earliestDeadline(rules, progress);
         for (PendingEvent p : ready) {
             long t = p.getEvent().getEventTime();
             if (deadline <= t - 1) {
@@ -175,12 +172,14 @@ public final class RuleEngine {
                 }
             }
         }
-        long nextDeadline = settle(rules, customerId, progress, time, out);
+        long wakeUp = settle(rules, customerId, progress, time, out);
         if (later.isEmpty() && progress.isEmpty()) {
             return null;
         }
-        s.setDeadline(nextDeadline);
-        RuleTimers.registerNext(s, Math.min(RuleTimers.earliestPending(later), nextDeadline), time, timers);
+        long next = Math.min(RuleTimers.earliestPending(later), wakeUp);
+        if (next != Long.MAX_VALUE) {
+            timers.registerEventTimeTimer(next);
+        }
         s.setPending(later);
         return s;
     }

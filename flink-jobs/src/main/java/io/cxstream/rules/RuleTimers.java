@@ -2,6 +2,7 @@ package io.cxstream.rules;
 
 import io.cxstream.avro.PendingEvent;
 import io.cxstream.avro.RuleMark;
+import io.cxstream.avro.RuleProgress;
 import io.cxstream.avro.RuleState;
 
 import org.apache.flink.streaming.api.TimerService;
@@ -23,26 +24,6 @@ public final class RuleTimers {
         if (s != null && !s.getPending().isEmpty()) {
             timers.registerEventTimeTimer(earliestPending(s.getPending()));
         }
-    }
-
-    /**
-     * Registers the customer's next timer at {@code next} (MAX_VALUE: none) from the timer at {@code now},
-     * unless the rule state knows one is registered there already: it keeps the latest time registered
-     * from here while that time is ahead ({@code timerAt}). Without it an open absence deadline is
-     * registered again at every timer before it, and a deadline far ahead is parked once more each time
-     * ({@link io.cxstream.state.FarTimers}). A timer registered earlier than {@code timerAt} leaves it as it
-     * is: {@code timerAt}'s timer is still to come.
-     */
-    static void registerNext(RuleState s, long next, long now, TimerService timers) {
-        if (next == Long.MAX_VALUE) {
-            return;
-        }
-        long known = s.getTimerAt() > now ? s.getTimerAt() : Long.MIN_VALUE;
-        if (next == known) {
-            return;
-        }
-        timers.registerEventTimeTimer(next);
-        s.setTimerAt(Math.max(known, next));
     }
 
     static long earliestPending(List<PendingEvent> pending) {
@@ -80,5 +61,20 @@ public final class RuleTimers {
         if (kept < marks.size()) {
             marks.subList(kept, marks.size()).clear();
         }
+    }
+
+    /** The earliest absence deadline in {@code progress} (Long.MAX_VALUE: none). */
+    static long earliestDeadline(RuleSet rules, List<RuleProgress> progress) {
+        long earliest = Long.MAX_VALUE;
+        for (RuleProgress p : progress) {
+            if (p.getMarks().isEmpty()) {
+                continue;
+            }
+            CompiledRule rule = rules.version(p.getRuleId(), p.getVersion());
+            if (rule != null && rule.rule.pattern.kind == Rule.Kind.ABSENCE) {
+                earliest = Math.min(earliest, earliestEnd(p.getMarks(), rule.windowMillis));
+            }
+        }
+        return earliest;
     }
 }

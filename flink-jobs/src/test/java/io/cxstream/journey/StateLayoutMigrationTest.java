@@ -5,7 +5,6 @@ import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.PendingEvent;
 import io.cxstream.avro.RuleHit;
 import io.cxstream.avro.RuleMark;
-import io.cxstream.avro.RuleProgress;
 import io.cxstream.avro.RuleState;
 import io.cxstream.rules.RuleEngine;
 import io.cxstream.testing.JourneyHarness;
@@ -95,58 +94,6 @@ class StateLayoutMigrationTest {
         }
     }
 
-    /**
-     * A rule state written before it kept its earliest absence deadline ({@code deadline} 0: not known)
-     * still fires a deadline that passed before the next event the watermark makes final: an open
-     * error-then-abandon start, and the order that comes after its deadline, waiting in the same state.
-     */
-    @Test
-    void aRuleStateWithoutItsDeadlineFiresADeadlineThatPassedBeforeItsNextEvent() throws Exception {
-        try (JourneyHarness h = new JourneyHarness(Map.of(), true).open()) {
-            h.watermark(T0 - 1);
-            h.setCurrentKey("c1");
-            RuntimeContext ctx = h.function().getRuntimeContext();
-            ctx.getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
-                    .update(JourneyState.newBuilder()
-                            .setLastEventTime(T0)
-                            .setLayout(1)
-                            .build());
-            RuleMark error = RuleMark.newBuilder()
-                    .setEventId("e1")
-                    .setEventTime(T0)
-                    .setType(InteractionType.ERROR.name())
-                    .setTouchpoint("checkout")
-                    .build();
-            RuleMark order = RuleMark.newBuilder()
-                    .setEventId("o1")
-                    .setEventTime(T0 + 16 * MIN)
-                    .setType(InteractionType.ORDER_PLACED.name())
-                    .build();
-            ctx.getState(RuleEngine.legacyStateDescriptor(Duration.ofDays(90)))
-                    .update(new RuleState(
-                            new ArrayList<>(List.of(new PendingEvent(
-                                    order, new ArrayList<>(List.of(new RuleHit("error-then-abandon", 1, 1)))))),
-                            new ArrayList<>(List.of(
-                                    new RuleProgress("error-then-abandon", 1, new ArrayList<>(List.of(error))))),
-                            0L,
-                            0L));
-
-            h.interaction("c1", T0 + 17 * MIN, InteractionType.PAGE_VIEW, "home"); // reads (and moves) the state
-            h.watermark(T0 + 20 * MIN);
-
-            assertThat(h.triggerRecords())
-                    .as("the abandonment fires at its deadline, before the order 16 minutes after the error")
-                    .singleElement()
-                    .satisfies(r -> {
-                        assertThat(r.getValue().trigger).isEqualTo("ERROR_THEN_ABANDON");
-                        assertThat(r.getValue().lastEvidenceTime).isEqualTo(T0 + 15 * MIN);
-                        assertThat(r.getTimestamp())
-                                .as("stamped with the timer that found it: the order's")
-                                .isEqualTo(T0 + 16 * MIN);
-                    });
-        }
-    }
-
     @Test
     void aJourneyWrittenWithTheEarlierSchemaReadsAsLayoutOne() throws Exception {
         Schema current = JourneyState.getClassSchema();
@@ -198,9 +145,7 @@ class StateLayoutMigrationTest {
                 .update(new RuleState(
                         new ArrayList<>(List.of(new PendingEvent(
                                 failure, new ArrayList<>(List.of(new RuleHit("payment-friction", 1, 0)))))),
-                        new ArrayList<>(),
-                        0L,
-                        0L));
+                        new ArrayList<>()));
         return ctx;
     }
 }

@@ -136,9 +136,7 @@ class AvroStateTypesTest {
         RuleState rules = new RuleState(
                 new ArrayList<>(List.of(new PendingEvent(
                         withSnapshot, new ArrayList<>(List.of(new RuleHit("payment-friction", 3, 0)))))),
-                new ArrayList<>(List.of(new RuleProgress("repeat-contact", 1, new ArrayList<>(List.of(plain))))),
-                2_000L,
-                1_000L + 15 * 60_000L);
+                new ArrayList<>(List.of(new RuleProgress("repeat-contact", 1, new ArrayList<>(List.of(plain))))));
         return JourneyState.newBuilder()
                 .setStage(JourneyStage.SUPPORT)
                 .setSegmentOverride("VIP")

@@ -4,12 +4,9 @@ import io.cxstream.avro.InteractionType;
 import io.cxstream.rules.Trigger;
 import io.cxstream.testing.JourneyHarness;
 
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,49 +134,6 @@ class FarTimersTest {
             assertThat(fired(h.triggerRecords()))
                     .hasSize((int) journeys.stream().filter(Journey::fires).count());
         }
-    }
-
-    /**
-     * A customer's open absence deadline far ahead is parked once, however many of the customer's events
-     * the rules apply before it, each at its own timer that registers the next one: the rule state knows
-     * the deadline's timer is registered. It still fires once, at its time.
-     */
-    @ParameterizedTest(name = "RocksDB {0}")
-    @ValueSource(booleans = {false, true})
-    void anOpenDeadlineIsParkedOnceHoweverManyEventsAreAppliedBeforeIt(boolean rocksDb) throws Exception {
-        String views = "{\"id\":\"views\",\"version\":1,\"trigger\":\"VIEWS\",\"route\":\"MARKETING\","
-                + "\"priority\":\"P4\",\"reason\":\"r\",\"action\":\"a\",\"cooldown\":\"1 min\","
-                + "\"pattern\":{\"kind\":\"count\",\"count\":50,\"within\":\"1 d\","
-                + "\"when\":\"event.type == 'PAGE_VIEW'\"}}";
-        try (JourneyHarness h = new JourneyHarness(Map.of(), rocksDb).open()) {
-            h.rule("views", views, T0 - MIN); // every page view waits for the watermark: one timer each
-            h.watermark(T0 - 1);
-            h.interaction("c1", T0, InteractionType.ERROR, "checkout");
-            h.watermark(T0);
-            for (int i = 1; i <= 10; i++) {
-                h.interaction("c1", T0 + i * MIN, InteractionType.PAGE_VIEW, "home");
-                h.watermark(T0 + i * MIN);
-            }
-            assertThat(parked(h, T0 + WINDOW))
-                    .as("c1's deadline, parked once after eleven timers")
-                    .containsExactly(Tuple2.of("c1", T0 + WINDOW));
-            h.watermark(T0 + 20 * MIN);
-            assertThat(fired(h.triggerRecords())).isEqualTo(Map.of("c1", T0 + WINDOW));
-        }
-    }
-
-    /** What is parked for the minute of {@code time} (the harness's one key group). */
-    private static List<Tuple2<String, Long>> parked(JourneyHarness h, long time) throws Exception {
-        var backend = ((AbstractStreamOperator<?>) h.harness().getOperator()).getKeyedStateBackend();
-        h.setCurrentKey(FarTimers.slotKeys(1, new KeyGroupRange(0, 0))[0]);
-        List<Tuple2<String, Long>> list = new ArrayList<>();
-        Iterable<Tuple2<String, Long>> parked = backend.getPartitionedState(
-                        time - time % FarTimers.BUCKET_MILLIS, LongSerializer.INSTANCE, FarTimers.PARKED)
-                .get();
-        if (parked != null) {
-            parked.forEach(list::add);
-        }
-        return list;
     }
 
     @Test

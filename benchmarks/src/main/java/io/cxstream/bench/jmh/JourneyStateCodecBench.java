@@ -105,7 +105,7 @@ public class JourneyStateCodecBench {
                 new RuleMark("i-42-start", Fixtures.T0, "CHECKOUT_START", null, 0, "checkout", "WEB", null, snapshot)));
         progress.add(new RuleProgress("bench-31", 1, start));
         JourneyState s = journey();
-        s.setRules(new RuleState(new ArrayList<>(), progress, 0L, 0L));
+        s.setRules(new RuleState(new ArrayList<>(), progress));
         return s;
     }
 }
