@@ -1,19 +1,13 @@
 package io.cxstream.bench;
 
-import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.config.CxConfig;
 import io.cxstream.generator.CustomerSimulator;
 import io.cxstream.generator.SimulatorConfig;
-import io.cxstream.generator.SyntheticLoad;
-import io.cxstream.generator.SyntheticLoadConfig;
 import io.cxstream.generator.TopicNames;
 import io.cxstream.kafka.EmbeddedKafkaBroker;
 
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +15,6 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The throughput phase for one delivery guarantee at one parallelism: the sustained input rate of the job
@@ -32,13 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li><b>Backlog.</b> The run's own input topics get the backlog: {@code --events} events of the generator
  *       over {@code --customers} ids (the same deterministic events as the limit phase's preload).
- *   <li><b>Drain (estimate).</b> The job reads it from earliest; drain time = job RUNNING until the source has
- *       read it all and no operator's {@code numRecordsIn} changed for {@link #QUIET}. The job is
- *       <em>not</em> cancelled: its RocksDB now holds every customer of the backlog.
- *   <li><b>Paced attempts on the same job.</b> A paced load (never drops a slot, stamps intended times) is
- *       appended to the same input topics, drawn from the customers the backlog gave state (a new seed per
- *       attempt, so new event ids; {@link #pacedPool}), so the paced events read and write existing state
- *       and the number of customers with state stays what the drain left. The first attempt is at
+ *   <li><b>Drain (estimate, {@link BacklogDrain}).</b> The job reads it from earliest; drain time = job RUNNING
+ *       until the source has read it all and no operator's {@code numRecordsIn} changed for {@link #QUIET}. The job
+ *       is <em>not</em> cancelled: its RocksDB now holds every customer of the backlog.
+ *   <li><b>Paced attempts on the same job ({@link PacedAttempt}).</b> A paced load (never drops a slot, stamps
+ *       intended times) is appended to the same input topics, drawn from the customers the backlog gave state
+ *       (a new seed per attempt, so new event ids; {@link #pacedPool}), so the paced events read and write existing
+ *       state and the number of customers with state stays what the drain left. The first attempt is at
  *       {@code --probe-fraction} (1.1) x the drain rate, above it; then {@code --confirm-fraction} (0.9) x, then
  *       {@link #CONFIRM_BACKOFF} x the previous rate, until one keeps up ({@link LagTrend}); then up to
  *       {@code --sustain-refine} (2) more narrow the bracket between the highest rate that kept up and the lowest
@@ -70,15 +61,9 @@ final class PrefilledSustain {
     static final double CONFIRM_BACKOFF = 0.8;
 
     static final int CONFIRM_ATTEMPTS = 3;
-    /** The generator keeps up with a target when it sends at least this share of it. */
-    static final double GENERATOR_SHARE = 0.95;
 
     private final BenchMain bench;
     private final EmbeddedKafkaBroker broker;
-    /** Reads the input topics' end offsets (once a second while an attempt runs); opened by {@link #run}. */
-    private KafkaConsumer<byte[], byte[]> offsets;
-    /** The customers the paced attempts of the current run draw from ({@link #pacedPool}); null: all. */
-    private long[] pacedCustomers;
 
     PrefilledSustain(BenchMain bench, EmbeddedKafkaBroker broker) {
         this.bench = bench;
@@ -145,7 +130,6 @@ final class PrefilledSustain {
         m.put("delivery_guarantee", guarantee);
         m.put("parallelism", parallelism);
         try (KafkaConsumer<byte[], byte[]> consumer = BenchJobs.consumer(broker, null)) {
-            offsets = consumer;
             bench.log(
                     "throughput %s p%d: preloading the run's backlog of %,d events (%,d customers) ...",
                     guarantee, parallelism, events, options.customers());
@@ -154,19 +138,21 @@ final class PrefilledSustain {
                 throw new IllegalStateException(
                         run + ": " + preloaded.failed() + " of " + events + " backlog events failed to send");
             }
-            long total = endOffsets(topics);
+            long total = PacedAttempt.endOffsets(consumer, topics);
             String name = "cx-bench " + run;
             long submitted = System.nanoTime();
             JobClient job = bench.jobs().startJob(config, name, run);
             try {
-                Map<String, Object> drain = drain(job, name, config, total, guarantee, parallelism, run, submitted);
+                Map<String, Object> drain = new BacklogDrain(bench, broker)
+                        .drain(job, name, config, total, guarantee, parallelism, run, submitted);
                 BitSet touched = touchedCustomers(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED), total);
                 drain.put("customers_with_state", touched.cardinality());
-                pacedCustomers = pacedPool(touched);
+                long[] pacedCustomers = pacedPool(touched);
                 drain.put("paced_customers", pacedCustomers == null ? "the whole id space" : pacedCustomers.length);
                 m.put("drain", drain);
                 double drainRate = ((Number) drain.get("events_per_s")).doubleValue();
-                sustain(m, job, name, topics, guarantee, parallelism, drainRate, limitRate);
+                PacedAttempt paced = new PacedAttempt(bench, broker, consumer, pacedCustomers);
+                sustain(m, paced, job, name, topics, guarantee, parallelism, drainRate, limitRate);
             } finally {
                 BenchJobs.cancel(job);
             }
@@ -209,6 +195,7 @@ final class PrefilledSustain {
 
     private void sustain(
             Map<String, Object> m,
+            PacedAttempt paced,
             JobClient job,
             String name,
             TopicNames topics,
@@ -229,7 +216,7 @@ final class PrefilledSustain {
         double lastRead = -1;
         boolean fellBehind = false;
         for (double rate = search.next(); rate > 0; rate = search.next()) {
-            Map<String, Object> a = pacedAttempt(job, name, topics, guarantee, parallelism, rate, attempts.size() + 1);
+            Map<String, Object> a = paced.run(job, name, topics, guarantee, parallelism, rate, attempts.size() + 1);
             a.put("fraction_of_drain", BenchMain.round(rate / drainRate, 3));
             attempts.add(a);
             boolean keptUp = (Boolean) a.get("kept_up");
@@ -262,264 +249,7 @@ final class PrefilledSustain {
                 limitRate > 0 ? String.format(", %.2f x limit", sustained / limitRate) : "");
     }
 
-    /** Drains the backlog with the running job; leaves it running. */
-    private Map<String, Object> drain(
-            JobClient job,
-            String name,
-            CxConfig config,
-            long total,
-            String guarantee,
-            int parallelism,
-            String run,
-            long submitted)
-            throws Exception {
-        bench.log(
-                "throughput %s p%d: draining the backlog of %,d events (RocksDB, every rule) ...",
-                guarantee, parallelism, total);
-        ThreadCpu cpuBefore = ThreadCpu.now();
-        CacheCounts cacheBefore = CacheCounts.now(name);
-        int checkpointsBefore = CheckpointSpans.mark();
-        long running = System.nanoTime();
-        long sourceDone = -1;
-        long lastChange = running;
-        long lastIn = -1;
-        long read = -1;
-        boolean done = false;
-        long lastLog = running;
-        long deadline = running + bench.options().throughputTimeout().toNanos();
-        while (System.nanoTime() < deadline) {
-            read = JobProgress.recordsRead(name);
-            long in = JobProgress.recordsInAllOperators(name);
-            long now = System.nanoTime();
-            if (in != lastIn) {
-                lastIn = in;
-                lastChange = now;
-            }
-            if (read >= total && sourceDone < 0) {
-                sourceDone = now;
-            }
-            if (sourceDone >= 0 && now - lastChange > QUIET.toNanos()) {
-                done = true;
-                break;
-            }
-            if (now - lastLog > TimeUnit.SECONDS.toNanos(2)) {
-                lastLog = now;
-                bench.log(
-                        "throughput %s p%d: read %,d of %,d, lag %,d (%,.0f events/s so far)",
-                        guarantee,
-                        parallelism,
-                        read,
-                        total,
-                        total - Math.max(0, read),
-                        Math.max(0, read) / BenchMain.seconds(running));
-            }
-            BenchJobs.failIfEnded(job, run);
-            Thread.sleep(50); // polling metrics
-        }
-        if (!done) {
-            throw new IllegalStateException(run + ": the job read only " + read + " of " + total + " records within "
-                    + bench.options().throughputTimeout());
-        }
-        double s = (lastChange - running) / 1e9;
-        double rate = total / s;
-        Map<String, Long> outputs =
-                BenchJobs.endOffsets(broker, config.contactCenterTopic, config.marketingTopic, config.deadLetterTopic);
-        Map<String, Object> cpu = ThreadCpu.now().since(cpuBefore, total, 8);
-        bench.log(
-                "throughput %s p%d: drained %,d events in %.2f s after RUNNING = %,.0f events/s; outputs %s; CPU per event:"
-                        + " journey task thread %.1f µs, process %.1f µs",
-                guarantee,
-                parallelism,
-                total,
-                s,
-                rate,
-                outputs,
-                ThreadCpu.usPerEvent(cpu, "journey"),
-                cpu.get("process_cpu_us_per_event"));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("events", total);
-        m.put("timing", "flink metrics (source read all + operators quiet)");
-        m.put("source_read_s", BenchMain.round((sourceDone - running) / 1e9, 2));
-        m.put("submit_to_running_s", BenchMain.round((running - submitted) / 1e9, 2));
-        m.put("elapsed_s", BenchMain.round(s, 2));
-        m.put("events_per_s", Math.round(rate));
-        m.put("outputs", outputs);
-        m.put("cpu", cpu);
-        m.put("state_cache", CacheCounts.now(name).since(cacheBefore));
-        m.put("checkpoints_by_task", CheckpointSpans.since(checkpointsBefore, JobProgress.taskNames(name)));
-        return m;
-    }
-
-    /** One paced attempt at {@code rate} appended to the running job's input topics: does it keep up (lag flat)? */
-    private Map<String, Object> pacedAttempt(
-            JobClient job, String name, TopicNames topics, String guarantee, int parallelism, double rate, int attempt)
-            throws Exception {
-        BenchOptions options = bench.options();
-        String run = name + " attempt " + attempt;
-        double catchUp = catchUp(job, name, topics, run);
-        long base = endOffsets(topics);
-        ThreadCpu cpuBefore = ThreadCpu.now();
-        CacheCounts cacheBefore = CacheCounts.now(name);
-        int checkpointsBefore = CheckpointSpans.mark();
-        WatermarkDelays delays = new WatermarkDelays(name);
-        log(
-                "sustain %s p%d @ %,.0f events/s: paced load for %d s appended to the drained job's topics (lag before: %,d) ...",
-                guarantee,
-                parallelism,
-                rate,
-                options.confirmDuration().toSeconds(),
-                base - JobProgress.recordsRead(name));
-        List<double[]> samples = new ArrayList<>(); // {seconds, sent, read, lag}, counted from the attempt's start
-        long sent;
-        double sendSeconds;
-        long lagFinal;
-        ThreadCpu cpuAfter;
-        CacheCounts cacheAfter;
-        Map<String, Object> checkpoints;
-        AtomicLong generatorCpu = new AtomicLong();
-        IntendedTimeClock clock = new IntendedTimeClock(rate);
-        SyntheticLoadConfig config = SyntheticLoadConfig.builder(broker.bootstrapServers())
-                .topics(topics)
-                .eventsPerSecond(rate)
-                .format(WireFormat.AVRO)
-                .progressInterval(Duration.ofSeconds(30))
-                .simulator(simulator(options.customers(), SimulatorConfig.DEFAULT_SEED + attempt).toBuilder()
-                        .customerPool(pacedCustomers)
-                        .build())
-                .duration(options.confirmDuration())
-                .maxCatchUp(BenchJobs.NEVER_DROP)
-                .build();
-        try (SyntheticLoad load = new SyntheticLoad(
-                config,
-                new KafkaProducer<>(SyntheticLoad.producerProperties(config)),
-                clock,
-                System::nanoTime,
-                LockSupport::parkNanos)) {
-            long t0 = System.nanoTime();
-            // the generator's thread ends before the attempt's CPU is read: it reports its own
-            Thread thread = new Thread(
-                    () -> {
-                        try {
-                            load.run();
-                        } finally {
-                            generatorCpu.set(ThreadCpu.currentThreadNanos());
-                        }
-                    },
-                    "bench-sustain");
-            thread.start();
-            while (!load.awaitFinished(Duration.ofSeconds(1))) {
-                long end = endOffsets(topics) - base;
-                long read = Math.max(0, JobProgress.recordsRead(name) - base);
-                samples.add(new double[] {BenchMain.seconds(t0), end, read, end - read});
-                delays.sample();
-                if (samples.size() % 5 == 0) {
-                    log(
-                            "sustain %s p%d @ %,.0f events/s: sent %,d (%,.0f/s), read %,d (%,.0f/s), lag %,d",
-                            guarantee,
-                            parallelism,
-                            rate,
-                            end,
-                            end / BenchMain.seconds(t0),
-                            read,
-                            read / BenchMain.seconds(t0),
-                            end - read);
-                }
-                BenchJobs.failIfEnded(job, run);
-            }
-            thread.join();
-            sent = load.sent();
-            sendSeconds = BenchMain.seconds(t0);
-            lagFinal = endOffsets(topics) - JobProgress.recordsRead(name);
-            cpuAfter = ThreadCpu.now(); // the generator's producer is still open: its network thread counts
-            cacheAfter = CacheCounts.now(name);
-            checkpoints = CheckpointSpans.since(checkpointsBefore, JobProgress.taskNames(name));
-        }
-        // the generator, its producer and the broker's appends share the cores with the job here (not in the drain)
-        Map<String, Object> cpu = cpuAfter.since(cpuBefore, sent, 10);
-        cpu.put("generator_thread_cpu_s", BenchMain.round(generatorCpu.get() / 1e9, 2));
-        LagTrend trend = LagTrend.of(samples, CONFIRM_SKIP);
-        double achieved = sent / sendSeconds;
-        boolean generatorOk = achieved >= GENERATOR_SHARE * rate;
-        boolean keptUp = trend.keptUp(rate);
-        log(
-                "sustain %s p%d @ %,.0f events/s: achieved %,.0f events/s, lag slope %,.0f events/s (limit %,.0f), final lag %,d: %s%s",
-                guarantee,
-                parallelism,
-                rate,
-                achieved,
-                trend.slope(),
-                LagTrend.MAX_LAG_SLOPE * rate,
-                lagFinal,
-                keptUp ? "kept up" : "fell behind",
-                generatorOk ? "" : " (the generator did not reach the target rate)");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("attempt", attempt);
-        m.put("target_events_per_s", Math.round(rate));
-        m.put("achieved_events_per_s", Math.round(achieved));
-        m.put("generator_reached_target", generatorOk);
-        m.put("generator_max_behind_ms", clock.maxBehindMillis());
-        m.put("job_read_events_per_s", Math.round(trend.readRate()));
-        m.put("lag_slope_events_per_s", Math.round(trend.slope()));
-        m.put("lag_mean_first_third", Math.round(trend.firstThird()));
-        m.put("lag_mean_last_third", Math.round(trend.lastThird()));
-        m.put("lag_final", lagFinal);
-        m.put("catch_up_before_s", BenchMain.round(catchUp, 2));
-        m.put("kept_up", keptUp);
-        m.put("process_cores", BenchMain.round(((Number) cpu.get("process_cpu_s")).doubleValue() / sendSeconds, 2));
-        m.put("cpu", cpu);
-        m.put("state_cache", cacheAfter.since(cacheBefore));
-        m.put("watermark_delay_ms", delays.report());
-        m.put("checkpoints_by_task", checkpoints);
-        log("sustain %s p%d @ %,.0f events/s: CPU %s", guarantee, parallelism, rate, cpu);
-        log(
-                "sustain %s p%d @ %,.0f events/s: state caches %s, watermark delay %s",
-                guarantee, parallelism, rate, m.get("state_cache"), m.get("watermark_delay_ms"));
-        return m;
-    }
-
-    /**
-     * Waits until the job has read everything in its input topics and no operator's numRecordsIn changed for
-     * {@link #QUIET} (after a failed attempt: its leftover), at most --confirm-duration + 30 s; returns the seconds waited.
-     */
-    private double catchUp(JobClient job, String name, TopicNames topics, String run) throws Exception {
-        long t0 = System.nanoTime();
-        long deadline = t0 + bench.options().confirmDuration().toNanos() + TimeUnit.SECONDS.toNanos(30);
-        long lastIn = -1;
-        long lastChange = t0;
-        while (System.nanoTime() < deadline) {
-            long lag = endOffsets(topics) - JobProgress.recordsRead(name);
-            long in = JobProgress.recordsInAllOperators(name);
-            long now = System.nanoTime();
-            if (in != lastIn) {
-                lastIn = in;
-                lastChange = now;
-            }
-            if (lag <= 0 && now - lastChange > QUIET.toNanos()) {
-                break;
-            }
-            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-            if (status.isGloballyTerminalState()) {
-                throw new IllegalStateException(run + ": the job ended with status " + status);
-            }
-            Thread.sleep(100); // polling metrics and end offsets
-        }
-        return BenchMain.seconds(t0);
-    }
-
-    /** Sum of the end offsets of the three input topics: every record sent so far, backlog included. */
-    private long endOffsets(TopicNames topics) {
-        List<TopicPartition> partitions =
-                BenchJobs.partitions(offsets, List.of(topics.interactions(), topics.feedback(), topics.consents()));
-        return offsets.endOffsets(partitions).values().stream()
-                .mapToLong(Long::longValue)
-                .sum();
-    }
-
     static SimulatorConfig simulator(long customers, long seed) {
         return SimulatorConfig.builder().customers(customers).seed(seed).build();
-    }
-
-    private void log(String format, Object... args) {
-        bench.log(format, args);
     }
 }
