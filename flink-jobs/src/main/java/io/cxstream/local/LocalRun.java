@@ -48,21 +48,32 @@ final class LocalRun {
                         "cx-local-shutdown"));
 
         long started = System.nanoTime();
-        LocalStack stack = LocalStack.startBroker(settings, out);
         try {
-            CxConfig config = stack.startJob(started);
-            startOutputs(config, stack.bootstrapServers());
-            int status = summarizeUntilStopped(stack, started);
-            out.println();
-            out.println("cx-stream: stopping ...");
-            out.println(summary(started));
-            if (loop != null && !loop.summary().isEmpty()) {
-                out.println(loop.summary());
+            LocalStack stack = LocalStack.startBroker(settings, out);
+            try {
+                CxConfig config = stack.startJob(started);
+                startOutputs(config, stack.bootstrapServers());
+                int status = summarizeUntilStopped(stack, started);
+                out.println();
+                out.println("cx-stream: stopping ...");
+                out.println(summary(started));
+                if (loop != null && !loop.summary().isEmpty()) {
+                    out.println(loop.summary());
+                }
+                return status;
+            } finally {
+                stop(stack);
             }
-            return status;
         } finally {
-            stop(stack);
+            // Lets the shutdown hook return: after a clean stop, and at once when the start failed
+            // (a busy --kafka-port used to hold the exit for the hook's 30 s).
+            stopped.countDown();
         }
+    }
+
+    /** Whether this run has stopped everything it started (or failed before starting anything). */
+    boolean stopped() {
+        return stopped.getCount() == 0;
     }
 
     /** The printers and, in the demo, the feed; in serve, what to send where. */
@@ -139,7 +150,7 @@ final class LocalRun {
         return String.format("[%4d s] %s%s", seconds, sent, printer == null ? "" : printer.summary());
     }
 
-    /** Stops what was started, the generator first and the broker last; then lets the shutdown hook return. */
+    /** Stops what was started, the generator first and the broker last. */
     private void stop(LocalStack stack) {
         if (feed != null) {
             feed.close();
@@ -157,7 +168,6 @@ final class LocalRun {
         stack.close();
         out.println("cx-stream: stopped.");
         out.flush();
-        stopped.countDown();
     }
 
     private static void daemon(Runnable task, String name) {
