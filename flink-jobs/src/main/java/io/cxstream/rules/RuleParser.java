@@ -3,30 +3,34 @@ package io.cxstream.rules;
 import io.cxstream.avro.Route;
 import io.cxstream.rules.Rule.PatternSpec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.util.TimeUtils;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import static io.cxstream.rules.RuleJson.bool;
+import static io.cxstream.rules.RuleJson.duration;
+import static io.cxstream.rules.RuleJson.quote;
+import static io.cxstream.rules.RuleJson.read;
+import static io.cxstream.rules.RuleJson.text;
+import static io.cxstream.rules.RuleJson.unknownFields;
+
 /**
  * Parses the versioned JSON form of rules and checks everything that needs no compiler: required
  * fields, names, kinds, counts and windows against {@link RuleLimits}, and unknown fields (a typo
- * never silently becomes a default). Conditions are compiled separately ({@link Conditions}).
+ * never silently becomes a default). Conditions are compiled separately ({@link Conditions}); the
+ * generic field readers are {@link RuleJson}'s.
  */
 public final class RuleParser {
     /** The rule-file format this parser reads ({@code "schema"} in a rule file). */
     public static final int SCHEMA_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern TRIGGER = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private static final Set<String> RULE_FIELDS = Set.of(
@@ -255,66 +259,5 @@ public final class RuleParser {
             throw new RuleException(where + ": \"effectiveFrom\" must be epoch millis or an ISO-8601 instant (got "
                     + quote(n.asText()) + ")");
         }
-    }
-
-    private static Duration duration(JsonNode node, String field, Duration dflt, String where) throws RuleException {
-        String s = text(node, field, null, where);
-        if (s == null) {
-            return dflt;
-        }
-        try {
-            return TimeUtils.parseDuration(s);
-        } catch (IllegalArgumentException e) {
-            throw new RuleException(where + ": \"" + field + "\" is not a duration such as \"10 min\" or \"24 h\" (got "
-                    + quote(s) + ")");
-        }
-    }
-
-    private static boolean bool(JsonNode node, String field, boolean dflt, String where) throws RuleException {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) {
-            return dflt;
-        }
-        if (!n.isBoolean()) {
-            throw new RuleException(where + ": \"" + field + "\" must be true or false");
-        }
-        return n.booleanValue();
-    }
-
-    private static String text(JsonNode node, String field, String dflt, String where) throws RuleException {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) {
-            return dflt;
-        }
-        if (!n.isTextual()) {
-            throw new RuleException((where == null ? "rule" : where) + ": \"" + field + "\" must be a string");
-        }
-        return n.textValue();
-    }
-
-    private static void unknownFields(JsonNode node, Set<String> known, String where) throws RuleException {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!known.contains(name)) {
-                throw new RuleException(where + ": unknown field \"" + name + "\" (known: "
-                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
-            }
-        }
-    }
-
-    private static JsonNode read(String json, String what) throws RuleException {
-        try {
-            JsonNode node = JSON.readTree(json);
-            if (node == null || node.isMissingNode()) {
-                throw new RuleException(what + ": empty");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new RuleException(what + ": not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static String quote(String s) {
-        return s == null ? "nothing" : "\"" + s + "\"";
     }
 }
