@@ -7,30 +7,26 @@ import io.cxstream.rules.DirectConditions.Text;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
-import dev.cel.common.ast.CelReference;
-import dev.cel.common.types.CelType;
-import dev.cel.common.types.SimpleType;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
 
 import static io.cxstream.rules.DirectConditions.ERROR;
 import static io.cxstream.rules.DirectConditions.FALSE;
 import static io.cxstream.rules.DirectConditions.TRUE;
-import static io.cxstream.rules.DirectConditions.lowerAscii;
 
 /**
- * Builds {@link DirectConditions}' trees from a checked CEL expression: a node per call, variable,
- * attribute lookup and constant of the subset, or null as soon as anything is outside it.
+ * Builds {@link DirectConditions}' trees from a checked CEL expression: a node per boolean constant,
+ * {@code && || !}, {@code ? :}, comparison, {@code in} and string test of the subset, over operands
+ * built by {@link DirectOperandBuilder}, or null as soon as anything is outside it.
  */
 final class DirectConditionBuilder {
-    private final CelAbstractSyntaxTree ast;
+    private final DirectOperandBuilder operands;
 
     DirectConditionBuilder(CelAbstractSyntaxTree ast) {
-        this.ast = ast;
+        this.operands = new DirectOperandBuilder(ast, this);
     }
 
     Logic bool(CelExpr e) {
@@ -80,6 +76,11 @@ final class DirectConditionBuilder {
         }
     }
 
+    /** A string-valued expression ({@link DirectOperandBuilder#string}), for {@link DirectConditions#ofText}. */
+    Text string(CelExpr e) {
+        return operands.string(e);
+    }
+
     /**
      * CEL's {@code &&} ({@code decides} FALSE) or {@code ||} ({@code decides} TRUE): either side
      * with that answer decides, whatever the other (an error included); else an error if either is one.
@@ -101,8 +102,8 @@ final class DirectConditionBuilder {
     }
 
     private Logic compare(String fn, CelExpr left, CelExpr right) {
-        Int a = integer(left);
-        Int b = integer(right);
+        Int a = operands.integer(left);
+        Int b = operands.integer(right);
         if (a != null && b != null) {
             switch (fn) {
                 case "_==_":
@@ -123,8 +124,8 @@ final class DirectConditionBuilder {
         if (!equal && !fn.equals("_!=_")) {
             return null; // string order: CEL compares code points, Java's compareTo UTF-16 units
         }
-        Text s = string(left);
-        Text t = string(right);
+        Text s = operands.string(left);
+        Text t = operands.string(right);
         if (s == null || t == null) {
             return null;
         }
@@ -136,8 +137,8 @@ final class DirectConditionBuilder {
     }
 
     private Logic in(CelExpr element, CelExpr list) {
-        if (isAttributes(list)) {
-            Text key = string(element);
+        if (operands.isAttributes(list)) {
+            Text key = operands.string(element);
             return key == null
                     ? null
                     : v -> {
@@ -149,11 +150,11 @@ final class DirectConditionBuilder {
             return null;
         }
         List<CelExpr> items = list.list().elements();
-        Int a = integer(element);
+        Int a = operands.integer(element);
         if (a != null) {
             long[] values = new long[items.size()];
             for (int i = 0; i < values.length; i++) {
-                Long c = intConstant(items.get(i));
+                Long c = DirectOperandBuilder.intConstant(items.get(i));
                 if (c == null) {
                     return null;
                 }
@@ -161,13 +162,13 @@ final class DirectConditionBuilder {
             }
             return v -> of(contains(values, a.value(v)));
         }
-        Text s = string(element);
+        Text s = operands.string(element);
         if (s == null) {
             return null;
         }
         Set<String> values = new HashSet<>();
         for (CelExpr item : items) {
-            String c = stringConstant(item);
+            String c = DirectOperandBuilder.stringConstant(item);
             if (c == null) {
                 return null;
             }
@@ -180,8 +181,8 @@ final class DirectConditionBuilder {
     }
 
     private Logic stringTest(String fn, CelExpr target, List<CelExpr> args) {
-        Text s = string(target);
-        Text t = args.size() == 1 ? string(args.get(0)) : null;
+        Text s = operands.string(target);
+        Text t = args.size() == 1 ? operands.string(args.get(0)) : null;
         if (s == null || t == null) {
             return null;
         }
@@ -206,98 +207,6 @@ final class DirectConditionBuilder {
         };
     }
 
-    private Int integer(CelExpr e) {
-        Long c = intConstant(e);
-        if (c != null) {
-            long value = c;
-            return v -> value;
-        }
-        int id = variable(e, SimpleType.INT);
-        return id < 0 ? null : v -> v.integer(id);
-    }
-
-    Text string(CelExpr e) {
-        String c = stringConstant(e);
-        if (c != null) {
-            return v -> c;
-        }
-        if (e.getKind() == CelExpr.ExprKind.Kind.CALL
-                && e.call().function().equals("_?_:_")
-                && e.call().args().size() == 3) {
-            Logic test = bool(e.call().args().get(0));
-            Text a = string(e.call().args().get(1));
-            Text b = string(e.call().args().get(2));
-            return test == null || a == null || b == null
-                    ? null
-                    : v -> {
-                        int chosen = test.eval(v);
-                        return chosen == ERROR ? null : chosen == TRUE ? a.value(v) : b.value(v);
-                    };
-        }
-        if (e.getKind() == CelExpr.ExprKind.Kind.CALL
-                && e.call().function().equals("lowerAscii")
-                && e.call().target().isPresent()
-                && e.call().args().isEmpty()) {
-            Text s = string(e.call().target().get());
-            return s == null
-                    ? null
-                    : v -> {
-                        String x = s.value(v);
-                        return x == null ? null : lowerAscii(x);
-                    };
-        }
-        Text attribute = attribute(e);
-        if (attribute != null) {
-            return attribute;
-        }
-        int id = variable(e, SimpleType.STRING);
-        return id < 0 ? null : v -> v.string(id);
-    }
-
-    /** {@code event.attributes['k']} or {@code event.attributes.k}: the value, null (an error) when missing. */
-    private Text attribute(CelExpr e) {
-        if (e.getKind() == CelExpr.ExprKind.Kind.SELECT
-                && !e.select().testOnly()
-                && isAttributes(e.select().operand())) {
-            String k = e.select().field();
-            return v -> v.attributes().get(k);
-        }
-        if (e.getKind() == CelExpr.ExprKind.Kind.CALL
-                && e.call().function().equals("_[_]")
-                && e.call().target().isEmpty()
-                && isAttributes(e.call().args().get(0))) {
-            Text key = string(e.call().args().get(1));
-            return key == null
-                    ? null
-                    : v -> {
-                        String k = key.value(v);
-                        return k == null ? null : v.attributes().get(k);
-                    };
-        }
-        return null;
-    }
-
-    /** Whether {@code e} is the {@code event.attributes} variable. */
-    private boolean isAttributes(CelExpr e) {
-        return (e.getKind() == CelExpr.ExprKind.Kind.IDENT || e.getKind() == CelExpr.ExprKind.Kind.SELECT)
-                && ast.getReference(e.id())
-                        .filter(r -> r.value().isEmpty() && r.name().equals(EventVariables.ATTRIBUTES))
-                        .isPresent();
-    }
-
-    /** The {@link EventVariables} id of a declared variable of this type, or -1. */
-    private int variable(CelExpr e, CelType type) {
-        if (e.getKind() != CelExpr.ExprKind.Kind.SELECT && e.getKind() != CelExpr.ExprKind.Kind.IDENT) {
-            return -1;
-        }
-        Optional<CelReference> ref = ast.getReference(e.id());
-        if (ref.isEmpty() || ref.get().value().isPresent()) {
-            return -1;
-        }
-        String name = ref.get().name();
-        return type.equals(Conditions.VARIABLES.get(name)) ? EventVariables.idOf(name) : -1;
-    }
-
     private static int of(boolean b) {
         return b ? TRUE : FALSE;
     }
@@ -313,17 +222,5 @@ final class DirectConditionBuilder {
             }
         }
         return false;
-    }
-
-    private static Long intConstant(CelExpr e) {
-        return e.getKind() == CelExpr.ExprKind.Kind.CONSTANT && e.constant().getKind() == CelConstant.Kind.INT64_VALUE
-                ? e.constant().int64Value()
-                : null;
-    }
-
-    private static String stringConstant(CelExpr e) {
-        return e.getKind() == CelExpr.ExprKind.Kind.CONSTANT && e.constant().getKind() == CelConstant.Kind.STRING_VALUE
-                ? e.constant().stringValue()
-                : null;
     }
 }
