@@ -100,7 +100,7 @@ final class ConfigReads {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(
                     key,
-                    "must be avro or json" + (key.equals(CxOptions.INPUT_FORMAT.key()) ? " or auto" : "") + ", was '"
+                    "must be avro or json" + (key.equals(KafkaOptions.INPUT_FORMAT.key()) ? " or auto" : "") + ", was '"
                             + value + "'");
         }
     }
@@ -113,7 +113,7 @@ final class ConfigReads {
                 return DeliveryGuarantee.EXACTLY_ONCE;
             default:
                 throw new InvalidConfigException(
-                        CxOptions.DELIVERY_GUARANTEE.key(),
+                        KafkaOptions.DELIVERY_GUARANTEE.key(),
                         "must be at-least-once or exactly-once, was '" + value + "'");
         }
     }

@@ -5,7 +5,6 @@ import io.cxstream.avro.wire.WireFormat;
 import io.cxstream.loop.LoopConfig;
 import io.cxstream.voc.VocConfig;
 
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,14 +48,6 @@ public final class CxConfig implements Serializable {
     public static final String KAFKA_ENV_PREFIX = KafkaClientProperties.KAFKA_ENV_PREFIX;
     /** Environment variable naming a directory of Kafka client properties, one file each (a mounted Secret). */
     public static final String KAFKA_SECRETS_DIR_ENV = KafkaClientProperties.KAFKA_SECRETS_DIR_ENV;
-
-    private static final Map<String, ConfigOption<?>> OPTIONS_BY_KEY = new HashMap<>();
-
-    static {
-        for (ConfigOption<?> option : CxOptions.all()) {
-            OPTIONS_BY_KEY.put(option.key(), option);
-        }
-    }
 
     public enum StartingOffsets {
         COMMITTED_OR_EARLIEST,
@@ -148,21 +138,21 @@ public final class CxConfig implements Serializable {
     private final Map<String, String> kafkaProperties;
 
     private CxConfig(Configuration c, Map<String, String> kafkaProperties) {
-        this.bootstrapServers = require(c, CxOptions.BOOTSTRAP_SERVERS);
-        this.interactionsTopic = nonBlank(c, CxOptions.TOPIC_INTERACTIONS);
-        this.feedbackTopic = nonBlank(c, CxOptions.TOPIC_FEEDBACK);
-        this.consentsTopic = nonBlank(c, CxOptions.TOPIC_CONSENTS);
-        this.contactCenterTopic = nonBlank(c, CxOptions.TOPIC_CONTACT_CENTER);
-        this.marketingTopic = nonBlank(c, CxOptions.TOPIC_MARKETING);
-        this.deadLetterTopic = nonBlank(c, CxOptions.TOPIC_DEADLETTER);
-        this.groupId = nonBlank(c, CxOptions.GROUP_ID);
-        this.startingOffsets = enumValue(c, CxOptions.STARTING_OFFSETS, StartingOffsets.class);
-        String in = nonBlank(c, CxOptions.INPUT_FORMAT);
-        this.inputFormat = "auto".equalsIgnoreCase(in) ? null : wireFormat(CxOptions.INPUT_FORMAT.key(), in);
-        this.outputFormat = wireFormat(CxOptions.OUTPUT_FORMAT.key(), nonBlank(c, CxOptions.OUTPUT_FORMAT));
-        this.deliveryGuarantee = deliveryGuarantee(nonBlank(c, CxOptions.DELIVERY_GUARANTEE));
-        this.transactionalIdPrefix = nonBlank(c, CxOptions.TRANSACTIONAL_ID_PREFIX);
-        this.transactionTimeout = positive(c, CxOptions.TRANSACTION_TIMEOUT);
+        this.bootstrapServers = require(c, KafkaOptions.BOOTSTRAP_SERVERS);
+        this.interactionsTopic = nonBlank(c, KafkaOptions.TOPIC_INTERACTIONS);
+        this.feedbackTopic = nonBlank(c, KafkaOptions.TOPIC_FEEDBACK);
+        this.consentsTopic = nonBlank(c, KafkaOptions.TOPIC_CONSENTS);
+        this.contactCenterTopic = nonBlank(c, KafkaOptions.TOPIC_CONTACT_CENTER);
+        this.marketingTopic = nonBlank(c, KafkaOptions.TOPIC_MARKETING);
+        this.deadLetterTopic = nonBlank(c, KafkaOptions.TOPIC_DEADLETTER);
+        this.groupId = nonBlank(c, KafkaOptions.GROUP_ID);
+        this.startingOffsets = enumValue(c, KafkaOptions.STARTING_OFFSETS, StartingOffsets.class);
+        String in = nonBlank(c, KafkaOptions.INPUT_FORMAT);
+        this.inputFormat = "auto".equalsIgnoreCase(in) ? null : wireFormat(KafkaOptions.INPUT_FORMAT.key(), in);
+        this.outputFormat = wireFormat(KafkaOptions.OUTPUT_FORMAT.key(), nonBlank(c, KafkaOptions.OUTPUT_FORMAT));
+        this.deliveryGuarantee = deliveryGuarantee(nonBlank(c, KafkaOptions.DELIVERY_GUARANTEE));
+        this.transactionalIdPrefix = nonBlank(c, KafkaOptions.TRANSACTIONAL_ID_PREFIX);
+        this.transactionTimeout = positive(c, KafkaOptions.TRANSACTION_TIMEOUT);
 
         this.checkpointInterval = positive(c, CxOptions.CHECKPOINT_INTERVAL);
         this.checkpointDir = get(c, CxOptions.CHECKPOINT_DIR);
@@ -242,7 +232,7 @@ public final class CxConfig implements Serializable {
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
                 && transactionTimeout.compareTo(checkpointInterval) <= 0) {
             throw new InvalidConfigException(
-                    CxOptions.TRANSACTION_TIMEOUT.key(),
+                    KafkaOptions.TRANSACTION_TIMEOUT.key(),
                     "must be longer than " + CxOptions.CHECKPOINT_INTERVAL.key() + " (" + checkpointInterval
                             + ") with exactly-once delivery, or transactions abort before their checkpoint completes");
         }
@@ -255,51 +245,13 @@ public final class CxConfig implements Serializable {
 
     /** Builds from key/value settings; secrets are read from {@code env}. */
     public static CxConfig fromMap(Map<String, String> settings, Map<String, String> env) {
-        Map<String, String> flink = new HashMap<>();
-        Map<String, String> kafka = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String key = e.getKey();
-            if (key.startsWith(KAFKA_PREFIX)) {
-                KafkaClientProperties.putArgument(kafka, key, e.getValue());
-            } else if (OPTIONS_BY_KEY.containsKey(key)) {
-                flink.put(key, e.getValue());
-            } else {
-                throw new InvalidConfigException(
-                        key,
-                        "unknown key. Known keys: "
-                                + String.join(
-                                        ", ",
-                                        OPTIONS_BY_KEY.keySet().stream()
-                                                .sorted()
-                                                .toList()) + ", and kafka.<client property>");
-            }
-        }
-        KafkaClientProperties.addSecretReferences(kafka, env);
-        return new CxConfig(Configuration.fromMap(flink), kafka);
+        ConfigArgs sorted = ConfigArgs.sort(settings, env);
+        return new CxConfig(Configuration.fromMap(sorted.flink), sorted.kafka);
     }
 
     /** {@code --key value} pairs (also {@code --key=value}); a flag without value is "true". */
     public static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new InvalidConfigException(arg, "expected --key value");
-            }
-            String key = arg.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq > 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                value = args[++i];
-            } else {
-                value = "true";
-            }
-            map.put(key, value);
-        }
-        return map;
+        return ConfigArgs.parse(args);
     }
 
     /** Kafka client properties: bootstrap servers plus every kafka.* argument and CX_KAFKA_* variable. */

@@ -11,7 +11,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Every setting of the cx-stream job: key, type, default and meaning, in one place.
+ * Every setting of the cx-stream job: key, type, default and meaning, in one place: these, with
+ * {@link KafkaOptions}, {@link VocOptions} and {@link LoopOptions}, all listed by {@link #all()}.
  *
  * <p>Settings are given as {@code --key value} program arguments. Keys starting with
  * {@code kafka.} go to the Kafka clients with the prefix removed; secrets come from environment
@@ -20,71 +21,6 @@ import java.util.List;
  */
 public final class CxOptions {
     private CxOptions() {}
-
-    // ---- Kafka -------------------------------------------------------------------------------
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("bootstrap-servers")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Kafka bootstrap servers, host:port[,host:port]. Required.");
-    public static final ConfigOption<String> TOPIC_INTERACTIONS = ConfigOptions.key("topic.interactions")
-            .stringType()
-            .defaultValue("cx.interactions")
-            .withDescription("Input topic of InteractionEvent records.");
-    public static final ConfigOption<String> TOPIC_FEEDBACK = ConfigOptions.key("topic.feedback")
-            .stringType()
-            .defaultValue("cx.feedback")
-            .withDescription("Input topic of FeedbackEvent records.");
-    public static final ConfigOption<String> TOPIC_CONSENTS = ConfigOptions.key("topic.consents")
-            .stringType()
-            .defaultValue("cx.consents")
-            .withDescription("Input topic of ConsentEvent records.");
-    public static final ConfigOption<String> TOPIC_CONTACT_CENTER = ConfigOptions.key("topic.outreach.contact-center")
-            .stringType()
-            .defaultValue("cx.outreach.contact-center")
-            .withDescription("Output topic of contact-center outreach.");
-    public static final ConfigOption<String> TOPIC_MARKETING = ConfigOptions.key("topic.outreach.marketing")
-            .stringType()
-            .defaultValue("cx.outreach.marketing")
-            .withDescription("Output topic of marketing triggers.");
-    public static final ConfigOption<String> TOPIC_DEADLETTER = ConfigOptions.key("topic.deadletter")
-            .stringType()
-            .defaultValue("cx.deadletter")
-            .withDescription("Output topic of DeadLetter records.");
-    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("group-id")
-            .stringType()
-            .defaultValue("cx-stream")
-            .withDescription("Kafka consumer group id (offsets are committed on checkpoints).");
-    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("starting-offsets")
-            .stringType()
-            .defaultValue("committed-or-earliest")
-            .withDescription(
-                    "Where a job without a checkpoint starts reading: committed-or-earliest, earliest or latest.");
-    public static final ConfigOption<String> INPUT_FORMAT = ConfigOptions.key("input-format")
-            .stringType()
-            .defaultValue("auto")
-            .withDescription(
-                    "Wire format of input records: auto (Avro single-object or JSON, told apart by the marker bytes), avro or json.");
-    public static final ConfigOption<String> OUTPUT_FORMAT = ConfigOptions.key("output-format")
-            .stringType()
-            .defaultValue("avro")
-            .withDescription("Wire format of outputs: avro (single-object encoding) or json (Avro JSON).");
-    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("delivery-guarantee")
-            .stringType()
-            .defaultValue("at-least-once")
-            .withDescription(
-                    "at-least-once (alerts visible at once; duplicates after a failure carry the same outreachId) or "
-                            + "exactly-once (transactional; visible to read_committed consumers after the covering checkpoint).");
-    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("transactional-id-prefix")
-            .stringType()
-            .defaultValue("cx-stream")
-            .withDescription(
-                    "Prefix of the sinks' Kafka transactional ids (exactly-once); must be unique per job on a cluster.");
-    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("transaction.timeout")
-            .durationType()
-            .defaultValue(Duration.ofMinutes(10))
-            .withDescription(
-                    "Kafka transaction timeout of the exactly-once sinks; must exceed the checkpoint interval and "
-                            + "not exceed the broker's transaction.max.timeout.ms (15 min by default).");
 
     // ---- Checkpoints and state ----------------------------------------------------------------
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
@@ -319,10 +255,13 @@ public final class CxOptions {
         return new org.apache.flink.configuration.description.HtmlFormatter().format(option.description());
     }
 
-    /** All options: these, then {@link VocOptions} and {@link LoopOptions}, each in declaration order. */
+    /**
+     * All options: {@link KafkaOptions}, these, then {@link VocOptions} and {@link LoopOptions}, each in
+     * declaration order.
+     */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
-        for (Class<?> holder : List.of(CxOptions.class, VocOptions.class, LoopOptions.class)) {
+        for (Class<?> holder : List.of(KafkaOptions.class, CxOptions.class, VocOptions.class, LoopOptions.class)) {
             for (Field field : holder.getDeclaredFields()) {
                 if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
                     try {

@@ -3,6 +3,7 @@ package io.cxstream.rules;
 import io.cxstream.config.CxConfig;
 import io.cxstream.config.CxOptions;
 import io.cxstream.config.InvalidConfigException;
+import io.cxstream.config.KafkaOptions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,7 +50,7 @@ public final class RulesCli {
         CxConfig config;
         String text;
         try {
-            settings.put(CxOptions.BOOTSTRAP_SERVERS.key(), "offline:0"); // required by the job, unused here
+            settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), "offline:0"); // required by the job, unused here
             settings.putAll(CxConfig.parseArgs(Arrays.copyOfRange(args, 2, args.length)));
             config = CxConfig.fromMap(settings, Map.of());
             text = Files.readString(file);
