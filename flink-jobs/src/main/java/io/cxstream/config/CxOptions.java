@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>Settings are given as {@code --key value} program arguments. Keys starting with
  * {@code kafka.} go to the Kafka clients with the prefix removed; secrets come from environment
- * variables {@code CX_KAFKA_<PROPERTY>} (see {@link CxConfig}). The README's configuration table is
+ * variables {@code CX_KAFKA_<PROPERTY>} (see {@link CxConfig}). The table in docs/configuration.md is
  * generated from these descriptions ({@code ./cx options}).
  */
 public final class CxOptions {
