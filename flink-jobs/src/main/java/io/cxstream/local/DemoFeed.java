@@ -37,7 +37,7 @@ final class DemoFeed implements AutoCloseable {
             feed.surveys = new VocSurveyLoad(
                     bootstrapServers, config.feedbackTopic, config.consentsTopic, vocRate, vocDegradeAfter);
             int history = feed.surveys.sendHistory();
-            daemon(feed.surveys, "voc-surveys");
+            Daemons.start(feed.surveys, "voc-surveys");
             out.printf(
                     "cx-stream demo: sent a week of survey history (%d answers); touchpoint '%s' degrades in %s: watch for a VOC alert.%n",
                     history, VocSurveys.DEGRADING, TimeUtils.formatWithHighestUnit(vocDegradeAfter));
@@ -48,7 +48,7 @@ final class DemoFeed implements AutoCloseable {
                 .format(WireFormat.AVRO)
                 .simulator(SimulatorConfig.builder().customers(customers).build())
                 .build());
-        daemon(feed.load, "synthetic-customers");
+        Daemons.start(feed.load, "synthetic-customers");
         out.printf(
                 "cx-stream demo: %d synthetic customers at %.0f events/s; outreach appears below as it happens. Ctrl-C to stop.%n%n",
                 customers, rate);
@@ -58,12 +58,6 @@ final class DemoFeed implements AutoCloseable {
     /** Events the synthetic customers have sent so far. */
     long sent() {
         return load == null ? 0 : load.sent();
-    }
-
-    private static void daemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     @Override

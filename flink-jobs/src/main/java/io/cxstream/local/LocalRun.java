@@ -79,13 +79,13 @@ final class LocalRun {
     /** The printers and, in the demo, the feed; in serve, what to send where. */
     private void startOutputs(CxConfig config, String bootstrapServers) {
         printer = new AlertPrinter(bootstrapServers, List.of(config.contactCenterTopic, config.marketingTopic), out);
-        daemon(printer, "alert-printer");
+        Daemons.start(printer, "alert-printer");
 
         loop = LoopDemo.start(config, bootstrapServers, out, settings.demo());
         if (config.voc.enabled) {
             vocPrinter =
                     new VocPrinter(bootstrapServers, config.voc.aggregatesTopic, config.voc.alertsTopic, out, false);
-            daemon(vocPrinter, "voc-printer");
+            Daemons.start(vocPrinter, "voc-printer");
         }
         if (settings.demo()) {
             feed = DemoFeed.start(
@@ -168,11 +168,5 @@ final class LocalRun {
         stack.close();
         out.println("cx-stream: stopped.");
         out.flush();
-    }
-
-    private static void daemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 }

@@ -33,7 +33,7 @@ final class LoopDemo implements AutoCloseable {
         }
         LoopPrinter printer =
                 new LoopPrinter(bootstrapServers, config.loop.updatesTopic, config.loop.recoveryTopic, out);
-        daemon(printer, "loop-printer");
+        Daemons.start(printer, "loop-printer");
         ContactCenterAgent agent = null;
         if (demo) {
             agent = new ContactCenterAgent(
@@ -43,15 +43,9 @@ final class LoopDemo implements AutoCloseable {
                     config.loop.feedbackTopic,
                     config.feedbackTopic,
                     AgentPlan.Shares.demo());
-            daemon(agent, "contact-center");
+            Daemons.start(agent, "contact-center");
         }
         return new LoopDemo(printer, agent);
-    }
-
-    private static void daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
     }
 
     /** Summary lines (empty when the loop is off). */

@@ -121,7 +121,10 @@ public class OutreachLifecycleFunction
         }
         boolean heldOut = Holdout.heldOut(o.getCustomerId(), Lifecycle.ruleIdOf(o), config.holdoutPercent);
         Lifecycle l = Lifecycle.of(o, heldOut ? OutreachStatus.HELD_OUT : OutreachStatus.OPEN, heldOut, now);
+        // The customer's events before the outreach (read once): they may resolve it, or show its recovery.
+        List<Touch> early;
         if (heldOut) {
+            early = touches.value();
             transitions.heldOut(ctx, l, now);
         } else {
             List<Long> times = sent.get(l.route.name());
@@ -130,7 +133,8 @@ public class OutreachLifecycleFunction
                 metrics.suppressed("cap", l.triggerName, l.route);
                 return;
             }
-            Touch resolver = transitions.policies(ctx).firstResolver(touches.value(), l);
+            early = touches.value();
+            Touch resolver = transitions.policies(ctx).firstResolver(early, l);
             if (resolver != null) {
                 transitions.resolvedBeforeSent(ctx, l, resolver, now);
             } else {
@@ -141,7 +145,6 @@ public class OutreachLifecycleFunction
         }
         TimerService timers = farTimers == null ? ctx.timerService() : farTimers.around(ctx.timerService());
         timers.registerEventTimeTimer(transitions.followUpEnd(l));
-        List<Touch> early = touches.value();
         for (Touch t : early == null ? List.<Touch>of() : early) {
             transitions.recover(ctx, l, t, now);
         }
