@@ -27,18 +27,13 @@ public final class SharedMarks {
 
     private SharedMarks() {}
 
-    /**
-     * The journey value's stored form: its rule progress packed for the write (each distinct mark once),
-     * into buffers the form reuses from one write to the next. One form per operator instance: not
-     * thread-safe.
-     */
+    /** The journey value's stored form: its rule progress {@link #pack packed} for the write. */
     public static StoredForm<JourneyState> journeyForm() {
-        Packer packer = new Packer();
         return new StoredForm<>() {
             @Override
             public void write(JourneyState value, StateCache.Write<JourneyState> write) throws Exception {
                 RuleState rules = value.getRules();
-                RuleState packed = rules == null ? null : packer.pack(rules);
+                RuleState packed = rules == null ? null : pack(rules);
                 if (packed == rules) {
                     write.write(value);
                     return;
@@ -48,7 +43,6 @@ public final class SharedMarks {
                     write.write(value);
                 } finally {
                     value.setRules(rules);
-                    packer.release();
                 }
             }
 
@@ -66,8 +60,26 @@ public final class SharedMarks {
      * The stored form of {@code s}: a new state with the same pending events whose progress names its
      * marks in {@code shared}; {@code s} itself when no rule has a mark. {@code s} is not changed.
      */
-    static RuleState pack(RuleState s) {
-        return new Packer().pack(s);
+    public static RuleState pack(RuleState s) {
+        List<RuleProgress> progress = s.getProgress();
+        int marks = 0;
+        for (RuleProgress p : progress) {
+            marks += p.getMarks().size();
+        }
+        if (marks == 0) {
+            return s;
+        }
+        Table table = new Table(marks);
+        List<RuleProgress> packed = new ArrayList<>(progress.size());
+        for (RuleProgress p : progress) {
+            List<RuleMark> own = p.getMarks();
+            List<Integer> refs = new ArrayList<>(own.size());
+            for (RuleMark m : own) {
+                refs.add(table.indexOf(m));
+            }
+            packed.add(new RuleProgress(p.getRuleId(), p.getVersion(), List.of(), refs));
+        }
+        return new RuleState(s.getPending(), packed, table.marks);
     }
 
     /**
@@ -113,71 +125,25 @@ public final class SharedMarks {
                         && Objects.equals(a.getAgentId(), b.getAgentId()));
     }
 
-    /**
-     * Packs one state at a time into buffers it keeps: what {@link #pack} returns holds until the next
-     * call or {@link #release}. The distinct marks are kept in the order first met.
-     */
-    private static final class Packer {
-        private final List<RuleMark> table = new ArrayList<>();
-        private final List<RuleProgress> packed = new ArrayList<>();
-        /** Progress records to fill, each with its own refs list; grows to the most rules with progress seen. */
-        private final List<RuleProgress> slots = new ArrayList<>();
-
-        private final RuleState state = new RuleState(List.of(), packed, table);
+    /** The distinct marks of one state, in the order first met. */
+    private static final class Table {
+        final List<RuleMark> marks;
         /**
          * Event id to the first position with that id, one map for marks with a journey snapshot and one
-         * for marks without; filled once the table passes {@link #SCAN_LIMIT}.
+         * for marks without; kept once the table passes {@link #SCAN_LIMIT}.
          */
-        private final Map<String, Integer> plain = new HashMap<>();
+        private Map<String, Integer> plain;
 
-        private final Map<String, Integer> withSnapshot = new HashMap<>();
-        private boolean mapped;
+        private Map<String, Integer> withSnapshot;
 
-        RuleState pack(RuleState s) {
-            List<RuleProgress> progress = s.getProgress();
-            boolean anyMarks = false;
-            for (int i = 0; i < progress.size() && !anyMarks; i++) {
-                anyMarks = !progress.get(i).getMarks().isEmpty();
-            }
-            if (!anyMarks) {
-                return s;
-            }
-            release();
-            for (int i = 0; i < progress.size(); i++) {
-                RuleProgress p = progress.get(i);
-                if (slots.size() == i) {
-                    slots.add(new RuleProgress("", 0, List.of(), new ArrayList<>()));
-                }
-                RuleProgress slot = slots.get(i);
-                slot.setRuleId(p.getRuleId());
-                slot.setVersion(p.getVersion());
-                List<Integer> refs = slot.getRefs();
-                refs.clear();
-                for (RuleMark m : p.getMarks()) {
-                    refs.add(indexOf(m));
-                }
-                packed.add(slot);
-            }
-            state.setPending(s.getPending());
-            return state;
+        Table(int capacity) {
+            this.marks = new ArrayList<>(Math.min(capacity, 64));
         }
 
-        /** Lets go of the last state packed (its marks and pending events). */
-        void release() {
-            table.clear();
-            packed.clear();
-            state.setPending(List.of());
-            if (mapped) {
-                plain.clear();
-                withSnapshot.clear();
-                mapped = false;
-            }
-        }
-
-        private int indexOf(RuleMark m) {
-            if (!mapped) {
-                for (int i = 0; i < table.size(); i++) {
-                    if (same(table.get(i), m)) {
+        int indexOf(RuleMark m) {
+            if (plain == null) {
+                for (int i = 0; i < marks.size(); i++) {
+                    if (same(marks.get(i), m)) {
                         return i;
                     }
                 }
@@ -185,23 +151,24 @@ public final class SharedMarks {
                 Integer first = ids(m).get(m.getEventId());
                 if (first != null) {
                     // The same id again: the same mark, or (rarely) an id re-sent with other fields.
-                    for (int i = first; i < table.size(); i++) {
-                        if (same(table.get(i), m)) {
+                    for (int i = first; i < marks.size(); i++) {
+                        if (same(marks.get(i), m)) {
                             return i;
                         }
                     }
                 }
             }
-            table.add(m);
-            if (mapped) {
-                ids(m).putIfAbsent(m.getEventId(), table.size() - 1);
-            } else if (table.size() > SCAN_LIMIT) {
-                mapped = true;
-                for (int i = 0; i < table.size(); i++) {
-                    ids(table.get(i)).putIfAbsent(table.get(i).getEventId(), i);
+            marks.add(m);
+            if (plain != null) {
+                ids(m).putIfAbsent(m.getEventId(), marks.size() - 1);
+            } else if (marks.size() > SCAN_LIMIT) {
+                plain = new HashMap<>();
+                withSnapshot = new HashMap<>();
+                for (int i = 0; i < marks.size(); i++) {
+                    ids(marks.get(i)).putIfAbsent(marks.get(i).getEventId(), i);
                 }
             }
-            return table.size() - 1;
+            return marks.size() - 1;
         }
 
         private Map<String, Integer> ids(RuleMark m) {

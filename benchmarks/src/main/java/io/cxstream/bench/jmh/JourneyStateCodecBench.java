@@ -6,7 +6,6 @@ import io.cxstream.avro.JourneyState;
 import io.cxstream.avro.RuleMark;
 import io.cxstream.avro.RuleProgress;
 import io.cxstream.avro.RuleState;
-import io.cxstream.rules.SharedMarks;
 import io.cxstream.state.AvroStateTypes;
 
 import org.apache.avro.specific.SpecificData;
@@ -48,7 +47,6 @@ public class JourneyStateCodecBench {
     private TypeSerializer<JourneyState> serializer;
     private JourneyState state;
     private byte[] bytes;
-    private byte[] sharedBytes;
     private final DataOutputSerializer out = new DataOutputSerializer(1024);
     private final DataInputDeserializer in = new DataInputDeserializer();
 
@@ -60,13 +58,6 @@ public class JourneyStateCodecBench {
         out.clear();
         serializer.serialize(state, out);
         bytes = out.getCopyOfBuffer();
-        out.clear();
-        try {
-            SharedMarks.journeyForm().write(state, v -> serializer.serialize(v, out));
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
-        sharedBytes = out.getCopyOfBuffer();
     }
 
     @Benchmark
@@ -80,21 +71,6 @@ public class JourneyStateCodecBench {
     public JourneyState deserialize() throws IOException {
         in.setBuffer(bytes);
         return serializer.deserialize(in);
-    }
-
-    /** As the job writes it: each distinct mark once ({@link SharedMarks}). */
-    @Benchmark
-    public int serializeShared() throws Exception {
-        out.clear();
-        SharedMarks.journeyForm().write(state, v -> serializer.serialize(v, out));
-        return out.length();
-    }
-
-    /** As the job reads it back: decoded, then the marks from their positions. */
-    @Benchmark
-    public JourneyState deserializeShared() throws IOException {
-        in.setBuffer(sharedBytes);
-        return SharedMarks.journeyForm().read(serializer.deserialize(in));
     }
 
     private static JourneyState journey() {
