@@ -6,7 +6,6 @@ import io.cxstream.avro.RuleState;
 import io.cxstream.io.Metrics;
 import io.cxstream.rules.RuleEngine;
 import io.cxstream.rules.RuleTimers;
-import io.cxstream.rules.SharedMarks;
 import io.cxstream.state.CachedValueState;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -24,8 +23,7 @@ import java.util.ArrayList;
  * tombstone of a customer without one ({@link JourneyFunction#erasedDescriptor}). Reads go to the cache
  * first; writes go to the backend at once, or — after {@link #writeBack(KeyContext)} — when a value
  * leaves the cache or on {@link #flush(long)} (before every snapshot). Counts hits, misses and backend
- * writes ({@code cx_journey_cache_hits}, {@code _misses}, {@code cx_journey_state_writes}). The backend holds
- * each distinct rule mark of a value once ({@link SharedMarks}). Every method but
+ * writes ({@code cx_journey_cache_hits}, {@code _misses}, {@code cx_journey_state_writes}). Every method but
  * {@link #flush(long)} works on the current key's customer, named by the caller.
  *
  * <p>Values of {@link #LAYOUT} 1 kept the rule progress in a state of its own ({@link
@@ -52,7 +50,6 @@ final class JourneyStore {
                 stateTtl,
                 cacheSize,
                 journey -> false,
-                SharedMarks.journeyForm(),
                 metrics.counter(Metrics.JOURNEY_CACHE_HITS),
                 metrics.counter(Metrics.JOURNEY_CACHE_MISSES),
                 metrics.counter(Metrics.JOURNEY_STATE_WRITES));

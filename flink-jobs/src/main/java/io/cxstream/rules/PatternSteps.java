@@ -156,13 +156,13 @@ final class PatternSteps {
             RuleProgress p = progress.get(i);
             if (p.getRuleId().equals(rule.rule.id)) {
                 if (p.getVersion() != rule.rule.version) {
-                    p = new RuleProgress(rule.rule.id, rule.rule.version, new ArrayList<>(), List.of());
+                    p = new RuleProgress(rule.rule.id, rule.rule.version, new ArrayList<>());
                     progress.set(i, p);
                 }
                 return p;
             }
         }
-        RuleProgress p = new RuleProgress(rule.rule.id, rule.rule.version, new ArrayList<>(), List.of());
+        RuleProgress p = new RuleProgress(rule.rule.id, rule.rule.version, new ArrayList<>());
         progress.add(p);
         return p;
     }

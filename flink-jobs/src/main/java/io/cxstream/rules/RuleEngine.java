@@ -120,7 +120,7 @@ public final class RuleEngine {
             return s;
         }
         if (s == null) {
-            s = new RuleState(new ArrayList<>(1), new ArrayList<>(1), List.of());
+            s = new RuleState(new ArrayList<>(1), new ArrayList<>(1));
         }
         if (s.getPending().size() >= maxPending) {
             pendingDropped.inc();

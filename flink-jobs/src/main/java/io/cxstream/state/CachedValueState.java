@@ -12,14 +12,13 @@ import java.util.function.Predicate;
  * and the outreach decision's ({@code DecisionStore}). Reads go to the cache first; writes go to the
  * backend at once, or — after {@link #writeBack(KeyContext)} — when a value leaves the cache or on
  * {@link #flush(long)} (before every snapshot). A value the {@code empty} predicate accepts is stored as
- * no value; the backend holds each value in its {@link StoredForm}. Counts cache hits, misses and backend
- * writes. Every method but {@link #flush(long)} works on the current key's customer, named by the caller.
+ * no value. Counts cache hits, misses and backend writes. Every method but {@link #flush(long)} works on
+ * the current key's customer, named by the caller.
  */
 public final class CachedValueState<V> {
     private final ValueState<V> state;
     private final StateCache<V> cache;
     private final Predicate<V> empty;
-    private final StoredForm<V> form;
     private final Counter hits;
     private final Counter misses;
     private final Counter writes;
@@ -37,28 +36,9 @@ public final class CachedValueState<V> {
             Counter hits,
             Counter misses,
             Counter writes) {
-        this(state, ttl, cacheSize, empty, StoredForm.asIs(), hits, misses, writes);
-    }
-
-    /**
-     * @param ttl the state's time-to-live after a write
-     * @param cacheSize most values on the heap (0: no cache)
-     * @param empty values stored as a clear
-     * @param form how a value is kept in the backend
-     */
-    public CachedValueState(
-            ValueState<V> state,
-            Duration ttl,
-            int cacheSize,
-            Predicate<V> empty,
-            StoredForm<V> form,
-            Counter hits,
-            Counter misses,
-            Counter writes) {
         this.state = state;
         this.cache = new StateCache<>(cacheSize, ttl.toMillis());
         this.empty = empty;
-        this.form = form;
         this.hits = hits;
         this.misses = misses;
         this.writes = writes;
@@ -74,8 +54,7 @@ public final class CachedValueState<V> {
             }
             misses.inc();
         }
-        V stored = state.value();
-        return stored == null ? null : form.read(stored);
+        return state.value();
     }
 
     /** Stores the current customer's value (in-place changes included): in the backend now, or held back. */
@@ -92,7 +71,7 @@ public final class CachedValueState<V> {
         if (empty.test(value)) {
             state.clear();
         } else {
-            form.write(value, state::update);
+            state.update(value);
         }
     }
 

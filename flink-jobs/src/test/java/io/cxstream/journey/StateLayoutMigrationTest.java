@@ -145,7 +145,6 @@ class StateLayoutMigrationTest {
                 .update(new RuleState(
                         new ArrayList<>(List.of(new PendingEvent(
                                 failure, new ArrayList<>(List.of(new RuleHit("payment-friction", 1, 0)))))),
-                        new ArrayList<>(),
                         new ArrayList<>()));
         return ctx;
     }

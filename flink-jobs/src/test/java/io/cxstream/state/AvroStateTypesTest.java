@@ -136,9 +136,7 @@ class AvroStateTypesTest {
         RuleState rules = new RuleState(
                 new ArrayList<>(List.of(new PendingEvent(
                         withSnapshot, new ArrayList<>(List.of(new RuleHit("payment-friction", 3, 0)))))),
-                new ArrayList<>(List.of(
-                        new RuleProgress("repeat-contact", 1, new ArrayList<>(List.of(plain)), new ArrayList<>()))),
-                new ArrayList<>());
+                new ArrayList<>(List.of(new RuleProgress("repeat-contact", 1, new ArrayList<>(List.of(plain))))));
         return JourneyState.newBuilder()
                 .setStage(JourneyStage.SUPPORT)
                 .setSegmentOverride("VIP")

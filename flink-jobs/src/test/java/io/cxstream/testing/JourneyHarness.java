@@ -15,7 +15,6 @@ import io.cxstream.rules.DefaultRules;
 import io.cxstream.rules.RuleBook;
 import io.cxstream.rules.RuleRecord;
 import io.cxstream.rules.RuleStatus;
-import io.cxstream.rules.SharedMarks;
 import io.cxstream.rules.Trigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -284,11 +283,10 @@ public final class JourneyHarness implements AutoCloseable {
     /** The customer's value in the state backend now, without writing what the cache holds back. */
     public JourneyState storedState(String customer) throws Exception {
         setCurrentKey(customer);
-        JourneyState stored = function()
+        return function()
                 .getRuntimeContext()
                 .getState(JourneyFunction.journeyDescriptor(Duration.ofDays(90)))
                 .value();
-        return stored == null ? null : SharedMarks.journeyForm().read(stored);
     }
 
     /** The customer's rule progress (pending events, marks), or null when there is none. */

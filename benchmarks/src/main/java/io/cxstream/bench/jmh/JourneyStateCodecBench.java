@@ -97,15 +97,15 @@ public class JourneyStateCodecBench {
                 long t = Fixtures.T0 + 1_000L * (r + m);
                 marks.add(new RuleMark("i-42-" + t, t, "PAGE_VIEW", null, 0, "home", "WEB", null, null));
             }
-            progress.add(new RuleProgress("bench-" + (16 + r), 1, marks, new ArrayList<>()));
+            progress.add(new RuleProgress("bench-" + (16 + r), 1, marks));
         }
         JourneySnapshot snapshot = new JourneySnapshot(
                 JourneyStage.CONSIDERATION, "NEW", 20, null, null, null, new ArrayList<>(List.of("WEB:home")));
         List<RuleMark> start = new ArrayList<>(List.of(
                 new RuleMark("i-42-start", Fixtures.T0, "CHECKOUT_START", null, 0, "checkout", "WEB", null, snapshot)));
-        progress.add(new RuleProgress("bench-31", 1, start, new ArrayList<>()));
+        progress.add(new RuleProgress("bench-31", 1, start));
         JourneyState s = journey();
-        s.setRules(new RuleState(new ArrayList<>(), progress, new ArrayList<>()));
+        s.setRules(new RuleState(new ArrayList<>(), progress));
         return s;
     }
 }
