@@ -4,7 +4,6 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
-import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.ast.CelReference;
 import dev.cel.common.types.CelType;
@@ -163,10 +162,10 @@ public final class Conditions {
             }
             case "_==_": {
                 String field = keyField(ast, args.get(0));
-                String value = stringConstant(args.get(1));
+                String value = DirectOperandBuilder.stringConstant(args.get(1));
                 if (field == null) {
                     field = keyField(ast, args.get(1));
-                    value = stringConstant(args.get(0));
+                    value = DirectOperandBuilder.stringConstant(args.get(0));
                 }
                 return field != null && value != null ? new Keys(Set.of(field + ":" + value), true) : null;
             }
@@ -177,7 +176,7 @@ public final class Conditions {
                 }
                 Set<String> values = new HashSet<>();
                 for (CelExpr item : args.get(1).list().elements()) {
-                    String v = stringConstant(item);
+                    String v = DirectOperandBuilder.stringConstant(item);
                     if (v == null) {
                         return null;
                     }
@@ -198,12 +197,5 @@ public final class Conditions {
         }
         String name = ref.get().name();
         return "event.type".equals(name) ? "type" : "event.metric".equals(name) ? "metric" : null;
-    }
-
-    private static String stringConstant(CelExpr e) {
-        if (e.getKind() != CelExpr.ExprKind.Kind.CONSTANT || e.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
-            return null;
-        }
-        return e.constant().stringValue();
     }
 }

@@ -8,6 +8,7 @@ import org.apache.flink.util.TimeUtils;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The generic JSON readers of {@link RuleParser}: a field of a JSON object as a string, boolean or
@@ -76,7 +77,7 @@ final class RuleJson {
             String name = it.next();
             if (!known.contains(name)) {
                 throw new RuleException(where + ": unknown field \"" + name + "\" (known: "
-                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                        + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }
